@@ -1,0 +1,3 @@
+"""ipsxl: checks IPS supported-employment workbooks and scores them against the fidelity scale."""
+
+__version__ = "0.1.0"

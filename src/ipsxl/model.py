@@ -1,0 +1,151 @@
+"""The shapes the core hands between its steps and to its faces (CLI, write-back, Excel).
+
+A workbook is read into ``Table`` objects (raw cell values with their Excel row numbers), parsed
+into typed DataFrames, checked into one flags DataFrame, and scored into ``Scores``; a ``Report``
+carries all of it for one workbook. Nothing here knows about Excel files or the command line.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from ipsxl.standard import Tab
+
+ERROR = "error"
+WARNING = "warning"
+INFO = "info"
+SEVERITIES = (ERROR, WARNING, INFO)
+
+# One row per flag. ``row`` is the worksheet row a person sees (1-based, None for a whole tab);
+# ``column`` the standard column name (None for a whole row or tab); ``col`` the 1-based sheet
+# column of the cell, where the cell exists, so faces can point at it without re-reading headers.
+FLAG_COLUMNS = ["sheet", "row", "column", "code", "severity", "message", "value", "col"]
+
+# The index name of every table frame: the Excel row number of each record.
+ROW = "row"
+
+
+def empty_flags() -> pd.DataFrame:
+    return pd.DataFrame({c: pd.Series(dtype="object") for c in FLAG_COLUMNS})
+
+
+@dataclass
+class Table:
+    """One tab as found in the workbook: raw values under standard column names.
+
+    ``frame`` is indexed by Excel row number (index name ``row``) and holds one column per
+    standard column found (raw cell values, blanks as None). ``positions`` maps each found
+    standard column to its 1-based column number in the sheet; a required column missing from the
+    sheet is absent from both.
+    """
+
+    tab: Tab
+    sheet: str
+    header_row: int
+    frame: pd.DataFrame
+    positions: dict[str, int] = field(default_factory=dict)
+
+
+@dataclass
+class RawWorkbook:
+    """What reading a workbook gives: its tables, keyed by standard tab name.
+
+    ``sheets`` lists every sheet name in the workbook in order, for messages about tabs that
+    could not be matched; ``hidden`` the ones hidden in Excel.
+    """
+
+    source: str
+    tables: dict[str, Table]
+    sheets: list[str] = field(default_factory=list)
+    hidden: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Period:
+    start: dt.date
+    end: dt.date
+
+    @property
+    def days(self) -> int:
+        return (self.end - self.start).days + 1
+
+    @property
+    def weeks(self) -> float:
+        return self.days / 7
+
+
+@dataclass
+class Parsed:
+    """Typed frames, one per standard tab (every standard column present, all-NA if absent).
+
+    Dates are ``datetime64[ns]`` (NaT when blank or bad), numbers and percents ``float64``,
+    yes/no ``boolean`` (pandas nullable), choices their canonical spelling, text ``object``
+    (stripped strings, None when blank). The index is the Excel row number, as in ``Table``.
+    A tab missing from the workbook is an empty frame with every standard column.
+    """
+
+    frames: dict[str, pd.DataFrame]
+    tables: dict[str, Table]
+    program: dict[str, object]
+    period: Period | None
+
+
+@dataclass
+class Item:
+    """One computed fidelity item of fidelity.md."""
+
+    id: str
+    value: float | None
+    target: str
+    score: int | None
+    n: int
+    basis: str
+    note: str = ""
+
+
+@dataclass
+class Scores:
+    items: list[Item]
+    outcomes: dict[str, float | int | None]
+    specialists: list[dict[str, object]]
+
+    def item(self, item_id: str) -> Item:
+        for it in self.items:
+            if it.id == item_id:
+                return it
+        raise KeyError(item_id)
+
+    @property
+    def scored_items(self) -> int:
+        return sum(1 for it in self.items if it.score is not None)
+
+    @property
+    def data_total(self) -> int:
+        return sum(it.score for it in self.items if it.score is not None)
+
+    @property
+    def data_max(self) -> int:
+        return 5 * self.scored_items
+
+
+@dataclass
+class Report:
+    """Everything ipsxl found in one workbook: what every face renders."""
+
+    file: str
+    readable: bool
+    error: str | None = None
+    agency: str | None = None
+    program: str | None = None
+    period: Period | None = None
+    flags: pd.DataFrame = field(default_factory=empty_flags)
+    scores: Scores | None = None
+    # where each tab was found, for faces that point at cells: standard tab -> Table
+    tables: dict[str, Table] = field(default_factory=dict)
+
+    def counts(self) -> dict[str, int]:
+        sev = self.flags["severity"].value_counts() if len(self.flags) else {}
+        return {s: int(sev.get(s, 0)) for s in SEVERITIES}
