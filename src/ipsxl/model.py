@@ -81,7 +81,7 @@ class Period:
 class Parsed:
     """Typed frames, one per standard tab (every standard column present, all-NA if absent).
 
-    Dates are ``datetime64[ns]`` (NaT when blank or bad), numbers and percents ``float64``,
+    Dates are ``datetime64[us]`` (NaT when blank or bad), numbers and percents ``float64``,
     yes/no ``boolean`` (pandas nullable), choices their canonical spelling, text ``object``
     (stripped strings, None when blank). The index is the Excel row number, as in ``Table``.
     A tab missing from the workbook is an empty frame with every standard column.
@@ -91,6 +91,15 @@ class Parsed:
     tables: dict[str, Table]
     program: dict[str, object]
     period: Period | None
+    # per tab: the raw values under standard names (for messages) and the cells that hold
+    # something the column's type does not accept (same index and columns as ``frames``)
+    raw: dict[str, pd.DataFrame] = field(default_factory=dict)
+    bad: dict[str, pd.DataFrame] = field(default_factory=dict)
+    # today's date, so "in the future" is testable; set by whoever builds the Parsed
+    today: dt.date = field(default_factory=dt.date.today)
+
+    def present(self, tab: str) -> bool:
+        return tab in self.tables
 
 
 @dataclass

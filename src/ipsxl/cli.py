@@ -1,0 +1,211 @@
+"""The ``ipsxl`` command: a thin click layer over the library, one command per documented call."""
+
+from __future__ import annotations
+
+import shutil
+import sys
+from pathlib import Path
+
+import click
+
+from ipsxl import __version__, report
+from ipsxl.batch import Options, check_many, find_workbooks
+from ipsxl.check import check_file
+from ipsxl.model import ERROR
+from ipsxl.read import DEFAULT_LIMITS, Limits
+
+FORMATS = ("text", "json", "csv")
+RENDER = {
+    "json": report.to_json,
+    "csv": report.to_csv,
+    "text": lambda reports: "".join(report.to_text(r) for r in reports),
+}
+DATE = click.DateTime(formats=["%Y-%m-%d"])
+
+
+def _period_options(func):
+    func = click.option("--end", type=DATE, help="Last day of the period (overrides Program).")(
+        func)
+    return click.option("--start", type=DATE,
+                        help="First day of the period, YYYY-MM-DD (overrides Program).")(func)
+
+
+def _limit_options(func):
+    """Safety limits against crafted files; the defaults suit any real agency's workbook."""
+    d = DEFAULT_LIMITS
+    func = click.option("--max-rows", type=click.IntRange(1), default=d.max_rows,
+                        show_default=True, help="Refuse a sheet with more rows.")(func)
+    return click.option("--max-mb", type=click.IntRange(1),
+                        default=d.max_uncompressed // 2**20, show_default=True,
+                        help="Refuse a workbook that inflates past this many MB.")(func)
+
+
+def _options(start, end, max_rows, max_mb) -> Options:
+    limits = Limits(max_rows=max_rows, max_uncompressed=max_mb * 2**20,
+                    max_bytes=max(DEFAULT_LIMITS.max_bytes, max_mb * 2**20))
+    return Options(start=start.date() if start else None, end=end.date() if end else None,
+                   limits=limits)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="ipsxl")
+def main() -> None:
+    """Check IPS supported-employment workbooks: flag bad or late entries, score fidelity."""
+
+
+@main.command()
+@click.argument("paths", nargs=-1, required=True)
+@click.option("--format", "fmt", type=click.Choice(FORMATS), default="text", show_default=True,
+              help="What to print.")
+@click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path),
+              help="Also write one report per workbook into this folder.")
+@click.option("--jobs", type=click.IntRange(1), default=1, show_default=True,
+              help="Workbooks validated at once, in worker processes.")
+@_period_options
+@_limit_options
+def validate(paths, fmt, out_dir, jobs, start, end, max_rows, max_mb) -> None:
+    """Validate workbooks (files, folders, globs) and print a report for each.
+
+    \b
+    Example:
+      ipsxl validate submissions/ --format json --out reports/ --jobs 2
+    Exit code: 0 no errors, 1 error flags found, 2 a workbook could not be read.
+    """
+    files = find_workbooks(paths)
+    if not files:
+        raise click.UsageError(f"no .xlsx or .xlsm workbooks found in {', '.join(paths)}")
+    reports = _run_batch(files, _options(start, end, max_rows, max_mb), jobs)
+    written = _write_reports(reports, out_dir, fmt) if out_dir else {}
+    if fmt == "json":
+        click.echo(report.to_json(reports))
+    elif fmt == "csv":
+        click.echo(report.to_csv(reports), nl=False)
+    else:
+        for r in reports:
+            click.echo(report.to_text(r, full_report=written.get(r.file)))
+        click.echo(report.batch_text(reports), nl=False)
+    for r in reports:
+        if not r.readable:
+            click.echo(f"ipsxl: {r.file}: {r.error}", err=True)
+    sys.exit(report.exit_code(reports))
+
+
+def _run_batch(files: list[Path], options: Options, jobs: int) -> list:
+    """Check the files, with a progress bar on a terminal (files, flags found, time left)."""
+    if not sys.stderr.isatty() or len(files) < 2:
+        return check_many(files, options, jobs)
+    found = {"flags": 0}
+
+    def show(_item) -> str:
+        return f"{found['flags']} flags"
+
+    with click.progressbar(length=len(files), label="Validating", file=sys.stderr,
+                           show_pos=True, show_eta=True, item_show_func=show) as bar:
+        def done(r) -> None:
+            found["flags"] += len(r.flags)
+            bar.update(1, r.file)
+
+        return check_many(files, options, jobs, on_done=done)
+
+
+def _write_reports(reports, out_dir: Path, fmt: str) -> dict[str, str]:
+    """One report per workbook, named after it; returns file -> report path."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    suffix = {"json": ".json", "csv": ".csv", "text": ".txt"}[fmt]
+    written: dict[str, str] = {}
+    used: set[str] = set()
+    for r in reports:
+        stem = Path(r.file).stem
+        name, k = stem, 1
+        while name in used:  # two agencies' folders may both hold "q3.xlsx"
+            k += 1
+            name = f"{stem}-{k}"
+        used.add(name)
+        target = out_dir / f"{name}{suffix}"
+        _write_text(target, RENDER[fmt]([r]))
+        written[r.file] = str(target)
+    return written
+
+
+def _write_text(target: Path, body: str) -> None:
+    tmp = target.with_name(f".{target.name}.tmp")
+    tmp.write_text(body, encoding="utf-8")
+    tmp.replace(target)
+
+
+@main.command()
+@click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--output", type=click.Path(dir_okay=False, path_type=Path),
+              help="Where to write the checked copy (default NAME.checked.xlsx beside it).")
+@click.option("--in-place", is_flag=True,
+              help="Write into the workbook itself, after keeping NAME.bak.xlsx.")
+@_period_options
+@_limit_options
+def check(path, output, in_place, start, end, max_rows, max_mb) -> None:
+    """Validate one workbook and write Fidelity, Flags and cell highlights into a copy.
+
+    \b
+    Example:
+      ipsxl check agency-a.xlsx            # writes agency-a.checked.xlsx
+      ipsxl check agency-a.xlsx --in-place # keeps agency-a.bak.xlsx first
+    """
+    from ipsxl.writeback import write_back
+
+    if in_place and output:
+        raise click.UsageError("--in-place and --output cannot be used together")
+    opts = _options(start, end, max_rows, max_mb)
+    result = check_file(path, start=opts.start, end=opts.end, limits=opts.limits)
+    if not result.readable:
+        click.echo(report.to_text(result), nl=False)
+        click.echo(f"ipsxl: {path}: {result.error}", err=True)
+        sys.exit(2)
+    if in_place:
+        backup = path.with_name(f"{path.stem}.bak{path.suffix}")
+        shutil.copy2(path, backup)
+        target = path
+    else:
+        target = output or path.with_name(f"{path.stem}.checked{path.suffix}")
+    write_back(path, target, result)
+    click.echo(report.to_text(result), nl=False)
+    if in_place:
+        click.echo(f"  wrote into {target} (original kept as {backup})")
+    else:
+        click.echo(f"  wrote {target}")
+    sys.exit(1 if result.counts()[ERROR] else 0)
+
+
+@main.command()
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+def template(file: Path) -> None:
+    """Write an empty standard workbook: every tab and header, drop-downs, date formats.
+
+    \b
+    Example:
+      ipsxl template ips-2026-q3.xlsx
+    """
+    from ipsxl.template import write_template
+
+    write_template(file)
+    click.echo(f"wrote {file}")
+
+
+@main.command()
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--clients", type=click.IntRange(1), default=40, show_default=True,
+              help="Clients on the caseload; jobs, referrals and contacts scale with it.")
+@click.option("--seed", type=int, default=1, show_default=True, help="Same seed, same workbook.")
+def demo(file: Path, clients: int, seed: int) -> None:
+    """Write a realistic filled workbook with a few typical mistakes, to try ipsxl on.
+
+    \b
+    Example:
+      ipsxl demo demo.xlsx --clients 40 --seed 7 && ipsxl validate demo.xlsx
+    """
+    from ipsxl.demo import write_demo
+
+    write_demo(file, clients=clients, seed=seed)
+    click.echo(f"wrote {file}")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

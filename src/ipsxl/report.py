@@ -1,0 +1,206 @@
+"""Reports -> the JSON document, the text a person reads, and CSV (report.md's contract).
+
+These are renderings only: every figure comes from the Report the core built.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import math
+from collections.abc import Sequence
+
+from ipsxl import __version__, scale
+from ipsxl.model import ERROR, INFO, WARNING, Report
+
+RATE_KEYS = ("employment_rate",)
+TEXT_FLAGS_PER_TAB = 5
+
+
+def _clean(value: object) -> object:
+    """JSON-safe: NaN/NA become null, numpy scalars plain numbers."""
+    if value is None:
+        return None
+    if hasattr(value, "item") and not isinstance(value, (str, bytes)):
+        value = value.item()
+    if isinstance(value, float) and math.isnan(value):
+        return None
+    try:
+        if value != value:  # pandas NA, NaT
+            return None
+    except TypeError:
+        return None
+    return value
+
+
+def _int_or_none(value: object) -> int | None:
+    value = _clean(value)
+    return None if value is None else int(value)
+
+
+def flag_records(report: Report) -> list[dict[str, object]]:
+    """The flags as report.md's objects (no ``col``: that is for faces pointing at cells)."""
+    records = []
+    for rec in report.flags.to_dict("records"):
+        records.append({
+            "sheet": rec["sheet"],
+            "row": _int_or_none(rec["row"]),
+            "column": _clean(rec["column"]),
+            "code": rec["code"],
+            "severity": rec["severity"],
+            "message": rec["message"],
+            "value": _clean(rec["value"]) or None,
+        })
+    return records
+
+
+def to_dict(report: Report) -> dict[str, object]:
+    """One workbook's entry of the JSON report."""
+    if not report.readable:
+        return {"file": report.file, "readable": False, "error": report.error}
+    scores = report.scores
+    return {
+        "file": report.file,
+        "readable": True,
+        "error": None,
+        "agency": report.agency,
+        "program": report.program,
+        "period": (
+            {"start": report.period.start.isoformat(), "end": report.period.end.isoformat()}
+            if report.period else None
+        ),
+        "counts": report.counts(),
+        "flags": flag_records(report),
+        "fidelity": {
+            "items": [
+                {"id": it.id, "value": _clean(it.value), "target": it.target,
+                 "score": _clean(it.score), "n": int(it.n), "basis": it.basis,
+                 "note": it.note or None}
+                for it in scores.items
+            ],
+            "scored_items": scores.scored_items,
+            "data_total": scores.data_total,
+            "data_max": scores.data_max,
+        },
+        "outcomes": {k: _clean(v) for k, v in scores.outcomes.items()},
+        "specialists": [{k: _clean(v) for k, v in s.items()} for s in scores.specialists],
+    }
+
+
+def totals(reports: Sequence[Report]) -> dict[str, int]:
+    """Counts across a batch: never a client identifier, so safe to pass between offices."""
+    counts = [r.counts() for r in reports if r.readable]
+    return {
+        "workbooks": len(reports),
+        "unreadable": sum(1 for r in reports if not r.readable),
+        ERROR: sum(c[ERROR] for c in counts),
+        WARNING: sum(c[WARNING] for c in counts),
+    }
+
+
+def to_json(reports: Sequence[Report]) -> str:
+    document = {
+        "ipsxl_version": __version__,
+        "workbooks": [to_dict(r) for r in reports],
+        "totals": totals(reports),
+    }
+    return json.dumps(document, indent=2, ensure_ascii=False)
+
+
+CSV_FIELDS = ("file", "sheet", "row", "column", "code", "severity", "message", "value")
+
+
+def to_csv(reports: Sequence[Report]) -> str:
+    """One row per flag across workbooks; an unreadable workbook is one row saying why."""
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=CSV_FIELDS, lineterminator="\n")
+    writer.writeheader()
+    for report in reports:
+        if not report.readable:
+            writer.writerow({"file": report.file, "code": "unreadable", "severity": ERROR,
+                             "message": report.error})
+            continue
+        for rec in flag_records(report):
+            writer.writerow({"file": report.file, **rec})
+    return out.getvalue()
+
+
+def _fmt(value: object, digits: int = 1) -> str:
+    value = _clean(value)
+    if value is None:
+        return "-"
+    if isinstance(value, float):
+        return f"{value:.{digits}f}"
+    return str(value)
+
+
+def _percent(value: object) -> str:
+    value = _clean(value)
+    return "-" if value is None else f"{value:.1%}"
+
+
+def to_text(report: Report, full_report: str | None = None) -> str:
+    """What a person reads in a terminal: the state of one workbook at a glance."""
+    if not report.readable:
+        return f"{report.file}: UNREADABLE: {report.error}\n"
+    c = report.counts()
+    period = (f"{report.period.start.isoformat()} to {report.period.end.isoformat()}"
+              if report.period else "no reporting period")
+    lines = [
+        f"{report.file}: {report.agency or '(no agency)'}, {period}",
+        f"  {c[ERROR]} errors, {c[WARNING]} warnings, {c[INFO]} notes",
+    ]
+    lines += _flag_lines(report)
+    lines += _score_lines(report)
+    if full_report:
+        lines.append(f"  full report: {full_report}")
+    elif len(report.flags) > TEXT_FLAGS_PER_TAB:
+        lines.append("  every flag: ipsxl validate --format json (or --out DIR)")
+    return "\n".join(lines) + "\n"
+
+
+def _flag_lines(report: Report) -> list[str]:
+    lines = []
+    for sheet, group in report.flags.groupby("sheet", sort=False):
+        lines.append(f"  {sheet}: {len(group)} flags")
+        for rec in group.head(TEXT_FLAGS_PER_TAB).to_dict("records"):
+            where = f"row {int(rec['row'])}" if _clean(rec["row"]) is not None else "tab"
+            column = f", {rec['column']}" if _clean(rec["column"]) else ""
+            lines.append(f"    {rec['severity']:<7} {where}{column}: {rec['message']}"
+                         f" [{rec['code']}]")
+        if len(group) > TEXT_FLAGS_PER_TAB:
+            lines.append(f"    ... and {len(group) - TEXT_FLAGS_PER_TAB} more")
+    return lines
+
+
+def _score_lines(report: Report) -> list[str]:
+    scores = report.scores
+    lines = ["  Fidelity items from the data (IPS-25):",
+             f"    {'item':<27}{'value':>8}  {'target':<12}{'score':>5}{'n':>7}  basis"]
+    for it in scores.items:
+        lines.append(f"    {it.id:<27}{_fmt(it.value):>8}  {it.target:<12}"
+                     f"{_fmt(it.score):>5}{it.n:>7}  {it.basis}"
+                     + (f"  ({it.note})" if it.note else ""))
+    lines.append(f"    data total {scores.data_total} of {scores.data_max}"
+                 f" ({scores.scored_items} items scored; the other"
+                 f" {scale.ITEM_COUNT - scores.scored_items} need a reviewer)")
+    o = scores.outcomes
+    lines.append(f"  Outcomes: {_fmt(o.get('active_clients'))} active clients,"
+                 f" {_fmt(o.get('employed_clients'))} employed"
+                 f" ({_percent(o.get('employment_rate'))}; benchmark 41% average),"
+                 f" {_fmt(o.get('job_starts'))} job starts")
+    return lines
+
+
+def batch_text(reports: Sequence[Report]) -> str:
+    t = totals(reports)
+    return (f"{t['workbooks']} workbooks: {t['unreadable']} unreadable,"
+            f" {t[ERROR]} errors, {t[WARNING]} warnings\n")
+
+
+def exit_code(reports: Sequence[Report]) -> int:
+    """report.md: 2 if any workbook could not be read, else 1 if any error flag, else 0."""
+    if any(not r.readable for r in reports):
+        return 2
+    return 1 if any(r.counts()[ERROR] for r in reports) else 0

@@ -1,0 +1,29 @@
+"""Every flag ipsxl raises. Find a code's rule here: each family module lists its ``CODES``.
+
+| module        | codes |
+|---------------|-------|
+| structure.py  | missing-tab, missing-column |
+| cells.py      | missing-value, bad-date, bad-number, bad-choice |
+| identity.py   | duplicate-id, unknown-client, unknown-specialist |
+| dates.py      | date-order, future-date, out-of-period |
+| timeliness.py | slow-job-search, no-benefits-planning, late-job-start-contact, low-contacts |
+
+A family is a module with ``CODES`` (code -> severity) and ``check(ctx) -> flags DataFrame``;
+to add a rule, add it to a family (or a new module listed in ``FAMILIES``).
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from ipsxl.model import Parsed
+from ipsxl.rules import cells, flags, structure
+
+FAMILIES = (structure, cells)
+
+CODES: dict[str, str] = {code: sev for fam in FAMILIES for code, sev in fam.CODES.items()}
+
+
+def run_rules(ctx: Parsed) -> pd.DataFrame:
+    """All flags of a parsed workbook, in the order of the families."""
+    return flags.concat([family.check(ctx) for family in FAMILIES])

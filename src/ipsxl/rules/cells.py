@@ -1,0 +1,97 @@
+"""missing-value, bad-date, bad-number, bad-choice: cells that are blank or hold the wrong kind
+of value for their column, checked against the types and choices of the standard."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from ipsxl import standard as std
+from ipsxl import values
+from ipsxl.model import ERROR, Parsed
+from ipsxl.rules import flags
+
+CODES = {"missing-value": ERROR, "bad-date": ERROR, "bad-number": ERROR, "bad-choice": ERROR}
+
+BAD_CODE = {
+    std.DATE: "bad-date",
+    std.NUMBER: "bad-number",
+    std.PERCENT: "bad-number",
+    std.CHOICE: "bad-choice",
+    std.YESNO: "bad-choice",
+}
+
+
+def _quoted(raw: pd.Series) -> pd.Series:
+    return "'" + raw.map(values.display) + "'"
+
+
+def bad_message(col: std.Column, raw: pd.Series) -> pd.Series:
+    """Why each value is refused, in the words a supervisor would use."""
+    quoted = _quoted(raw)
+    if col.type == std.DATE:
+        return quoted + " is not a date (use a real date, 2026-07-01 or 7/1/2026)"
+    if col.type in (std.NUMBER, std.PERCENT):
+        low = "" if col.minimum is None else f"{col.minimum:g}"
+        high = "" if col.maximum is None else f"{col.maximum:g}"
+        return quoted + f" is not a number in the range {low}..{high}".replace(" ..", " up to ")
+    if col.type == std.YESNO:
+        return quoted + " is not yes or no (Y/N, Yes/No, True/False, 1/0)"
+    return quoted + " is not one of: " + ", ".join(col.choices)
+
+
+def _required_blank(ctx: Parsed, tab: std.Tab, col: std.Column) -> pd.Series:
+    frame = ctx.frames[tab.name]
+    blank = frame[col.name].isna() & ~ctx.bad[tab.name][col.name]
+    if col.required:
+        return blank
+    if tab is std.CASELOAD and col.name == "Closed Date":
+        return blank & (frame["Status"] == std.CLOSED)
+    return pd.Series(False, index=frame.index)
+
+
+def _table_flags(ctx: Parsed, tab: std.Tab) -> list[pd.DataFrame]:
+    table = ctx.tables[tab.name]
+    found = []
+    for col in tab.columns:
+        if col.name not in table.positions:
+            continue  # a missing column is one missing-column flag, not one per row
+        bad = ctx.bad[tab.name][col.name]
+        if col.type in BAD_CODE and bad.any():
+            message = bad_message(col, ctx.raw[tab.name][col.name][bad])
+            found.append(flags.cells(ctx, tab.name, bad, col.name, BAD_CODE[col.type], ERROR,
+                                     message))
+        blank = _required_blank(ctx, tab, col)
+        if blank.any():
+            why = " (the case is Closed)" if not col.required else ""
+            found.append(flags.cells(ctx, tab.name, blank, col.name, "missing-value", ERROR,
+                                     f"{col.name} is blank{why}"))
+    return found
+
+
+def _program_flags(ctx: Parsed) -> list[pd.DataFrame]:
+    """Program fields live in rows; a flag points at the field's Value cell."""
+    fields = ctx.raw[std.PROGRAM.name]
+    found = []
+    for field in std.PROGRAM.fields:
+        row = fields.at[field.name, "row"]
+        row = None if pd.isna(row) else int(row)
+        raw = fields.at[field.name, "raw"]
+        if fields.at[field.name, "bad"]:
+            message = bad_message(field, pd.Series([raw], dtype=object)).iloc[0]
+            found.append(flags.tab(ctx, std.PROGRAM.name, BAD_CODE[field.type], ERROR, message,
+                                   column="Value", row=row, value=raw))
+        elif field.required and ctx.program.get(field.name) is None:
+            where = "is blank" if row else "is missing (add a row for it)"
+            found.append(flags.tab(ctx, std.PROGRAM.name, "missing-value", ERROR,
+                                   f"{field.name} {where}", column="Value", row=row))
+    return found
+
+
+def check(ctx: Parsed) -> pd.DataFrame:
+    found: list[pd.DataFrame] = []
+    if ctx.present(std.PROGRAM.name):
+        found += _program_flags(ctx)
+    for tab in std.TABS:
+        if tab is not std.PROGRAM and ctx.present(tab.name):
+            found += _table_flags(ctx, tab)
+    return flags.concat(found)
