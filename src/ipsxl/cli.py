@@ -207,5 +207,104 @@ def demo(file: Path, clients: int, seed: int) -> None:
     click.echo(f"wrote {file}")
 
 
+@main.command()
+@click.argument("paths", nargs=-1, required=True)
+@click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path),
+              help="The summary workbook to write (.xlsx).")
+@click.option("--format", "fmt", type=click.Choice(FORMATS), default="text", show_default=True,
+              help="What to print: send-backs and a total (text), or the Submissions table.")
+@click.option("--jobs", type=click.IntRange(1), default=1, show_default=True,
+              help="Workbooks validated at once, in worker processes.")
+@_period_options
+@_limit_options
+def summary(paths, output, fmt, jobs, start, end, max_rows, max_mb) -> None:
+    """Validate a quarter's submissions and write one summary workbook for the state office.
+
+    Sheets: Submissions (one row per workbook, which need correction), Trends (employment
+    rate and data total by agency and period), Items (agencies by score), About. Counts,
+    rates and scores only: no client identifiers. With --format csv or json, the Submissions
+    table is printed (and --output is optional).
+
+    \b
+    Example:
+      ipsxl summary submissions/ --output summary-2026q3.xlsx --jobs 4
+    Exit code, as validate: 0 no errors, 1 error flags found, 2 a workbook could not be
+    read; the summary is written in every case.
+    """
+    from ipsxl import summary as summ
+
+    if output is None and fmt == "text":
+        raise click.UsageError("give --output FILE.xlsx, or --format csv|json to print the table")
+    if output is not None and output.suffix.lower() != ".xlsx":
+        raise click.UsageError(f"--output must be an .xlsx file, not {output.name}")
+    files = summ.find_submissions(paths, output)
+    if not files:
+        raise click.UsageError(f"no .xlsx or .xlsm workbooks found in {', '.join(paths)}")
+    opts = _options(start, end, max_rows, max_mb)
+    reports = _run_batch(files, opts, jobs)
+    result = summ.build_summary(reports, start=opts.start, end=opts.end)
+    if output is not None:
+        try:
+            summ.write_summary(result, output)
+        except OSError as exc:
+            click.echo(f"ipsxl: cannot write {output}: {exc.strerror or exc}", err=True)
+            sys.exit(2)
+    if fmt == "json":
+        click.echo(summ.to_json(result))
+    elif fmt == "csv":
+        click.echo(summ.to_csv(result), nl=False)
+    else:
+        click.echo(summ.to_text(result, str(output)), nl=False)
+    if output is not None and fmt != "text":
+        click.echo(f"wrote {output}", err=True)
+    for r in reports:
+        if not r.readable:
+            click.echo(f"ipsxl: {r.file}: {r.error}", err=True)
+    sys.exit(report.exit_code(reports))
+
+
+@main.group()
+def addin() -> None:
+    """Build or install the Excel add-in (IPS ribbon tab and worksheet functions)."""
+
+
+@addin.command("build")
+@click.option("--out", type=click.Path(path_type=Path), default=Path("."), show_default=True,
+              help="Folder (or .xlam path) to write ipsxl.xlam to.")
+def addin_build(out: Path) -> None:
+    """Build ipsxl.xlam from macros/ without Excel.
+
+    \b
+    Example:
+      ipsxl addin build --out dist/
+    """
+    from ipsxl.addin import AddinError, build_addin
+
+    try:
+        click.echo(f"wrote {build_addin(out)}")
+    except AddinError as exc:
+        raise click.ClickException(str(exc)) from None
+
+
+@addin.command("install")
+@click.option("--dir", "target_dir", type=click.Path(file_okay=False, path_type=Path),
+              help="Excel's add-in start-up folder (default: XLSTART on Windows/macOS).")
+@click.option("--config", "config_file", type=click.Path(dir_okay=False, path_type=Path),
+              help="xlwings.conf to update (default: ~/.xlwings/xlwings.conf).")
+def addin_install(target_dir: Path | None, config_file: Path | None) -> None:
+    """Install ipsxl.xlam where Excel loads it and register the worksheet functions.
+
+    \b
+    Example:
+      ipsxl addin install
+    """
+    from ipsxl.addin import AddinError, install_addin
+
+    try:
+        click.echo(install_addin(target_dir, config_file=config_file).summary())
+    except AddinError as exc:
+        raise click.ClickException(str(exc)) from None
+
+
 if __name__ == "__main__":  # pragma: no cover
     main()
