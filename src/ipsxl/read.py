@@ -75,16 +75,18 @@ def _table(grid: Grid, tab: std.Tab, sheet: str) -> Table | None:
         return None
     header_index, found = header
     names = list(found)
-    body = _rectangle(grid[header_index + 1 :])
+    body = _rectangle(grid[header_index + 1 :], len(grid[header_index]))
     frame = pd.DataFrame(body[:, [found[n] for n in names]], columns=names, dtype=object)
     frame.index = pd.RangeIndex(header_index + 2, header_index + 2 + len(frame), name=ROW)
     frame = frame.mask(frame.eq("")).dropna(how="all")
     return Table(tab, sheet, header_index + 1, frame, {n: found[n] + 1 for n in names})
 
 
-def _rectangle(rows: Grid) -> np.ndarray:
-    """Rows as one object array; short rows (ragged grids) are padded with None."""
-    width = max((len(r) for r in rows), default=0)
+def _rectangle(rows: Grid, min_width: int = 0) -> np.ndarray:
+    """Rows as one object array at least ``min_width`` wide (the header's width, so a tab with
+    a header and no data rows still has every header column); short rows are padded with None."""
+    width = max((len(r) for r in rows), default=min_width)
+    width = max(width, min_width)
     if all(len(r) == width for r in rows):
         return np.array(rows, dtype=object).reshape(len(rows), width)
     return np.array([list(r) + [None] * (width - len(r)) for r in rows], dtype=object)

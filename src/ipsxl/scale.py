@@ -116,6 +116,11 @@ def _round1(value: float) -> float:
     return math.floor(abs(value) * 10 + 0.5) / 10 * (1 if value >= 0 else -1)
 
 
+def round1(value: float) -> float:
+    """The one-place rounding the bands use, public so a figure shown agrees with its score."""
+    return _round1(value)
+
+
 def score(item_id: str, value: float | None) -> int | None:
     """The 1-5 score of a computed item's value; None when there is no value to score."""
     band = BANDS_BY_ID[item_id]

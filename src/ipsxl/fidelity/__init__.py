@@ -1,0 +1,39 @@
+"""Fidelity and outcome figures of one parsed workbook (fidelity.md, report.md).
+
+``score_workbook`` is what the pipeline calls. The pieces are public for the other faces:
+``population`` counts on plain frames + a ``Period`` (active clients, specialists and FTE, jobs
+held, job starts, contact rates, caseload size, employment rate), ``items`` holds one function
+per IPS-25 item, ``outcomes`` and ``specialists`` the program and per-specialist figures.
+"""
+
+from __future__ import annotations
+
+from ipsxl.fidelity import items, outcomes, population, specialists
+from ipsxl.fidelity.items import score_items
+from ipsxl.fidelity.outcomes import outcomes as outcome_figures
+from ipsxl.fidelity.population import Frames
+from ipsxl.fidelity.specialists import specialist_table
+from ipsxl.model import Parsed, Scores
+
+
+def score_workbook(ctx: Parsed) -> Scores:
+    """Items, outcomes and the per-specialist table of a parsed workbook, over its period."""
+    frames = Frames.from_parsed(ctx)
+    return Scores(
+        items=score_items(frames, ctx.period),
+        outcomes=outcome_figures(frames, ctx.period),
+        specialists=specialist_table(frames, ctx.period),
+    )
+
+
+__all__ = [
+    "Frames",
+    "items",
+    "outcome_figures",
+    "outcomes",
+    "population",
+    "score_items",
+    "score_workbook",
+    "specialist_table",
+    "specialists",
+]
