@@ -4,7 +4,7 @@
 |---------------|-------|
 | structure.py  | missing-tab, missing-column |
 | cells.py      | missing-value, bad-date, bad-number, bad-choice |
-| identity.py   | duplicate-id, unknown-client, unknown-specialist |
+| identity.py   | duplicate-id, unknown-client, unknown-specialist, unknown-supervisor |
 | dates.py      | date-order, future-date, out-of-period |
 | timeliness.py | slow-job-search, no-benefits-planning, late-job-start-contact, low-contacts |
 
@@ -17,9 +17,9 @@ from __future__ import annotations
 import pandas as pd
 
 from ipsxl.model import Parsed
-from ipsxl.rules import cells, flags, structure
+from ipsxl.rules import cells, dates, flags, identity, structure, timeliness
 
-FAMILIES = (structure, cells)
+FAMILIES = (structure, cells, identity, dates, timeliness)
 
 CODES: dict[str, str] = {code: sev for fam in FAMILIES for code, sev in fam.CODES.items()}
 

@@ -1,0 +1,207 @@
+"""duplicate-id, unknown-client, unknown-specialist, unknown-supervisor: records that should
+point at one another and do not.
+
+Every other tab hangs off Caseload by Client ID, and off Staff by a person's name, so a typo in
+either key silently drops a job, a contact or a referral from every fidelity figure. These rules
+make such typos visible.
+
+How keys are compared (the same way the fidelity figures join records, so a record these
+rules accept is one the figures count):
+
+- Client IDs as typed, once ``parse_text`` has stripped them and turned the number 1023 into
+  ``"1023"``. Case and leading zeros count (``c12`` is not ``C12``, ``0123`` is not ``123``):
+  guessing would hide real differences, and a flag asks the agency to settle it.
+- Names folded for case and spacing (``ann  lee`` is ``Ann Lee``); punctuation counts. A name
+  that still does not match gets the closest Staff name suggested.
+"""
+
+from __future__ import annotations
+
+import difflib
+
+import pandas as pd
+
+from ipsxl import standard as std
+from ipsxl.model import ERROR, WARNING, Parsed
+from ipsxl.rules import flags
+
+CODES = {
+    "duplicate-id": ERROR,
+    "unknown-client": ERROR,
+    "unknown-specialist": WARNING,
+    "unknown-supervisor": WARNING,
+}
+
+CLIENT_ID = "Client ID"
+SPECIALIST = "Employment Specialist"
+# tabs whose Client ID must name a Caseload client
+CLIENT_TABS = (std.JOBS.name, std.EMPLOYER_LOG.name, std.BENEFITS_REFERRALS.name)
+# tabs whose Employment Specialist must name a Staff row
+SPECIALIST_TABS = (std.CASELOAD.name, std.EMPLOYER_LOG.name)
+
+
+def client_key(ids: pd.Series) -> pd.Series:
+    """The comparable form of Client IDs: the parsed text, stripped; None stays NA."""
+    return ids.astype(object).where(ids.notna()).str.strip()
+
+
+def name_key(names: pd.Series) -> pd.Series:
+    """The comparable form of people's names: case folded, all whitespace removed; blank -> NA.
+
+    The fidelity figures fold names the same way, so "Ann Lee", "ann  lee" and "AnnLee" are
+    one specialist everywhere.
+    """
+    key = pd.Series(names, dtype="string").str.casefold().str.replace(r"\s+", "", regex=True)
+    return key.astype(object).where((key.fillna("") != "").to_numpy())
+
+
+def has_columns(ctx: Parsed, tab: str, *columns: str) -> bool:
+    """Whether the tab is in the workbook with every one of these columns.
+
+    Rules that compare against a tab or column the workbook lacks stay silent: the missing-tab
+    or missing-column flag already says what is wrong, and a flag on every row would bury it.
+    """
+    table = ctx.tables.get(tab)
+    return table is not None and all(c in table.positions for c in columns)
+
+
+def _duplicate_ids(ctx: Parsed) -> pd.DataFrame:
+    """Every repeat of a Caseload Client ID after its first row, naming the row(s) it repeats.
+
+    The first row is left alone so the supervisor fixes the copies, not the original.
+    """
+    tab = std.CASELOAD.name
+    if not has_columns(ctx, tab, CLIENT_ID):
+        return flags.concat([])
+    frame = ctx.frames[tab]
+    key = client_key(frame[CLIENT_ID])
+    known = key.notna()
+    repeat = known & key.duplicated(keep="first")
+    if not repeat.any():
+        return flags.concat([])
+    rows = pd.Series(frame.index, index=frame.index)[known]
+    rows_by_key = rows.groupby(key[known]).agg(lambda r: ", ".join(map(str, r)))
+    first_by_key = rows.groupby(key[known]).min()
+    message = (
+        "Client ID '" + frame[CLIENT_ID].astype(str) + "' is already on row "
+        + key.map(first_by_key).astype("Int64").astype(str)
+        + " (rows " + key.map(rows_by_key).astype(str) + "): keep one Caseload row per client,"
+        " or correct the ID"
+    )
+    return flags.cells(ctx, tab, repeat, CLIENT_ID, "duplicate-id", ERROR, message)
+
+
+def _unknown_clients(ctx: Parsed) -> pd.DataFrame:
+    """Client IDs in Jobs, Employer Log and Benefits Referrals that Caseload does not list."""
+    caseload = std.CASELOAD.name
+    if not has_columns(ctx, caseload, CLIENT_ID):
+        return flags.concat([])
+    known = set(client_key(ctx.frames[caseload][CLIENT_ID]).dropna())
+    found = []
+    for tab in CLIENT_TABS:
+        if not has_columns(ctx, tab, CLIENT_ID):
+            continue
+        ids = ctx.frames[tab][CLIENT_ID]
+        key = client_key(ids)
+        unknown = key.notna() & ~key.isin(known)
+        message = (
+            "Client ID '" + ids.astype(str) + "' is not in Caseload: correct the ID, or add the"
+            " client to Caseload"
+        )
+        found.append(flags.cells(ctx, tab, unknown, CLIENT_ID, "unknown-client", ERROR, message))
+    return flags.concat(found)
+
+
+def _suggestions(unknown: pd.Series, choices: pd.Series) -> pd.Series:
+    """' (did you mean 'X'?)' for each unknown name that closely resembles one of ``choices``.
+
+    Runs once per distinct unknown name, not per row.
+    """
+    by_key = dict(zip(name_key(choices), choices, strict=True))
+    hints = {}
+    for name in unknown.dropna().unique():
+        folded = name_key(pd.Series([name])).iloc[0]
+        close = difflib.get_close_matches(folded, list(by_key), n=1, cutoff=0.75)
+        hints[name] = f" (did you mean '{by_key[close[0]]}'?)" if close else ""
+    return unknown.map(hints).astype(object).where(unknown.notna(), "")
+
+
+def staff_listed(ctx: Parsed) -> bool:
+    """Whether the workbook has a Staff tab that names anyone.
+
+    A Staff tab with no names (the template ships an empty one) counts as no Staff, as in the
+    fidelity figures: Caseload's specialists are then the team, and no name can be unknown.
+    """
+    return (has_columns(ctx, std.STAFF.name, "Name")
+            and bool(ctx.frames[std.STAFF.name]["Name"].notna().any()))
+
+
+def _unknown_specialists(ctx: Parsed) -> pd.DataFrame:
+    """Specialist names in Caseload and Employer Log that name nobody in Staff (any role)."""
+    if not staff_listed(ctx):
+        return flags.concat([])  # without Staff, Caseload's names are the specialists
+    names = ctx.frames[std.STAFF.name]["Name"].dropna()
+    known = set(name_key(names))
+    found = []
+    for tab in SPECIALIST_TABS:
+        if not has_columns(ctx, tab, SPECIALIST):
+            continue
+        column = ctx.frames[tab][SPECIALIST]
+        key = name_key(column)
+        unknown = key.notna() & ~key.isin(known)
+        if not unknown.any():
+            continue
+        typed = column[unknown]
+        message = (
+            "'" + typed.astype(str) + "' is not on the Staff tab" + _suggestions(typed, names)
+            + ": correct the name, or add the person to Staff"
+        )
+        found.append(flags.cells(ctx, tab, unknown, SPECIALIST, "unknown-specialist", WARNING,
+                                 message))
+    return flags.concat(found)
+
+
+def _unknown_supervisors(ctx: Parsed) -> pd.DataFrame:
+    """Staff ``Supervisor`` cells that do not name a Staff row whose Role is Supervisor.
+
+    The supervisor ratio counts specialists per named supervisor, so a misspelt or wrongly
+    roled supervisor breaks the team apart. The message says which of the two it is.
+    """
+    tab = std.STAFF.name
+    if not has_columns(ctx, tab, "Name", "Role", "Supervisor"):
+        return flags.concat([])
+    staff = ctx.frames[tab]
+    names = staff["Name"].dropna()
+    name_keys = name_key(staff["Name"])
+    role_by_key = staff["Role"].groupby(name_keys).first()
+    supervisors = set(name_keys[staff["Role"] == "Supervisor"].dropna())
+    typed = staff["Supervisor"]
+    key = name_key(typed)
+    wrong = key.notna() & ~key.isin(supervisors)
+    if not wrong.any():
+        return flags.concat([])
+    role = key.map(role_by_key).astype(object)
+    on_staff = key.isin(set(name_keys.dropna()))
+    # named on Staff with a blank or unreadable Role: that Role cell is already an error
+    wrong &= ~(on_staff & role.isna())
+    quoted = "'" + typed.astype(str) + "'"
+    message = pd.Series(
+        quoted + " is not on the Staff tab" + _suggestions(typed.where(wrong & ~on_staff), names)
+        + ": add the supervisor to Staff with Role Supervisor, or correct the name",
+        index=staff.index,
+    )
+    misroled = wrong & on_staff
+    message[misroled] = (
+        quoted + " is on Staff with Role '" + role.astype(str) + "', not Supervisor: correct"
+        " the Role of that Staff row, or name the actual supervisor"
+    )[misroled]
+    return flags.cells(ctx, tab, wrong, "Supervisor", "unknown-supervisor", WARNING, message)
+
+
+def check(ctx: Parsed) -> pd.DataFrame:
+    return flags.concat([
+        _duplicate_ids(ctx),
+        _unknown_clients(ctx),
+        _unknown_specialists(ctx),
+        _unknown_supervisors(ctx),
+    ])
