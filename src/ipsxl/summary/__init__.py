@@ -1,0 +1,61 @@
+"""One workbook for a state IPS office: which submissions go back, how agencies score and trend.
+
+The office collects a workbook from each agency every quarter; ``summarize`` validates them all
+(``batch.check_many``) and ``write_summary`` draws one summary workbook of counts, rates and
+scores, never client identifiers. ``table`` builds the figures, ``workbook`` the Excel file,
+``render`` the CSV/JSON/text the command prints.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterable
+from pathlib import Path
+
+from ipsxl.batch import Options, check_many, find_workbooks
+from ipsxl.model import Report
+from ipsxl.summary.render import to_csv, to_json, to_text
+from ipsxl.summary.table import Summary, build_summary
+from ipsxl.summary.workbook import write_summary
+
+
+def find_submissions(paths: Iterable[str | Path], output: str | Path | None = None) -> list[Path]:
+    """The workbooks to summarise, without the summary itself when it is written among them.
+
+    An office may keep summary.xlsx in the submissions folder; summarising it as a submission
+    would report it unreadable as an agency workbook every quarter.
+    """
+    files = find_workbooks(paths)
+    if output is None:
+        return files
+    target = Path(output).resolve()
+    return [f for f in files if f.resolve() != target]
+
+
+def summarize(
+    files: list[Path],
+    options: Options | None = None,
+    jobs: int = 1,
+    output: str | Path | None = None,
+    on_done: Callable[[Report], None] | None = None,
+    generated: dt.datetime | None = None,
+) -> tuple[Summary, list[Report]]:
+    """Validate ``files`` and build their summary; write it to ``output`` when given."""
+    options = options or Options()
+    reports = check_many(files, options, jobs, on_done=on_done)
+    summary = build_summary(reports, start=options.start, end=options.end, generated=generated)
+    if output is not None:
+        write_summary(summary, output)
+    return summary, reports
+
+
+__all__ = [
+    "Summary",
+    "build_summary",
+    "find_submissions",
+    "summarize",
+    "to_csv",
+    "to_json",
+    "to_text",
+    "write_summary",
+]

@@ -1,0 +1,78 @@
+"""The Submissions table as CSV or JSON on stdout, and the lines a person reads in a terminal.
+
+CSV and JSON use the column keys (``file``, ``needs_correction``, item ids...), as validate's
+CSV and JSON do; the workbook uses the headers a person reads. Rates stay fractions (report.md).
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import json
+
+from ipsxl.summary.table import SUBMISSION_COLUMNS, YESNO, Summary
+
+
+def _plain(value: object) -> object:
+    return value.isoformat() if isinstance(value, dt.date) else value
+
+
+def to_json(summary: Summary) -> str:
+    """``{"ipsxl_version", "submissions": [row...], "totals"}``: counts, rates and scores only."""
+    rows = [{c.key: _plain(s.row[c.key]) for c in SUBMISSION_COLUMNS} for s in summary.rows]
+    document = {
+        "ipsxl_version": summary.version,
+        "submissions": rows,
+        "totals": totals(summary),
+    }
+    return json.dumps(document, indent=2, ensure_ascii=False)
+
+
+def to_csv(summary: Summary) -> str:
+    """One line per workbook; yes/no columns as ``yes``/``no``, blanks where nothing applies."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow([c.key for c in SUBMISSION_COLUMNS])
+    for sub in summary.rows:
+        line = []
+        for c in SUBMISSION_COLUMNS:
+            value = sub.row[c.key]
+            if value is None:
+                line.append("")
+            elif c.kind == YESNO:
+                line.append("yes" if value else "no")
+            else:
+                line.append(_plain(value))
+        writer.writerow(line)
+    return out.getvalue()
+
+
+def totals(summary: Summary) -> dict[str, int]:
+    rows = [s.row for s in summary.rows]
+    return {
+        "workbooks": len(rows),
+        "unreadable": sum(1 for r in rows if not r["readable"]),
+        "needs_correction": sum(1 for r in rows if r["needs_correction"]),
+        "agencies": len({s.key for s in summary.rows if s.readable}),
+        "agencies_with_trends": len(summary.trends.agencies),
+    }
+
+
+def to_text(summary: Summary, output: str | None = None) -> str:
+    """The workbooks to send back, one line each, and a total: what the office acts on today."""
+    lines = []
+    for sub in summary.needing_correction:
+        row = sub.row
+        if not row["readable"]:
+            lines.append(f"{row['file']}: send back: unreadable: {row['reason']}")
+        else:
+            period = row["period"] or "no period"
+            lines.append(f"{row['file']}: send back: {row['errors']} errors,"
+                         f" {row['warnings']} warnings ({sub.name}, {period})")
+    t = totals(summary)
+    lines.append(f"{t['workbooks']} workbooks from {t['agencies']} agencies:"
+                 f" {t['needs_correction']} need correction ({t['unreadable']} unreadable)")
+    if output:
+        lines.append(f"wrote {output}")
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,378 @@
+"""The state office's summary as plain data: submission rows, agency trends, item distribution.
+
+Every figure is read from ``report.to_dict`` (the per-workbook JSON), never recomputed, so the
+summary cannot disagree with the report an agency is sent back. Only counts, rates and scores
+are taken from it: flags (their values and messages), item notes and the per-specialist table
+can name clients or staff, and the summary is passed around an office, so none of it is copied.
+Nothing here knows about Excel; ``workbook.py`` draws these tables.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from ipsxl import report as report_json
+from ipsxl import scale
+from ipsxl.model import Report
+from ipsxl.standard import fold
+
+# Column kinds, so each face formats a value the same way (CSV text, JSON value, Excel cell).
+TEXT = "text"
+INTEGER = "integer"
+DATE = "date"
+RATE = "rate"  # a fraction 0..1, shown as a percentage
+SCORE = "score"  # an IPS-25 item score 1..5
+YESNO = "yesno"
+
+ITEM_LABELS: dict[str, str] = {it.id: it.label for it in scale.ITEMS if it.id}
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column of the Submissions table: its JSON/CSV key, its sheet header, its kind."""
+
+    key: str
+    header: str
+    kind: str = TEXT
+    width: int = 12
+
+
+SUBMISSION_COLUMNS: tuple[Column, ...] = (
+    Column("file", "File", TEXT, 40),
+    Column("agency", "Agency", TEXT, 26),
+    Column("program", "Program", TEXT, 22),
+    Column("period", "Period", TEXT, 12),
+    Column("period_start", "Period Start", DATE, 12),
+    Column("period_end", "Period End", DATE, 12),
+    Column("readable", "Readable", YESNO, 10),
+    Column("reason", "Reason Unreadable", TEXT, 30),
+    Column("errors", "Errors", INTEGER, 9),
+    Column("warnings", "Warnings", INTEGER, 10),
+    Column("needs_correction", "Needs Correction", YESNO, 12),
+    Column("active_clients", "Active Clients", INTEGER, 10),
+    Column("employed_clients", "Employed Clients", INTEGER, 10),
+    Column("employment_rate", "Employment Rate", RATE, 11),
+    Column("rate_benchmark", "Rate Benchmark", TEXT, 13),
+    *(Column(item_id, ITEM_LABELS[item_id], SCORE, 14) for item_id in scale.COMPUTED_IDS),
+    Column("items_scored", "Items Scored", INTEGER, 9),
+    Column("data_total", "Data Total", INTEGER, 9),
+    Column("data_max", "Data Max", INTEGER, 9),
+)
+
+BELOW_MINIMAL = "below minimal"
+
+
+def rate_benchmark(rate: float | None) -> str | None:
+    """The highest employment-rate benchmark a rate reaches (fidelity.md's 31/41/50%)."""
+    if rate is None:
+        return None
+    reached = BELOW_MINIMAL
+    for threshold, name in scale.EMPLOYMENT_RATE_BENCHMARKS:
+        if rate >= threshold:
+            reached = name
+    return reached
+
+
+def period_label(start: dt.date | None, end: dt.date | None) -> str | None:
+    """"2026 Q3" for a calendar quarter, "2026-07" for a month, else the two dates.
+
+    Offices speak of quarters; a label keeps the Trends axis readable, while the exact dates
+    stay in the Submissions table.
+    """
+    if start is None or end is None:
+        return None
+    if start.day == 1 and start.month % 3 == 1:
+        quarter_end = _month_end(start.year, start.month + 2)
+        if end == quarter_end:
+            return f"{start.year} Q{(start.month - 1) // 3 + 1}"
+    if start.day == 1 and end == _month_end(start.year, start.month):
+        return f"{start.year}-{start.month:02d}"
+    return f"{start.isoformat()} to {end.isoformat()}"
+
+
+def _month_end(year: int, month: int) -> dt.date:
+    first_next = dt.date(year + month // 12, month % 12 + 1, 1)
+    return first_next - dt.timedelta(days=1)
+
+
+@dataclass(frozen=True)
+class Submission:
+    """One workbook's row of the summary, and what it takes to match it to its agency.
+
+    ``key`` is the folded (agency, program) pair, so "North Valley" and "north  valley" are one
+    agency; a readable workbook with no Agency, and an unreadable one, get a key of their own
+    (the file), since nothing says whose they are.
+    """
+
+    index: int
+    row: dict[str, object]
+    key: tuple[str, str]
+    name: str
+    period: tuple[dt.date, dt.date] | None
+
+    @property
+    def readable(self) -> bool:
+        return bool(self.row["readable"])
+
+    @property
+    def matched(self) -> bool:
+        """Whether the agency is known, so the row can join a trend."""
+        return self.readable and bool(self.key[0])
+
+
+def agency_key(agency: str | None, program: str | None) -> tuple[str, str]:
+    """Agency and Program folded for case, spacing and punctuation (standard.fold)."""
+    return (fold(agency) if agency else "", fold(program) if program else "")
+
+
+def agency_name(agency: str | None, program: str | None) -> str:
+    """How an agency is named in Trends: "Agency (Program)" when a program is given."""
+    if not agency:
+        return "(no agency)"
+    return f"{agency} ({program})" if program else agency
+
+
+def submission_row(report: Report) -> dict[str, object]:
+    """One row of the Submissions table, from the report's JSON entry (counts and scores only)."""
+    entry = report_json.to_dict(report)
+    row: dict[str, object] = {c.key: None for c in SUBMISSION_COLUMNS}
+    row["file"] = entry["file"]
+    row["readable"] = entry["readable"]
+    if not entry["readable"]:
+        row["reason"] = entry["error"]
+        row["needs_correction"] = True
+        return row
+    period = entry["period"]
+    start = dt.date.fromisoformat(period["start"]) if period else None
+    end = dt.date.fromisoformat(period["end"]) if period else None
+    counts = entry["counts"]
+    fidelity = entry["fidelity"]
+    outcomes = entry["outcomes"]
+    row.update(
+        agency=entry["agency"],
+        program=entry["program"],
+        period=period_label(start, end),
+        period_start=start,
+        period_end=end,
+        errors=counts["error"],
+        warnings=counts["warning"],
+        needs_correction=counts["error"] > 0,
+        active_clients=outcomes.get("active_clients"),
+        employed_clients=outcomes.get("employed_clients"),
+        employment_rate=outcomes.get("employment_rate"),
+        rate_benchmark=rate_benchmark(outcomes.get("employment_rate")),
+        items_scored=fidelity["scored_items"],
+        data_total=fidelity["data_total"],
+        data_max=fidelity["data_max"],
+    )
+    for item in fidelity["items"]:
+        if item["id"] in ITEM_LABELS:
+            row[item["id"]] = item["score"]
+    return row
+
+
+def submissions(reports: Sequence[Report]) -> list[Submission]:
+    """The Submissions rows in the order the workbooks were given (as validate lists them)."""
+    out = []
+    for index, rep in enumerate(reports):
+        row = submission_row(rep)
+        agency, program = (rep.agency, rep.program) if rep.readable else (None, None)
+        key = agency_key(agency, program)
+        if not (rep.readable and key[0]):
+            key = ("", rep.file)  # no matched key has an empty agency: never shared
+        period = (rep.period.start, rep.period.end) if rep.readable and rep.period else None
+        out.append(Submission(index, row, key, agency_name(agency, program), period))
+    return out
+
+
+# --- Trends -----------------------------------------------------------------------------------
+
+TREND_MEASURES: tuple[Column, ...] = (
+    Column("employment_rate", "Employment rate", RATE),
+    Column("data_total", "Data total", INTEGER),
+)
+
+
+@dataclass(frozen=True)
+class TrendCell:
+    value: object
+    needs_correction: bool
+    file: str
+
+
+@dataclass
+class Trends:
+    """Per measure, one value per (agency, period), for agencies with two or more periods.
+
+    ``periods`` are sorted by their dates; ``agencies`` are (key, display name) in the order the
+    agency first appears; ``notes`` say which of two submissions for one period was used.
+    """
+
+    periods: list[tuple[dt.date, dt.date]] = field(default_factory=list)
+    agencies: list[tuple[tuple[str, str], str]] = field(default_factory=list)
+    values: dict[str, dict[tuple[str, str], dict[tuple[dt.date, dt.date], TrendCell]]] = field(
+        default_factory=dict)
+    notes: list[str] = field(default_factory=list)
+
+    def value(self, measure: str, key: tuple[str, str], period: tuple[dt.date, dt.date]):
+        cell = self.values.get(measure, {}).get(key, {}).get(period)
+        return None if cell is None else cell.value
+
+
+def _by_agency_period(rows: Sequence[Submission]) -> tuple[
+        dict[tuple[str, str], dict[tuple[dt.date, dt.date], Submission]], list[str]]:
+    """Each matched agency's submission per period, and a note wherever one was set aside."""
+    chosen: dict[tuple[str, str], dict[tuple[dt.date, dt.date], Submission]] = {}
+    notes = []
+    for sub in rows:
+        if not sub.matched or sub.period is None:
+            continue
+        per = chosen.setdefault(sub.key, {})
+        other = per.get(sub.period)
+        if other is not None:
+            used, unused = (sub, other) if _preference(sub) > _preference(other) else (other, sub)
+            notes.append(f"{used.name}, {period_label(*sub.period)}: two submissions;"
+                         f" {used.row['file']} is used, not {unused.row['file']}.")
+            sub = used
+        per[sub.period] = sub
+    return chosen, notes
+
+
+def _preference(sub: Submission) -> tuple[int, int]:
+    """Of two workbooks for one agency and period: fewer errors, then the later file.
+
+    A workbook sent again is nearly always the corrected one, so fewer errors picks it whatever
+    it was named ("q3-corrected.xlsx" sorts before "q3.xlsx"); file order breaks a tie.
+    """
+    return (-int(sub.row["errors"] or 0), sub.index)
+
+
+def trends(rows: Sequence[Submission]) -> Trends:
+    """Employment rate and data total by agency and period, for agencies with 2+ periods."""
+    chosen, notes = _by_agency_period(rows)
+    result = Trends(notes=notes)
+    names = _latest_names(rows)
+    for key, per in chosen.items():
+        if len(per) < 2:
+            continue
+        result.agencies.append((key, names[key]))
+        for period, sub in per.items():
+            for measure in TREND_MEASURES:
+                result.values.setdefault(measure.key, {}).setdefault(key, {})[period] = TrendCell(
+                    sub.row[measure.key], bool(sub.row["needs_correction"]), str(sub.row["file"]))
+    periods = {p for key, _ in result.agencies for p in chosen[key]}
+    result.periods = sorted(periods)
+    return result
+
+
+def _latest_names(rows: Sequence[Submission]) -> dict[tuple[str, str], str]:
+    """An agency's name as spelt in its latest period (spellings drift; the latest is current)."""
+    names: dict[tuple[str, str], str] = {}
+    for sub in sorted((s for s in rows if s.matched), key=_recency):
+        names[sub.key] = sub.name
+    return names
+
+
+def _recency(sub: Submission) -> tuple:
+    """Later period first by end, then start; for one period, the preferred workbook."""
+    if sub.period is None:
+        return (dt.date.min, dt.date.min, *_preference(sub))
+    return (sub.period[1], sub.period[0], *_preference(sub))
+
+
+# --- Items ------------------------------------------------------------------------------------
+
+SCORES = (1, 2, 3, 4, 5)
+
+
+@dataclass
+class ItemCounts:
+    """For one computed item: how many agencies score 1..5, and how many have no score."""
+
+    id: str
+    label: str
+    target: str
+    basis: str
+    by_score: dict[int, int]
+    unscored: int
+
+    @property
+    def agencies(self) -> int:
+        return sum(self.by_score.values()) + self.unscored
+
+
+def latest_per_agency(rows: Sequence[Submission]) -> list[Submission]:
+    """Each agency's latest readable submission (by period end, then start; see _preference).
+
+    Items counts agencies, not workbooks, so an agency that sent four quarters counts once, at
+    its current state. A workbook without an Agency name counts as an agency of its own.
+    """
+    latest: dict[tuple[str, str], Submission] = {}
+    for sub in rows:
+        if not sub.readable:
+            continue
+        if sub.key not in latest or _recency(sub) > _recency(latest[sub.key]):
+            latest[sub.key] = sub
+    return sorted(latest.values(), key=lambda s: s.index)
+
+
+def item_distribution(rows: Sequence[Submission]) -> list[ItemCounts]:
+    """Per computed item (scale order), the latest-period score counts across agencies."""
+    latest = latest_per_agency(rows)
+    out = []
+    for item_id in scale.COMPUTED_IDS:
+        band = scale.BANDS_BY_ID[item_id]
+        by_score = dict.fromkeys(SCORES, 0)
+        unscored = 0
+        for sub in latest:
+            value = sub.row.get(item_id)
+            if isinstance(value, int) and value in by_score:
+                by_score[value] += 1
+            else:
+                unscored += 1
+        out.append(ItemCounts(item_id, ITEM_LABELS[item_id], band.target, band.basis, by_score,
+                              unscored))
+    return out
+
+
+# --- the whole summary ------------------------------------------------------------------------
+
+
+@dataclass
+class Summary:
+    """Everything the summary workbook shows, built once from a batch of reports."""
+
+    rows: list[Submission]
+    trends: Trends
+    items: list[ItemCounts]
+    generated: dt.datetime
+    version: str
+    start: dt.date | None = None
+    end: dt.date | None = None
+
+    @property
+    def needing_correction(self) -> list[Submission]:
+        return [s for s in self.rows if s.row["needs_correction"]]
+
+
+def build_summary(
+    reports: Sequence[Report],
+    start: dt.date | None = None,
+    end: dt.date | None = None,
+    generated: dt.datetime | None = None,
+) -> Summary:
+    """The summary of a batch; ``start``/``end`` are recorded when they overrode the period."""
+    from ipsxl import __version__
+
+    rows = submissions(reports)
+    return Summary(
+        rows=rows,
+        trends=trends(rows),
+        items=item_distribution(rows),
+        generated=generated or dt.datetime.now().astimezone().replace(microsecond=0),
+        version=__version__,
+        start=start,
+        end=end,
+    )

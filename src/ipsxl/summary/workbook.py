@@ -1,0 +1,445 @@
+"""The summary workbook: Submissions, Trends, Items and About sheets, written with openpyxl.
+
+Colours and charts are native Excel objects (conditional formats, line and bar charts), not
+pictures, so the office can sort, filter and restyle them; every rule and chart used here also
+opens in LibreOffice. Text that came from a workbook (file, agency and program names) is always
+written as text: a name starting with "=" must not become a formula in the office's copy.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from pathlib import Path
+
+from openpyxl import Workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.chart import BarChart, LineChart, Reference
+from openpyxl.formatting.rule import FormulaRule
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.table import Table, TableStyleInfo
+from openpyxl.worksheet.worksheet import Worksheet
+
+from ipsxl import scale
+from ipsxl.summary.table import (
+    BELOW_MINIMAL,
+    DATE,
+    INTEGER,
+    RATE,
+    SCORE,
+    SCORES,
+    SUBMISSION_COLUMNS,
+    TREND_MEASURES,
+    YESNO,
+    Summary,
+    latest_per_agency,
+    period_label,
+)
+from ipsxl.template import save_atomically
+
+SUBMISSIONS, TRENDS, ITEMS, ABOUT = "Submissions", "Trends", "Items", "About"
+
+# Excel's own "good / neutral / bad" cell styles, so the colours read as they do elsewhere.
+RED = ("FFC7CE", "9C0006")
+AMBER = ("FFEB9C", "9C5700")
+LIGHT_GREEN = ("E2EFDA", "375623")
+GREEN = ("C6EFCE", "006100")
+SCORE_COLOURS = {1: "C00000", 2: "FF7C80", 3: "FFC000", 4: "92D050", 5: "00B050"}
+CORRECTION_FILL = PatternFill("solid", fgColor="FCE4D6")
+
+NUMBER_FORMATS = {DATE: "yyyy-mm-dd", RATE: "0.0%", INTEGER: "0", SCORE: "0"}
+BOLD = Font(bold=True)
+TITLE = Font(bold=True, size=14)
+HEADER_FILL = PatternFill("solid", fgColor="D9E1F2")
+WRAP = Alignment(wrap_text=True, vertical="top")
+
+
+def write_summary(summary: Summary, path: str | Path) -> Path:
+    """Write the summary workbook to ``path`` through a temporary file renamed when complete."""
+    wb = Workbook()
+    wb.remove(wb.active)
+    _submissions_sheet(wb.create_sheet(SUBMISSIONS), summary)
+    _trends_sheet(wb.create_sheet(TRENDS), summary)
+    _items_sheet(wb.create_sheet(ITEMS), summary)
+    _about_sheet(wb.create_sheet(ABOUT), summary)
+    for ws in wb.worksheets:
+        _print_setup(ws)
+    wb.properties.title = "IPS submissions summary"
+    wb.properties.creator = f"ipsxl {summary.version}"
+    path = Path(path)
+    save_atomically(wb, path)
+    return path
+
+
+def _print_setup(ws: Worksheet) -> None:
+    """Landscape, one page wide: the summary is printed for meetings as often as read."""
+    ws.page_setup.orientation = "landscape"
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+
+
+# --- cells ------------------------------------------------------------------------------------
+
+
+def _put(ws: Worksheet, row: int, col: int, value: object, kind: str | None = None,
+         font: Font | None = None):
+    """Write one cell: names as text (never formulas), yes/no as words, numbers formatted."""
+    if kind == YESNO and value is not None:
+        value = "Yes" if value else "No"
+    if isinstance(value, str):
+        value = ILLEGAL_CHARACTERS_RE.sub("", value)
+    cell = ws.cell(row=row, column=col, value=value)
+    if isinstance(value, str) and cell.data_type == "f":
+        cell.data_type = "s"  # an agency called "=HYPERLINK(...)" stays a name
+    if kind in NUMBER_FORMATS and value is not None:
+        cell.number_format = NUMBER_FORMATS[kind]
+    if font is not None:
+        cell.font = font
+    return cell
+
+
+def _header(ws: Worksheet, row: int, col: int, text: str):
+    cell = _put(ws, row, col, text, font=BOLD)
+    cell.fill = HEADER_FILL
+    cell.alignment = Alignment(wrap_text=True, vertical="center")
+    return cell
+
+
+def _fill(colours: tuple[str, str]) -> tuple[PatternFill, Font]:
+    background, text = colours
+    return PatternFill("solid", fgColor=background, bgColor=background), Font(color=text)
+
+
+def _rule(formula: str, colours: tuple[str, str]) -> FormulaRule:
+    fill, font = _fill(colours)
+    return FormulaRule(formula=[formula], fill=fill, font=font, stopIfTrue=True)
+
+
+def _widths(ws: Worksheet, widths: dict[int, float]) -> None:
+    for col, width in widths.items():
+        ws.column_dimensions[get_column_letter(col)].width = width
+
+
+# --- Submissions ------------------------------------------------------------------------------
+
+
+def _submissions_sheet(ws: Worksheet, summary: Summary) -> None:
+    """One row per workbook, as an Excel table (filter, sort), coloured where it matters."""
+    for j, col in enumerate(SUBMISSION_COLUMNS, start=1):
+        _header(ws, 1, j, col.header)
+    for i, sub in enumerate(summary.rows, start=2):
+        for j, col in enumerate(SUBMISSION_COLUMNS, start=1):
+            _put(ws, i, j, sub.row[col.key], col.kind)
+    ws.row_dimensions[1].height = 60
+    ws.freeze_panes = "B2"
+    _widths(ws, {j: c.width for j, c in enumerate(SUBMISSION_COLUMNS, start=1)})
+    last = len(summary.rows) + 1
+    if last < 2:
+        return  # an Excel table needs a data row; the CLI never writes an empty summary
+    ref = f"A1:{get_column_letter(len(SUBMISSION_COLUMNS))}{last}"
+    table = Table(displayName="SubmissionsTable", ref=ref)
+    table.tableStyleInfo = TableStyleInfo(name="TableStyleLight9", showRowStripes=True)
+    ws.add_table(table)
+    _submission_colours(ws, last)
+
+
+def _submission_colours(ws: Worksheet, last: int) -> None:
+    """Scores 1-2 red, 3 amber, 4-5 green; the rate against 31/41/50%; send-backs in red.
+
+    Rules test ISNUMBER first: Excel treats a blank as 0, and a blank score (no data) must stay
+    blank, not turn red.
+    """
+    letters = {c.key: get_column_letter(j) for j, c in enumerate(SUBMISSION_COLUMNS, start=1)}
+    for col in SUBMISSION_COLUMNS:
+        letter = letters[col.key]
+        where = f"{letter}2:{letter}{last}"
+        first = f"{letter}2"
+        if col.kind == SCORE:
+            ws.conditional_formatting.add(where, _rule(
+                f"AND(ISNUMBER({first}),{first}<=2)", RED))
+            ws.conditional_formatting.add(where, _rule(
+                f"AND(ISNUMBER({first}),{first}=3)", AMBER))
+            ws.conditional_formatting.add(where, _rule(
+                f"AND(ISNUMBER({first}),{first}>=4)", GREEN))
+    rate = letters["employment_rate"]
+    where = f"{rate}2:{rate}{last}"
+    first = f"{rate}2"
+    (minimal, _), (average, _), (excellent, _) = scale.EMPLOYMENT_RATE_BENCHMARKS
+    for formula, colours in (
+        (f"AND(ISNUMBER({first}),{first}>={excellent})", GREEN),
+        (f"AND(ISNUMBER({first}),{first}>={average})", LIGHT_GREEN),
+        (f"AND(ISNUMBER({first}),{first}>={minimal})", AMBER),
+        (f"ISNUMBER({first})", RED),
+    ):
+        ws.conditional_formatting.add(where, _rule(formula, colours))
+    for key in ("needs_correction",):
+        letter = letters[key]
+        ws.conditional_formatting.add(f"{letter}2:{letter}{last}",
+                                      _rule(f'{letter}2="Yes"', RED))
+    letter = letters["readable"]
+    ws.conditional_formatting.add(f"{letter}2:{letter}{last}", _rule(f'{letter}2="No"', RED))
+
+
+# --- Trends -----------------------------------------------------------------------------------
+
+CHART_ROWS = 18  # rows a chart of the default height covers, so blocks do not overlap
+
+
+def _trends_sheet(ws: Worksheet, summary: Summary) -> None:
+    """Per measure a table (periods down, agencies across) and a line chart of it."""
+    trend = summary.trends
+    _put(ws, 1, 1, "Trends by agency and period", font=TITLE)
+    _put(ws, 2, 1, "Agencies with two or more periods among these workbooks, matched by the"
+                   " Program tab's Agency and Program (ignoring case and spacing). Shaded values"
+                   " come from a submission that needs correction.")
+    if not trend.agencies:
+        _put(ws, 4, 1, "No agency has more than one period among these workbooks:"
+                       " nothing to compare yet.")
+        _notes(ws, 6, trend.notes)
+        return
+    row = 4
+    benchmarks = [(f"Benchmark: {name} ({threshold:.0%})", threshold)
+                  for threshold, name in scale.EMPLOYMENT_RATE_BENCHMARKS]
+    for measure in TREND_MEASURES:
+        extra = benchmarks if measure.kind == RATE else []
+        _put(ws, row, 1, measure.header, font=BOLD)
+        head = row + 1
+        _header(ws, head, 1, "Period")
+        ws.row_dimensions[head].height = 45  # agency names wrap onto a few lines
+        for j, (_, name) in enumerate(trend.agencies, start=2):
+            _header(ws, head, j, name)
+        for j, (title, _) in enumerate(extra, start=len(trend.agencies) + 2):
+            _header(ws, head, j, title)
+        for i, period in enumerate(trend.periods, start=head + 1):
+            _put(ws, i, 1, period_label(*period))
+            for j, (key, _) in enumerate(trend.agencies, start=2):
+                cell = trend.values[measure.key][key].get(period)
+                if cell is None:
+                    continue
+                c = _put(ws, i, j, cell.value, measure.kind)
+                if cell.needs_correction:
+                    c.fill = CORRECTION_FILL
+            for j, (_, threshold) in enumerate(extra, start=len(trend.agencies) + 2):
+                _put(ws, i, j, threshold, RATE)
+        last_col = 1 + len(trend.agencies) + len(extra)
+        last_row = head + len(trend.periods)
+        chart = _line_chart(ws, measure.header, measure.kind, head, last_row, last_col,
+                            benchmark_from=len(trend.agencies) + 2 if extra else None)
+        ws.add_chart(chart, f"{get_column_letter(last_col + 2)}{row}")
+        row += max(len(trend.periods) + 4, CHART_ROWS)
+    _widths(ws, {1: 22, **{j: 18 for j in range(2, len(trend.agencies) + 5)}})
+    _notes(ws, row, trend.notes)
+
+
+def _line_chart(ws: Worksheet, title: str, kind: str, head: int, last_row: int, last_col: int,
+                benchmark_from: int | None) -> LineChart:
+    chart = LineChart()
+    chart.title = f"{title} by period"
+    chart.y_axis.title = title
+    chart.x_axis.title = "Period"
+    chart.height, chart.width = 8, 18
+    chart.display_blanks = "span"  # an agency that skipped a quarter keeps one line
+    data = Reference(ws, min_col=2, max_col=last_col, min_row=head, max_row=last_row)
+    chart.add_data(data, titles_from_data=True)
+    chart.set_categories(Reference(ws, min_col=1, min_row=head + 1, max_row=last_row))
+    chart.y_axis.scaling.min = 0
+    if kind == RATE:
+        chart.y_axis.number_format = "0%"
+        chart.y_axis.scaling.max = 1
+    # openpyxl 3.1 marks axes deleted unless told otherwise; Excel then draws no axis labels
+    chart.x_axis.delete = False
+    chart.y_axis.delete = False
+    for k, series in enumerate(chart.series, start=2):
+        series.smooth = False
+        if benchmark_from is not None and k >= benchmark_from:
+            series.graphicalProperties.line.solidFill = "A6A6A6"
+            series.graphicalProperties.line.dashStyle = "dash"
+            series.graphicalProperties.line.width = 12700
+            series.marker.symbol = "none"
+        else:
+            series.marker.symbol = "circle"
+    return chart
+
+
+def _notes(ws: Worksheet, row: int, notes: list[str]) -> None:
+    if not notes:
+        return
+    _put(ws, row, 1, "Notes", font=BOLD)
+    for i, note in enumerate(notes, start=row + 1):
+        _put(ws, i, 1, note)
+
+
+# --- Items ------------------------------------------------------------------------------------
+
+
+def _items_sheet(ws: Worksheet, summary: Summary) -> None:
+    """How many agencies score 1..5 on each computed item, at each agency's latest period."""
+    latest = latest_per_agency(summary.rows)
+    _put(ws, 1, 1, "Fidelity items computed from the data: agencies by score", font=TITLE)
+    _put(ws, 2, 1, f"Each of the {len(latest)} agencies is counted once, at its latest period"
+                   " (the latest Period End among its readable workbooks; see the list below)."
+                   " Not Scored: no data for the item in that workbook.")
+    head = 4
+    headers = ["Item", "Id", "Target", "Basis", *(f"Score {s}" for s in SCORES),
+               "Not Scored", "Agencies"]
+    for j, text in enumerate(headers, start=1):
+        cell = _header(ws, head, j, text)
+        if text.startswith("Score "):
+            cell.fill = PatternFill("solid", fgColor=SCORE_COLOURS[int(text[-1])])
+            cell.font = Font(bold=True, color="FFFFFF" if text in ("Score 1", "Score 5") else None)
+    for i, item in enumerate(summary.items, start=head + 1):
+        values = [item.label, item.id, item.target, item.basis,
+                  *(item.by_score[s] for s in SCORES), item.unscored, item.agencies]
+        for j, value in enumerate(values, start=1):
+            _put(ws, i, j, value, INTEGER if j > 4 else None)
+        ws.cell(row=i, column=1).alignment = WRAP
+    last = head + len(summary.items)
+    _widths(ws, {1: 40, 2: 30, 3: 12, 4: 11, **{j: 9 for j in range(5, 12)}})
+    ws.freeze_panes = f"A{head + 1}"
+
+    chart = BarChart()
+    chart.type = "bar"
+    chart.grouping = "stacked"
+    chart.overlap = 100
+    chart.title = "Agencies by score, latest period"
+    chart.x_axis.title = "Item"
+    chart.y_axis.title = "Agencies"
+    chart.height, chart.width = 12, 22
+    chart.add_data(Reference(ws, min_col=5, max_col=9, min_row=head, max_row=last),
+                   titles_from_data=True)
+    chart.set_categories(Reference(ws, min_col=1, min_row=head + 1, max_row=last))
+    chart.y_axis.majorUnit = 1  # agencies are whole
+    chart.y_axis.number_format = "0"
+    chart.x_axis.scaling.orientation = "maxMin"  # first item at the top, as in the table
+    chart.x_axis.delete = False
+    chart.y_axis.delete = False
+    for score, series in zip(SCORES, chart.series, strict=True):
+        series.graphicalProperties.solidFill = SCORE_COLOURS[score]
+        series.graphicalProperties.line.solidFill = SCORE_COLOURS[score]
+    ws.add_chart(chart, f"M{head}")
+
+    row = last + 3
+    _put(ws, row, 1, "Agencies counted", font=BOLD)
+    for j, text in enumerate(("Agency", "File", "Period", "Needs Correction"), start=1):
+        _header(ws, row + 1, j, text)
+    for i, sub in enumerate(latest, start=row + 2):
+        _put(ws, i, 1, sub.name)
+        _put(ws, i, 2, sub.row["file"])
+        _put(ws, i, 3, sub.row["period"])
+        _put(ws, i, 4, sub.row["needs_correction"], YESNO)
+
+
+# --- About ------------------------------------------------------------------------------------
+
+
+ABOUT_TEXT_CHARS = 90  # characters a line of the merged B:E definition cells holds
+
+
+def _about_sheet(ws: Worksheet, summary: Summary) -> None:
+    """When, by what, over which files, and what every colour and figure means."""
+    rows = [s.row for s in summary.rows]
+    period = ("from each workbook's Program tab" if not (summary.start or summary.end) else
+              f"overridden for every workbook: {summary.start or 'Program tab'} to"
+              f" {summary.end or 'Program tab'}")
+    _put(ws, 1, 1, "About this summary", font=TITLE)
+    facts: list[tuple[str, object]] = [
+        ("Generated", summary.generated.replace(tzinfo=None)),
+        ("Time zone", summary.generated.strftime("%Z %z").strip() or "local"),
+        ("By", f"ipsxl {summary.version} (ipsxl summary)"),
+        ("Workbooks", len(rows)),
+        ("Unreadable", sum(1 for r in rows if not r["readable"])),
+        ("Need correction", sum(1 for r in rows if r["needs_correction"])),
+        ("Agencies", len({s.key for s in summary.rows if s.readable})),
+        ("Reporting period", period),
+    ]
+    row = 3
+    for label, value in facts:
+        _put(ws, row, 1, label, font=BOLD)
+        cell = _put(ws, row, 2, value)
+        cell.alignment = Alignment(horizontal="left")
+        if isinstance(value, dt.datetime):
+            cell.number_format = "yyyy-mm-dd hh:mm:ss"
+        row += 1
+
+    row += 1
+    _put(ws, row, 1, "Definitions", font=BOLD)
+    row += 1
+    for term, text in _definitions():
+        _put(ws, row, 1, term, font=BOLD).alignment = WRAP
+        _put(ws, row, 2, text).alignment = WRAP
+        ws.merge_cells(start_row=row, start_column=2, end_row=row, end_column=5)
+        # neither Excel nor LibreOffice grows a merged row to fit its text: size it here
+        ws.row_dimensions[row].height = 15 * math.ceil(len(text) / ABOUT_TEXT_CHARS)
+        row += 1
+
+    row += 1
+    _put(ws, row, 1, "Employment rate benchmarks", font=BOLD)
+    row += 1
+    for j, text in enumerate(("Benchmark", "Rate from", "Colour in Submissions"), start=1):
+        _header(ws, row, j, text)
+    colours = ["amber", "light green", "green"]
+    bench = [(BELOW_MINIMAL, 0.0, "red")] + [
+        (name, threshold, colour)
+        for (threshold, name), colour in zip(scale.EMPLOYMENT_RATE_BENCHMARKS, colours,
+                                             strict=True)]
+    for name, threshold, colour in bench:
+        row += 1
+        _put(ws, row, 1, name)
+        _put(ws, row, 2, threshold, RATE)
+        _put(ws, row, 3, colour)
+
+    row += 2
+    _put(ws, row, 1, "Items computed from the data", font=BOLD)
+    row += 1
+    for j, text in enumerate(("Item", "Id", "Score 5 target", "Basis"), start=1):
+        _header(ws, row, j, text)
+    for item in summary.items:
+        row += 1
+        for j, value in enumerate((item.label, item.id, item.target, item.basis), start=1):
+            _put(ws, row, j, value)
+
+    row += 2
+    _put(ws, row, 1, "Files", font=BOLD)
+    row += 1
+    for j, text in enumerate(("File", "Readable", "Needs Correction"), start=1):
+        _header(ws, row, j, text)
+    for r in rows:
+        row += 1
+        _put(ws, row, 1, r["file"])
+        _put(ws, row, 2, r["readable"], YESNO)
+        _put(ws, row, 3, r["needs_correction"], YESNO)
+    _widths(ws, {1: 34, 2: 30, 3: 24, 4: 16, 5: 30})
+
+
+def _definitions() -> list[tuple[str, str]]:
+    (minimal, _), (average, _), (excellent, _) = scale.EMPLOYMENT_RATE_BENCHMARKS
+    return [
+        ("Needs correction", "Yes when the workbook could not be read, or when ipsxl validate"
+         " finds at least one flag of severity error in it. Warnings alone do not send a"
+         " workbook back. The flags themselves are in each workbook's own report"
+         " (ipsxl validate --out DIR, or ipsxl check)."),
+        ("No client identifiers", "This summary holds file and agency names, counts, rates and"
+         " scores only; no Client ID, flagged value or flag message is copied into it."),
+        ("Employment rate", "Employed clients (active clients with a competitive job held on at"
+         " least one day of the period) divided by active clients (enrolled by the period's"
+         f" end and not closed before its start). Benchmarks: {minimal:.0%} minimal,"
+         f" {average:.0%} average, {excellent:.0%} excellent (US IPS learning-community data)."),
+        ("Scores", "Each computed IPS-25 item is scored 1 to 5 from the workbook's data:"
+         " 1-2 red, 3 amber, 4-5 green. A blank score means no data for the item."),
+        ("Data total", "The sum of the computed items' scores (Items Scored of them, Data Max ="
+         " 5 x Items Scored). It is not the IPS-25 total: a reviewer scores the other items."
+         " Totals over different numbers of scored items do not compare."),
+        ("Agency", "The Program tab's Agency and Program, ignoring case, spacing and"
+         " punctuation, so one agency's quarters line up however the name was typed. A"
+         " workbook without an Agency stands alone."),
+        ("Trends", "Agencies with two or more periods. Where an agency sent two workbooks for"
+         " one period, the one with fewer errors (the corrected one) is used; if equal, the"
+         " later file in the order given (folders in name order). Notes under the charts say"
+         " where this happened."),
+        ("Items", "Each agency counted once, at its latest period (latest Period End, then"
+         " Period Start; of two workbooks for that period, as in Trends)."),
+        ("Exit code", "0 every workbook read and none needs correction; 1 a workbook has error"
+         " flags; 2 a workbook could not be read. The summary is written in every case."),
+    ]

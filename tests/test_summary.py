@@ -1,0 +1,410 @@
+"""The state office's summary workbook, read the way the office reads it.
+
+One folder of submissions is built once for the module: three agencies over four quarters (two
+from the demo generator, one from ``clean_tabs`` with its dates moved to each quarter), a
+corrected resubmission beside the workbook it corrects, a one-off agency whose workbook has an
+error, and a file that is not a workbook. Expected figures come from each workbook's own
+``ipsxl validate --format json`` report and from what the test wrote, never from the summary code.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import json
+import re
+import shutil
+import subprocess
+import sys
+import zipfile
+from collections import Counter
+from pathlib import Path
+
+import builders
+import openpyxl
+import pytest
+from builders import clean_tabs, set_cell, write_workbook
+from click.testing import CliRunner
+
+from ipsxl import scale
+from ipsxl.cli import main
+from ipsxl.demo import write_demo
+from ipsxl.summary import summarize
+
+D = dt.date
+QUARTERS = [(D(2025, 7, 1), D(2025, 9, 30)), (D(2025, 10, 1), D(2025, 12, 31)),
+            (D(2026, 1, 1), D(2026, 3, 31)), (D(2026, 4, 1), D(2026, 6, 30))]
+LABELS = ["2025 Q3", "2025 Q4", "2026 Q1", "2026 Q2"]
+TAGS = ["2025q3", "2025q4", "2026q1", "2026q2"]
+
+NORTH = "North Valley Services (Supported Employment)"
+LAKESIDE = "Lakeside Clinic"
+HILL = "Hill County Behavioral Health (Hill IPS)"
+SOLO_BAD_DATE = "31/02/2026"
+ITEM_HEADERS = {it.id: it.label for it in scale.ITEMS if it.id}
+
+
+def _run_together(*commands: list[str]) -> list[subprocess.CompletedProcess]:
+    procs = [subprocess.Popen([sys.executable, "-m", "ipsxl", *args], stdout=subprocess.PIPE,
+                              stderr=subprocess.PIPE, text=True) for args in commands]
+    done = []
+    for args, proc in zip(commands, procs, strict=True):
+        out, err = proc.communicate(timeout=300)
+        done.append(subprocess.CompletedProcess(args, proc.returncode, out, err))
+    return done
+
+
+def _rename_clients(tabs: dict, prefix: str, number: int) -> None:
+    """C1..C3 become PREFIX-<number+k>: IDs no XML part of the summary could hold by chance."""
+    ids = {f"C{k}": f"{prefix}-{number + k}" for k in (1, 2, 3)}
+    for name, rows in tabs.items():
+        if name != "Program":
+            for row in rows[1:]:
+                row[:] = [re.sub(r"\bC[123]\b", lambda m: ids[m.group(0)], v)
+                          if isinstance(v, str) else v for v in row]
+
+
+def _program(tabs: dict, agency: str, program: str | None, start: dt.date, end: dt.date) -> None:
+    fields = {row[0]: row for row in tabs["Program"]}
+    fields["Agency"][1], fields["Program"][1] = agency, program
+    fields["Period Start"][1], fields["Period End"][1] = start, end
+
+
+def _hill_tabs(quarter: int, drop_first_job: bool = False) -> dict:
+    """clean_tabs (no flag at all) moved to a quarter, for the agency with no errors."""
+    tabs = clean_tabs()
+    start, end = QUARTERS[quarter]
+    shift = start - builders.START
+    for name, rows in tabs.items():
+        if name != "Program":
+            for row in rows[1:]:
+                row[:] = [v + shift if isinstance(v, dt.date) else v for v in row]
+    _rename_clients(tabs, "HC", 7100 + 10 * quarter)
+    _program(tabs, "Hill County Behavioral Health", "Hill IPS", start, end)
+    if drop_first_job:
+        del tabs["Jobs"][1]  # the first client's job: one employed client fewer
+    return tabs
+
+
+@pytest.fixture(scope="module")
+def batch(tmp_path_factory):
+    """The submissions folder, every workbook's validate JSON, and one summary run over it."""
+    root = tmp_path_factory.mktemp("summary")
+    subs = root / "submissions"
+    files: dict[tuple[str, int], Path] = {}
+    for agency, folder, program, seed in (
+        ("North Valley Services", "north", "Supported Employment", 100),
+        ("Lakeside Clinic", "lakeside", None, 200),
+    ):
+        (subs / folder).mkdir(parents=True)
+        for q, (start, end) in enumerate(QUARTERS):
+            name = agency.upper() if (folder, q) == ("north", 1) else agency  # typed differently
+            path = subs / folder / f"{folder}-{TAGS[q]}.xlsx"
+            write_demo(path, clients=8, seed=seed + q, start=start, end=end, agency=name,
+                       program=program)
+            files[(folder, q)] = path
+    (subs / "hill").mkdir()
+    for q in range(4):
+        path = subs / "hill" / (f"hill-{TAGS[q]}-corrected.xlsx" if q == 2 else
+                                f"hill-{TAGS[q]}.xlsx")
+        files[("hill", q)] = write_workbook(path, _hill_tabs(q, drop_first_job=q == 1))
+    # the first 2026 Q1 workbook, with an error and a job missing; the corrected one replaces it
+    first = _hill_tabs(2, drop_first_job=True)
+    set_cell(first, "Caseload", 1, "Referral Date", "45/45/2026")
+    files[("hill-first", 2)] = write_workbook(subs / "hill" / "hill-2026q1.xlsx", first)
+    solo = clean_tabs()
+    _rename_clients(solo, "SO", 1000)
+    _program(solo, "Solo Harbor House", None, builders.START, builders.END)
+    set_cell(solo, "Caseload", 2, "Enrollment Date", SOLO_BAD_DATE)
+    files[("solo", 0)] = write_workbook(subs / "solo-2026q3.xlsx", solo)
+    broken = subs / "zz-unreadable.xlsx"
+    broken.write_text("agency,quarter\nnot,a workbook\n")
+
+    out = root / "out" / "summary.xlsx"
+    (root / "out").mkdir()
+    # the expected figures and the summary, side by side: the batch is most of the module's time
+    validated, proc = _run_together(
+        ["validate", str(subs), "--format", "json"],
+        ["summary", str(subs), "--output", str(out), "--jobs", "2", "--format", "json"])
+    assert validated.returncode == 2, validated.stderr
+    reports = {w["file"]: w for w in json.loads(validated.stdout)["workbooks"]}
+    return {"root": root, "subs": subs, "files": files, "broken": broken, "reports": reports,
+            "out": out, "proc": proc}
+
+
+def _table(ws) -> list[dict[str, object]]:
+    rows = list(ws.iter_rows(values_only=True))
+    return [dict(zip(rows[0], row, strict=True)) for row in rows[1:]]
+
+
+def _block(ws, title: str) -> dict[str, dict[str, object]]:
+    """A Trends block: agency (column header) -> period label -> value."""
+    cells = [[c.value for c in row] for row in ws.iter_rows()]
+    top = next(i for i, row in enumerate(cells) if row[0] == title)
+    header = cells[top + 1]
+    out: dict[str, dict[str, object]] = {}
+    for row in cells[top + 2:]:
+        if row[0] is None:
+            break
+        for name, value in zip(header[1:], row[1:], strict=False):
+            if name and not str(name).startswith("Benchmark"):
+                out.setdefault(name, {})[row[0]] = value
+    return out
+
+
+def _rate(report: dict) -> float | None:
+    return report["outcomes"]["employment_rate"]
+
+
+def test_exit_code_is_2_and_the_text_lists_what_goes_back(batch):
+    proc = batch["proc"]
+    assert proc.returncode == 2, proc.stderr
+    assert batch["out"].exists() and f"wrote {batch['out']}" in proc.stderr
+    assert f"{batch['broken']}: not an Excel workbook" in proc.stderr
+    assert "Traceback" not in proc.stderr
+
+    subs, reports = batch["subs"], batch["reports"]
+    paths = [batch["files"][("hill-first", 2)], subs / "solo-2026q3.xlsx", batch["broken"],
+             batch["files"][("hill", 3)]]  # several PATHs, in the order given
+    result = CliRunner().invoke(main, ["summary", *map(str, paths), "--output",
+                                       str(batch["root"] / "text.xlsx")])
+    assert result.exit_code == 2
+    given = [str(p) for p in paths]
+    back = [f for f in given if not reports[f]["readable"] or reports[f]["counts"]["error"]]
+    assert back == [str(batch["files"][("hill-first", 2)]), str(batch["files"][("solo", 0)]),
+                    str(batch["broken"])]
+    sent = [line.split(": send back:")[0] for line in result.stdout.splitlines()
+            if ": send back:" in line]
+    assert sent == back
+    assert "4 workbooks from 2 agencies: 3 need correction (1 unreadable)" \
+        in result.stdout
+
+
+def test_submissions_has_one_row_per_workbook_matching_its_report(batch):
+    wb = openpyxl.load_workbook(batch["out"])
+    assert wb.sheetnames == ["Submissions", "Trends", "Items", "About"]
+    ws = wb["Submissions"]
+    rows = _table(ws)
+    reports = batch["reports"]
+    assert [r["File"] for r in rows] == list(reports)  # validate's order
+    for row in rows:
+        rep = reports[row["File"]]
+        if not rep["readable"]:
+            assert row["Readable"] == "No" and row["Needs Correction"] == "Yes"
+            assert row["Reason Unreadable"] == rep["error"]
+            assert row["Errors"] is None and row["Employment Rate"] is None
+            continue
+        errors = rep["counts"]["error"]
+        assert row["Readable"] == "Yes" and row["Reason Unreadable"] is None
+        assert row["Agency"] == rep["agency"] and row["Program"] == rep["program"]
+        assert row["Period Start"].date().isoformat() == rep["period"]["start"]
+        assert row["Period End"].date().isoformat() == rep["period"]["end"]
+        assert (row["Errors"], row["Warnings"]) == (errors, rep["counts"]["warning"])
+        assert row["Needs Correction"] == ("Yes" if errors else "No")
+        assert row["Active Clients"] == rep["outcomes"]["active_clients"]
+        assert row["Employed Clients"] == rep["outcomes"]["employed_clients"]
+        assert row["Employment Rate"] == pytest.approx(_rate(rep))
+        for item in rep["fidelity"]["items"]:
+            assert row[ITEM_HEADERS[item["id"]]] == item["score"], item["id"]
+        assert row["Data Total"] == rep["fidelity"]["data_total"]
+        assert row["Items Scored"] == rep["fidelity"]["scored_items"]
+    by_file = {r["File"]: r for r in rows}
+    hill = [by_file[str(batch["files"][("hill", q)])] for q in range(4)]
+    assert [r["Period"] for r in hill] == LABELS
+    assert [r["Needs Correction"] for r in hill] == ["No"] * 4
+    assert by_file[str(batch["files"][("hill-first", 2)])]["Needs Correction"] == "Yes"
+    assert by_file[str(batch["files"][("hill", 1)])]["Employment Rate"] == pytest.approx(0.333)
+    assert by_file[str(batch["files"][("solo", 0)])]["Errors"] == 1
+
+    (table,) = ws.tables.values()
+    assert table.ref == f"A1:{openpyxl.utils.get_column_letter(ws.max_column)}{len(rows) + 1}"
+    formulas = " ".join(f for cf in ws.conditional_formatting for rule in cf.rules
+                        for f in rule.formula)
+    for threshold in ("0.31", "0.41", "0.5"):
+        assert f">={threshold}" in formulas
+    assert "<=2" in formulas and "=3" in formulas and ">=4" in formulas
+
+
+def test_trends_follow_each_agency_across_quarters(batch):
+    wb = openpyxl.load_workbook(batch["out"])
+    ws = wb["Trends"]
+    reports, files = batch["reports"], batch["files"]
+    rate, total = _block(ws, "Employment rate"), _block(ws, "Data total")
+    assert set(rate) == set(total) == {NORTH, LAKESIDE, HILL}  # Solo has one period only
+    for name, folder in ((NORTH, "north"), (LAKESIDE, "lakeside"), (HILL, "hill")):
+        expect = [reports[str(files[(folder, q)])] for q in range(4)]
+        assert [rate[name][label] for label in LABELS] == pytest.approx(
+            [_rate(r) for r in expect]), name
+        assert [total[name][label] for label in LABELS] == [
+            r["fidelity"]["data_total"] for r in expect], name
+    first = reports[str(files[("hill-first", 2)])]
+    assert _rate(first) != _rate(reports[str(files[("hill", 2)])])  # the test tells them apart
+    notes = [c.value for c in ws["A"] if isinstance(c.value, str) and "two submissions" in c.value]
+    assert notes == [f"{HILL}, 2026 Q1: two submissions; {files[('hill', 2)]} is used,"
+                     f" not {files[('hill-first', 2)]}."]
+
+    with zipfile.ZipFile(batch["out"]) as zf:
+        charts = [zf.read(n).decode() for n in zf.namelist() if n.startswith("xl/charts/chart")]
+    assert sum(bool(re.search(r"<(c:)?lineChart>", c)) for c in charts) == 2
+    assert sum(bool(re.search(r"<(c:)?barChart>", c)) for c in charts) == 1
+
+
+def test_items_count_agencies_by_score_at_their_latest_period(batch):
+    ws = openpyxl.load_workbook(batch["out"])["Items"]
+    reports, files = batch["reports"], batch["files"]
+    latest = [reports[str(files[key])] for key in
+              (("north", 3), ("lakeside", 3), ("hill", 3), ("solo", 0))]
+    cells = [[c.value for c in row] for row in ws.iter_rows()]
+    assert any("latest period" in str(row[0]) for row in cells[:3])
+    head = next(i for i, row in enumerate(cells) if row[0] == "Item")
+    table = {row[1]: dict(zip(cells[head], row, strict=True))
+             for row in cells[head + 1: head + 1 + len(scale.COMPUTED_IDS)]}
+    assert list(table) == list(scale.COMPUTED_IDS)
+    for item_id, row in table.items():
+        scores = Counter(next(i["score"] for i in r["fidelity"]["items"] if i["id"] == item_id)
+                         for r in latest)
+        assert [row[f"Score {s}"] for s in range(1, 6)] == [scores[s] for s in range(1, 6)]
+        assert row["Not Scored"] == scores[None]
+        assert row["Agencies"] == 4
+
+
+def test_about_says_when_by_what_over_which_files(batch):
+    ws = openpyxl.load_workbook(batch["out"])["About"]
+    text = "\n".join(str(c.value) for row in ws.iter_rows() for c in row if c.value is not None)
+    from ipsxl import __version__
+
+    assert f"ipsxl {__version__}" in text
+    generated = next(row[1].value for row in ws.iter_rows() if row[0].value == "Generated")
+    assert abs(generated - dt.datetime.now()) < dt.timedelta(hours=26)  # any time zone
+    for file in batch["reports"]:
+        assert file in text
+    for _, name in scale.EMPLOYMENT_RATE_BENCHMARKS:
+        assert name in text
+    assert "31% minimal, 41% average, 50% excellent" in text
+
+
+def _client_ids(paths) -> set[str]:
+    """Every value under a "Client ID" header in every tab of the given workbooks."""
+    ids: set[str] = set()
+    for path in paths:
+        wb = openpyxl.load_workbook(path, read_only=True)
+        for ws in wb.worksheets:
+            column = None
+            for row in ws.iter_rows(values_only=True):
+                if column is None:
+                    column = row.index("Client ID") if "Client ID" in row else None
+                elif column < len(row) and row[column] is not None:
+                    ids.add(str(row[column]))
+        wb.close()
+    return ids
+
+
+def test_no_client_identifier_or_flagged_value_reaches_the_summary(batch):
+    readable = [Path(f) for f, r in batch["reports"].items() if r["readable"]]
+    ids = _client_ids(readable)
+    assert {"HC-7121", "SO-1001"} <= ids and len(ids) > 40  # demo IDs are there too
+    with zipfile.ZipFile(batch["out"]) as zf:
+        package = "\n".join(zf.read(n).decode("utf-8", "replace") for n in zf.namelist())
+    found = sorted(i for i in ids if i in package)
+    assert found == []
+    flagged = {f["value"] for r in batch["reports"].values() if r["readable"]
+               for f in r["flags"] if f["code"] == "bad-date"}
+    assert SOLO_BAD_DATE in flagged
+    assert sorted(v for v in flagged if v in package) == []
+
+
+def test_the_summary_opens_in_libreoffice(batch, tmp_path):
+    soffice = shutil.which("soffice") or shutil.which("libreoffice")
+    if soffice is None:
+        pytest.skip("LibreOffice (soffice) is not installed:"
+                    " apt-get install -y libreoffice-calc-nogui")
+    out = tmp_path / "lo"
+    proc = subprocess.run([soffice, "--headless", "--convert-to", "xlsx", "--outdir", str(out),
+                           str(batch["out"]),
+                           f"-env:UserInstallation=file://{tmp_path / 'lo-profile'}"],
+                          capture_output=True, text=True, timeout=180)
+    converted = out / batch["out"].name
+    assert converted.exists(), proc.stdout + proc.stderr
+    wb = openpyxl.load_workbook(converted)
+    assert wb.sheetnames == ["Submissions", "Trends", "Items", "About"]
+    rows = _table(wb["Submissions"])
+    reports = batch["reports"]
+    assert [r["File"] for r in rows] == list(reports)
+    assert [r["Needs Correction"] for r in rows] == [
+        "Yes" if not r["readable"] or r["counts"]["error"] else "No" for r in reports.values()]
+    with zipfile.ZipFile(converted) as zf:
+        assert len([n for n in zf.namelist() if n.startswith("xl/charts/chart")]) == 3
+
+
+def test_json_and_csv_print_the_submissions_table(batch):
+    reports = batch["reports"]
+    doc = json.loads(batch["proc"].stdout)  # the fixture's run: --format json with --output
+    rows = doc["submissions"]
+    assert [r["file"] for r in rows] == list(reports)
+    for row in rows:
+        rep = reports[row["file"]]
+        assert row["needs_correction"] is (not rep["readable"] or rep["counts"]["error"] > 0)
+        if rep["readable"]:
+            assert row["employment_rate"] == _rate(rep)
+            assert row["data_total"] == rep["fidelity"]["data_total"]
+            assert row["period_start"] == rep["period"]["start"]
+            for item in rep["fidelity"]["items"]:
+                assert row[item["id"]] == item["score"]
+    assert doc["totals"]["workbooks"] == len(reports) and doc["totals"]["unreadable"] == 1
+
+    hill = batch["subs"] / "hill"
+    result = CliRunner().invoke(main, ["summary", str(hill), "--format", "csv"])
+    assert result.exit_code == 1  # the first 2026 Q1 workbook has an error
+    table = list(csv.DictReader(io.StringIO(result.stdout)))
+    assert [r["file"] for r in table] == [f for f in reports if f.startswith(str(hill))]
+    assert [r["needs_correction"] for r in table] == [
+        "yes" if reports[r["file"]]["counts"]["error"] else "no" for r in table]
+    assert [r["employment_rate"] for r in table] == [
+        str(_rate(reports[r["file"]])) for r in table]
+
+
+def test_a_clean_folder_exits_0_and_a_summary_inside_it_is_not_a_submission(tmp_path):
+    write_workbook(tmp_path / "a.xlsx", clean_tabs())
+    target = tmp_path / "summary.xlsx"
+    for _ in range(2):  # the second run finds the first run's summary in the folder
+        result = CliRunner().invoke(main, ["summary", str(tmp_path), "--output", str(target)])
+        assert result.exit_code == 0, result.output
+        rows = _table(openpyxl.load_workbook(target)["Submissions"])
+        assert [r["File"] for r in rows] == [str(tmp_path / "a.xlsx")]
+        assert rows[0]["Needs Correction"] == "No"
+    assert "1 workbooks from 1 agencies: 0 need correction" in result.output
+    trends = openpyxl.load_workbook(target)["Trends"]
+    assert "nothing to compare yet" in trends["A4"].value
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a.xlsx", "summary.xlsx"]  # no temp
+
+
+def test_names_are_written_as_text_never_as_formulas(tmp_path):
+    tabs = clean_tabs()
+    tabs["Program"][1][1] = "=HYPERLINK(\"http://example.invalid\",\"x\")"
+    book = tmp_path / "a.xlsx"
+    write_workbook(book, tabs)
+    # openpyxl wrote the name as a formula; store it as text, as an agency would have typed it
+    wb = openpyxl.load_workbook(book)
+    wb["Program"]["B2"].data_type = "s"
+    wb.save(book)
+    target = tmp_path / "out.xlsx"
+    summary, reports = summarize([book], output=target)  # the library's door
+    assert [s.row["agency"] for s in summary.rows] == [r.agency for r in reports]
+    with zipfile.ZipFile(target) as zf:
+        sheet = zf.read("xl/worksheets/sheet1.xml").decode()
+    assert "<f>" not in sheet
+    cell = openpyxl.load_workbook(target)["Submissions"]["B2"]
+    assert cell.value == tabs["Program"][1][1] and cell.data_type == "s"
+
+
+def test_wrong_use_is_one_line_and_exit_2(tmp_path):
+    book = write_workbook(tmp_path / "a.xlsx", clean_tabs())
+    for args, says in (
+        ([str(book)], "give --output FILE.xlsx"),
+        ([str(book), "--output", str(tmp_path / "s.csv")], "must be an .xlsx file"),
+        ([str(tmp_path / "empty"), "--format", "json"], "no .xlsx or .xlsm workbooks found"),
+    ):
+        (tmp_path / "empty").mkdir(exist_ok=True)
+        result = CliRunner().invoke(main, ["summary", *args])
+        assert result.exit_code == 2 and says in result.output, result.output
