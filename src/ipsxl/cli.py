@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import shutil
 import sys
+from functools import partial
 from pathlib import Path
 
 import click
@@ -35,14 +36,23 @@ def _limit_options(func):
     d = DEFAULT_LIMITS
     func = click.option("--max-rows", type=click.IntRange(1), default=d.max_rows,
                         show_default=True, help="Refuse a sheet with more rows.")(func)
-    return click.option("--max-mb", type=click.IntRange(1),
+    func = click.option("--max-mb", type=click.IntRange(1),
                         default=d.max_uncompressed // 2**20, show_default=True,
                         help="Refuse a workbook that inflates past this many MB.")(func)
+    # --timeout reaches _options through the context, so no command's signature changes
+    return click.option("--timeout", type=click.FloatRange(0, min_open=True),
+                        default=d.max_seconds, show_default=True, expose_value=False,
+                        callback=lambda ctx, _param, value: ctx.meta.update(ipsxl_timeout=value),
+                        help="Give up on a workbook that takes longer than this many seconds "
+                             "to read.")(func)
 
 
 def _options(start, end, max_rows, max_mb) -> Options:
+    ctx = click.get_current_context(silent=True)
+    timeout = ctx.meta.get("ipsxl_timeout", DEFAULT_LIMITS.max_seconds) if ctx else None
     limits = Limits(max_rows=max_rows, max_uncompressed=max_mb * 2**20,
-                    max_bytes=max(DEFAULT_LIMITS.max_bytes, max_mb * 2**20))
+                    max_bytes=max(DEFAULT_LIMITS.max_bytes, max_mb * 2**20),
+                    max_seconds=timeout if ctx else DEFAULT_LIMITS.max_seconds)
     return Options(start=start.date() if start else None, end=end.date() if end else None,
                    limits=limits)
 
@@ -61,9 +71,12 @@ def main() -> None:
               help="Also write one report per workbook into this folder.")
 @click.option("--jobs", type=click.IntRange(1), default=1, show_default=True,
               help="Workbooks validated at once, in worker processes.")
+@click.option("--dask", "dask_address", metavar="ADDRESS",
+              help="Validate on a Dask cluster instead (its scheduler, tcp://host:8786); the"
+                   " workers must see the same files. Needs ipsxl[dask].")
 @_period_options
 @_limit_options
-def validate(paths, fmt, out_dir, jobs, start, end, max_rows, max_mb) -> None:
+def validate(paths, fmt, out_dir, jobs, dask_address, start, end, max_rows, max_mb) -> None:
     """Validate workbooks (files, folders, globs) and print a report for each.
 
     \b
@@ -74,7 +87,9 @@ def validate(paths, fmt, out_dir, jobs, start, end, max_rows, max_mb) -> None:
     files = find_workbooks(paths)
     if not files:
         raise click.UsageError(f"no .xlsx or .xlsm workbooks found in {', '.join(paths)}")
-    reports = _run_batch(files, _options(start, end, max_rows, max_mb), jobs)
+    if dask_address and jobs > 1:
+        raise click.UsageError("--jobs and --dask cannot be used together")
+    reports = _run_batch(files, _options(start, end, max_rows, max_mb), jobs, dask_address)
     written = _write_reports(reports, out_dir, fmt) if out_dir else {}
     if fmt == "json":
         click.echo(report.to_json(reports))
@@ -90,10 +105,12 @@ def validate(paths, fmt, out_dir, jobs, start, end, max_rows, max_mb) -> None:
     sys.exit(report.exit_code(reports))
 
 
-def _run_batch(files: list[Path], options: Options, jobs: int) -> list:
-    """Check the files, with a progress bar on a terminal (files, flags found, time left)."""
+def _run_batch(files: list[Path], options: Options, jobs: int, dask: str | None = None) -> list:
+    """Check the files, with a progress bar on a terminal (files, flags found, time left);
+    on the Dask cluster whose scheduler is at ``dask`` when given."""
+    run = _on_dask(dask, options) if dask else partial(check_many, options=options, jobs=jobs)
     if not sys.stderr.isatty() or len(files) < 2:
-        return check_many(files, options, jobs)
+        return run(files)
     found = {"flags": 0}
 
     def show(_item) -> str:
@@ -105,7 +122,22 @@ def _run_batch(files: list[Path], options: Options, jobs: int) -> list:
             found["flags"] += len(r.flags)
             bar.update(1, r.file)
 
-        return check_many(files, options, jobs, on_done=done)
+        return run(files, on_done=done)
+
+
+def _on_dask(address: str, options: Options):
+    """``check_many`` on a Dask cluster; a missing extra or an unreachable scheduler is one
+    line and exit code 2, like any other wrong use of the command."""
+    from ipsxl.distributed import DaskUnavailable, check_many_dask
+
+    def run(files: list[Path], on_done=None) -> list:
+        try:
+            return check_many_dask(files, options, address, on_done=on_done)
+        except DaskUnavailable as exc:
+            click.echo(f"ipsxl: {exc}", err=True)
+            sys.exit(2)
+
+    return run
 
 
 def _write_reports(reports, out_dir: Path, fmt: str) -> dict[str, str]:
@@ -149,7 +181,7 @@ def check(path, output, in_place, start, end, max_rows, max_mb) -> None:
       ipsxl check agency-a.xlsx            # writes agency-a.checked.xlsx
       ipsxl check agency-a.xlsx --in-place # keeps agency-a.bak.xlsx first
     """
-    from ipsxl.writeback import write_back
+    from ipsxl.writeback import WritebackError, write_back
 
     if in_place and output:
         raise click.UsageError("--in-place and --output cannot be used together")
@@ -165,7 +197,11 @@ def check(path, output, in_place, start, end, max_rows, max_mb) -> None:
         target = path
     else:
         target = output or path.with_name(f"{path.stem}.checked{path.suffix}")
-    write_back(path, target, result)
+    try:
+        write_back(path, target, result)
+    except (WritebackError, OSError) as exc:
+        click.echo(f"ipsxl: {path}: cannot write {target}: {exc}", err=True)
+        sys.exit(2)
     click.echo(report.to_text(result), nl=False)
     if in_place:
         click.echo(f"  wrote into {target} (original kept as {backup})")

@@ -1,0 +1,386 @@
+"""Highlights on the agency's own sheets: a fill and a note on each flagged cell.
+
+Only the flagged cells change: each gets a cellXfs clone of its own format with a fill by the
+worst severity of its flags (its value, formula and number format untouched), and one note
+holding all its messages. A cell missing from the sheet XML is created empty. Notes go into the
+sheet's comments part (made if there is none, else merged into it) with a VML shape each, as
+Excel draws notes. What changed is returned as records for ``state`` so it can be undone.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from ipsxl import sheets
+from ipsxl.sheets import Mark, cell_ref, split_ref
+from ipsxl.writeback import xmltext
+from ipsxl.writeback.journal import Journal, append_children, root_tag
+from ipsxl.writeback.package import (
+    CT_COMMENTS,
+    CT_VML,
+    NS_MAIN,
+    NS_REL,
+    RT_COMMENTS,
+    RT_VML,
+)
+from ipsxl.writeback.styles import StyleBook
+from ipsxl.writeback.xmltext import Tag, TextEdit
+
+AUTHOR = "ipsxl"
+MARKER = sheets.NOTE_MARKER  # the first run of every note, as Excel starts one with its author
+# worksheet children that come after <legacyDrawing> (CT_Worksheet order)
+_AFTER_LEGACY = {"legacyDrawingHF", "drawingHF", "picture", "oleObjects", "controls",
+                 "webPublishItems", "tableParts", "extLst", "AlternateContent"}
+_SHAPE_ID = re.compile(r"_x0000_s(\d+)")
+_IDMAP = re.compile(r"<o:idmap\b[^>]*\bdata=\"([^\"]*)\"")
+
+
+@dataclass
+class CellChange:
+    ref: str
+    old_s: str | None  # the cell's original s attribute (None: it had none)
+    new_s: int
+    created: bool
+
+
+@dataclass
+class SheetChanges:
+    """What highlighting one sheet changed, for undoing it."""
+
+    sheet: str
+    cells: list[CellChange] = field(default_factory=list)
+    notes: dict[str, str] = field(default_factory=dict)  # ref -> "new" or "appended"
+    made_comments: bool = False
+    made_vml: bool = False
+    made_legacy: bool = False
+
+
+@dataclass
+class _Row:
+    tag: Tag
+    number: int
+    close: int | None  # where </row> starts (None for an empty element)
+    cells: list[tuple[int, Tag]] = field(default_factory=list)
+
+
+def highlight_sheet(journal: Journal, styles: StyleBook, sheet: str, part: str,
+                    cells: dict[tuple[int, int], Mark],
+                    shape_blocks: Callable[[int], int]) -> SheetChanges:
+    """Fill and annotate the flagged cells of one worksheet part."""
+    changes = SheetChanges(sheet)
+    edit = journal.edit(part)
+    text = edit.text
+    root = xmltext.parse(text.encode("utf-8"), part)
+    data = xmltext.find(text, "sheetData")
+    if data is None:
+        return changes
+    rows = _scan(text, data, {r for r, _ in cells})
+    col_styles = _column_styles(root)
+    prefix = data.prefix
+
+    pending: dict[int, list[tuple[int, str]]] = {}  # new cells by row number
+    for (r, c), mark in sorted(cells.items()):
+        ref = cell_ref(r, c)
+        row = rows.get(r)
+        found = next((t for col, t in row.cells if col == c), None) if row else None
+        if found is not None:
+            old = found.attr(text, "s")
+            new = styles.highlight_xf(_int(old), mark.severity)
+            edit.set_attr(found, "s", str(new))
+            changes.cells.append(CellChange(ref, old, new, False))
+            continue
+        base = _row_style(text, row) if row else None
+        if base is None:
+            base = next((s for lo, hi, s in col_styles if lo <= c <= hi), 0)
+        new = styles.highlight_xf(base, mark.severity)
+        pending.setdefault(r, []).append((c, f'<{prefix}c r="{ref}" s="{new}"/>'))
+        changes.cells.append(CellChange(ref, None, new, True))
+    _insert_cells(edit, data, rows, pending, prefix)
+
+    if any(m.messages for m in cells.values()):
+        _notes(journal, edit, root, part, cells, changes, shape_blocks)
+    return changes
+
+
+# --- cells ------------------------------------------------------------------------------------
+
+
+_ROW = re.compile(r"""<((?:[\w.\-]+:)?row)\b((?:[^>"']|"[^"]*"|'[^']*')*?)(/?)>""")
+_R_ATTR = re.compile(r"""\sr\s*=\s*["'](\d+)["']""")
+
+
+def _scan(text: str, data: Tag, wanted: set[int]) -> dict[int, _Row]:
+    """The rows of sheetData by number; the cells (column, tag) of the ``wanted`` rows only.
+
+    Row start tags are found by a pattern and each row's end by its end tag, so a sheet of
+    many rows is read without visiting every cell.
+    """
+    rows: dict[int, _Row] = {}
+    if data.empty:
+        return rows
+    close = xmltext.closing_tag(text, data)
+    assert close is not None
+    pos = data.end
+    last_row = 0
+    while True:
+        m = _ROW.search(text, pos, close.start)
+        if m is None:
+            return rows
+        r = _R_ATTR.search(m.group(2))
+        last_row = int(r.group(1)) if r else last_row + 1
+        tag = next(xmltext.tags(text, m.start(), m.end()))
+        if m.group(3):
+            rows[last_row] = _Row(tag, last_row, None)
+            pos = m.end()
+            continue
+        end = text.find(f"</{m.group(1)}>", m.end())
+        if end < 0:
+            raise xmltext.BadPart("unclosed <row>")
+        row = rows[last_row] = _Row(tag, last_row, end)
+        if last_row in wanted:
+            last_col = 0
+            for cell, _ in xmltext.children(text, tag):
+                if cell.name != "c":
+                    continue
+                ref = cell.attr(text, "r")
+                last_col = split_ref(ref)[1] if ref else last_col + 1
+                row.cells.append((last_col, cell))
+        pos = end
+
+
+def _insert_cells(edit: TextEdit, data: Tag, rows: dict[int, _Row],
+                  pending: dict[int, list[tuple[int, str]]], prefix: str) -> None:
+    text = edit.text
+    new_rows: list[tuple[int, str]] = []
+    for r, cells in sorted(pending.items()):
+        row = rows.get(r)
+        xml = "".join(x for _, x in sorted(cells))
+        if row is None:
+            new_rows.append((r, f'<{prefix}row r="{r}">{xml}</{prefix}row>'))
+            continue
+        if row.close is None:  # <row .../>
+            head = text[row.tag.start:row.tag.attrs_end]
+            edit.replace(row.tag.start, row.tag.end, f"{head}>{xml}</{row.tag.qname}>")
+            continue
+        for c, cell in sorted(cells):
+            after = next((t for col, t in row.cells if col > c), None)
+            edit.insert(after.start if after else row.close, cell)
+    if not new_rows:
+        return
+    if data.empty:
+        head = text[data.start:data.attrs_end]
+        edit.replace(data.start, data.end,
+                     f"{head}>{''.join(x for _, x in new_rows)}</{data.qname}>")
+        return
+    close = xmltext.closing_tag(text, data)
+    assert close is not None
+    numbers = sorted(rows)
+    for r, xml in new_rows:
+        i = bisect.bisect_right(numbers, r)
+        edit.insert(rows[numbers[i]].tag.start if i < len(numbers) else close.start, xml)
+
+
+def _row_style(text: str, row: _Row) -> int | None:
+    if row.tag.attr(text, "customFormat") in ("1", "true"):
+        s = row.tag.attr(text, "s")
+        return _int(s) if s is not None else None
+    return None
+
+
+def _column_styles(root) -> list[tuple[int, int, int]]:
+    out = []
+    cols = [el for top in root if xmltext.local(top.tag) == "cols" for el in top]
+    for el in cols:
+        if xmltext.local(el.tag) == "col" and el.get("style"):
+            try:
+                out.append((int(el.get("min", "0")), int(el.get("max", "0")),
+                            int(el.get("style", "0"))))
+            except ValueError:
+                continue
+    return out
+
+
+def _int(value: str | None) -> int:
+    try:
+        return int(value) if value is not None else 0
+    except ValueError:
+        return 0
+
+
+# --- notes ------------------------------------------------------------------------------------
+
+
+def _note_runs(prefix: str, messages: list[str], lead: str = "") -> str:
+    font = f'<{prefix}sz val="9"/><{prefix}rFont val="Tahoma"/>'
+    body = "\n".join(messages)
+    return (f"<{prefix}r><{prefix}rPr><{prefix}b/>{font}</{prefix}rPr>"
+            f"{xmltext.t_element(lead + MARKER, prefix + 't')}</{prefix}r>"
+            f"<{prefix}r><{prefix}rPr>{font}</{prefix}rPr>"
+            f"{xmltext.t_element(chr(10) + body, prefix + 't')}</{prefix}r>")
+
+
+def _notes(journal: Journal, sheet_edit: TextEdit, sheet_root, part: str,
+           cells: dict[tuple[int, int], Mark], changes: SheetChanges,
+           shape_blocks: Callable[[int], int]) -> None:
+    rels = journal.pkg.rels(part)
+    comments_part = next((r.part for r in rels if r.type == RT_COMMENTS and r.part
+                          and journal.pkg.has(r.part)), None)
+    legacy_rid = None
+    for el in sheet_root:
+        if xmltext.local(el.tag) == "legacyDrawing":
+            legacy_rid = el.get(f"{{{NS_REL}}}id")
+    vml_part = next((r.part for r in rels if r.id == legacy_rid and r.part
+                     and journal.pkg.has(r.part)), None)
+
+    # comments
+    noted = {rc: m for rc, m in cells.items() if m.messages}
+    if comments_part is None:
+        comments_part = journal.new_name("xl/comments{}.xml")
+        body = "".join(
+            f'<comment ref="{cell_ref(r, c)}" authorId="0"><text>{_note_runs("", m.messages)}'
+            "</text></comment>" for (r, c), m in sorted(noted.items()))
+        xml = ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+               f'<comments xmlns="{NS_MAIN}"><authors><author>{AUTHOR}</author></authors>'
+               f"<commentList>{body}</commentList></comments>")
+        journal.add_part(comments_part, xml.encode("utf-8"), CT_COMMENTS)
+        journal.add_rel(part, RT_COMMENTS, comments_part)
+        changes.made_comments = True
+        new_refs = {cell_ref(r, c) for r, c in noted}
+    else:
+        new_refs = _merge_comments(journal, comments_part, noted, changes)
+    for ref in sorted(new_refs):
+        changes.notes.setdefault(ref, "new")
+
+    # VML shapes for the new notes
+    shapes_for = sorted(split_ref(ref) for ref in new_refs)
+    if vml_part is None:
+        vml_part = journal.new_name("xl/drawings/vmlDrawing{}.vml")
+        blocks = len(shapes_for) // 1024 + 1
+        shape_block = shape_blocks(blocks)
+        data = ",".join(str(shape_block + i) for i in range(blocks))
+        shapes = _shapes(shapes_for, 1024 * shape_block + 1)
+        xml = ('<xml xmlns:v="urn:schemas-microsoft-com:vml" '
+               'xmlns:o="urn:schemas-microsoft-com:office:office" '
+               'xmlns:x="urn:schemas-microsoft-com:office:excel">'
+               f'<o:shapelayout v:ext="edit"><o:idmap v:ext="edit" data="{data}"/>'
+               f"</o:shapelayout>{_SHAPETYPE}{shapes}</xml>")
+        journal.add_part(vml_part, xml.encode("utf-8"), CT_VML)
+        rid = journal.add_rel(part, RT_VML, vml_part)
+        _add_legacy_drawing(sheet_edit, sheet_root, rid)
+        changes.made_vml = changes.made_legacy = True
+    elif shapes_for:
+        edit = journal.edit(vml_part)
+        text = edit.text
+        xmltext.parse(text.encode("utf-8"), vml_part, lenient=True)
+        start = 1 + max((int(n) for n in _SHAPE_ID.findall(text)), default=1024)
+        insert = "" if 'id="_x0000_t202"' in text else _SHAPETYPE
+        end = text.rfind("</xml>")
+        if end < 0:
+            raise xmltext.BadPart(f"{vml_part}: no </xml> end tag")
+        edit.insert(end, insert + _shapes(shapes_for, start))
+
+
+def _merge_comments(journal: Journal, part: str, noted: dict[tuple[int, int], Mark],
+                    changes: SheetChanges) -> set[str]:
+    """Add notes to an existing comments part; a cell that has one gets ours appended."""
+    edit = journal.edit(part)
+    text = edit.text
+    root = xmltext.parse(text.encode("utf-8"), part)
+    root_t = root_tag(text)
+    prefix = root_t.prefix
+    authors_el = next((el for el in root if xmltext.local(el.tag) == "authors"), [])
+    authors = [a.text or "" for a in authors_el if xmltext.local(a.tag) == "author"]
+    authors_tag = list_tag = None
+    existing: dict[str, Tag] = {}
+    for t, _ in xmltext.children(text, root_t):
+        if t.name == "authors":
+            authors_tag = t
+        elif t.name == "commentList":
+            list_tag = t
+    if list_tag is not None:
+        for t, _ in xmltext.children(text, list_tag):
+            if t.name == "comment" and t.attr(text, "ref"):
+                existing[t.attr(text, "ref") or ""] = t
+    if AUTHOR in authors:
+        author_id = authors.index(AUTHOR)
+    else:
+        author_id = len(authors)
+        snippet = f"<{prefix}author>{AUTHOR}</{prefix}author>"
+        if authors_tag is None:
+            edit.insert(root_t.end, f"<{prefix}authors>{snippet}</{prefix}authors>")
+        else:
+            append_children(edit, authors_tag, snippet)
+    new_refs: set[str] = set()
+    added = []
+    for (r, c), mark in sorted(noted.items()):
+        ref = cell_ref(r, c)
+        if ref in existing:
+            body = next((t for t, _ in xmltext.children(text, existing[ref]) if t.name == "text"),
+                        None)
+            if body is not None:
+                append_children(edit, body, _note_runs(prefix, mark.messages, lead="\n"))
+                changes.notes[ref] = "appended"
+            continue
+        added.append(f'<{prefix}comment ref="{ref}" authorId="{author_id}"><{prefix}text>'
+                     f"{_note_runs(prefix, mark.messages)}</{prefix}text></{prefix}comment>")
+        new_refs.add(ref)
+    if added:
+        if list_tag is None:
+            end = xmltext.closing_tag(text, root_t)
+            assert end is not None
+            edit.insert(end.start, f"<{prefix}commentList>{''.join(added)}</{prefix}commentList>")
+        else:
+            append_children(edit, list_tag, "".join(added))
+    return new_refs
+
+
+def _add_legacy_drawing(edit: TextEdit, root, rid: str) -> None:
+    text = edit.text
+    top = root_tag(text)
+    prefix = top.prefix
+    el = f"<{prefix}legacyDrawing {xmltext.rel_id_attr(root, rid, NS_REL)}/>"
+    for t, _ in xmltext.children(text, top):
+        if t.name in _AFTER_LEGACY:
+            edit.insert(t.start, el)
+            return
+    end = xmltext.closing_tag(text, top)
+    assert end is not None
+    edit.insert(end.start, el)
+
+
+_SHAPETYPE = ('<v:shapetype id="_x0000_t202" coordsize="21600,21600" o:spt="202" '
+              'path="m,l,21600r21600,l21600,xe"><v:stroke joinstyle="miter"/>'
+              '<v:path gradientshapeok="t" o:connecttype="rect"/></v:shapetype>')
+
+
+def _shapes(cells: list[tuple[int, int]], first_id: int) -> str:
+    out = []
+    for k, (r, c) in enumerate(cells):
+        r0, c0 = r - 1, c - 1
+        anchor = f"{c0 + 1}, 15, {max(r0 - 1, 0)}, 10, {c0 + 3}, 15, {max(r0 - 1, 0) + 4}, 4"
+        out.append(
+            f'<v:shape id="_x0000_s{first_id + k}" type="#_x0000_t202" '
+            'style="position:absolute;margin-left:80pt;margin-top:2pt;width:160pt;height:70pt;'
+            f'z-index:{k + 1};visibility:hidden" fillcolor="#ffffe1" o:insetmode="auto">'
+            '<v:fill color2="#ffffe1"/><v:shadow on="t" color="black" obscured="t"/>'
+            '<v:path o:connecttype="none"/><v:textbox style="mso-direction-alt:auto">'
+            '<div style="text-align:left"></div></v:textbox><x:ClientData ObjectType="Note">'
+            f"<x:MoveWithCells/><x:SizeWithCells/><x:Anchor>{anchor}</x:Anchor>"
+            f"<x:AutoFill>False</x:AutoFill><x:Row>{r0}</x:Row><x:Column>{c0}</x:Column>"
+            "</x:ClientData></v:shape>")
+    return "".join(out)
+
+
+def used_shape_blocks(journal: Journal) -> set[int]:
+    """The VML id blocks (o:idmap data) every VML part of the package already uses."""
+    used: set[int] = set()
+    for name, data in journal.pkg.parts.items():
+        if name.lower().endswith(".vml"):
+            for m in _IDMAP.finditer(data.decode("utf-8", "replace")):
+                used.update(int(x) for x in re.findall(r"\d+", m.group(1)))
+    return used
+
+

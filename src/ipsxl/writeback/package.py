@@ -1,0 +1,226 @@
+"""The workbook as an OPC zip package held in memory: parts, relationships, content types.
+
+Parts keep their zip entry metadata and order, so a part ipsxl leaves alone is written back with
+the same bytes, and a package written twice the same way is the same zip. Saving goes through a
+temporary file beside the target that replaces it only once it is complete.
+"""
+
+from __future__ import annotations
+
+import os
+import posixpath
+import shutil
+import tempfile
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from ipsxl.writeback import xmltext
+
+NS_MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+NS_STRICT = "http://purl.oclc.org/ooxml/spreadsheetml/main"
+NS_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+NS_PKG_REL = "http://schemas.openxmlformats.org/package/2006/relationships"
+NS_CT = "http://schemas.openxmlformats.org/package/2006/content-types"
+
+REL = NS_REL + "/"
+RT_OFFICE_DOCUMENT = REL + "officeDocument"
+RT_WORKSHEET = REL + "worksheet"
+RT_STYLES = REL + "styles"
+RT_SHARED_STRINGS = REL + "sharedStrings"
+RT_DRAWING = REL + "drawing"
+RT_CHART = REL + "chart"
+RT_TABLE = REL + "table"
+RT_COMMENTS = REL + "comments"
+RT_VML = REL + "vmlDrawing"
+RT_CUSTOM_XML = REL + "customXml"
+RT_CUSTOM_XML_PROPS = REL + "customXmlProps"
+
+CT_WORKSHEET = "application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"
+CT_CHARTSHEET = "application/vnd.openxmlformats-officedocument.spreadsheetml.chartsheet+xml"
+CT_STYLES = "application/vnd.openxmlformats-officedocument.spreadsheetml.styles+xml"
+CT_DRAWING = "application/vnd.openxmlformats-officedocument.drawing+xml"
+CT_CHART = "application/vnd.openxmlformats-officedocument.drawingml.chart+xml"
+CT_TABLE = "application/vnd.openxmlformats-officedocument.spreadsheetml.table+xml"
+CT_COMMENTS = "application/vnd.openxmlformats-officedocument.spreadsheetml.comments+xml"
+CT_VML = "application/vnd.openxmlformats-officedocument.vmlDrawing"
+CT_XML = "application/xml"
+CT_CUSTOM_XML_PROPS = "application/vnd.openxmlformats-officedocument.customXmlProperties+xml"
+CT_RELS = "application/vnd.openxmlformats-package.relationships+xml"
+
+CONTENT_TYPES = "[Content_Types].xml"
+# a fixed timestamp for parts ipsxl adds, so the same run gives the same zip
+_NEW_PART_TIME = (1980, 1, 1, 0, 0, 0)
+MAX_UNCOMPRESSED = 2 * 1024**3
+
+
+class PackageError(ValueError):
+    """The file is not a workbook package ipsxl can write into."""
+
+
+@dataclass(frozen=True)
+class Rel:
+    id: str
+    type: str
+    target: str
+    external: bool
+    part: str | None  # the resolved part name for an internal target
+
+
+def rels_name(part: str) -> str:
+    """xl/workbook.xml -> xl/_rels/workbook.xml.rels ("" -> _rels/.rels)."""
+    folder, base = posixpath.split(part)
+    return posixpath.join(folder, "_rels", base + ".rels")
+
+
+def resolve(source: str, target: str) -> str:
+    """A relationship target, relative to its source part, as a part name."""
+    if target.startswith("/"):
+        return posixpath.normpath(target[1:])
+    return posixpath.normpath(posixpath.join(posixpath.dirname(source), target))
+
+
+def relative(source: str, part: str) -> str:
+    """The target to write in ``source``'s relationships to reach ``part``."""
+    return posixpath.relpath(part, posixpath.dirname(source) or ".")
+
+
+class Package:
+    """Ordered parts of one zip, with what is needed to write them back unchanged."""
+
+    def __init__(self, parts: dict[str, bytes], infos: dict[str, zipfile.ZipInfo],
+                 comment: bytes = b"") -> None:
+        self.parts = parts
+        self.infos = infos
+        self.comment = comment
+        self._lower = {name.lower(): name for name in parts}
+
+    @classmethod
+    def read(cls, path: Path) -> Package:
+        try:
+            with zipfile.ZipFile(path) as zf:
+                infos = zf.infolist()
+                if sum(i.file_size for i in infos) > MAX_UNCOMPRESSED:
+                    raise PackageError(f"{path}: too large to write into")
+                parts: dict[str, bytes] = {}
+                keep: dict[str, zipfile.ZipInfo] = {}
+                for info in infos:
+                    if info.is_dir():
+                        continue
+                    parts[info.filename] = zf.read(info)
+                    keep[info.filename] = info
+                return cls(parts, keep, zf.comment)
+        except (zipfile.BadZipFile, OSError, RuntimeError, NotImplementedError) as exc:
+            raise PackageError(f"{path}: not a workbook package ({exc})") from exc
+
+    # --- parts ---
+
+    def name(self, part: str) -> str | None:
+        """The part's name as stored (part names are case-insensitive), or None."""
+        return self._lower.get(part.lower())
+
+    def has(self, part: str) -> bool:
+        return part.lower() in self._lower
+
+    def get(self, part: str) -> bytes:
+        stored = self.name(part)
+        if stored is None:
+            raise KeyError(part)
+        return self.parts[stored]
+
+    def set(self, part: str, data: bytes) -> None:
+        """Replace or add a part; a replaced part keeps its zip entry metadata and place."""
+        stored = self.name(part)
+        if stored is not None:
+            self.parts[stored] = data
+            return
+        self.parts[part] = data
+        self._lower[part.lower()] = part
+        info = zipfile.ZipInfo(part, date_time=_NEW_PART_TIME)
+        info.compress_type = zipfile.ZIP_DEFLATED
+        info.external_attr = 0o600 << 16
+        self.infos[part] = info
+
+    def remove(self, part: str) -> None:
+        stored = self.name(part)
+        if stored is None:
+            return
+        del self.parts[stored]
+        del self.infos[stored]
+        del self._lower[stored.lower()]
+
+    def free_name(self, pattern: str, start: int = 1) -> str:
+        """The first unused name from a pattern such as "xl/worksheets/sheet{}.xml"."""
+        n = start
+        while self.has(pattern.format(n)):
+            n += 1
+        return pattern.format(n)
+
+    def xml(self, part: str, lenient: bool = False):
+        return xmltext.parse(self.get(part), part, lenient=lenient)
+
+    # --- relationships ---
+
+    def rels(self, part: str) -> list[Rel]:
+        """The relationships of a part ("" for the package's own)."""
+        name = rels_name(part)
+        if not self.has(name):
+            return []
+        out = []
+        for el in self.xml(name):
+            if xmltext.local(el.tag) != "Relationship":
+                continue
+            target = el.get("Target", "")
+            external = el.get("TargetMode") == "External"
+            out.append(Rel(el.get("Id", ""), el.get("Type", ""), target, external,
+                           None if external else resolve(part, target)))
+        return out
+
+    def workbook_part(self) -> str:
+        for rel in self.rels(""):
+            if rel.type == RT_OFFICE_DOCUMENT and rel.part and self.has(rel.part):
+                return self.name(rel.part) or rel.part
+        raise PackageError("no workbook part in the package")
+
+    # --- content types ---
+
+    def content_types(self) -> tuple[dict[str, str], dict[str, str]]:
+        """(extension -> type, lower-case part name -> type)."""
+        defaults: dict[str, str] = {}
+        overrides: dict[str, str] = {}
+        for el in self.xml(CONTENT_TYPES):
+            kind = xmltext.local(el.tag)
+            if kind == "Default":
+                defaults[el.get("Extension", "").lower()] = el.get("ContentType", "")
+            elif kind == "Override":
+                overrides[el.get("PartName", "").lstrip("/").lower()] = el.get("ContentType", "")
+        return defaults, overrides
+
+    def content_type(self, part: str) -> str | None:
+        defaults, overrides = self.content_types()
+        if part.lower() in overrides:
+            return overrides[part.lower()]
+        return defaults.get(posixpath.splitext(part)[1][1:].lower())
+
+    # --- saving ---
+
+    def save(self, target: Path, like: Path | None = None) -> None:
+        """Write the package to ``target`` through a temporary file beside it."""
+        target = Path(target)
+        fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp",
+                                        dir=target.parent or Path("."))
+        tmp = Path(tmp_name)
+        try:
+            with os.fdopen(fd, "wb") as fh:
+                with zipfile.ZipFile(fh, "w", zipfile.ZIP_DEFLATED) as zf:
+                    for name, data in self.parts.items():
+                        zf.writestr(self.infos[name], data)
+                    zf.comment = self.comment
+                fh.flush()
+                os.fsync(fh.fileno())
+            if like is not None and like.exists():
+                shutil.copymode(like, tmp)
+            os.replace(tmp, target)
+        except BaseException:
+            tmp.unlink(missing_ok=True)
+            raise

@@ -1,0 +1,355 @@
+"""Taking back what an earlier run wrote: exactly when nothing has touched it since, else by
+meaning (ipsxl's sheets, fills and notes found by name, style and marker, and removed).
+"""
+
+from __future__ import annotations
+
+import re
+
+from ipsxl import sheets as layouts
+from ipsxl.sheets import split_ref
+from ipsxl.writeback import xmltext
+from ipsxl.writeback.highlights import MARKER, SheetChanges
+from ipsxl.writeback.journal import sha256
+from ipsxl.writeback.package import (
+    CONTENT_TYPES,
+    NS_REL,
+    RT_COMMENTS,
+    RT_SHARED_STRINGS,
+    RT_VML,
+    Package,
+    rels_name,
+)
+from ipsxl.writeback.state import State
+from ipsxl.writeback.xmltext import TextEdit
+
+
+def undo(pkg: Package, workbook: str, state_part: str) -> dict[int, float]:
+    """Remove an earlier run's work; returns the reviewer scores found on its Fidelity sheet."""
+    state = State.from_xml(pkg.get(state_part), state_part)
+    scores = reviewer_scores(pkg, workbook, state)
+    if untouched(pkg, state):
+        exact(pkg, state)
+        pkg.remove(state_part)
+        return scores
+    for sheet in state.sheets.values():
+        remove_sheet(pkg, workbook, sheet)
+    for h in state.highlights:
+        _unhighlight(pkg, workbook, h)
+    props = [r.part for r in pkg.rels(state_part) if r.part]
+    remove_parts(pkg, [state_part, rels_name(state_part), *props])
+    return scores
+
+
+def untouched(pkg: Package, state: State) -> bool:
+    """Whether every part the run edited or added is still exactly as it wrote it."""
+    for part, (sha, _) in state.modified.items():
+        if not pkg.has(part) or sha256(pkg.get(part)) != sha:
+            return False
+    return all(pkg.has(part) and sha256(pkg.get(part)) == sha
+               for part, sha in state.added.items())
+
+
+def exact(pkg: Package, state: State) -> None:
+    for part, (_, patches) in state.modified.items():
+        text, how = xmltext.decode(pkg.get(part))
+        pkg.set(part, xmltext.encode(xmltext.unpatch(text, patches), how))
+    for part in state.added:
+        pkg.remove(part)
+
+
+# --- sheets -----------------------------------------------------------------------------------
+
+
+def sheet_parts(pkg: Package, workbook: str) -> list[tuple[str, str | None, str]]:
+    """(name, part, state) for each sheet of the workbook in order."""
+    root = pkg.xml(workbook)
+    targets = {r.id: r.part for r in pkg.rels(workbook)}
+    out = []
+    for el in root.iter():
+        if xmltext.local(el.tag) == "sheet":
+            rid = el.get(f"{{{NS_REL}}}id")
+            out.append((el.get("name", ""), targets.get(rid or ""), el.get("state", "visible")))
+    return out
+
+
+def remove_sheet(pkg: Package, workbook: str, name: str) -> bool:
+    """Remove one sheet and the parts only it uses; fix sheet-scoped names and the views."""
+    listed = sheet_parts(pkg, workbook)
+    index = next((i for i, (n, _, _) in enumerate(listed) if n == name), None)
+    if index is None:
+        return False
+    part = listed[index][1]
+    edit = TextEdit(pkg.get(workbook).decode("utf-8"))
+    text = edit.text
+    count = len(listed) - 1
+    n = -1
+    for t in xmltext.tags(text):
+        if t.closing:
+            continue
+        if t.name == "sheet":
+            n += 1
+            if n == index:
+                edit.replace(t.start, xmltext.element_end(text, t), "")
+        elif t.name == "definedName":
+            local = t.attr(text, "localSheetId")
+            if local is not None and local.isdigit():
+                k = int(local)
+                if k == index:
+                    edit.replace(t.start, xmltext.element_end(text, t), "")
+                elif k > index:
+                    edit.set_attr(t, "localSheetId", str(k - 1))
+        elif t.name == "workbookView":
+            for attr in ("activeTab", "firstSheet"):
+                v = t.attr(text, attr)
+                if v is not None and v.isdigit() and int(v) > 0:
+                    k = int(v)
+                    k = k - 1 if k > index else k
+                    edit.set_attr(t, attr, str(min(k, max(count - 1, 0))))
+    pkg.set(workbook, edit.apply()[0].encode("utf-8"))
+    if part:
+        remove_parts(pkg, _owned_tree(pkg, part))
+    _drop_empty_defined_names(pkg, workbook)
+    return True
+
+
+def _drop_empty_defined_names(pkg: Package, workbook: str) -> None:
+    text = pkg.get(workbook).decode("utf-8")
+    tag = xmltext.find(text, "definedNames")
+    if tag is not None and not tag.empty and not xmltext.children(text, tag):
+        edit = TextEdit(text)
+        edit.replace(tag.start, xmltext.element_end(text, tag), "")
+        pkg.set(workbook, edit.apply()[0].encode("utf-8"))
+
+
+def _owned_tree(pkg: Package, part: str) -> list[str]:
+    """``part`` and the parts reachable from it that nothing else refers to."""
+    reach: list[str] = []
+    todo = [part]
+    while todo:
+        p = todo.pop()
+        stored = pkg.name(p)
+        if stored is None or stored in reach:
+            continue
+        reach.append(stored)
+        todo.extend(r.part for r in pkg.rels(stored) if r.part)
+    inside = {p.lower() for p in reach} | {rels_name(p).lower() for p in reach}
+    elsewhere = set()
+    for name in pkg.parts:
+        if not name.endswith(".rels") or name.lower() in inside:
+            continue
+        source = _rels_source(name)
+        for r in pkg.rels(source):
+            if r.part:
+                elsewhere.add(r.part.lower())
+    return [p for p in reach if p == part or p.lower() not in elsewhere]
+
+
+def _rels_source(rels: str) -> str:
+    folder, base = rels.rsplit("/", 1) if "/" in rels else ("", rels)
+    folder = folder[: -len("_rels")].rstrip("/") if folder.endswith("_rels") else folder
+    return (folder + "/" if folder else "") + base[: -len(".rels")]
+
+
+def remove_parts(pkg: Package, parts: list[str]) -> None:
+    """Delete parts with their relationships parts, the relationships that point at them and
+    their content-type overrides."""
+    gone = {p.lower() for p in parts if pkg.has(p)}
+    gone |= {rels_name(p).lower() for p in parts if pkg.has(rels_name(p))}
+    if not gone:
+        return
+    for name in list(pkg.parts):
+        if name.lower() in gone:
+            pkg.remove(name)
+    for name in list(pkg.parts):
+        if not name.endswith(".rels"):
+            continue
+        source = _rels_source(name)
+        dead = {r.id for r in pkg.rels(source) if r.part and r.part.lower() in gone}
+        if dead:
+            _remove_elements(pkg, name, "Relationship", "Id", dead)
+    _remove_elements(pkg, CONTENT_TYPES, "Override", "PartName", {"/" + p for p in gone},
+                     fold=True)
+
+
+def _remove_elements(pkg: Package, part: str, name: str, attr: str, values: set[str],
+                     fold: bool = False) -> None:
+    text, how = xmltext.decode(pkg.get(part))
+    want = {v.lower() for v in values} if fold else values
+    edit = TextEdit(text)
+    for t in xmltext.tags(text):
+        if t.closing or t.name != name:
+            continue
+        v = _unescape(t.attr(text, attr) or "")
+        if (v.lower() if fold else v) in want:
+            edit.replace(t.start, xmltext.element_end(text, t), "")
+    if edit:
+        pkg.set(part, xmltext.encode(edit.apply()[0], how))
+
+
+def _unescape(value: str) -> str:
+    return (value.replace("&quot;", '"').replace("&apos;", "'").replace("&lt;", "<")
+            .replace("&gt;", ">").replace("&amp;", "&"))
+
+
+# --- highlights, by meaning -------------------------------------------------------------------
+
+
+def _unhighlight(pkg: Package, workbook: str, h: SheetChanges) -> None:
+    part = next((p for n, p, _ in sheet_parts(pkg, workbook) if n == h.sheet), None)
+    if part is None or not pkg.has(part):
+        return
+    text, how = xmltext.decode(pkg.get(part))
+    edit = TextEdit(text)
+    by_ref = {c.ref: c for c in h.cells}
+    data = xmltext.find(text, "sheetData")
+    if data is not None and not data.empty:
+        for t in xmltext.tags(text, data.end):
+            if t.closing and t.name == "sheetData":
+                break
+            if t.closing or t.name != "c":
+                continue
+            change = by_ref.get(t.attr(text, "r") or "")
+            if change is None or t.attr(text, "s") != str(change.new_s):
+                continue
+            if change.created and t.empty:
+                edit.replace(t.start, t.end, "")
+            else:
+                edit.set_attr(t, "s", change.old_s)
+
+    rels = pkg.rels(part)
+    comments = next((r for r in rels if r.type == RT_COMMENTS and r.part), None)
+    left = 1
+    if comments is not None and pkg.has(comments.part or ""):
+        left = _remove_notes(pkg, comments.part or "", h)
+    new_notes = {split_ref(ref) for ref, kind in h.notes.items() if kind == "new"}
+    vml_rel = None
+    root = xmltext.parse(text.encode("utf-8"), part)
+    for el in root:
+        if xmltext.local(el.tag) == "legacyDrawing":
+            rid = el.get(f"{{{NS_REL}}}id")
+            vml_rel = next((r for r in rels if r.id == rid and r.type == RT_VML), None)
+    shapes_left = 1
+    if vml_rel is not None and vml_rel.part and pkg.has(vml_rel.part):
+        shapes_left = _remove_shapes(pkg, vml_rel.part, new_notes)
+    if h.made_comments and left == 0 and comments is not None:
+        remove_parts(pkg, [comments.part or ""])
+    if h.made_vml and shapes_left == 0 and vml_rel is not None:
+        for t in xmltext.tags(text):
+            if not t.closing and t.name == "legacyDrawing":
+                edit.replace(t.start, t.end, "")
+        remove_parts(pkg, [vml_rel.part or ""])
+    if edit:
+        pkg.set(part, xmltext.encode(edit.apply()[0], how))
+    rels_part = rels_name(part)
+    if pkg.has(rels_part) and not pkg.rels(part):
+        remove_parts(pkg, [rels_part])
+
+
+def _remove_notes(pkg: Package, part: str, h: SheetChanges) -> int:
+    """Remove ipsxl's notes (and its runs appended to others' notes); the notes left."""
+    text, how = xmltext.decode(pkg.get(part))
+    xmltext.parse(text.encode("utf-8"), part)
+    edit = TextEdit(text)
+    total = removed = 0
+    for t in xmltext.tags(text):
+        if t.closing or t.name != "comment":
+            continue
+        total += 1
+        ref = t.attr(text, "ref") or ""
+        end = xmltext.element_end(text, t)
+        if ref not in h.notes:
+            continue
+        body = [b for b, _ in xmltext.children(text, t) if b.name == "text"]
+        if not body:
+            continue
+        kids = xmltext.children(text, body[0])
+        runs = [(r, e) for r, e in kids if r.name == "r"]
+        starts = [i for i, (r, e) in enumerate(runs) if _run_text(text, r, e).strip() == MARKER]
+        if not starts:
+            continue
+        first = starts[0]
+        if first == 0 and not any(k.name == "t" for k, _ in kids):
+            edit.replace(t.start, end, "")
+            removed += 1
+        else:
+            edit.replace(runs[first][0].start, runs[-1][1], "")
+    if edit:
+        pkg.set(part, xmltext.encode(edit.apply()[0], how))
+    return total - removed
+
+
+def _run_text(text: str, run: xmltext.Tag, end: int) -> str:
+    inner = text[run.end:end]
+    return "".join(_unescape(m) for m in re.findall(r"<(?:\w+:)?t\b[^>]*>([^<]*)<", inner))
+
+
+def _remove_shapes(pkg: Package, part: str, cells: set[tuple[int, int]]) -> int:
+    """Remove the note shapes of the given cells; the shapes left."""
+    text, how = xmltext.decode(pkg.get(part))
+    xmltext.parse(text.encode("utf-8"), part, lenient=True)
+    edit = TextEdit(text)
+    total = removed = 0
+    for t in xmltext.tags(text):
+        if t.closing or t.name != "shape":
+            continue
+        total += 1
+        end = xmltext.element_end(text, t)
+        body = text[t.end:end]
+        row = re.search(r"<x:Row>\s*(\d+)\s*</x:Row>", body)
+        col = re.search(r"<x:Column>\s*(\d+)\s*</x:Column>", body)
+        if 'ObjectType="Note"' in body and row and col:
+            if (int(row.group(1)) + 1, int(col.group(1)) + 1) in cells:
+                edit.replace(t.start, end, "")
+                removed += 1
+    if edit:
+        pkg.set(part, xmltext.encode(edit.apply()[0], how))
+    return total - removed
+
+
+# --- reviewer scores --------------------------------------------------------------------------
+
+
+def reviewer_scores(pkg: Package, workbook: str, state: State) -> dict[int, float]:
+    """The numbers a reviewer typed into the score cells of ipsxl's Fidelity sheet."""
+    name = state.sheets.get("fidelity")
+    if not name or not state.reviewer_cells:
+        return {}
+    part = next((p for n, p, _ in sheet_parts(pkg, workbook) if n == name), None)
+    if part is None or not pkg.has(part):
+        return {}
+    root = pkg.xml(part)
+    shared = _shared_strings(pkg, workbook)
+    values: dict[str, float] = {}
+    for el in root.iter():
+        if xmltext.local(el.tag) != "c":
+            continue
+        v = next((x.text for x in el if xmltext.local(x.tag) == "v"), None)
+        if v is None:
+            continue
+        kind = el.get("t", "n")
+        try:
+            if kind == "n":
+                values[el.get("r", "")] = float(v)
+            elif kind == "s":
+                values[el.get("r", "")] = float(shared[int(v)])
+        except (ValueError, IndexError):
+            continue
+    out = {}
+    for pos, ref in state.reviewer_cells.items():
+        score = layouts.score_or_none(values.get(ref))
+        if score is not None:
+            out[pos] = score
+    return out
+
+
+def _shared_strings(pkg: Package, workbook: str) -> list[str]:
+    rel = next((r for r in pkg.rels(workbook) if r.type == RT_SHARED_STRINGS and r.part), None)
+    if rel is None or not pkg.has(rel.part or ""):
+        return []
+    root = pkg.xml(rel.part or "")
+    return ["".join(t.text or "" for t in si.iter() if xmltext.local(t.tag) == "t")
+            for si in root]
+
+
+__all__ = ["remove_sheet", "undo"]

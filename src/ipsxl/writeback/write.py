@@ -1,0 +1,209 @@
+"""One write-back run over a package in memory: sheets, charts, table, highlights, state."""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+
+from ipsxl import sheets
+from ipsxl.model import Report
+from ipsxl.standard import FIDELITY_SHEET, FLAGS_SHEET, OWN_SHEETS
+from ipsxl.writeback import charts, highlights, render, state, undo, xmltext
+from ipsxl.writeback.journal import Journal, append_children, sha256
+from ipsxl.writeback.package import (
+    CT_CHART,
+    CT_CUSTOM_XML_PROPS,
+    CT_DRAWING,
+    CT_STYLES,
+    CT_TABLE,
+    CT_WORKSHEET,
+    CT_XML,
+    NS_REL,
+    RT_CHART,
+    RT_CUSTOM_XML,
+    RT_CUSTOM_XML_PROPS,
+    RT_DRAWING,
+    RT_STYLES,
+    RT_TABLE,
+    RT_WORKSHEET,
+    Package,
+    PackageError,
+)
+from ipsxl.writeback.styles import MINIMAL_STYLES, StyleBook
+
+
+def strip(pkg: Package) -> dict[int, float]:
+    """Remove everything ipsxl wrote; the reviewer scores its Fidelity sheet held."""
+    workbook = pkg.workbook_part()
+    scores: dict[int, float] = {}
+    found = state.find(pkg, workbook)
+    if found is not None:
+        scores = undo.undo(pkg, workbook, found)
+    # sheets under ipsxl's names that no recorded run wrote (the Excel add-in writes them too)
+    for name in OWN_SHEETS:
+        undo.remove_sheet(pkg, workbook, name)
+    return scores
+
+
+def write(pkg: Package, report: Report, generated_at: dt.datetime,
+          reviewer_scores: dict[int, float]) -> None:
+    """Add the Fidelity and Flags sheets, the highlights and the state to a clean package."""
+    workbook = pkg.workbook_part()
+    journal = Journal(pkg)
+    wb_text = journal.text(workbook)
+    wb_root = xmltext.parse(wb_text.encode("utf-8"), workbook)
+    if wb_root.tag.startswith("{http://purl.oclc.org/"):
+        raise PackageError("Strict Open XML workbooks are not supported; save as .xlsx")
+    date1904 = any(xmltext.local(el.tag) == "workbookPr" and el.get("date1904") in ("1", "true")
+                   for el in wb_root)
+
+    styles = StyleBook(journal, _styles_part(journal, workbook))
+    listed = undo.sheet_parts(pkg, workbook)
+    names = [n for n, _, _ in listed]
+    saved = state.State()
+
+    # highlights on the agency's worksheets
+    worksheets = {n: p for n, p, _ in listed
+                  if p and pkg.has(p) and pkg.content_type(p) == CT_WORKSHEET}
+    blocks = _BlockAllocator(highlights.used_shape_blocks(journal))
+    for sheet, cells in sheets.highlight_marks(report, set(worksheets)).items():
+        saved.highlights.append(highlights.highlight_sheet(
+            journal, styles, sheet, worksheets[sheet], cells, blocks))
+
+    # the two sheets
+    fidelity = sheets.fidelity_layout(report, generated_at, reviewer_scores)
+    flags = sheets.flags_layout(report, sheets=set(worksheets))
+    fid_part = journal.new_name("xl/worksheets/sheet{}.xml")
+    journal.add_part(fid_part, b"", CT_WORKSHEET)
+    flags_part = journal.new_name("xl/worksheets/sheet{}.xml")
+    journal.add_part(flags_part, b"", CT_WORKSHEET)
+
+    drawing_rid = None
+    if fidelity.charts:
+        drawing = journal.new_name("xl/drawings/drawing{}.xml")
+        chart_rids = []
+        for chart in fidelity.charts:
+            chart_part = journal.new_name("xl/charts/chart{}.xml")
+            journal.add_part(chart_part, charts.chart_xml(chart, fidelity), CT_CHART)
+            chart_rids.append(journal.add_rel(drawing, RT_CHART, chart_part))
+        journal.add_part(drawing, charts.drawing_xml(fidelity.charts, chart_rids), CT_DRAWING)
+        drawing_rid = journal.add_rel(fid_part, RT_DRAWING, drawing)
+    pkg.set(fid_part, render.sheet_xml(fidelity, styles.tag_xf, date1904, drawing_rid))
+
+    table_rid = None
+    if flags.table is not None:
+        table_part = journal.new_name("xl/tables/table{}.xml")
+        table_id, table_name = _table_identity(pkg, wb_root, flags.table.name)
+        journal.add_part(table_part, render.table_xml(flags.table, table_id, table_name),
+                         CT_TABLE)
+        table_rid = journal.add_rel(flags_part, RT_TABLE, table_part)
+    pkg.set(flags_part, render.sheet_xml(flags, styles.tag_xf, date1904, None, table_rid))
+
+    # the workbook: two sheets at the end, the Fidelity print area
+    fid_rid = journal.add_rel(workbook, RT_WORKSHEET, fid_part)
+    flags_rid = journal.add_rel(workbook, RT_WORKSHEET, flags_part)
+    _add_sheets(journal, workbook, wb_root, len(names),
+                [(FIDELITY_SHEET, fid_rid, fidelity.print_area), (FLAGS_SHEET, flags_rid, None)])
+    saved.sheets = {"fidelity": FIDELITY_SHEET, "flags": FLAGS_SHEET}
+    saved.reviewer_cells = dict(fidelity.input_cells)
+
+    # the state part, related from the workbook; its content is known only at the end
+    item = journal.new_name("customXml/item{}.xml")
+    journal.add_part(item, b"", CT_XML)
+    props = journal.new_name("customXml/itemProps{}.xml")
+    journal.add_part(props, state.ITEM_PROPS.encode("utf-8"), CT_CUSTOM_XML_PROPS)
+    journal.add_rel(item, RT_CUSTOM_XML_PROPS, props)
+    journal.add_rel(workbook, RT_CUSTOM_XML, item)
+
+    styles.finish()
+    patches = journal.finish()
+    for part, undo_patches in patches.items():
+        saved.modified[part] = (sha256(pkg.get(part)), undo_patches)
+    saved.added = {p: sha256(pkg.get(p)) for p in journal.added if p != item}
+    pkg.set(item, saved.to_xml())
+
+
+class _BlockAllocator:
+    """Hands out VML shape-id blocks (o:idmap) no VML part of the workbook uses."""
+
+    def __init__(self, used: set[int]) -> None:
+        self.used = set(used)
+
+    def __call__(self, count: int) -> int:
+        for first in itertools.count(1):
+            if all(first + i not in self.used for i in range(count)):
+                self.used.update(first + i for i in range(count))
+                return first
+        raise AssertionError("unreachable")
+
+
+def _styles_part(journal: Journal, workbook: str) -> str:
+    pkg = journal.pkg
+    for rel in pkg.rels(workbook):
+        if rel.type == RT_STYLES and rel.part and pkg.has(rel.part):
+            return pkg.name(rel.part) or rel.part
+    part = journal.new_name("xl/styles{}.xml") if pkg.has("xl/styles.xml") else "xl/styles.xml"
+    journal.add_part(part, MINIMAL_STYLES.encode("utf-8"), CT_STYLES)
+    journal.add_rel(workbook, RT_STYLES, part)
+    return part
+
+
+def _table_identity(pkg: Package, wb_root, wanted: str) -> tuple[int, str]:
+    """A table id and name no other table or defined name in the workbook uses."""
+    ids = {0}
+    names = set()
+    defaults, overrides = pkg.content_types()
+    for part in pkg.parts:
+        ctype = overrides.get(part.lower(), defaults.get(part.rsplit(".", 1)[-1].lower()))
+        if ctype == CT_TABLE:
+            root = pkg.xml(part)
+            ids.add(int(root.get("id", "0")) if root.get("id", "0").isdigit() else 0)
+            names.add((root.get("name") or "").lower())
+            names.add((root.get("displayName") or "").lower())
+    for el in wb_root.iter():
+        if xmltext.local(el.tag) == "definedName":
+            names.add((el.get("name") or "").lower())
+    name = wanted
+    n = 1
+    while name.lower() in names:
+        n += 1
+        name = f"{wanted}{n}"
+    return max(ids) + 1, name
+
+
+def _add_sheets(journal: Journal, workbook: str, wb_root, existing: int,
+                new: list[tuple[str, str, str | None]]) -> None:
+    edit = journal.edit(workbook)
+    text = edit.text
+    top = next(t for t in xmltext.tags(text) if not t.closing)
+    prefix = top.prefix
+    ids = [int(el.get("sheetId", "0")) for el in wb_root.iter()
+           if xmltext.local(el.tag) == "sheet" and (el.get("sheetId") or "").isdigit()]
+    next_id = max(ids, default=0) + 1
+    sheet_xml = []
+    names = []
+    for k, (name, rid, print_area) in enumerate(new):
+        rid_attr = xmltext.rel_id_attr(wb_root, rid, NS_REL)
+        sheet_xml.append(f'<{prefix}sheet name="{xmltext.esc_attr(name)}" '
+                         f'sheetId="{next_id + k}" {rid_attr}/>')
+        if print_area:
+            names.append(f'<{prefix}definedName name="_xlnm.Print_Area" '
+                         f'localSheetId="{existing + k}">'
+                         f"{xmltext.esc_text(sheets.quote_sheet(name))}!{print_area}"
+                         f"</{prefix}definedName>")
+    sheets_tag = xmltext.find(text, "sheets")
+    if sheets_tag is None:
+        raise PackageError(f"{workbook}: no <sheets> list")
+    append_children(edit, sheets_tag, "".join(sheet_xml))
+    if not names:
+        return
+    defined = xmltext.find(text, "definedNames")
+    if defined is not None:
+        append_children(edit, defined, "".join(names))
+    else:
+        end = xmltext.element_end(text, sheets_tag)
+        # definedNames follows sheets, after functionGroups / externalReferences if present
+        for t, e in xmltext.children(text, top):
+            if t.name in ("functionGroups", "externalReferences"):
+                end = e
+        edit.insert(end, f"<{prefix}definedNames>{''.join(names)}</{prefix}definedNames>")

@@ -1,0 +1,341 @@
+"""Reading XML parts safely, and editing them as text so that only what ipsxl adds changes.
+
+Every XML part ipsxl reads goes through ``parse`` (lxml, no entity expansion, no network, no huge
+trees). Parts ipsxl must change are not re-serialized: lxml would rewrite quoting, character
+references and empty elements all through a part it only needs to add one element to. Instead a
+``TextEdit`` collects insertions and replacements at positions found by ``tags``, and applying it
+yields both the new text and the inverse patches that turn it back into the original exactly.
+"""
+
+from __future__ import annotations
+
+import codecs
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from lxml import etree
+
+_PARSER = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False,
+                          load_dtd=False, dtd_validation=False, remove_blank_text=False)
+_LENIENT = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False,
+                           load_dtd=False, dtd_validation=False, recover=True)
+
+
+class BadPart(ValueError):
+    """An XML part ipsxl cannot safely read or edit."""
+
+
+def parse(data: bytes, name: str = "", lenient: bool = False) -> etree._Element:
+    """Parse one XML part with the hardened parser; a DTD is refused (OOXML has none)."""
+    head = data[:2048].lstrip(codecs.BOM_UTF8)
+    if b"<!DOCTYPE" in head or b"<!ENTITY" in head:
+        raise BadPart(f"{name}: XML with a DTD is not a workbook part")
+    try:
+        root = etree.fromstring(data, _LENIENT if lenient else _PARSER)
+    except etree.XMLSyntaxError as exc:
+        raise BadPart(f"{name}: not well-formed XML ({exc})") from exc
+    if root is None:
+        raise BadPart(f"{name}: empty XML part")
+    return root
+
+
+def local(tag: object) -> str:
+    """The local name of an lxml tag or of a prefixed name ("x:row" -> "row")."""
+    text = str(tag)
+    if text.startswith("{"):
+        return text.rsplit("}", 1)[1]
+    return text.rsplit(":", 1)[-1]
+
+
+# --- escaping ---------------------------------------------------------------------------------
+
+# Characters XML 1.0 forbids, and the "_xHHHH_" escapes of OOXML (ST_Xstring) that a literal
+# occurrence must not be mistaken for.
+_FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
+_LITERAL_ESCAPE = re.compile("_(x[0-9A-Fa-f]{4}_)")
+
+
+def xstring(text: str) -> str:
+    """Text safe for XML 1.0 that Excel reads back as the same string.
+
+    Characters XML forbids become OOXML's ``_xHHHH_`` escapes, and a literal ``_x0041_`` in the
+    text is protected as ``_x005F_x0041_`` so it is not decoded.
+    """
+    text = _LITERAL_ESCAPE.sub(r"_x005F_\1", text)
+    return _FORBIDDEN.sub(lambda m: f"_x{ord(m.group()):04X}_", text)
+
+
+def esc_text(text: str) -> str:
+    """Element content: markup characters escaped, forbidden characters as ``_xHHHH_``."""
+    text = xstring(text)
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def esc_attr(text: str) -> str:
+    """An attribute value in double quotes (whitespace kept as character references)."""
+    text = _FORBIDDEN.sub("", text)
+    return (text.replace("&", "&amp;").replace("<", "&lt;").replace('"', "&quot;")
+            .replace("\t", "&#9;").replace("\n", "&#10;").replace("\r", "&#13;"))
+
+
+def t_element(text: str, tag: str = "t") -> str:
+    """A ``<t>`` element that keeps leading, trailing and line-break whitespace."""
+    space = ' xml:space="preserve"' if text != text.strip() or "\n" in text else ""
+    return f"<{tag}{space}>{esc_text(text)}</{tag}>"
+
+
+# --- decoding ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Encoded:
+    """How a part's bytes were encoded, so edited text goes back the same way."""
+
+    encoding: str
+    bom: bytes
+
+
+def decode(data: bytes) -> tuple[str, Encoded]:
+    for bom, enc in ((codecs.BOM_UTF8, "utf-8"), (codecs.BOM_UTF16_LE, "utf-16-le"),
+                     (codecs.BOM_UTF16_BE, "utf-16-be")):
+        if data.startswith(bom):
+            return data[len(bom):].decode(enc), Encoded(enc, bom)
+    return data.decode("utf-8"), Encoded("utf-8", b"")
+
+
+def encode(text: str, how: Encoded) -> bytes:
+    return how.bom + text.encode(how.encoding)
+
+
+# --- tags as text -----------------------------------------------------------------------------
+
+_TAG = re.compile(
+    r"""<(?:!--.*?--|!\[CDATA\[.*?\]\]|\?.*?\?|!.*?"""
+    r"""|(?P<close>/)?(?P<name>[A-Za-z_][\w.\-]*(?::[\w.\-]+)?)"""
+    r"""(?P<attrs>(?:[^>"']|"[^"]*"|'[^']*')*?)(?P<empty>/)?)>""",
+    re.S,
+)
+_ATTR = re.compile(r"""(\s+)([\w.\-]+(?::[\w.\-]+)?)\s*=\s*("[^"]*"|'[^']*')""")
+
+
+@dataclass(frozen=True)
+class Tag:
+    """One start, end or empty-element tag in a part's text."""
+
+    start: int
+    end: int
+    name: str  # local name
+    qname: str
+    closing: bool
+    empty: bool
+    attrs_start: int
+    attrs_end: int
+
+    def attr(self, text: str, qname: str) -> str | None:
+        """An attribute's raw (still escaped) value, by its name as written ("s", "r:id")."""
+        m = self.attr_match(text, qname)
+        return None if m is None else m.group(3)[1:-1]
+
+    def attr_match(self, text: str, qname: str) -> re.Match[str] | None:
+        for m in _ATTR.finditer(text, self.attrs_start, self.attrs_end):
+            if m.group(2) == qname:
+                return m
+        return None
+
+    @property
+    def prefix(self) -> str:
+        return self.qname[: -len(self.name)]
+
+
+def tags(text: str, start: int = 0, end: int | None = None) -> Iterator[Tag]:
+    """The element tags of ``text`` in order (comments, PIs and CDATA skipped)."""
+    pattern = _TAG
+    pos = start
+    stop = len(text) if end is None else end
+    while True:
+        m = pattern.search(text, pos, stop)
+        if m is None:
+            return
+        pos = m.end()
+        name = m.group("name")
+        if name is None:
+            continue
+        attrs_end = m.end("attrs")
+        # attrs may end in whitespace before ">" or "/>": keep insert points on the last attribute
+        while attrs_end > m.start("attrs") and text[attrs_end - 1].isspace():
+            attrs_end -= 1
+        yield Tag(m.start(), m.end(), local(name), name, bool(m.group("close")),
+                  bool(m.group("empty")), m.start("attrs"), attrs_end)
+
+
+# Elements that never contain an element of their own name: their end is the next end tag of
+# that name, found with str.find instead of reading every tag inside (a sheet's rows and cells).
+FLAT = frozenset({
+    "worksheet", "styleSheet", "comments", "workbook", "sheetData", "row", "c", "cols",
+    "mergeCells", "dataValidations", "hyperlinks", "commentList", "authors", "comment", "sheets",
+    "definedNames", "cellXfs", "fonts", "fills", "borders", "numFmts", "cellStyleXfs",
+    "cellStyles", "dxfs",
+})
+
+
+def _flat_close(text: str, tag: Tag) -> Tag | None:
+    """The end tag of a FLAT element, found directly."""
+    end = f"</{tag.qname}>"
+    pos = text.find(end, tag.end)
+    if pos < 0:
+        raise BadPart(f"unclosed element <{tag.qname}>")
+    return Tag(pos, pos + len(end), tag.name, tag.qname, True, False, pos + len(end) - 1,
+               pos + len(end) - 1)
+
+
+def element_end(text: str, tag: Tag) -> int:
+    """The position just after the element that ``tag`` opens."""
+    if tag.empty:
+        return tag.end
+    if tag.name in FLAT:
+        return _flat_close(text, tag).end  # type: ignore[union-attr]
+    depth = 0
+    for t in tags(text, tag.start):
+        if t.empty:
+            continue
+        depth += -1 if t.closing else 1
+        if depth == 0:
+            return t.end
+    raise BadPart(f"unclosed element <{tag.qname}>")
+
+
+def find(text: str, name: str, start: int = 0, end: int | None = None) -> Tag | None:
+    """The first start (or empty) tag with this local name."""
+    for t in tags(text, start, end):
+        if not t.closing and t.name == name:
+            return t
+    return None
+
+
+def closing_tag(text: str, tag: Tag) -> Tag | None:
+    """The end tag of ``tag``'s element (None for an empty element)."""
+    if tag.empty:
+        return None
+    if tag.name in FLAT:
+        return _flat_close(text, tag)
+    depth = 0
+    for t in tags(text, tag.start):
+        if t.empty:
+            continue
+        depth += -1 if t.closing else 1
+        if depth == 0:
+            return t
+    raise BadPart(f"unclosed element <{tag.qname}>")
+
+
+def children(text: str, parent: Tag) -> list[tuple[Tag, int]]:
+    """The child elements of ``parent``: each start tag with the end of its element."""
+    if parent.empty:
+        return []
+    stop = closing_tag(text, parent)
+    assert stop is not None
+    out = []
+    pos = parent.end
+    while True:
+        t = next(tags(text, pos, stop.start), None)
+        if t is None:
+            return out
+        if t.closing:  # malformed: an end tag with no start inside the parent
+            raise BadPart(f"unexpected </{t.qname}>")
+        end = element_end(text, t)
+        out.append((t, end))
+        pos = end
+
+
+def rel_id_attr(root, rid: str, ns: str) -> str:
+    """An ``r:id`` attribute for a new child of ``root``: the root's prefix for the
+    relationships namespace, else ``r`` declared on the element itself."""
+    prefix = next((p for p, uri in root.nsmap.items() if uri == ns and p), None)
+    if prefix:
+        return f'{prefix}:id="{rid}"'
+    taken = root.nsmap.get("r")
+    name = "r" if taken in (None, ns) else "ipsxlr"
+    return f'xmlns:{name}="{ns}" {name}:id="{rid}"'
+
+
+# --- edits ------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Patch:
+    """In the edited text, ``length`` characters at ``pos`` were ``old`` in the original."""
+
+    pos: int
+    length: int
+    old: str
+
+
+class TextEdit:
+    """Insertions and replacements on one text, applied together; they must not overlap."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self._edits: list[tuple[int, int, str, int]] = []
+
+    def insert(self, pos: int, new: str) -> None:
+        self.replace(pos, pos, new)
+
+    def replace(self, start: int, end: int, new: str) -> None:
+        self._edits.append((start, end, new, len(self._edits)))
+
+    def set_attr(self, tag: Tag, name: str, value: str | None) -> None:
+        """Set (or with None remove) an attribute on a start tag, touching nothing else."""
+        m = tag.attr_match(self.text, name)
+        if m is not None:
+            if value is None:
+                self.replace(m.start(), m.end(), "")
+            else:
+                self.replace(m.start(3), m.end(3), f'"{esc_attr(value)}"')
+        elif value is not None:
+            self.insert(tag.attrs_end, f' {name}="{esc_attr(value)}"')
+
+    def __bool__(self) -> bool:
+        return bool(self._edits)
+
+    def apply(self) -> tuple[str, list[Patch]]:
+        """The edited text, and the patches that undo it (positions in the edited text)."""
+        edits = sorted(self._edits, key=lambda e: (e[0], e[1], e[3]))
+        out: list[str] = []
+        patches: list[Patch] = []
+        pos = 0
+        length = 0
+        for start, end, new, _ in edits:
+            if start < pos:
+                raise ValueError("overlapping edits")
+            out.append(self.text[pos:start])
+            length += start - pos
+            patches.append(Patch(length, len(new), self.text[start:end]))
+            out.append(new)
+            length += len(new)
+            pos = end
+        out.append(self.text[pos:])
+        return "".join(out), _merge(patches)
+
+
+def _merge(patches: list[Patch]) -> list[Patch]:
+    """Join adjacent patches (two inserts at one point) into one."""
+    merged: list[Patch] = []
+    for p in patches:
+        if merged and merged[-1].pos + merged[-1].length == p.pos:
+            last = merged.pop()
+            p = Patch(last.pos, last.length + p.length, last.old + p.old)
+        merged.append(p)
+    return merged
+
+
+def unpatch(text: str, patches: list[Patch]) -> str:
+    """Undo ``TextEdit.apply``: the original text from the edited one and its patches."""
+    out: list[str] = []
+    pos = 0
+    for p in sorted(patches, key=lambda p: p.pos):
+        out.append(text[pos:p.pos])
+        out.append(p.old)
+        pos = p.pos + p.length
+    out.append(text[pos:])
+    return "".join(out)

@@ -1,0 +1,114 @@
+"""The written workbook in a real spreadsheet application: LibreOffice, headless.
+
+LibreOffice opens the workbook, recalculates every formula (the cached results ipsxl stores are
+removed first, so the values read back can only come from LibreOffice evaluating the formulas)
+and saves it again; openpyxl then reads what it computed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import shutil
+import subprocess
+import zipfile
+from pathlib import Path
+
+import openpyxl
+import pytest
+from wb_fixtures import build_workbook, make_report, read_parts, sheet_part
+
+from ipsxl import scale, sheets
+from ipsxl.standard import FIDELITY_SHEET, FLAGS_SHEET
+from ipsxl.writeback import write_back
+
+SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
+pytestmark = pytest.mark.skipif(SOFFICE is None, reason="LibreOffice (soffice) is not installed")
+
+WHEN = dt.datetime(2026, 10, 1, 9, 30)
+# always recalculate formulas of OOXML files on load
+_RECALC = """<?xml version="1.0" encoding="UTF-8"?>
+<oor:items xmlns:oor="http://openoffice.org/2001/registry"
+ xmlns:xs="http://www.w3.org/2001/XMLSchema" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">
+<item oor:path="/org.openoffice.Office.Calc/Formula/Load">
+<prop oor:name="OOXMLRecalcMode" oor:op="fuse"><value>0</value></prop></item>
+</oor:items>
+"""
+
+
+def _without_cached_results(path: Path, out: Path) -> Path:
+    parts = read_parts(path)
+    fid = sheet_part(path, FIDELITY_SHEET)
+    text = parts[fid].decode()
+    text = re.sub(r'(<c r="[A-Z]+\d+"(?: s="\d+")?) t="str">(<f>.*?</f>)<v>.*?</v>', r"\1>\2",
+                  text)
+    text = re.sub(r"(</f>)<v>.*?</v>", r"\1", text)
+    parts[fid] = text.encode()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zf:
+        for name, data in parts.items():
+            zf.writestr(name, data)
+    return out
+
+
+def _convert(path: Path, tmp: Path) -> Path:
+    profile = tmp / "profile"
+    (profile / "user").mkdir(parents=True)
+    (profile / "user" / "registrymodifications.xcu").write_text(_RECALC)
+    outdir = tmp / "converted"
+    subprocess.run(
+        [SOFFICE, "--headless", "--norestore", f"-env:UserInstallation={profile.as_uri()}",
+         "--convert-to", "xlsx", "--outdir", str(outdir), str(path)],
+        check=True, capture_output=True, timeout=180)
+    return outdir / (path.stem + ".xlsx")
+
+
+def test_libreoffice_computes_the_fidelity_formulas_and_reads_flags(tmp_path):
+    report = make_report()
+    source = build_workbook(tmp_path / "agency.xlsm")
+    written = tmp_path / "agency.checked.xlsm"
+    # every reviewer item scored 4, so the band formula has a band to compute
+    inputs = sheets.fidelity_layout(report, WHEN).input_cells
+    layout = sheets.fidelity_layout(report, WHEN, {pos: 4 for pos in inputs})
+    write_back(source, written, report, generated_at=WHEN)
+    # put the reviewer scores in as a person would, then drop every cached result
+    parts = read_parts(written)
+    fid = sheet_part(written, FIDELITY_SHEET)
+    for ref in inputs.values():
+        parts[fid] = re.sub(rf'<c r="{ref}" s="(\d+)"/>'.encode(),
+                            rf'<c r="{ref}" s="\1"><v>4</v></c>'.encode(), parts[fid])
+    scored = tmp_path / "scored.xlsm"
+    with zipfile.ZipFile(scored, "w", zipfile.ZIP_DEFLATED) as zf:
+        for name, data in parts.items():
+            zf.writestr(name, data)
+    converted = _convert(_without_cached_results(scored, tmp_path / "bare.xlsm"), tmp_path)
+
+    wb = openpyxl.load_workbook(converted, data_only=True)
+    ws = wb[FIDELITY_SHEET]
+    total = report.scores.data_total + 4 * len(inputs)
+    assert ws[layout.anchors["total"]].value == total
+    assert ws[layout.anchors["count"]].value == scale.ITEM_COUNT
+    assert ws[layout.anchors["band"]].value == scale.fidelity_band(total)
+    rate = report.scores.outcomes["employment_rate"]
+    level = [name for value, name in scale.EMPLOYMENT_RATE_BENCHMARKS if rate >= value]
+    assert ws[layout.anchors["rate_level"]].value == (level[-1] if level else "below minimal")
+
+    flags = wb[FLAGS_SHEET]
+    expected = sheets.flags_table(report, sheets={"Caseload", "Employer Log"})
+    first = expected.iloc[0]
+    assert [c.value for c in flags[1]] == list(sheets.FLAGS_HEADERS)
+    row = [c.value for c in flags[2]]
+    assert row[0] == first["Sheet"] and row[3] == first["Code"] and row[5] == first["Message"]
+    assert flags.max_row == len(expected) + 1
+
+
+def test_libreoffice_sees_the_unscored_total(tmp_path):
+    """Without reviewer scores the total is the computed scores and the band 'incomplete'."""
+    report = make_report()
+    source = build_workbook(tmp_path / "agency.xlsm")
+    written = tmp_path / "agency.checked.xlsm"
+    write_back(source, written, report, generated_at=WHEN)
+    converted = _convert(_without_cached_results(written, tmp_path / "bare.xlsm"), tmp_path)
+    ws = openpyxl.load_workbook(converted, data_only=True)[FIDELITY_SHEET]
+    layout = sheets.fidelity_layout(report, WHEN)
+    assert ws[layout.anchors["total"]].value == report.scores.data_total
+    assert ws[layout.anchors["band"]].value == scale.INCOMPLETE
