@@ -1,0 +1,956 @@
+"""The IPS ribbon's Python side: one function per button, each over an open xlwings ``Book``.
+
+A supervisor clicks Validate or Fidelity in Excel; the add-in's VBA hands the click to xlwings'
+RunPython, which calls the function here with no arguments, so ``book`` defaults to the workbook
+that called (``xlwings.Book.caller()``). Tests and scripts pass a ``Book`` themselves, including
+one built from the JSON Excel's xlwings client sends (``xlwings.Book(json=...)``), which turns
+every write into an action Excel would apply. So the same code runs in desktop Excel (COM on
+Windows, AppleScript on macOS), in xlwings Server and xlwings Lite, and in tests.
+
+Nothing here decides what is wrong with a workbook or what the sheets look like. Reading hands
+plain grids to ``read.tables_from_grids`` and ``check.check_raw`` (the CLI's core); the Flags and
+Fidelity sheets and the cell highlights come from ``sheets`` (the file write-back's layouts).
+This module only moves values in and out through xlwings, in whole blocks: one read per tab,
+one write per sheet, fills grouped per colour (multi-area ranges on the desktop, bulk colour
+matrices where the engine has them), because a round trip per cell takes minutes on a tab of
+50,000 rows.
+
+What a run wrote is listed on a hidden sheet (``STATE_SHEET``): the sheets it added, and every
+cell it filled (with the fill the cell had before, where the engine can read it) or annotated.
+Clear Flags, and the start of every run, take back exactly those marks and nothing else; a
+cell's note is only ever removed when ipsxl added it.
+
+Only xlwings, pandas and ipsxl's core are imported here; python-calamine (file reading) and
+openpyxl (the template) are imported inside the functions that need them, so the module also
+loads where those cannot be installed (Excel on the web through xlwings Lite).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import math
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import xlwings as xw
+
+from ipsxl import scale, sheets
+from ipsxl import standard as std
+from ipsxl.check import check_raw
+from ipsxl.model import ERROR, WARNING, RawWorkbook, Report
+from ipsxl.read import DEFAULT_LIMITS, Limits, UnreadableWorkbook, tables_from_grids
+from ipsxl.values import CellError
+
+TITLE = "ipsxl"
+# The hidden sheet where a run lists what it wrote, so that Clear Flags can take it back.
+STATE_SHEET = "ipsxl marks"
+# "Row now" and "Column now" are formulas (=ROW('Jobs'!C4)) that Excel keeps pointing at the
+# marked cell when rows or columns are inserted or deleted, so a mark is found where it moved.
+STATE_HEADERS = ("Kind", "Sheet", "Cell", "Fill", "Fill before", "Note", "Row now",
+                 "Column now")
+SHEET_KIND, CELL_KIND = "sheet", "cell"
+STATE_NOTE = (
+    "ipsxl lists here what its last run wrote (sheets, cell fills, notes) so that Clear Flags "
+    "can take it back. Leave this sheet as it is."
+)
+# Notes are added one cell at a time (Excel has no bulk call for them); past this many flagged
+# cells a run fills the rest without a note, and the Flags sheet still lists every message.
+MAX_NOTES = 1000
+# Rows read or written per round trip on large blocks, so one call never carries a whole tab.
+CHUNK_ROWS = 10_000
+# Above this many rectangles of one sheet, an engine with a bulk colour call paints with it.
+BULK_FILL_RECTS = 200
+MAX_AREA_ADDRESS = 255  # Excel's limit on the text of a multi-area address
+TABLE_STYLE = "TableStyleLight9"  # as the file write-back's Flags table
+# What a formula's error result reads as through xlwings (err_to_str=True)
+ERROR_TEXTS = frozenset({
+    "#DIV/0!", "#N/A", "#NAME?", "#NULL!", "#NUM!", "#REF!", "#VALUE!", "#DATA!", "#SPILL!",
+    "#CALC!", "#FIELD!", "#BLOCKED!", "#CONNECT!", "#BUSY!", "#UNKNOWN!", "#GETTING_DATA",
+})
+
+Cellpos = tuple[int, int]  # (row, column), 1-based
+
+
+# --------------------------------------------------------------------------- the buttons
+
+
+def validate(book: xw.Book | None = None) -> Report | None:
+    """Validate button: check the workbook, list every flag on the Flags sheet, mark the cells.
+
+    The Flags sheet is an Excel table (one row per flag, filterable, a link to each cell);
+    flagged cells are filled red (error) or amber (warning) and get a note with the messages.
+    The marks of an earlier run are taken back first. A Fidelity sheet an earlier Fidelity run
+    wrote is left as it is (with the scores a reviewer typed). Returns the report, or None when
+    the workbook could not be read (the alert says why).
+    """
+    return _run(_caller(book), with_fidelity=False)
+
+
+def fidelity(book: xw.Book | None = None) -> Report | None:
+    """Fidelity button: everything Validate does, and the Fidelity sheet.
+
+    The Fidelity sheet lists the 25 IPS-25 items with the value, target and score of each item
+    the data supports, a yellow cell for the reviewer's score of the others, the total and band
+    as live formulas, the outcomes, one row per employment specialist, and two charts. Scores a
+    reviewer typed on the previous Fidelity sheet are kept.
+    """
+    return _run(_caller(book), with_fidelity=True)
+
+
+def clear_flags(book: xw.Book | None = None) -> None:
+    """Clear Flags button: take back everything ipsxl wrote, and nothing else.
+
+    Removes the Fidelity and Flags sheets, gives each cell ipsxl filled its fill from before (no
+    fill where it had none, or where the engine cannot read fills), deletes the notes ipsxl
+    added, and removes the hidden list of those marks.
+    """
+    book = _caller(book)
+    engine = _Engine.of(book)
+    state = _read_state(book)
+    found = [n for n in (*std.OWN_SHEETS, STATE_SHEET) if _find_sheet(book, n) is not None]
+    if not found and not state.cells:
+        _alert(book, "There is nothing of ipsxl's to clear in this workbook.")
+        return
+    with _quiet(book, engine):
+        _take_back(book, engine, state, keep=())
+    _alert(book, "ipsxl's sheets, fills and notes are removed; nothing else was changed.")
+
+
+def new_workbook(book: xw.Book | None = None) -> xw.Book | None:
+    """New Standard Workbook button: start a workbook in the agency standard's layout.
+
+    In desktop Excel this writes the standard template (every tab and header, drop-downs, date
+    formats; the same file as ``ipsxl template``) to a new file in the user's Documents folder
+    and opens it. Where files cannot be opened (xlwings Server, xlwings Lite), the standard's
+    tabs are added to the calling workbook instead, if it has none of them yet.
+    """
+    book = _caller(book)
+    engine = _Engine.of(book)
+    if engine.remote:
+        return _add_standard_tabs(book, engine)
+    from ipsxl.template import write_template  # openpyxl: only the desktop needs it
+
+    path = _free_path(_documents_folder(), "IPS workbook", ".xlsx")
+    write_template(path)
+    new = book.app.books.open(str(path))
+    _alert(new, f"A new standard workbook is saved as {path}. Fill in the Program tab first.")
+    return new
+
+
+def show_help(book: xw.Book | None = None) -> None:
+    """Help button: what each button does and where the full guide is."""
+    _alert(_caller(book), HELP_TEXT, title=f"{TITLE} help")
+
+
+HELP_TEXT = "\n".join([
+    "The IPS tab checks this workbook against the agency-standard IPS workbook.",
+    "",
+    "Validate: checks every tab and lists each problem on the Flags sheet (click a row's link to"
+    " go to the cell). Flagged cells turn red (error) or amber (warning) and get a note.",
+    "Fidelity: does what Validate does and writes the Fidelity sheet: the IPS-25 items the data"
+    " supports, scored 1-5, yellow cells for the reviewer's scores of the other items, and the"
+    " total and band, which update as the reviewer types.",
+    "Clear Flags: removes the Flags and Fidelity sheets and the fills and notes ipsxl added."
+    " Nothing you typed is changed.",
+    "New Standard Workbook: starts an empty workbook with every tab and header of the standard.",
+    "",
+    "Each run first takes back the marks of the run before. The worksheet functions"
+    " IPS_CONTACTS_PER_WEEK, IPS_CASELOAD_SIZE, IPS_EMPLOYMENT_RATE, IPS_SCORE and IPS_BAND"
+    " compute the same figures in any cell.",
+    "The full guide is the section 'In Excel: the IPS tab' of the ipsxl README.",
+])
+
+
+# --------------------------------------------------------------------------- one run
+
+
+def _caller(book: xw.Book | None) -> xw.Book:
+    return book if book is not None else xw.Book.caller()
+
+
+def _run(book: xw.Book, with_fidelity: bool) -> Report | None:
+    engine = _Engine.of(book)
+    try:
+        raw = read_book(book)
+    except UnreadableWorkbook as exc:
+        _alert(book, f"ipsxl cannot check this workbook: {exc}")
+        return None
+    if not raw.tables:
+        names = ", ".join(t.name for t in std.TABS)
+        _alert(book, "This workbook has none of the IPS standard tabs "
+                     f"({names}). Use New Standard Workbook to start one.")
+        return None
+    report = check_raw(raw)
+    reviewer = _reviewer_scores(book, report) if with_fidelity else {}
+
+    state = _read_state(book)
+    keep = () if with_fidelity else (std.FIDELITY_SHEET,)
+    with _quiet(book, engine):
+        _take_back(book, engine, state, keep=keep)
+        worksheets = {s.name for s in book.sheets}
+        written = [name for name in keep if _find_sheet(book, name) is not None]
+        if with_fidelity:
+            layout = sheets.fidelity_layout(report, dt.datetime.now(), reviewer)
+            _write_sheet(book, engine, layout)
+            written.append(layout.name)
+        flags = sheets.flags_layout(report, sheets=worksheets)
+        flags_sheet = _write_sheet(book, engine, flags)
+        written.append(flags.name)
+        cells, notes_cut = _highlight(book, engine, sheets.highlight_marks(report, worksheets))
+        _write_state(book, _State(written, cells))
+        (_find_sheet(book, std.FIDELITY_SHEET) if with_fidelity else flags_sheet).activate()
+    _alert(book, summary(report, with_fidelity, notes_cut))
+    return report
+
+
+@contextlib.contextmanager
+def _quiet(book: xw.Book, engine: _Engine) -> Iterator[None]:
+    """Desktop Excel redraws after every call unless told not to; a run writes many blocks."""
+    if engine.remote:
+        yield
+        return
+    app = book.app
+    try:
+        app.screen_updating = False
+    except Exception:  # noqa: BLE001 - an app that cannot stop redrawing is only slower
+        pass
+    try:
+        yield
+    finally:
+        try:
+            app.screen_updating = True
+        except Exception:  # noqa: BLE001
+            pass
+
+
+def summary(report: Report, with_fidelity: bool, notes_cut: bool = False) -> str:
+    """The few lines the alert at the end of a run shows."""
+    counts = report.counts()
+    errors, warnings = counts[ERROR], counts[WARNING]
+    lines = []
+    if errors or warnings:
+        tabs = list(dict.fromkeys(t for t in map(sheets.as_text, report.flags["sheet"]) if t))
+        lines.append(f"{_plural(errors, 'error')} and {_plural(warnings, 'warning')}"
+                     f" in {', '.join(tabs)}.")
+        lines.append("The Flags sheet lists each one with a link to its cell; flagged cells are"
+                     " filled red (error) or amber (warning) and carry a note.")
+        if notes_cut:
+            lines.append(f"Notes were added to the first {MAX_NOTES} flagged cells only.")
+    else:
+        lines.append("No errors or warnings: the workbook meets the standard.")
+    scores = report.scores
+    if with_fidelity and scores is not None:
+        lines.append(
+            f"Fidelity: {scores.scored_items} items scored from the data, data total"
+            f" {scores.data_total} of {scores.data_max}. The Fidelity sheet's total and band"
+            f" update as the reviewer scores the other {scale.ITEM_COUNT - scores.scored_items}"
+            " items.")
+    return "\n".join(lines)
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}" + ("" if n == 1 else "s")
+
+
+def _alert(book: xw.Book, text: str, title: str = TITLE) -> None:
+    book.app.alert(text, title=title)
+
+
+# --------------------------------------------------------------------------- engines
+
+
+@dataclass(frozen=True)
+class _Engine:
+    """What the engine behind a Book can do, where xlwings' engines differ.
+
+    Desktop Excel takes multi-area addresses and can read a cell's fill; the remote engine (the
+    JSON a client sends, for xlwings Server, Lite and tests) addresses one rectangle per action,
+    cannot read fills, measures column widths in points, and has bulk colour matrices, notes
+    and charts only with the Office.js client.
+    """
+
+    remote: bool
+    officejs: bool
+
+    @classmethod
+    def of(cls, book: xw.Book) -> _Engine:
+        try:
+            name = book.app.engine.name
+        except Exception:  # noqa: BLE001 - an engine without a name is a desktop one
+            name = ""
+        remote = name == "remote"
+        client = book.api.get("client") if remote and isinstance(book.api, dict) else None
+        return cls(remote, client == "Office.js")
+
+    @property
+    def multi_area(self) -> bool:
+        return not self.remote
+
+    @property
+    def bulk_fills(self) -> bool:
+        return self.remote and self.officejs
+
+    @property
+    def reads_fills(self) -> bool:
+        return not self.remote
+
+    @property
+    def charts(self) -> bool:
+        return not self.remote or self.officejs
+
+    def column_width(self, chars: float) -> float:
+        """A width in characters in the engine's unit (the remote engine takes points)."""
+        return _points(chars) if self.remote else chars
+
+
+def _points(chars: float) -> float:
+    """A column width in characters as points: about 7 pixels a character and 5 of padding."""
+    return round((chars * 7 + 5) * 0.75, 2)
+
+
+# --------------------------------------------------------------------------- reading
+
+
+def read_book(book: xw.Book, limits: Limits = DEFAULT_LIMITS) -> RawWorkbook:
+    """The standard tabs of an open workbook, as the CLI reads them from a file.
+
+    Each standard tab is read in one block from its used range, anchored at A1 (blank rows and
+    columns before the used range are put back), dates as datetimes, error results as
+    ``CellError``. Other sheets are not read, only named, as ``read_workbook`` does.
+    """
+    tabs = std.tab_lookup()
+    own = {std.fold(s) for s in std.OWN_SHEETS}
+    grids: dict[str, list[list[object]]] = {}
+    names, hidden = [], []
+    for sheet in book.sheets:
+        name = sheet.name
+        names.append(name)
+        if _is_hidden(sheet):
+            hidden.append(name)
+        key = std.fold(name)
+        if key not in tabs or key in own or name in grids:
+            continue
+        grids[name] = read_grid(sheet, limits)
+    raw = tables_from_grids(_source(book), grids, hidden)
+    raw.sheets = names
+    return raw
+
+
+def read_grid(sheet: xw.Sheet, limits: Limits = DEFAULT_LIMITS) -> list[list[object]]:
+    """One sheet's values from A1 to the end of its used range, in one read."""
+    used = sheet.used_range
+    top, left = used.row, used.column
+    nrows, ncols = used.shape
+    bottom, right = top + nrows - 1, left + ncols - 1
+    if bottom > limits.max_rows:
+        raise UnreadableWorkbook(
+            f"sheet '{sheet.name}' has cells down to row {bottom:,} (limit {limits.max_rows:,})")
+    if bottom * right > limits.max_cells:
+        raise UnreadableWorkbook(
+            f"sheet '{sheet.name}' spans {bottom:,} rows x {right:,} columns; delete stray cells"
+            " far below or right of the table")
+    ncols = min(ncols, limits.max_columns - left + 1)
+    if ncols <= 0:
+        return []
+    block = used.resize(nrows, ncols) if ncols != used.shape[1] else used
+    values = block.options(ndim=2, err_to_str=True, chunksize=CHUNK_ROWS).value or []
+    pad = [None] * (left - 1)
+    grid: list[list[object]] = [[] for _ in range(top - 1)]
+    grid.extend(pad + [_read_value(v) for v in row] for row in values)
+    return grid
+
+
+def _read_value(value: object) -> object:
+    if isinstance(value, str) and value in ERROR_TEXTS:
+        return CellError(value)
+    return value
+
+
+def _source(book: xw.Book) -> str:
+    try:
+        return book.fullname
+    except Exception:  # noqa: BLE001 - a book without a path still has a name
+        return book.name
+
+
+def _is_hidden(sheet: xw.Sheet) -> bool:
+    try:
+        visible = sheet.visible
+    except (KeyError, NotImplementedError):  # a client that does not send visibility
+        return False
+    # COM gives xlSheetVisible (-1), xlSheetHidden (0) or xlSheetVeryHidden (2)
+    return visible is False or visible == 0 or visible == 2
+
+
+def _find_sheet(book: xw.Book, name: str) -> xw.Sheet | None:
+    for sheet in book.sheets:
+        if sheet.name.casefold() == name.casefold():
+            return sheet
+    return None
+
+
+def _reviewer_scores(book: xw.Book, report: Report) -> dict[int, float]:
+    """Scores a reviewer typed on the Fidelity sheet now in the workbook, by scale position.
+
+    A reviewer's cell is an item row whose Basis reads "reviewer" (as the layout writes it), so
+    a Fidelity sheet the file write-back wrote keeps its scores too.
+    """
+    sheet = _find_sheet(book, std.FIDELITY_SHEET)
+    if sheet is None:
+        return {}
+    layout = sheets.fidelity_layout(report, dt.datetime.now())
+    first, col = sheets.split_ref(layout.anchors["scores"].split(":")[0])
+    last, _ = sheets.split_ref(layout.anchors["scores"].split(":")[1])
+    block = sheet.range((first, col), (last, col + 1)).options(ndim=2).value or []
+    scores: dict[int, float] = {}
+    for pos, (score, basis) in enumerate(block):
+        value = sheets.score_or_none(score)
+        if value is not None and str(basis or "").strip().endswith(sheets.REVIEWER):
+            scores[pos] = value
+    return scores
+
+
+# --------------------------------------------------------------------------- the state sheet
+
+
+@dataclass
+class _CellMark:
+    sheet: str
+    row: int
+    col: int
+    fill: str | None  # RRGGBB ipsxl set
+    before: str | None  # RRGGBB the cell had (None: no fill, or the engine could not read it)
+    note: bool  # ipsxl added the cell's note
+
+
+@dataclass
+class _State:
+    sheets: list[str] = field(default_factory=list)
+    cells: list[_CellMark] = field(default_factory=list)
+
+
+def _read_state(book: xw.Book) -> _State:
+    """What the last run listed on the hidden state sheet (nothing when there is none)."""
+    sheet = _find_sheet(book, STATE_SHEET)
+    state = _State()
+    if sheet is None:
+        return state
+    for row in read_grid(sheet)[2:]:
+        row = list(row) + [None] * (len(STATE_HEADERS) - len(row))
+        kind, name = _text(row[0]), _text(row[1])
+        if not name:
+            continue
+        if kind == SHEET_KIND:
+            state.sheets.append(name)
+        elif kind == CELL_KIND:
+            where = _where_now(row[2], row[6], row[7])
+            if where is not None:
+                state.cells.append(_CellMark(name, *where, _hex(row[3]), _hex(row[4]),
+                                             _text(row[5]) == "yes"))
+    return state
+
+
+def _where_now(address: object, row: object, col: object) -> Cellpos | None:
+    """Where a marked cell is now: the ROW/COLUMN formulas' results, or, from an engine that
+    did not calculate them, the address it was marked at. None when the cell was deleted."""
+    if isinstance(row, CellError) or isinstance(col, CellError):
+        return None
+    if _is_count(row) and _is_count(col):
+        return int(row), int(col)  # type: ignore[arg-type]
+    try:
+        return sheets.split_ref(_text(address))
+    except (ValueError, IndexError):
+        return None
+
+
+def _is_count(value: object) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool) and value >= 1
+
+
+def _write_state(book: xw.Book, state: _State) -> None:
+    rows: list[list[object]] = [[TITLE, STATE_NOTE], list(STATE_HEADERS)]
+    rows += [[SHEET_KIND, name] for name in state.sheets]
+    rows += [[CELL_KIND, m.sheet, sheets.cell_ref(m.row, m.col), m.fill, m.before,
+              "yes" if m.note else "no"] for m in state.cells]
+    width = len(STATE_HEADERS)
+    values = [[_as_text(v) for v in row] + [None] * (width - len(row)) for row in rows]
+    sheet = book.sheets.add(STATE_SHEET, after=book.sheets[len(book.sheets) - 1])
+    sheet.range("A1").options(chunksize=CHUNK_ROWS).value = values
+    first = len(rows) - len(state.cells) + 1
+    formulas = [[f"=ROW({target})", f"=COLUMN({target})"]
+                for target in (sheets.sheet_target(m.sheet, m.row, m.col) for m in state.cells)]
+    for start in range(0, len(formulas), CHUNK_ROWS):
+        part = formulas[start:start + CHUNK_ROWS]
+        top = first + start
+        sheet.range((top, 7), (top + len(part) - 1, 8)).formula = part
+    sheet.visible = False
+
+
+def _text(value: object) -> str:
+    return "" if value is None else str(value).strip()
+
+
+def _hex(value: object) -> str | None:
+    text = _text(value).lstrip("#").upper()
+    return text if len(text) == 6 and all(ch in "0123456789ABCDEF" for ch in text) else None
+
+
+# --------------------------------------------------------------------------- taking back
+
+
+def _take_back(book: xw.Book, engine: _Engine, state: _State, keep: Iterable[str]) -> None:
+    """Undo a run's marks: restore fills, delete its notes, remove its sheets (but ``keep``).
+
+    ipsxl's two sheets go whether or not a state lists them (the file write-back treats them as
+    its own too), and the state sheet last.
+    """
+    by_sheet: dict[str, list[_CellMark]] = defaultdict(list)
+    for mark in state.cells:
+        by_sheet[mark.sheet].append(mark)
+    for name, marks in by_sheet.items():
+        sheet = _find_sheet(book, name)
+        if sheet is None or name in std.OWN_SHEETS:
+            continue
+        paint(sheet, engine, {(m.row, m.col): m.before for m in marks})
+        for m in marks:
+            if m.note:
+                note = sheet.range((m.row, m.col)).note
+                if note is not None:
+                    note.delete()
+    kept = {k.casefold() for k in keep}
+    for name in (*std.OWN_SHEETS, STATE_SHEET):
+        sheet = _find_sheet(book, name) if name.casefold() not in kept else None
+        if sheet is not None:
+            sheet.delete()
+
+
+# --------------------------------------------------------------------------- highlights
+
+
+def _highlight(
+    book: xw.Book, engine: _Engine, marks: Mapping[str, Mapping[Cellpos, sheets.Mark]]
+) -> tuple[list[_CellMark], bool]:
+    """Fill and annotate the flagged cells; what was done, and whether ``MAX_NOTES`` cut notes.
+
+    A cell that already has a note (someone's own) keeps it and gets none from ipsxl; an engine
+    without notes gets fills only.
+    """
+    done: list[_CellMark] = []
+    notes_left = MAX_NOTES
+    takes_notes = True
+    cut = False
+    for name, cells in marks.items():
+        sheet = book.sheets[name]
+        before = _fills_before(sheet, engine, cells)
+        paint(sheet, engine, {rc: mark.fill for rc, mark in cells.items()})
+        for (r, c), mark in sorted(cells.items()):
+            noted = False
+            if mark.messages and takes_notes:
+                if notes_left > 0:
+                    noted, takes_notes = _add_note(sheet.range((r, c)), mark.note)
+                    notes_left -= noted
+                else:
+                    cut = True
+            done.append(_CellMark(name, r, c, mark.fill, before.get((r, c)), noted))
+    return done, cut
+
+
+def _add_note(cell: xw.Range, text: str) -> tuple[bool, bool]:
+    """Add a note unless the cell has one (someone else's): (added, the engine takes notes)."""
+    try:
+        if cell.note is not None:
+            return False, True
+        cell.add_note(text)
+    except NotImplementedError:  # a client without notes (not Office.js, or ExcelApi < 1.18)
+        return False, False
+    return True, True
+
+
+def _fills_before(sheet: xw.Sheet, engine: _Engine, cells: Iterable[Cellpos]) -> dict[Cellpos, str]:
+    """The fill each cell has now, where the engine can read it; rectangles read as one first,
+    since a block with no fill at all (the usual case) answers in one call."""
+    out: dict[Cellpos, str] = {}
+    if not engine.reads_fills:
+        return out
+    for r1, c1, r2, c2 in rectangles(cells):
+        try:
+            if sheet.range((r1, c1), (r2, c2)).color is None:
+                continue
+        except Exception:  # noqa: BLE001 - a mixed block: ask cell by cell
+            pass
+        for r in range(r1, r2 + 1):
+            for c in range(c1, c2 + 1):
+                color = sheet.range((r, c)).color
+                if color is not None:
+                    out[(r, c)] = _rgb_hex(color)
+    return out
+
+
+def _rgb_hex(color: object) -> str:
+    if isinstance(color, str):
+        return color.lstrip("#").upper()
+    red, green, blue = color  # type: ignore[misc]
+    return f"{red:02X}{green:02X}{blue:02X}"
+
+
+def paint(sheet: xw.Sheet, engine: _Engine, colors: Mapping[Cellpos, str | None]) -> None:
+    """Give cells fills (RRGGBB; None clears the fill) in as few calls as the engine allows.
+
+    Cells of one colour are grouped into rectangles; the desktop paints many rectangles per call
+    as a multi-area address; the remote engine paints one rectangle per action, or, with many
+    rectangles and a client that has it, colour matrices per column (cells left alone inside).
+    """
+    groups: dict[str | None, list[Cellpos]] = defaultdict(list)
+    for rc, color in colors.items():
+        groups[color].append(rc)
+    rects = {color: rectangles(cells) for color, cells in groups.items()}
+    if engine.bulk_fills and sum(len(r) for r in rects.values()) > BULK_FILL_RECTS:
+        _paint_columns(sheet, colors)
+        return
+    for color, boxes in rects.items():
+        fill = None if color is None else f"#{color}"
+        for rng in _ranges(sheet, engine, boxes):
+            rng.color = fill
+
+
+def _paint_columns(sheet: xw.Sheet, colors: Mapping[Cellpos, str | None]) -> None:
+    by_col: dict[int, dict[int, str | None]] = defaultdict(dict)
+    for (r, c), color in colors.items():
+        by_col[c][r] = color
+    for c, rows in sorted(by_col.items()):
+        first, last = min(rows), max(rows)
+        for start in range(first, last + 1, CHUNK_ROWS):
+            end = min(start + CHUNK_ROWS - 1, last)
+            matrix = [[_matrix_color(rows, r)] for r in range(start, end + 1)]
+            sheet.range((start, c), (end, c)).set_colors(matrix)
+
+
+def _matrix_color(rows: Mapping[int, str | None], r: int) -> object:
+    if r not in rows:
+        return ...  # keep this cell's fill
+    color = rows[r]
+    return None if color is None else f"#{color}"
+
+
+def rectangles(cells: Iterable[Cellpos]) -> list[tuple[int, int, int, int]]:
+    """Cells as (top, left, bottom, right) rectangles: runs down each column, and runs over the
+    same rows in neighbouring columns joined, so a column or a header row is one rectangle."""
+    by_col: dict[int, list[int]] = defaultdict(list)
+    for r, c in set(cells):
+        by_col[c].append(r)
+    runs: dict[tuple[int, int], list[int]] = defaultdict(list)
+    for c, rows in by_col.items():
+        rows.sort()
+        start = prev = rows[0]
+        for r in rows[1:]:
+            if r != prev + 1:
+                runs[(start, prev)].append(c)
+                start = r
+            prev = r
+        runs[(start, prev)].append(c)
+    out = []
+    for (r1, r2), cols in runs.items():
+        cols.sort()
+        left = prev = cols[0]
+        for c in cols[1:]:
+            if c != prev + 1:
+                out.append((r1, left, r2, prev))
+                left = c
+            prev = c
+        out.append((r1, left, r2, prev))
+    return sorted(out)
+
+
+def _ranges(sheet: xw.Sheet, engine: _Engine,
+            boxes: Sequence[tuple[int, int, int, int]]) -> list[xw.Range]:
+    """Ranges covering the rectangles: multi-area ranges on the desktop, else one each."""
+    if not engine.multi_area:
+        return [sheet.range((r1, c1), (r2, c2)) for r1, c1, r2, c2 in boxes]
+    out, parts, length = [], [], 0
+    for r1, c1, r2, c2 in boxes:
+        address = sheets.cell_ref(r1, c1)
+        if (r1, c1) != (r2, c2):
+            address += ":" + sheets.cell_ref(r2, c2)
+        if parts and length + 1 + len(address) > MAX_AREA_ADDRESS:
+            out.append(sheet.range(",".join(parts)))
+            parts, length = [], 0
+        parts.append(address)
+        length += len(address) + (1 if length else 0)
+    if parts:
+        out.append(sheet.range(",".join(parts)))
+    return out
+
+
+# --------------------------------------------------------------------------- sheets
+
+
+def _write_sheet(book: xw.Book, engine: _Engine, layout: sheets.SheetLayout) -> xw.Sheet:
+    """Add a sheet at the end of the workbook and render a layout of ``sheets`` into it."""
+    sheet = book.sheets.add(layout.name, after=book.sheets[len(book.sheets) - 1])
+    render(sheet, engine, layout)
+    if layout.table is not None:
+        sheet.tables.add(source=sheet.range(layout.table.ref),
+                         name=_free_table_name(book, layout.table.name),
+                         table_style_name=TABLE_STYLE)
+    return sheet
+
+
+def render(sheet: xw.Sheet, engine: _Engine, layout: sheets.SheetLayout) -> None:
+    """Write a layout's values, formulas, styles, widths, validations and charts.
+
+    Values go in one block (text with a leading apostrophe, so Excel keeps it as typed and never
+    reads it as a formula, number or date); formulas in blocks down each column; each style
+    attribute over the rectangles of the cells that have it.
+    """
+    rows = layout.rows
+    width = max((len(r) for r in rows), default=0)
+    if not width:
+        return
+    values = [[_cell_value(cell) for cell in row] + [None] * (width - len(row)) for row in rows]
+    sheet.range("A1").options(chunksize=CHUNK_ROWS).value = values
+
+    formulas: dict[Cellpos, str] = {}
+    for r, row in enumerate(rows, 1):
+        for c, cell in enumerate(row, 1):
+            formula = _cell_formula(cell)
+            if formula is not None:
+                formulas[(r, c)] = formula
+    _write_formulas(sheet, formulas)
+    _apply_styles(sheet, engine, rows)
+
+    for col, chars in sorted(layout.widths.items()):
+        sheet.range((1, col)).column_width = engine.column_width(chars)
+    _optional(lambda: layout.freeze and sheet.freeze_panes.freeze_at(layout.freeze))
+    _optional(lambda: layout.print_area and setattr(sheet.page_setup, "print_area",
+                                                    layout.print_area))
+    for validation in layout.validations:
+        for rng in _ranges(sheet, engine, rectangles(sheets.split_ref(r)
+                                                     for r in validation.refs)):
+            _optional(lambda rng=rng, v=validation: rng.data_validation.set_whole_number(
+                "between", v.minimum, v.maximum))
+    if engine.charts:
+        for chart in layout.charts:
+            _optional(lambda chart=chart: _add_chart(sheet, layout, chart))
+
+
+def _cell_value(cell: sheets.Cell | None) -> object:
+    if cell is None or cell.formula is not None or cell.link is not None:
+        return None
+    return _as_text(cell.value)
+
+
+def _as_text(value: object) -> object:
+    """A value to write: text gets a leading apostrophe, which Excel keeps out of the value and
+    which stops it reading the text as a formula (=, +, -, @), a number or a date."""
+    if isinstance(value, str):
+        return "'" + value if value else None
+    if isinstance(value, float) and (math.isnan(value) or math.isinf(value)):
+        return None
+    return value
+
+
+def _cell_formula(cell: sheets.Cell | None) -> str | None:
+    if cell is None:
+        return None
+    if cell.link is not None:
+        return hyperlink_formula(cell.link, cell.value)
+    if cell.formula is not None:
+        return "=" + cell.formula
+    return None
+
+
+def hyperlink_formula(target: str, text: object) -> str:
+    """A HYPERLINK formula to a cell of this workbook: every engine and Excel on the web follows
+    it, and a column of them is written in one call (a hyperlink object is one call each)."""
+    label = "" if text is None else str(text)
+    return f'=HYPERLINK("#{_quote(target)}","{_quote(label)}")'
+
+
+def _quote(text: str) -> str:
+    return text.replace('"', '""')
+
+
+def _write_formulas(sheet: xw.Sheet, formulas: Mapping[Cellpos, str]) -> None:
+    by_col: dict[int, list[int]] = defaultdict(list)
+    for r, c in formulas:
+        by_col[c].append(r)
+    for c, rows in sorted(by_col.items()):
+        for r1, _, r2, _ in rectangles((r, c) for r in rows):
+            block = [[formulas[(r, c)]] for r in range(r1, r2 + 1)]
+            for start in range(0, len(block), CHUNK_ROWS):
+                part = block[start:start + CHUNK_ROWS]
+                top = r1 + start
+                sheet.range((top, c), (top + len(part) - 1, c)).formula = part
+
+
+# (attribute, value) -> how to set it on a range
+_SETTERS: dict[str, Callable[[xw.Range, object], None]] = {
+    "bold": lambda rng, v: setattr(rng.font, "bold", v),
+    "size": lambda rng, v: setattr(rng.font, "size", v),
+    "color": lambda rng, v: setattr(rng.font, "color", f"#{v}"),
+    "number_format": lambda rng, v: setattr(rng, "number_format", v),
+    "wrap": lambda rng, v: setattr(rng, "wrap_text", v),
+    "align": lambda rng, v: setattr(rng, "horizontal_alignment", v),
+}
+
+
+def _apply_styles(sheet: xw.Sheet, engine: _Engine,
+                  rows: Sequence[Sequence[sheets.Cell | None]]) -> None:
+    fills: dict[Cellpos, str | None] = {}
+    groups: dict[tuple[str, object], list[Cellpos]] = defaultdict(list)
+    for r, row in enumerate(rows, 1):
+        for c, cell in enumerate(row, 1):
+            if cell is None:
+                continue
+            style = sheets.STYLES.get(cell.style, sheets.STYLES[sheets.TEXT])
+            if style.fill:
+                fills[(r, c)] = style.fill
+            for attr, value in (("bold", style.bold or None), ("size", style.size),
+                                ("color", style.color), ("number_format", style.number_format),
+                                ("wrap", style.wrap or None), ("align", style.align)):
+                if value is not None:
+                    groups[(attr, value)].append((r, c))
+    if fills:
+        paint(sheet, engine, fills)
+    unsupported: set[str] = set()
+    for (attr, value), cells in groups.items():
+        if attr in unsupported:
+            continue
+        for rng in _ranges(sheet, engine, rectangles(cells)):
+            try:
+                _SETTERS[attr](rng, value)
+            except NotImplementedError:  # e.g. alignment with a client other than Office.js
+                unsupported.add(attr)
+                break
+
+
+def _add_chart(sheet: xw.Sheet, layout: sheets.SheetLayout, spec: sheets.Chart) -> None:
+    """A chart of the layout: the series' columns as source (they stand side by side in the
+    layout), with their header cells so Excel names the series, and the categories as x-axis
+    values; a line series is drawn as a line where the engine can address series."""
+    top, left = sheets.split_ref(spec.top_left)
+    bottom, right = sheets.split_ref(spec.bottom_right)
+    # a chart is sized in points: a column of w characters is about (7w + 5) pixels
+    width = sum(_points(layout.widths.get(c, 8.43)) for c in range(left, right + 1))
+    height = (bottom - top + 1) * 15
+    cols = [sheets.split_ref(s.values.split(":")[0])[1] for s in spec.series]
+    first, _ = sheets.split_ref(spec.series[0].values.split(":")[0])
+    last, _ = sheets.split_ref(spec.series[0].values.split(":")[1])
+    if cols != list(range(cols[0], cols[0] + len(cols))):
+        cols = cols[:1]  # not side by side: the first series only
+    above = layout.cell(sheets.cell_ref(first - 1, cols[0])) if first > 1 else None
+    if above is not None and above.style == sheets.HEADER:
+        first -= 1
+    chart = sheet.charts.add(anchor=sheet.range(spec.top_left), width=width, height=height,
+                             chart_type="column_clustered")
+    chart.set_source_data(sheet.range((first, cols[0]), (last, cols[-1])), plot_by="columns")
+    chart.set_x_axis_values(sheet.range(spec.categories))
+    chart.title = spec.title
+    chart.value_axis.set(title=spec.y_title or None, number_format=spec.y_format,
+                         minimum_scale=spec.y_min)
+    for i, series in enumerate(spec.series[: len(cols)], 1):
+        if series.kind == "line":
+            _optional(lambda i=i: chart.series(i).set(chart_type="line"))
+
+
+def _optional(step: Callable[[], object]) -> None:
+    """A finishing touch an engine may lack (freeze panes, print area, charts, validation)."""
+    try:
+        step()
+    except NotImplementedError:
+        pass
+
+
+def _free_table_name(book: xw.Book, wanted: str) -> str:
+    """``wanted``, or with a number after it if a table or defined name already has it."""
+    taken = set()
+    for sheet in book.sheets:
+        try:
+            taken.update(t.name.casefold() for t in sheet.tables)
+        except (NotImplementedError, KeyError):
+            pass
+    try:
+        taken.update(n.name.rsplit("!", 1)[-1].casefold() for n in book.names)
+    except (NotImplementedError, KeyError):
+        pass
+    name, n = wanted, 1
+    while name.casefold() in taken:
+        n += 1
+        name = f"{wanted}{n}"
+    return name
+
+
+# --------------------------------------------------------------------------- new workbook
+
+
+def _documents_folder() -> Path:
+    home = Path.home()
+    docs = home / "Documents"
+    return docs if docs.is_dir() else home
+
+
+def _free_path(folder: Path, stem: str, suffix: str) -> Path:
+    path = folder / f"{stem}{suffix}"
+    n = 1
+    while path.exists():
+        n += 1
+        path = folder / f"{stem} ({n}){suffix}"
+    return path
+
+
+def _add_standard_tabs(book: xw.Book, engine: _Engine) -> xw.Book | None:
+    """The standard's tabs added to a workbook that has none: headers, widths, a frozen header
+    row, date formats and drop-downs, as the template has them (both drawn from ``standard``)."""
+    from ipsxl import template
+
+    tabs = std.tab_lookup()
+    present = [s.name for s in book.sheets if std.fold(s.name) in tabs]
+    if present:
+        _alert(book, f"This workbook already has IPS tabs ({', '.join(present)}). "
+                     "Open a blank workbook and click New Standard Workbook there.")
+        return None
+    blank = [s for s in book.sheets if _is_blank_sheet(s)]
+    notes = True  # header notes from the standard's help, where the engine takes notes
+    header_fill = template.HEADER_FILL.start_color.rgb[-6:]
+    for tab in std.TABS:
+        sheet = book.sheets.add(tab.name, after=book.sheets[len(book.sheets) - 1])
+        columns = tab.columns
+        rows: list[list[object]] = [[c.name for c in columns]]
+        if tab.fields:
+            rows += [[f.name, None] for f in tab.fields]
+        sheet.range("A1").value = [[_as_text(v) for v in row] for row in rows]
+        header = sheet.range((1, 1), (1, len(columns)))
+        header.font.bold = True
+        header.color = f"#{header_fill}"
+        for i, col in enumerate(columns, 1):
+            if col.help and notes:
+                notes = _add_note(sheet.range((1, i)), col.help)[1]
+        for i, col in enumerate(columns, 1):
+            sheet.range((1, i)).column_width = engine.column_width(col.width)
+        _optional(lambda sheet=sheet: sheet.freeze_panes.freeze_at("A2"))
+        last = template.FORMATTED_ROWS + 1
+        if tab.fields:
+            dates = [r for r, f in enumerate(tab.fields, 2) if f.type == std.DATE]
+            for r in dates:
+                sheet.range((r, 2)).number_format = "yyyy-mm-dd"
+            continue
+        for i, col in enumerate(columns, 1):
+            body = sheet.range((2, i), (last, i))
+            if col.type == std.DATE:
+                body.number_format = "yyyy-mm-dd"
+            choices = template.column_choices(col)
+            if choices:
+                _optional(lambda body=body, choices=choices:
+                          body.data_validation.set_list(list(choices)))
+    for sheet in blank:
+        sheet.delete()
+    book.sheets[std.PROGRAM.name].activate()
+    return book
+
+
+def _is_blank_sheet(sheet: xw.Sheet) -> bool:
+    values = sheet.used_range.options(ndim=2).value or []
+    return all(v is None or v == "" for row in values for v in row)
