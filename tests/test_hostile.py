@@ -1,0 +1,371 @@
+"""Hostile and broken workbooks: each gets one clear line (or flags at the right cells) and
+the batch goes on: no traceback, no hang, no machine eaten, no file touched.
+
+The corpus is written by ``hostile.build_corpus`` (see there for every case); one
+``ipsxl validate`` run over all of it is what a state office's run over a folder of submissions
+looks like, and its JSON report is checked case by case.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import importlib.util
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from builders import clean_tabs
+from click.testing import CliRunner
+from hostile import Case, build_corpus, clean_xlsx, sheets_of, write_xlsx
+
+from ipsxl import read
+from ipsxl.check import check_file
+from ipsxl.cli import main
+from ipsxl.read import DEFAULT_LIMITS, Limits, UnreadableWorkbook
+
+SECRET = "TOP-SECRET-XXE-7f3a"
+NO_GUARD = Limits(max_seconds=None, max_memory=None)  # in-process, extents scanned first
+
+
+@dataclasses.dataclass
+class Corpus:
+    folder: Path
+    cases: list[Case]
+    digests: dict[str, str]
+
+    def path(self, case: Case) -> Path:
+        return self.folder / case.name
+
+
+def _digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+_BUILT: dict[str, tuple[Path, list[Case]]] = {}
+
+
+def _build() -> tuple[Path, list[Case]]:
+    """The corpus, written once per test run (collection needs the case names already)."""
+    if "corpus" not in _BUILT:
+        root = Path(tempfile.mkdtemp(prefix="ipsxl-hostile-"))
+        secret = root / "private" / "secret.txt"
+        secret.parent.mkdir()
+        secret.write_text(SECRET)
+        _BUILT["corpus"] = root / "corpus", build_corpus(root / "corpus", secret)
+    return _BUILT["corpus"]
+
+
+def pytest_generate_tests(metafunc) -> None:
+    if "case_name" in metafunc.fixturenames:
+        metafunc.parametrize("case_name", [c.name for c in _build()[1]])
+
+
+@pytest.fixture(scope="module")
+def corpus() -> Iterator[Corpus]:
+    folder, cases = _build()
+    yield Corpus(folder, cases, {c.name: _digest(folder / c.name) for c in cases})
+    shutil.rmtree(folder.parent, ignore_errors=True)
+    _BUILT.clear()
+
+
+def run(*args: str, timeout: float = 120) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "ipsxl", *args], capture_output=True,
+                          text=True, timeout=timeout, encoding="utf-8")
+
+
+@pytest.fixture(scope="module")
+def validated(corpus: Corpus) -> tuple[subprocess.CompletedProcess, dict[str, dict]]:
+    """One `ipsxl validate --format json` over the folder (and the .xls, named on its own)."""
+    proc = run("validate", str(corpus.folder), str(corpus.folder / "legacy.xls"),
+               "--format", "json")
+    doc = json.loads(proc.stdout, parse_constant=_no_constants)
+    return proc, {Path(w["file"]).name: w for w in doc["workbooks"]}
+
+
+def _no_constants(name: str) -> None:
+    raise AssertionError(f"the JSON report holds {name}, which is not JSON")
+
+
+def _case(corpus: Corpus, name: str) -> Case:
+    return next(c for c in corpus.cases if c.name == name)
+
+
+def _exit_code_of(workbook: dict) -> int:
+    if not workbook["readable"]:
+        return 2
+    return 1 if workbook["counts"]["error"] else 0
+
+
+def test_every_case_ends_as_described(corpus, validated, case_name):
+    case = _case(corpus, case_name)
+    proc, by_name = validated
+    wb = by_name[case.name]
+    if not case.readable:
+        assert wb == {"file": wb["file"], "readable": False, "error": wb["error"]}
+        assert case.reason in wb["error"], wb["error"]
+        line = f"ipsxl: {wb['file']}: {wb['error']}"
+        assert proc.stderr.splitlines().count(line) == 1  # one line says which file and why
+        assert "\n" not in wb["error"] and len(wb["error"]) < 300
+        return
+    assert wb["readable"] is True, wb.get("error")
+    if case.exit_code is not None:
+        assert _exit_code_of(wb) == case.exit_code, wb["flags"]
+    for want in case.flags:
+        hits = [f for f in wb["flags"] if (f["sheet"], f["row"], f["column"], f["code"])
+                == (want.sheet, want.row, want.column, want.code)]
+        assert hits, f"no {want} among {wb['flags']}"
+        assert want.says in hits[0]["message"], hits[0]["message"]
+        if want.value is not None:
+            assert hits[0]["value"] == want.value
+    for sheet, row, column in case.clean:
+        wrong = [f for f in wb["flags"] if f["sheet"] == sheet and f["row"] == row
+                 and (column is None or f["column"] == column)]
+        assert not wrong, wrong
+
+
+def test_the_batch_goes_on_exits_2_without_a_traceback(corpus, validated):
+    proc, by_name = validated
+    assert proc.returncode == 2
+    assert "Traceback" not in proc.stderr
+    assert set(by_name) == {c.name for c in corpus.cases}
+    lines = proc.stderr.strip().splitlines()
+    assert len(lines) == len([c for c in corpus.cases if not c.readable])
+    assert all(line.startswith(f"ipsxl: {corpus.folder}") for line in lines)
+
+
+def test_no_file_of_the_corpus_is_changed_or_added_to(corpus, validated):
+    assert {c.name: _digest(corpus.path(c)) for c in corpus.cases} == corpus.digests
+    assert sorted(p.name for p in corpus.folder.iterdir() if not p.name.startswith(".")) == \
+        sorted(c.name for c in corpus.cases)
+
+
+def test_the_text_report_cannot_drive_the_terminal(corpus):
+    """Control and bidirectional-override characters from cells are shown as escapes."""
+    names = ["unicode-text.xlsx", "long-cell.xlsx", "formula-errors.xlsx", "renamed.xlsx"]
+    proc = run("validate", *(str(corpus.folder / n) for n in names))
+    out = proc.stdout + proc.stderr
+    assert "Traceback" not in out
+    assert not any(ch in out for ch in "\x1b\x07\x00\u202e\u202c"), "raw control characters"
+    assert "\\x1b[31m" in out  # the bad date of unicode-text.xlsx, readable as text
+
+
+def test_no_entity_is_ever_expanded_nor_the_local_file_read(corpus, validated):
+    proc, _ = validated
+    assert SECRET not in proc.stdout + proc.stderr
+    assert "lollollol" not in proc.stdout + proc.stderr
+
+
+def test_calamine_itself_neither_expands_entities_nor_reads_files(corpus):
+    """Proof for the reader below ipsxl's own checks: quick-xml knows no DTD entities, so
+    python-calamine refuses the reference instead of expanding it (in a moment)."""
+    from python_calamine import CalamineWorkbook
+
+    for name in ("billion-laughs.xlsx", "xxe-sheet.xlsx", "xxe-workbook.xlsx"):
+        started = time.monotonic()
+        with pytest.raises(Exception) as caught:
+            book = CalamineWorkbook.from_path(str(corpus.folder / name))
+            for sheet in book.sheet_names:
+                book.get_sheet_by_name(sheet).to_python()
+        assert "entity" in str(caught.value)
+        assert SECRET not in str(caught.value)
+        assert time.monotonic() - started < 5
+
+
+@pytest.mark.parametrize("how", ["no guard (extents scanned first)", "thread (no fork)"])
+def test_every_case_ends_the_same_without_the_child_process(corpus, how, monkeypatch):
+    """Where there is no fork (Windows) or no memory cap, the package scan measures how far
+    each sheet reaches before calamine allocates it: same answers, more precise for far cells."""
+    limits = NO_GUARD
+    if how.startswith("thread"):
+        monkeypatch.delattr(os, "fork", raising=False)
+        limits = DEFAULT_LIMITS
+    for case in corpus.cases:
+        try:
+            read.read_workbook(corpus.path(case), limits)
+        except UnreadableWorkbook as exc:
+            assert case.reason and case.reason in str(exc), (case.name, str(exc))
+        else:
+            assert case.readable, case.name
+    with pytest.raises(UnreadableWorkbook) as far:
+        read.read_workbook(corpus.folder / "far-cell.xlsx", limits)
+    assert str(far.value).startswith("too large: sheet 'Caseload' spans 1,048,576 rows x 16,384")
+
+
+def test_check_refuses_a_hostile_file_with_one_line_and_writes_nothing(corpus, tmp_path):
+    for name in ("password.xlsx", "xxe-sheet.xlsx", "zip-bomb.xlsx"):
+        src = tmp_path / name
+        src.write_bytes((corpus.folder / name).read_bytes())
+        proc = run("check", str(src))
+        assert proc.returncode == 2
+        assert proc.stderr.strip().splitlines() == [f"ipsxl: {src}: {_reason(corpus, name)}"]
+        assert not list(tmp_path.glob("*.checked.*"))
+        assert src.read_bytes() == (corpus.folder / name).read_bytes()
+
+
+def _reason(corpus: Corpus, name: str) -> str:
+    return check_file(corpus.folder / name).error
+
+
+# --- the limits, set from the command line ------------------------------------------------------
+
+
+def test_max_rows_refuses_a_longer_sheet(tmp_path):
+    book = clean_xlsx(tmp_path / "a.xlsx")
+    result = CliRunner().invoke(main, ["validate", str(book), "--max-rows", "50"])
+    assert result.exit_code == 2
+    assert "too large: sheet 'Employer Log' has cells down to row 158 (limit 50;" in result.output
+
+
+def test_max_mb_refuses_what_inflates_past_it(tmp_path):
+    tabs = clean_tabs()
+    for row in tabs["Employer Log"][1:]:
+        row[8] = "a long note " * 1200  # about 1.1 MB of notes in all
+    book = write_xlsx(tmp_path / "a.xlsx", sheets_of(tabs))
+    result = CliRunner().invoke(main, ["validate", str(book), "--max-mb", "1"])
+    assert result.exit_code == 2
+    assert "too large:" in result.output and "(limit 1 MB; raise --max-mb)" in result.output
+    result = CliRunner().invoke(main, ["validate", str(book), "--max-mb", "4"])
+    assert result.exit_code == 0, result.output
+
+
+def test_timeout_gives_up_on_a_slow_read_and_goes_on(tmp_path):
+    slow = clean_xlsx(tmp_path / "a-slow.xlsx")
+    proc = run("validate", str(slow), "--timeout", "0.001")
+    assert proc.returncode == 2
+    assert proc.stderr.strip() == (f"ipsxl: {slow}: too slow: reading it took longer than 0.001"
+                                   " seconds (raise --timeout to allow more)")
+
+
+# --- the guard: time, memory, crashes -----------------------------------------------------------
+
+
+def _sleep(path, limits, capped=False):
+    time.sleep(30)
+
+
+def _allocate(path, limits, capped=False):
+    return bytearray(3 * 1024**3)  # 3 GB
+
+
+def _abort(path, limits, capped=False):
+    os.abort()
+
+
+def _raise(path, limits, capped=False):
+    raise RuntimeError("line one\nline two \x1b[2J")
+
+
+def _ok(path, limits, capped=False):
+    return {"capped": capped, "pid": os.getpid()}
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="the child-process guard needs fork")
+def test_the_guard_kills_a_hung_read_in_time(tmp_path):
+    started = time.monotonic()
+    with pytest.raises(UnreadableWorkbook, match="too slow: reading it took longer than 0.3"):
+        read._guarded(_sleep, tmp_path, Limits(max_seconds=0.3))
+    assert time.monotonic() - started < 5
+
+
+@pytest.mark.skipif(not Path("/proc/self/statm").exists(), reason="memory cap needs Linux")
+def test_the_guard_caps_memory():
+    with pytest.raises(UnreadableWorkbook, match="too large: reading it needs more than 256 MB"):
+        read._guarded(_allocate, Path("x"), Limits(max_memory=256 * 1024**2))
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="the child-process guard needs fork")
+def test_a_crash_in_the_reader_is_one_line_not_the_end_of_the_batch():
+    with pytest.raises(UnreadableWorkbook, match="^too large: reading it needs more than"):
+        read._guarded(_abort, Path("x"), DEFAULT_LIMITS)
+    with pytest.raises(UnreadableWorkbook) as caught:
+        read._guarded(_raise, Path("x"), DEFAULT_LIMITS)
+    assert str(caught.value) == "damaged: RuntimeError: line one"
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="the child-process guard needs fork")
+def test_the_guarded_read_runs_in_a_capped_child():
+    got = read._guarded(_ok, Path("x"), DEFAULT_LIMITS)
+    assert got["pid"] != os.getpid()
+    assert got["capped"] is Path("/proc/self/statm").exists()
+    assert read._guarded(_ok, Path("x"), NO_GUARD) == {"capped": False, "pid": os.getpid()}
+
+
+def test_the_thread_guard_gives_up_in_time(monkeypatch):
+    started = time.monotonic()
+    with pytest.raises(UnreadableWorkbook, match="too slow"):
+        read._in_thread(_sleep, Path("x"), Limits(max_seconds=0.2))
+    assert time.monotonic() - started < 5
+
+
+def test_unreadable_paths_are_one_line_too(tmp_path):
+    folder = tmp_path / "folder.xlsx"
+    folder.mkdir()
+    locked = clean_xlsx(tmp_path / "locked.xlsx")
+    locked.chmod(0)
+    try:
+        reports = {p.name: check_file(p) for p in (folder, tmp_path / "gone.xlsx", locked)}
+    finally:
+        locked.chmod(0o644)
+    assert reports["folder.xlsx"].error == "not a file (a folder, device or pipe)"
+    assert reports["gone.xlsx"].error == "no such file"
+    if os.geteuid() != 0:  # root reads anything
+        assert reports["locked.xlsx"].error == "cannot be opened: Permission denied"
+
+
+@pytest.mark.skipif(importlib.util.find_spec("ipsxl.writeback") is None,
+                    reason="ipsxl.writeback (ipsxl check) is not there yet")
+def test_check_writes_a_sound_copy_of_every_readable_case(corpus, tmp_path):
+    """Odd but readable workbooks go through write-back too: a copy that reads back with its
+    Flags sheet, and the original untouched."""
+    for case in corpus.cases:
+        if not case.readable:
+            continue
+        src = tmp_path / case.name
+        src.write_bytes(corpus.path(case).read_bytes())
+        result = CliRunner().invoke(main, ["check", str(src)])
+        assert result.exit_code in (0, 1), (case.name, result.output)
+        assert src.read_bytes() == corpus.path(case).read_bytes(), case.name
+        checked = read.read_workbook(src.with_name(src.stem + ".checked.xlsx"))
+        assert "Flags" in checked.sheets, case.name
+
+
+def test_hidden_tabs_are_read_and_known_as_hidden(corpus):
+    raw = read.read_workbook(corpus.folder / "hidden-caseload.xlsx")
+    assert raw.hidden == ["Caseload", "Jobs"]
+    assert len(raw.tables["Caseload"].frame) == 3 and len(raw.tables["Jobs"].frame) == 2
+
+
+def test_our_xml_parser_neither_expands_nor_fetches(tmp_path):
+    secret = tmp_path / "secret.txt"
+    secret.write_text(SECRET)
+    doc = (f'<!DOCTYPE x [<!ENTITY e SYSTEM "{secret.as_uri()}"><!ENTITY l "lol">]>'
+           "<x>&e;&l;</x>").encode()
+    root = read._xml(doc, "part.xml")
+    assert SECRET not in (root.text or "") and "lol" not in (root.text or "")
+
+
+SRC = Path(read.__file__).parent
+
+
+def test_every_xml_parser_in_the_source_is_hardened():
+    """A guard for code to come: any lxml parser built in src/ipsxl resolves no entities and
+    fetches nothing, and no stdlib or openpyxl XML reader parses a submitted file."""
+    import re
+
+    for path in SRC.rglob("*.py"):
+        text = path.read_text(encoding="utf-8")
+        for call in re.finditer(r"(?:XMLParser|XMLPullParser|iterparse)\(", text):
+            args = text[call.end(): call.end() + 400]
+            assert "resolve_entities=False" in args and "no_network=True" in args, (
+                f"{path.name}: {text[call.start(): call.start() + 80]}")
+        for risky in (r"\bxml\.dom", r"\bxml\.sax(?!\.saxutils)", r"(?<!l)xml\.etree",
+                       r"load_workbook\("):
+            assert not re.search(risky, text), f"{path.name}: {risky}; use a hardened lxml"

@@ -1,0 +1,157 @@
+"""Nothing lost: an agency's workbook is the one copy of a quarter's records.
+
+Every command leaves its input's bytes as they were, except ``check --in-place``, which keeps
+the original as NAME.bak.xlsx first. A ``check`` killed while it writes leaves the original
+intact and nothing half-written under the final name; two ``check`` runs on one file at once
+leave a sound workbook behind.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib.util
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+from builders import clean_tabs, set_cell, write_workbook
+from click.testing import CliRunner
+
+from ipsxl.cli import main
+from ipsxl.read import read_workbook
+
+needs_writeback = pytest.mark.skipif(importlib.util.find_spec("ipsxl.writeback") is None,
+                                     reason="ipsxl.writeback (ipsxl check) is not there yet")
+
+
+def digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def run(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "ipsxl", *args], capture_output=True,
+                          text=True, timeout=300)
+
+
+@pytest.fixture()
+def book(tmp_path: Path) -> Path:
+    """A workbook with one error flag, so check has something to highlight."""
+    tabs = clean_tabs()
+    set_cell(tabs, "Caseload", 2, "Enrollment Date", "13/45/2026")
+    return write_workbook(tmp_path / "agency.xlsx", tabs)
+
+
+def sheet_names(path: Path) -> list[str]:
+    return read_workbook(path).sheets
+
+
+def test_validate_in_every_format_leaves_the_workbooks_as_they_were(book, tmp_path):
+    before = digest(book)
+    for fmt in ("text", "json", "csv"):
+        result = CliRunner().invoke(main, ["validate", str(book), "--format", fmt,
+                                           "--out", str(tmp_path / f"r-{fmt}")])
+        assert result.exit_code == 1, result.output
+        assert digest(book) == before
+    assert sorted(p.name for p in tmp_path.glob("*.xlsx")) == ["agency.xlsx"]
+
+
+@needs_writeback
+def test_check_writes_a_copy_and_leaves_the_input(book):
+    before = digest(book)
+    result = CliRunner().invoke(main, ["check", str(book)])
+    assert result.exit_code == 1, result.output
+    assert digest(book) == before
+    checked = book.with_name("agency.checked.xlsx")
+    assert {"Fidelity", "Flags"} <= set(sheet_names(checked))
+
+
+@needs_writeback
+def test_check_in_place_keeps_the_original_as_the_backup(book):
+    before = digest(book)
+    result = CliRunner().invoke(main, ["check", str(book), "--in-place"])
+    assert result.exit_code == 1, result.output
+    backup = book.with_name("agency.bak.xlsx")
+    assert digest(backup) == before
+    assert digest(book) != before and {"Fidelity", "Flags"} <= set(sheet_names(book))
+
+
+# A check that is killed (SIGKILL: no cleanup can run) at the n-th call of a function it uses
+# to write: while the zip is being written, or just before the finished file is renamed.
+KILL = textwrap.dedent("""
+    import os, signal, sys
+    import {module} as target
+    real, calls = target.{name}, [0]
+    def hook(*args, **kwargs):
+        calls[0] += 1
+        if calls[0] == {nth}:
+            os.kill(os.getpid(), signal.SIGKILL)
+        return real(*args, **kwargs)
+    {patch}
+    from ipsxl.cli import main
+    main({args!r})
+""")
+
+KILL_POINTS = {
+    "writing the zip": ("zipfile", "ZipFile.writestr", 4),
+    "about to rename": ("os", "replace", 1),
+}
+
+
+def run_killed(point: str, args: list[str]) -> subprocess.CompletedProcess:
+    module, name, nth = KILL_POINTS[point]
+    if "." in name:
+        owner, attr = name.split(".")
+        patch = f"setattr(target.{owner}, {attr!r}, hook)"
+        name = f"{owner}.{attr}"
+    else:
+        patch = f"target.{name} = hook"
+    code = KILL.format(module=module, name=name, nth=nth, patch=patch, args=args)
+    return subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          timeout=300)
+
+
+@needs_writeback
+@pytest.mark.parametrize("point", list(KILL_POINTS))
+@pytest.mark.parametrize("in_place", [False, True], ids=["copy", "in-place"])
+def test_a_killed_check_leaves_the_original_and_no_half_written_file(book, point, in_place):
+    before = digest(book)
+    args = ["check", str(book)] + (["--in-place"] if in_place else [])
+    proc = run_killed(point, args)
+    assert proc.returncode == -9, f"the kill point was never reached: {proc.stderr[-2000:]}"
+    assert digest(book) == before  # the original, byte for byte
+    assert not book.with_name("agency.checked.xlsx").exists()
+    names = sorted(p.name for p in book.parent.iterdir() if p.suffix == ".xlsx")
+    assert names == (["agency.bak.xlsx", "agency.xlsx"] if in_place else ["agency.xlsx"])
+    if in_place:
+        assert digest(book.with_name("agency.bak.xlsx")) == before
+        # and the interrupted run can simply be run again
+        again = run(*args)
+        assert again.returncode == 1, again.stderr
+        assert "Flags" in sheet_names(book)
+        assert digest(book.with_name("agency.bak.xlsx")) == before
+
+
+@needs_writeback
+@pytest.mark.parametrize("in_place", [False, True], ids=["copy", "in-place"])
+def test_two_checks_of_one_file_at_once_leave_a_sound_workbook(book, in_place):
+    before = digest(book)
+    args = [sys.executable, "-m", "ipsxl", "check", str(book)] + (
+        ["--in-place"] if in_place else [])
+    procs = [subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+             for _ in range(2)]
+    outcomes = [p.communicate(timeout=300) for p in procs]
+    assert [p.returncode for p in procs] == [1, 1], outcomes
+    result = book if in_place else book.with_name("agency.checked.xlsx")
+    assert {"Fidelity", "Flags"} <= set(sheet_names(result))
+    assert sheet_names(result).count("Flags") == 1  # the runs did not pile up
+    proc = run("validate", str(result), "--format", "json")
+    assert proc.returncode == 1 and "Traceback" not in proc.stderr
+    if not in_place:
+        assert digest(book) == before
+    else:
+        assert "Fidelity" in sheet_names(book.with_name("agency.bak.xlsx")) or \
+            digest(book.with_name("agency.bak.xlsx")) == before
+    leftovers = [p.name for p in book.parent.iterdir() if p.name.endswith(".tmp")]
+    assert leftovers == []
