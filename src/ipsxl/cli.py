@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import sys
 from functools import partial
@@ -159,6 +160,16 @@ def _write_reports(reports, out_dir: Path, fmt: str) -> dict[str, str]:
     return written
 
 
+def _copy_atomically(source: Path, target: Path) -> None:
+    """The backup is either the whole workbook as it was or not there: never half a copy."""
+    tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+    try:
+        shutil.copy2(source, tmp)
+        os.replace(tmp, target)
+    finally:
+        tmp.unlink(missing_ok=True)
+
+
 def _write_text(target: Path, body: str) -> None:
     tmp = target.with_name(f".{target.name}.tmp")
     tmp.write_text(body, encoding="utf-8")
@@ -193,7 +204,7 @@ def check(path, output, in_place, start, end, max_rows, max_mb) -> None:
         sys.exit(2)
     if in_place:
         backup = path.with_name(f"{path.stem}.bak{path.suffix}")
-        shutil.copy2(path, backup)
+        _copy_atomically(path, backup)
         target = path
     else:
         target = output or path.with_name(f"{path.stem}.checked{path.suffix}")
