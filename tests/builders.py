@@ -97,3 +97,27 @@ def set_cell(tabs: dict[str, list[list]], tab: str, data_row: int, name: str, va
     """Set a cell of the ``data_row``-th data row (1-based); return its Excel row number."""
     tabs[tab][data_row][column(tabs, tab, name)] = value
     return data_row + 1
+
+
+# --- running the rules on a written workbook ------------------------------------------------
+
+TODAY = D(2026, 10, 15)  # after the clean workbook's quarter, so nothing in it is "future"
+
+
+def run_rules(tmp_path: Path, tabs: dict[str, list[list]], today: dt.date = TODAY, **period):
+    """Write the tabs, read them back through the real reader, and return every flag."""
+    from ipsxl import parse, read, rules
+
+    path = write_workbook(tmp_path / "book.xlsx", tabs)
+    return rules.run_rules(parse.parse_workbook(read.read_workbook(path), today=today, **period))
+
+
+def one(found, code: str) -> dict:
+    """The single flag raised, asserting it is the only one and has the given code."""
+    assert list(found["code"]) == [code], found[["code", "message"]].to_string()
+    return found.iloc[0].to_dict()
+
+
+def col_of(tabs: dict[str, list[list]], tab: str, name: str) -> int:
+    """The 1-based sheet column of a header in rows written with the header first."""
+    return column(tabs, tab, name) + 1

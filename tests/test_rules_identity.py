@@ -3,31 +3,13 @@ at another record and do not; and the ways of typing a key that must still match
 
 from __future__ import annotations
 
-import datetime as dt
-
 import builders as b
-import pandas as pd
 import pytest
+from builders import col_of, one
+from builders import run_rules as run
 
-from ipsxl import parse, read, rules
+from ipsxl import rules
 from ipsxl.model import ERROR, WARNING
-
-TODAY = dt.date(2026, 10, 15)
-
-
-def run(tmp_path, tabs, today=TODAY) -> pd.DataFrame:
-    path = b.write_workbook(tmp_path / "book.xlsx", tabs)
-    return rules.run_rules(parse.parse_workbook(read.read_workbook(path), today=today))
-
-
-def one(found: pd.DataFrame, code: str) -> dict:
-    assert list(found["code"]) == [code], found[["code", "message"]].to_string()
-    return found.iloc[0].to_dict()
-
-
-def col_of(tabs, tab: str, name: str) -> int:
-    return b.column(tabs, tab, name) + 1
-
 
 CONTACT_DAY = b.D(2026, 7, 3)
 

@@ -6,17 +6,14 @@ Every test writes a real .xlsx with ``builders`` and reads it back through the r
 
 from __future__ import annotations
 
-import datetime as dt
-
 import builders as b
-import pandas as pd
 import pytest
+from builders import TODAY, col_of, one
+from builders import run_rules as run
 
 from ipsxl import parse, read, rules
 from ipsxl import standard as std
 from ipsxl.model import ERROR, FLAG_COLUMNS, WARNING
-
-TODAY = dt.date(2026, 10, 15)  # after the clean workbook's quarter, so nothing is "future"
 
 # report.md's flag codes table, with the severities it sets
 REPORT_CODES = {
@@ -26,22 +23,6 @@ REPORT_CODES = {
     "unknown-specialist": WARNING, "slow-job-search": WARNING, "no-benefits-planning": WARNING,
     "late-job-start-contact": WARNING, "low-contacts": WARNING,
 }
-
-
-def run(tmp_path, tabs, today=TODAY) -> pd.DataFrame:
-    path = b.write_workbook(tmp_path / "book.xlsx", tabs)
-    return rules.run_rules(parse.parse_workbook(read.read_workbook(path), today=today))
-
-
-def one(found: pd.DataFrame, code: str) -> dict:
-    """The single flag raised, asserting it is the only one and has the given code."""
-    assert list(found["code"]) == [code], found[["code", "message"]].to_string()
-    return found.iloc[0].to_dict()
-
-
-def col_of(tabs, tab: str, name: str) -> int:
-    """The 1-based sheet column of a header in rows written with the header first."""
-    return b.column(tabs, tab, name) + 1
 
 
 def drop_column(tabs, tab: str, name: str) -> None:
