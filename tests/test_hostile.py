@@ -26,7 +26,7 @@ from builders import clean_tabs
 from click.testing import CliRunner
 from hostile import Case, build_corpus, clean_xlsx, sheets_of, write_xlsx
 
-from ipsxl import read
+from ipsxl import guard, read, zipscan
 from ipsxl.check import check_file
 from ipsxl.cli import main
 from ipsxl.read import DEFAULT_LIMITS, Limits, UnreadableWorkbook
@@ -271,37 +271,37 @@ def _ok(path, limits, capped=False):
 def test_the_guard_kills_a_hung_read_in_time(tmp_path):
     started = time.monotonic()
     with pytest.raises(UnreadableWorkbook, match="too slow: reading it took longer than 0.3"):
-        read._guarded(_sleep, tmp_path, Limits(max_seconds=0.3))
+        guard.guarded(_sleep, tmp_path, Limits(max_seconds=0.3))
     assert time.monotonic() - started < 5
 
 
 @pytest.mark.skipif(not Path("/proc/self/statm").exists(), reason="memory cap needs Linux")
 def test_the_guard_caps_memory():
     with pytest.raises(UnreadableWorkbook, match="too large: reading it needs more than 256 MB"):
-        read._guarded(_allocate, Path("x"), Limits(max_memory=256 * 1024**2))
+        guard.guarded(_allocate, Path("x"), Limits(max_memory=256 * 1024**2))
 
 
 @pytest.mark.skipif(not hasattr(os, "fork"), reason="the child-process guard needs fork")
 def test_a_crash_in_the_reader_is_one_line_not_the_end_of_the_batch():
     with pytest.raises(UnreadableWorkbook, match="^too large: reading it needs more than"):
-        read._guarded(_abort, Path("x"), DEFAULT_LIMITS)
+        guard.guarded(_abort, Path("x"), DEFAULT_LIMITS)
     with pytest.raises(UnreadableWorkbook) as caught:
-        read._guarded(_raise, Path("x"), DEFAULT_LIMITS)
+        guard.guarded(_raise, Path("x"), DEFAULT_LIMITS)
     assert str(caught.value) == "damaged: RuntimeError: line one"
 
 
 @pytest.mark.skipif(not hasattr(os, "fork"), reason="the child-process guard needs fork")
 def test_the_guarded_read_runs_in_a_capped_child():
-    got = read._guarded(_ok, Path("x"), DEFAULT_LIMITS)
+    got = guard.guarded(_ok, Path("x"), DEFAULT_LIMITS)
     assert got["pid"] != os.getpid()
     assert got["capped"] is Path("/proc/self/statm").exists()
-    assert read._guarded(_ok, Path("x"), NO_GUARD) == {"capped": False, "pid": os.getpid()}
+    assert guard.guarded(_ok, Path("x"), NO_GUARD) == {"capped": False, "pid": os.getpid()}
 
 
 def test_the_thread_guard_gives_up_in_time(monkeypatch):
     started = time.monotonic()
     with pytest.raises(UnreadableWorkbook, match="too slow"):
-        read._in_thread(_sleep, Path("x"), Limits(max_seconds=0.2))
+        guard._in_thread(_sleep, Path("x"), Limits(max_seconds=0.2))
     assert time.monotonic() - started < 5
 
 
@@ -348,7 +348,7 @@ def test_our_xml_parser_neither_expands_nor_fetches(tmp_path):
     secret.write_text(SECRET)
     doc = (f'<!DOCTYPE x [<!ENTITY e SYSTEM "{secret.as_uri()}"><!ENTITY l "lol">]>'
            "<x>&e;&l;</x>").encode()
-    root = read._xml(doc, "part.xml")
+    root = zipscan._xml(doc, "part.xml")
     assert SECRET not in (root.text or "") and "lol" not in (root.text or "")
 
 

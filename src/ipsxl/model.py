@@ -8,6 +8,7 @@ carries all of it for one workbook. Nothing here knows about Excel files or the 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import pandas as pd
@@ -23,6 +24,9 @@ SEVERITIES = (ERROR, WARNING, INFO)
 # ``column`` the standard column name (None for a whole row or tab); ``col`` the 1-based sheet
 # column of the cell, where the cell exists, so faces can point at it without re-reading headers.
 FLAG_COLUMNS = ["sheet", "row", "column", "code", "severity", "message", "value", "col"]
+
+# A sheet's cell values as rows of lists, anchored at A1 (what both readers produce).
+Grid = Sequence[Sequence[object]]
 
 # The index name of every table frame: the Excel row number of each record.
 ROW = "row"

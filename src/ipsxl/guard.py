@@ -1,0 +1,237 @@
+"""Time and memory limits around reading one workbook, so a file that still finds a way to
+hang or exhaust the reader costs one line in the report, not the batch."""
+
+from __future__ import annotations
+
+import contextlib
+import faulthandler
+import math
+import os
+import pickle
+import selectors
+import signal
+import threading
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from ipsxl.limits import MB, Limits, UnreadableWorkbook, first_line
+from ipsxl.model import Grid
+
+# --- time and memory limits ---------------------------------------------------------------------
+
+
+def guarded(func: Callable[..., Any], path: Path, limits: Limits) -> Any:
+    """``func(path, limits)`` under the time and memory limits.
+
+    Where the platform can fork, in a child process: a timeout kills it, its address space is
+    capped, and whatever happens to it (a crash in native code, the memory cap reached) is one
+    UnreadableWorkbook here. Elsewhere (Windows) the time limit is kept with a thread that is
+    abandoned when it runs over, and the package scan's limits bound the memory.
+    """
+    if limits.max_seconds is None and limits.max_memory is None:
+        return func(path, limits)
+    if hasattr(os, "fork"):
+        return _in_child(func, path, limits)
+    return _in_thread(func, path, limits)
+
+
+def _too_slow(limits: Limits) -> UnreadableWorkbook:
+    return UnreadableWorkbook(
+        f"too slow: reading it took longer than {limits.max_seconds:g} seconds"
+        " (raise --timeout to allow more)"
+    )
+
+
+def _too_big_for_memory(limits: Limits) -> UnreadableWorkbook:
+    return UnreadableWorkbook(
+        f"too large: reading it needs more than {(limits.max_memory or 0) // MB:,} MB of memory"
+    )
+
+
+def _in_child(func: Callable[..., Any], path: Path, limits: Limits) -> Any:
+    import lxml.etree  # noqa: F401 - imported before the fork, never inside the child
+    import python_calamine  # noqa: F401
+
+    read_end, write_end = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # pragma: no cover - the child; its outcome is checked through the parent
+        os.close(read_end)
+        _child(func, path, limits, write_end)
+    os.close(write_end)
+    try:
+        data = _collect(read_end, limits.max_seconds)
+    except BaseException:
+        _kill(pid)
+        raise
+    finally:
+        os.close(read_end)
+    if data is None:
+        _kill(pid)
+        raise _too_slow(limits)
+    _, status = os.waitpid(pid, 0)
+    if not data:  # the child died before it could say anything
+        if os.WIFSIGNALED(status) and limits.max_memory is not None and os.WTERMSIG(status) in (
+            signal.SIGABRT, signal.SIGKILL, signal.SIGSEGV, signal.SIGBUS
+        ):
+            raise _too_big_for_memory(limits)
+        raise UnreadableWorkbook(f"damaged: the reader stopped on it (status {status})")
+    kind, value = pickle.loads(data)
+    if kind == "unreadable":
+        raise UnreadableWorkbook(value)
+    return _unpacked_grids(value)
+
+
+# A grid crosses the pipe from the reading child as its distinct values and one int32 per cell:
+# pickling 50,000 rows cell by cell cost more than calamine took to read them, and a column holds
+# few distinct values. Values count as the same only when their types are too (True, 1 and 1.0
+# are equal in Python), and 0.0 and -0.0 are kept apart. Any other value passes unchanged.
+
+
+def _packed_grids(value: Any) -> Any:
+    """``_read_grids``' (grids, hidden, sheets) with each rectangular grid packed."""
+    if not (isinstance(value, tuple) and len(value) == 3 and isinstance(value[0], dict)):
+        return value
+    grids, hidden, sheets = value
+    return {name: _packed(grid) for name, grid in grids.items()}, hidden, sheets
+
+
+def _packed(grid: Grid) -> tuple[str, Any]:
+    width = len(grid[0]) if grid else 0
+    if any(len(row) != width for row in grid):
+        return "rows", grid
+    seen: dict[object, int] = {}
+    add = seen.setdefault
+    try:  # text (most cells) is its own key; anything else is keyed with its type
+        codes = [
+            add(v, len(seen)) if v.__class__ is str
+            else add((v.__class__, v, math.copysign(1.0, v)) if v.__class__ is float and v == 0
+                     else (v.__class__, v), len(seen))
+            for row in grid for v in row
+        ]
+    except TypeError:  # an unhashable value: no reader gives one, but never fail on it
+        return "rows", grid
+    distinct = [key if key.__class__ is str else key[1] for key in seen]
+    return "packed", (len(grid), width, distinct, np.array(codes, dtype=np.int32))
+
+
+def _unpacked_grids(value: Any) -> Any:
+    """The (grids, hidden, sheets) of ``_packed_grids``, each grid a 2-D object array."""
+    if not (isinstance(value, tuple) and len(value) == 3 and isinstance(value[0], dict)):
+        return value
+    grids, hidden, sheets = value
+    return {name: _unpacked(*packed) for name, packed in grids.items()}, hidden, sheets
+
+
+def _unpacked(how: str, packed: Any) -> Grid:
+    if how == "rows":
+        return packed
+    height, width, distinct, codes = packed
+    values = np.empty(len(distinct), dtype=object)
+    for i, value in enumerate(distinct):  # one by one: numpy must not unpack a sequence value
+        values[i] = value
+    return values[codes].reshape(height, width)
+
+
+def _child(func: Callable[..., Any], path: Path, limits: Limits, fd: int) -> None:
+    """Run in the forked child: read, send the outcome pickled through ``fd``, and exit without
+    running anything of the parent's (no atexit handlers, no buffered output flushed twice)."""
+    try:
+        devnull = os.open(os.devnull, os.O_RDWR)
+        os.dup2(devnull, 1)  # a native crash report or warning must not reach the user
+        os.dup2(devnull, 2)
+        faulthandler.disable()  # its dump goes to a saved descriptor, not to fd 2
+        with contextlib.suppress(ValueError):  # Ctrl-C ends the child with its parent
+            signal.signal(signal.SIGINT, signal.SIG_DFL)
+        capped = limits.max_memory is not None and _cap_memory(limits.max_memory)
+        try:
+            outcome: tuple[str, Any] = ("ok", _packed_grids(func(path, limits, capped)))
+        except UnreadableWorkbook as exc:
+            outcome = ("unreadable", str(exc))
+        except MemoryError:
+            outcome = ("unreadable", str(_too_big_for_memory(limits)))
+        except BaseException as exc:  # noqa: BLE001 - any surprise is one line, not a crash
+            outcome = ("unreadable", f"damaged: {type(exc).__name__}: {first_line(exc)}")
+        try:
+            data = pickle.dumps(outcome, protocol=pickle.HIGHEST_PROTOCOL)
+        except MemoryError:
+            data = pickle.dumps(("unreadable", str(_too_big_for_memory(limits))))
+        view = memoryview(data)
+        while view:
+            view = view[os.write(fd, view):]
+    finally:
+        os._exit(0)
+
+
+def _cap_memory(extra: int) -> bool:
+    """Cap the child's address space at what it has now plus ``extra`` bytes; False where that
+    cannot be done (no /proc: macOS), and the package scan then measures extents first."""
+    import resource
+
+    try:
+        with open("/proc/self/statm") as fh:
+            now = int(fh.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
+        _, hard = resource.getrlimit(resource.RLIMIT_AS)
+        cap = now + extra
+        if hard != resource.RLIM_INFINITY:
+            cap = min(cap, hard)
+        resource.setrlimit(resource.RLIMIT_AS, (cap, hard))
+    except (OSError, ValueError):
+        return False
+    return True
+
+
+def _collect(fd: int, seconds: float | None) -> bytes | None:
+    """Everything the child writes until it closes the pipe, or None when time runs out."""
+    deadline = None if seconds is None else time.monotonic() + seconds
+    chunks: list[bytes] = []
+    with selectors.DefaultSelector() as sel:
+        sel.register(fd, selectors.EVENT_READ)
+        while True:
+            wait = None if deadline is None else deadline - time.monotonic()
+            if wait is not None and wait <= 0:
+                return None
+            if not sel.select(wait):
+                continue
+            chunk = os.read(fd, 4 * MB)
+            if not chunk:
+                return b"".join(chunks)
+            chunks.append(chunk)
+
+
+def _kill(pid: int) -> None:
+    try:
+        os.kill(pid, signal.SIGKILL)
+    except ProcessLookupError:
+        pass
+    try:
+        os.waitpid(pid, 0)
+    except ChildProcessError:
+        pass
+
+
+def _in_thread(func: Callable[..., Any], path: Path, limits: Limits) -> Any:
+    outcome: dict[str, Any] = {}
+
+    def run() -> None:
+        try:
+            outcome["value"] = func(path, limits)
+        except BaseException as exc:  # noqa: BLE001 - handed to the caller below
+            outcome["error"] = exc
+
+    worker = threading.Thread(target=run, name=f"ipsxl-read {path.name}", daemon=True)
+    worker.start()
+    worker.join(limits.max_seconds)
+    if worker.is_alive():
+        raise _too_slow(limits)
+    if "error" in outcome:
+        exc = outcome["error"]
+        if isinstance(exc, UnreadableWorkbook):
+            raise exc
+        if isinstance(exc, MemoryError):
+            raise _too_big_for_memory(limits) from None
+        raise UnreadableWorkbook(f"damaged: {type(exc).__name__}: {first_line(exc)}") from None
+    return outcome["value"]
