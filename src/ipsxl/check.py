@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from ipsxl import fidelity, parse, standard
+from ipsxl import fidelity, parse
 from ipsxl.model import RawWorkbook, Report
 from ipsxl.read import DEFAULT_LIMITS, Limits, UnreadableWorkbook, read_workbook
 from ipsxl.rules import run_rules
@@ -50,4 +50,3 @@ def _text(value: object) -> str | None:
     return None if value is None else str(value)
 
 
-__all__ = ["check_file", "check_raw", "standard"]
