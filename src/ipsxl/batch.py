@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import glob
 from collections.abc import Callable, Iterable, Sequence
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, replace
 from functools import partial
 from pathlib import Path
@@ -74,7 +74,13 @@ def check_many(
     jobs: int = 1,
     on_done: Callable[[Report], None] | None = None,
 ) -> list[Report]:
-    """Reports in the order of ``paths``; ``on_done`` hears of each as it finishes."""
+    """Reports in the order of ``paths``; ``on_done`` hears of each as it finishes.
+
+    With ``jobs`` > 1 each workbook is one task for a pool of worker processes, the largest
+    files first: a big workbook started last would otherwise keep one worker busy while the
+    others sit idle. Results are put back in the order of ``paths`` whatever the order of
+    completion, so a report never depends on how many workers made it.
+    """
     work = partial(check_one, options=options)
     if jobs <= 1 or len(paths) <= 1:
         results = []
@@ -83,11 +89,25 @@ def check_many(
             if on_done:
                 on_done(results[-1])
         return results
-    with ProcessPoolExecutor(max_workers=jobs) as pool:
-        results = []
-        # map keeps input order; chunks of a few files amortise the process hand-offs
-        for report in pool.map(work, paths, chunksize=max(1, len(paths) // (jobs * 8))):
-            results.append(report)
-            if on_done:
-                on_done(report)
-        return results
+    slots: list[Report | None] = [None] * len(paths)
+    with ProcessPoolExecutor(max_workers=min(jobs, len(paths))) as pool:
+        order = sorted(range(len(paths)), key=lambda i: -_size(paths[i]))
+        futures = {pool.submit(work, paths[i]): i for i in order}
+        try:
+            for future in as_completed(futures):
+                report = future.result()
+                slots[futures[future]] = report
+                if on_done:
+                    on_done(report)
+        except BaseException:
+            pool.shutdown(wait=False, cancel_futures=True)
+            raise
+    return slots  # type: ignore[return-value] - every slot is filled by now
+
+
+def _size(path: Path) -> int:
+    """A file's size for scheduling (0 when it cannot be read: it will be reported anyway)."""
+    try:
+        return Path(path).stat().st_size
+    except OSError:
+        return 0

@@ -48,5 +48,3 @@ def check_file(
 
 def _text(value: object) -> str | None:
     return None if value is None else str(value)
-
-

@@ -100,10 +100,11 @@ def parse_text(raw: pd.Series, col: Column | None = None) -> Parsed:
     # stripped, blank text and formula errors are None, other values read as _number_text
     text = [
         None if missing
-        else _clean_text(value) if type(value) is str
+        else ((value.strip() or None) if value.isprintable() else _clean_text(value))
+        if type(value) is str
         else None if type(value) is CellError
         else _number_text(value)
-        for value, missing in zip(raw.to_numpy(dtype=object), raw.isna().to_numpy(),
+        for value, missing in zip(raw.to_numpy(dtype=object), raw.isna().to_numpy().tolist(),
                                   strict=True)
     ]
     return pd.Series(text, index=raw.index, dtype=object), pd.Series(False, index=raw.index)

@@ -18,7 +18,9 @@ rules accept is one the figures count):
 from __future__ import annotations
 
 import difflib
+import re
 
+import numpy as np
 import pandas as pd
 
 from ipsxl import standard as std
@@ -42,7 +44,13 @@ SPECIALIST_TABS = (std.CASELOAD.name, std.EMPLOYER_LOG.name)
 
 def client_key(ids: pd.Series) -> pd.Series:
     """The comparable form of Client IDs: the parsed text, stripped; None stays NA."""
-    return ids.astype(object).where(ids.notna()).str.strip()
+    cells = ids.astype(object).where(ids.notna())
+    # what .str.strip() gives, in one plain pass (NaN for anything that is not text)
+    return pd.Series([v.strip() if isinstance(v, str) else np.nan for v in cells],
+                     index=cells.index, name=cells.name, dtype=object)
+
+
+_SPACES = re.compile(r"\s+")
 
 
 def name_key(names: pd.Series) -> pd.Series:
@@ -51,8 +59,13 @@ def name_key(names: pd.Series) -> pd.Series:
     The fidelity figures fold names the same way, so "Ann Lee", "ann  lee" and "AnnLee" are
     one specialist everywhere.
     """
-    key = pd.Series(names, dtype="string").str.casefold().str.replace(r"\s+", "", regex=True)
-    return key.astype(object).where((key.fillna("") != "").to_numpy())
+    text = pd.Series(names, dtype="string")
+    # folded once per distinct name (a log of 50,000 rows names a few dozen people); code -1
+    # (a blank) takes the NaN appended last, as does a name that folds to nothing
+    codes, distinct = pd.factorize(text)
+    folded = [_SPACES.sub("", name.casefold()) or np.nan for name in distinct] + [np.nan]
+    return pd.Series(np.array(folded, dtype=object)[codes], index=text.index, name=text.name,
+                     dtype=object)
 
 
 def has_columns(ctx: Parsed, tab: str, *columns: str) -> bool:
@@ -79,6 +92,8 @@ def _duplicate_ids(ctx: Parsed) -> pd.DataFrame:
     repeat = known & key.duplicated(keep="first")
     if not repeat.any():
         return flags.concat([])
+    # only repeated IDs need their rows listed: the messages of the others are never used
+    known &= key.duplicated(keep=False)
     rows = pd.Series(frame.index, index=frame.index)[known]
     rows_by_key = rows.groupby(key[known]).agg(lambda r: ", ".join(map(str, r)))
     first_by_key = rows.groupby(key[known]).min()
@@ -104,9 +119,11 @@ def _unknown_clients(ctx: Parsed) -> pd.DataFrame:
         ids = ctx.frames[tab][CLIENT_ID]
         key = client_key(ids)
         unknown = key.notna() & ~key.isin(known)
-        message = (
-            "Client ID '" + ids.astype(str) + "' is not in Caseload: correct the ID, or add the"
-            " client to Caseload"
+        if not unknown.any():
+            continue
+        message = (  # only for the rows flagged: building 50,000 texts for none is slow
+            "Client ID '" + ids[unknown].astype(str) + "' is not in Caseload: correct the ID, or"
+            " add the client to Caseload"
         )
         found.append(flags.cells(ctx, tab, unknown, CLIENT_ID, "unknown-client", ERROR, message))
     return flags.concat(found)

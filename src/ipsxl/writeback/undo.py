@@ -224,7 +224,7 @@ def _unhighlight(pkg: Package, workbook: str, h: SheetChanges) -> None:
         left = _remove_notes(pkg, comments.part or "", h)
     new_notes = {split_ref(ref) for ref, kind in h.notes.items() if kind == "new"}
     vml_rel = None
-    root = xmltext.parse(text.encode("utf-8"), part)
+    root = xmltext.parse_shallow(text.encode("utf-8"), part)  # a sheet: its top level only
     for el in root:
         if xmltext.local(el.tag) == "legacyDrawing":
             rid = el.get(f"{{{NS_REL}}}id")
