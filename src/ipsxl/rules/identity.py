@@ -45,9 +45,12 @@ SPECIALIST_TABS = (std.CASELOAD.name, std.EMPLOYER_LOG.name)
 def client_key(ids: pd.Series) -> pd.Series:
     """The comparable form of Client IDs: the parsed text, stripped; None stays NA."""
     cells = ids.astype(object).where(ids.notna())
-    # what .str.strip() gives, in one plain pass (NaN for anything that is not text)
-    return pd.Series([v.strip() if isinstance(v, str) else np.nan for v in cells],
-                     index=cells.index, name=cells.name, dtype=object)
+    # what .str.strip() gives (NaN for anything that is not text), once per distinct ID; code -1
+    # (a blank) takes the NaN appended last
+    codes, distinct = pd.factorize(cells)
+    stripped = [v.strip() if isinstance(v, str) else np.nan for v in distinct] + [np.nan]
+    return pd.Series(np.array(stripped, dtype=object)[codes], index=cells.index,
+                     name=cells.name, dtype=object)
 
 
 _SPACES = re.compile(r"\s+")
