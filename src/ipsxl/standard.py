@@ -87,7 +87,9 @@ PROGRAM = Tab(
     ),
 )
 
-ROLES = ("Employment Specialist", "Supervisor", "Benefits Planner", "Other")
+SPECIALIST_ROLE = "Employment Specialist"
+SUPERVISOR_ROLE = "Supervisor"
+ROLES = (SPECIALIST_ROLE, SUPERVISOR_ROLE, "Benefits Planner", "Other")
 
 STAFF = Tab(
     "Staff",

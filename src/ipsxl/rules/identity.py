@@ -194,7 +194,7 @@ def _unknown_supervisors(ctx: Parsed) -> pd.DataFrame:
     names = staff["Name"].dropna()
     name_keys = name_key(staff["Name"])
     role_by_key = staff["Role"].groupby(name_keys).first()
-    supervisors = set(name_keys[staff["Role"] == "Supervisor"].dropna())
+    supervisors = set(name_keys[staff["Role"] == std.SUPERVISOR_ROLE].dropna())
     typed = staff["Supervisor"]
     key = name_key(typed)
     wrong = key.notna() & ~key.isin(supervisors)

@@ -163,7 +163,7 @@ def _specialists(ctx: Parsed) -> pd.Series:
     rows with Role Employment Specialist, or without Staff every Caseload specialist)."""
     if staff_listed(ctx):
         staff = ctx.frames[std.STAFF.name]
-        names = staff["Name"][staff["Role"] == "Employment Specialist"].dropna()
+        names = staff["Name"][staff["Role"] == std.SPECIALIST_ROLE].dropna()
     else:
         names = ctx.frames[std.CASELOAD.name]["Employment Specialist"].dropna()
     keys = name_key(names)
