@@ -97,6 +97,14 @@ def _no_specialists(frames: Frames) -> str:
     return "no Staff tab and no specialist named in Caseload"
 
 
+def _staff_specialists(frames: Frames) -> pd.DataFrame | str:
+    """The specialists of the Staff tab, or why an item that rests on Staff has no value."""
+    if frames.staff is None:
+        return NO_STAFF
+    specs = pop.specialists(frames.staff, frames.caseload)
+    return _no_specialists(frames) if specs.empty else specs
+
+
 # --- Staffing -----------------------------------------------------------------------------------
 
 
@@ -119,11 +127,9 @@ def caseload_size(frames: Frames, period: Period) -> Item:
 def employment_services_staff(frames: Frames, period: Period) -> Item:
     """Staffing 2: % of specialist FTE whose Staff row says IPS Only = yes (n = specialists)."""
     iid = "employment_services_staff"
-    if frames.staff is None:
-        return null_item(iid, NO_STAFF)
-    specs = pop.specialists(frames.staff, frames.caseload)
-    if specs.empty:
-        return null_item(iid, _no_specialists(frames))
+    specs = _staff_specialists(frames)
+    if isinstance(specs, str):
+        return null_item(iid, specs)
     answered = specs[pop.IPS_ONLY].notna()
     if not answered.any():
         return null_item(iid, "IPS Only is blank for every specialist")
@@ -141,11 +147,9 @@ def supervisor_ratio(frames: Frames, period: Period) -> Item:
     """Organization 5 (indicator): specialists in the largest team of one supervisor
     (n = specialists whose Staff row names a supervisor)."""
     iid = "supervisor_ratio"
-    if frames.staff is None:
-        return null_item(iid, NO_STAFF)
-    specs = pop.specialists(frames.staff, frames.caseload)
-    if specs.empty:
-        return null_item(iid, _no_specialists(frames))
+    specs = _staff_specialists(frames)
+    if isinstance(specs, str):
+        return null_item(iid, specs)
     named = specs[pop.SUPERVISOR].notna()
     if not named.any():
         return null_item(iid, "no specialist's Staff row names a supervisor")
@@ -306,11 +310,9 @@ def community_based(frames: Frames, period: Period) -> Item:
     """Services 13: FTE-weighted mean of the specialists' Community Hours % (n = specialists
     with a value)."""
     iid = "community_based"
-    if frames.staff is None:
-        return null_item(iid, NO_STAFF)
-    specs = pop.specialists(frames.staff, frames.caseload)
-    if specs.empty:
-        return null_item(iid, _no_specialists(frames))
+    specs = _staff_specialists(frames)
+    if isinstance(specs, str):
+        return null_item(iid, specs)
     known = specs[specs[pop.COMMUNITY].notna()]
     if known.empty:
         return null_item(iid, "Community Hours % is blank for every specialist")
