@@ -301,7 +301,7 @@ def test_the_guarded_read_runs_in_a_capped_child():
 def test_the_thread_guard_gives_up_in_time(monkeypatch):
     started = time.monotonic()
     with pytest.raises(UnreadableWorkbook, match="too slow"):
-        guard._in_thread(_sleep, Path("x"), Limits(max_seconds=0.2))
+        guard._in_thread(_sleep, Path("x"), Limits(max_seconds=0.2)).result()
     assert time.monotonic() - started < 5
 
 

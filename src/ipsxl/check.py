@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
+import traceback
 from pathlib import Path
 
 from ipsxl import fidelity, parse
+from ipsxl.guard import CheckFailed, Pending, start
 from ipsxl.model import RawWorkbook, Report
-from ipsxl.read import DEFAULT_LIMITS, Limits, UnreadableWorkbook, read_workbook
+from ipsxl.read import DEFAULT_LIMITS, Limits, UnreadableWorkbook, read_unguarded
 from ipsxl.rules import run_rules
+from ipsxl.zipscan import check_file as check_on_disk
 
 
 def check_raw(
@@ -39,11 +43,62 @@ def check_file(
     today: dt.date | None = None,
 ) -> Report:
     """Validate and score one workbook file; an unreadable one gives a Report saying why."""
+    return start_check(path, start=start, end=end, limits=limits, today=today).result()
+
+
+class PendingReport:
+    """A workbook being checked; ``result()`` waits for its Report."""
+
+    def __init__(self, path: Path, pending: Pending | None, error: str | None = None) -> None:
+        self._path, self._pending, self._error = path, pending, error
+
+    def result(self) -> Report:
+        try:
+            if self._pending is None:
+                raise UnreadableWorkbook(self._error or "")
+            return self._pending.result()
+        except UnreadableWorkbook as exc:
+            return Report(file=str(self._path), readable=False, error=str(exc))
+
+
+def start_check(
+    path: str | Path,
+    start: dt.date | None = None,
+    end: dt.date | None = None,
+    limits: Limits = DEFAULT_LIMITS,
+    today: dt.date | None = None,
+) -> PendingReport:
+    """Start checking one workbook file under the reading limits and return at once.
+
+    The whole check (read, parse, rules, scores) runs in the guard's child process, so only the
+    report crosses back, not 50,000 rows of cells, and the caller is free meanwhile:
+    ``ipsxl check`` prepares the write-back while the child works.
+    """
+    path = Path(path)
     try:
-        raw = read_workbook(path, limits)
+        check_on_disk(path, limits)
     except UnreadableWorkbook as exc:
-        return Report(file=str(path), readable=False, error=str(exc))
-    return check_raw(raw, start=start, end=end, today=today)
+        return PendingReport(path, None, str(exc))
+    pending = _start_guarded(path, limits, start=start, end=end, today=today)
+    return PendingReport(path, pending)
+
+
+def _start_guarded(path: Path, limits: Limits, **period: dt.date | None) -> Pending:
+    return start(_read_and_check, path, limits, **period)
+
+
+def _read_and_check(path: Path, limits: Limits, capped: bool = False,
+                    **period: dt.date | None) -> Report:
+    """Inside the guard: read, check, and keep of each table only where it was found (its
+    rows stay behind: no face needs them once the flags point at cells)."""
+    raw = read_unguarded(path, limits, capped)
+    try:
+        report = check_raw(raw, **period)
+    except Exception:  # a bug of ours, not a bad file: the parent gets the traceback
+        raise CheckFailed(f"{path}: {traceback.format_exc()}") from None
+    tables = {name: dataclasses.replace(t, frame=t.frame.iloc[:0]) for name, t in
+              report.tables.items()}
+    return dataclasses.replace(report, tables=tables)
 
 
 def _text(value: object) -> str | None:

@@ -24,19 +24,42 @@ from ipsxl.model import Grid
 # --- time and memory limits ---------------------------------------------------------------------
 
 
-def guarded(func: Callable[..., Any], path: Path, limits: Limits) -> Any:
-    """``func(path, limits)`` under the time and memory limits.
+def guarded(func: Callable[..., Any], path: Path, limits: Limits, **kwargs: Any) -> Any:
+    """``func(path, limits, **kwargs)`` under the time and memory limits; see ``start``."""
+    return start(func, path, limits, **kwargs).result()
+
+
+def start(func: Callable[..., Any], path: Path, limits: Limits, **kwargs: Any) -> Pending:
+    """Start ``func(path, limits, **kwargs)`` under the time and memory limits; its
+    ``result()`` waits for it, so the caller can do other work meanwhile (``ipsxl check``
+    prepares the write-back while the child reads and checks).
 
     Where the platform can fork, in a child process: a timeout kills it, its address space is
-    capped, and whatever happens to it (a crash in native code, the memory cap reached) is one
-    UnreadableWorkbook here. Elsewhere (Windows) the time limit is kept with a thread that is
-    abandoned when it runs over, and the package scan's limits bound the memory.
+    capped (``func`` then gets ``capped=True``), and whatever happens to it (a crash in native
+    code, the memory cap reached) is one UnreadableWorkbook here. Elsewhere (Windows) the time
+    limit is kept with a thread that is abandoned when it runs over, and the package scan's
+    limits bound the memory. With neither limit, ``func`` runs when the result is asked for.
     """
     if limits.max_seconds is None and limits.max_memory is None:
-        return func(path, limits)
+        return Pending(lambda: func(path, limits, **kwargs))
     if hasattr(os, "fork"):
-        return _in_child(func, path, limits)
-    return _in_thread(func, path, limits)
+        return _in_child(func, path, limits, kwargs)
+    return _in_thread(func, path, limits, kwargs)
+
+
+class Pending:
+    """A guarded call under way; ``result()`` gives its value or raises what it raised."""
+
+    def __init__(self, wait: Callable[[], Any]) -> None:
+        self._wait = wait
+
+    def result(self) -> Any:
+        return self._wait()
+
+
+class CheckFailed(RuntimeError):
+    """ipsxl's own code failed on a workbook it could read (a bug, not a bad file): raised in
+    the parent with the child's traceback, so it is not mistaken for a damaged workbook."""
 
 
 def _too_slow(limits: Limits) -> UnreadableWorkbook:
@@ -52,18 +75,25 @@ def _too_big_for_memory(limits: Limits) -> UnreadableWorkbook:
     )
 
 
-def _in_child(func: Callable[..., Any], path: Path, limits: Limits) -> Any:
+def _in_child(func: Callable[..., Any], path: Path, limits: Limits,
+              kwargs: dict[str, Any]) -> Pending:
     import lxml.etree  # noqa: F401 - imported before the fork, never inside the child
     import python_calamine  # noqa: F401
 
     read_end, write_end = os.pipe()
+    deadline = None if limits.max_seconds is None else time.monotonic() + limits.max_seconds
     pid = os.fork()
     if pid == 0:  # pragma: no cover - the child; its outcome is checked through the parent
         os.close(read_end)
-        _child(func, path, limits, write_end)
+        _child(func, path, limits, kwargs, write_end)
     os.close(write_end)
+    return Pending(lambda: _outcome(pid, read_end, deadline, limits))
+
+
+def _outcome(pid: int, read_end: int, deadline: float | None, limits: Limits) -> Any:
+    """What the child sent, once it has sent it all (or the deadline has passed)."""
     try:
-        data = _collect(read_end, limits.max_seconds)
+        data = _collect(read_end, deadline)
     except BaseException:
         _kill(pid)
         raise
@@ -82,6 +112,8 @@ def _in_child(func: Callable[..., Any], path: Path, limits: Limits) -> Any:
     kind, value = pickle.loads(data)
     if kind == "unreadable":
         raise UnreadableWorkbook(value)
+    if kind == "failed":
+        raise CheckFailed(value)
     return _unpacked_grids(value)
 
 
@@ -136,7 +168,8 @@ def _unpacked(how: str, packed: Any) -> Grid:
     return values[codes].reshape(height, width)
 
 
-def _child(func: Callable[..., Any], path: Path, limits: Limits, fd: int) -> None:
+def _child(func: Callable[..., Any], path: Path, limits: Limits, kwargs: dict[str, Any],
+           fd: int) -> None:
     """Run in the forked child: read, send the outcome pickled through ``fd``, and exit without
     running anything of the parent's (no atexit handlers, no buffered output flushed twice)."""
     try:
@@ -148,9 +181,12 @@ def _child(func: Callable[..., Any], path: Path, limits: Limits, fd: int) -> Non
             signal.signal(signal.SIGINT, signal.SIG_DFL)
         capped = limits.max_memory is not None and _cap_memory(limits.max_memory)
         try:
-            outcome: tuple[str, Any] = ("ok", _packed_grids(func(path, limits, capped)))
+            outcome: tuple[str, Any] = (
+                "ok", _packed_grids(func(path, limits, capped=capped, **kwargs)))
         except UnreadableWorkbook as exc:
             outcome = ("unreadable", str(exc))
+        except CheckFailed as exc:
+            outcome = ("failed", str(exc))
         except MemoryError:
             outcome = ("unreadable", str(_too_big_for_memory(limits)))
         except BaseException as exc:  # noqa: BLE001 - any surprise is one line, not a crash
@@ -184,17 +220,18 @@ def _cap_memory(extra: int) -> bool:
     return True
 
 
-def _collect(fd: int, seconds: float | None) -> bytes | None:
-    """Everything the child writes until it closes the pipe, or None when time runs out."""
-    deadline = None if seconds is None else time.monotonic() + seconds
+def _collect(fd: int, deadline: float | None) -> bytes | None:
+    """Everything the child writes until it closes the pipe, or None when the deadline passes
+    with nothing more to read. What is ready is read even after the deadline: a child that
+    finished in time may sit blocked on a full pipe while the parent was busy elsewhere."""
     chunks: list[bytes] = []
     with selectors.DefaultSelector() as sel:
         sel.register(fd, selectors.EVENT_READ)
         while True:
-            wait = None if deadline is None else deadline - time.monotonic()
-            if wait is not None and wait <= 0:
-                return None
+            wait = None if deadline is None else max(0.0, deadline - time.monotonic())
             if not sel.select(wait):
+                if wait == 0.0:
+                    return None
                 continue
             chunk = os.read(fd, 4 * MB)
             if not chunk:
@@ -213,25 +250,32 @@ def _kill(pid: int) -> None:
         pass
 
 
-def _in_thread(func: Callable[..., Any], path: Path, limits: Limits) -> Any:
+def _in_thread(func: Callable[..., Any], path: Path, limits: Limits,
+               kwargs: dict[str, Any] | None = None) -> Pending:
     outcome: dict[str, Any] = {}
 
     def run() -> None:
         try:
-            outcome["value"] = func(path, limits)
+            outcome["value"] = func(path, limits, **(kwargs or {}))
         except BaseException as exc:  # noqa: BLE001 - handed to the caller below
             outcome["error"] = exc
 
+    deadline = None if limits.max_seconds is None else time.monotonic() + limits.max_seconds
     worker = threading.Thread(target=run, name=f"ipsxl-read {path.name}", daemon=True)
     worker.start()
-    worker.join(limits.max_seconds)
-    if worker.is_alive():
-        raise _too_slow(limits)
-    if "error" in outcome:
-        exc = outcome["error"]
-        if isinstance(exc, UnreadableWorkbook):
-            raise exc
-        if isinstance(exc, MemoryError):
-            raise _too_big_for_memory(limits) from None
-        raise UnreadableWorkbook(f"damaged: {type(exc).__name__}: {first_line(exc)}") from None
-    return outcome["value"]
+
+    def wait() -> Any:
+        worker.join(None if deadline is None else max(0.0, deadline - time.monotonic()))
+        if worker.is_alive():
+            raise _too_slow(limits)
+        if "error" in outcome:
+            exc = outcome["error"]
+            if isinstance(exc, (UnreadableWorkbook, CheckFailed)):
+                raise exc
+            if isinstance(exc, MemoryError):
+                raise _too_big_for_memory(limits) from None
+            raise UnreadableWorkbook(
+                f"damaged: {type(exc).__name__}: {first_line(exc)}") from None
+        return outcome["value"]
+
+    return Pending(wait)

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable, Mapping
+from concurrent.futures import Future, ThreadPoolExecutor, as_completed
 from pathlib import Path
 from typing import Any
 
@@ -34,8 +35,8 @@ from ipsxl.model import ROW, Grid, RawWorkbook, Table
 from ipsxl.values import CellError
 from ipsxl.zipscan import Extent, check_file, check_package
 
-__all__ = ["DEFAULT_LIMITS", "MB", "Limits", "UnreadableWorkbook", "read_workbook",
-           "tables_from_grids"]
+__all__ = ["DEFAULT_LIMITS", "MB", "Limits", "UnreadableWorkbook", "read_unguarded",
+           "read_workbook", "tables_from_grids"]
 
 
 def _is_blank(value: object) -> bool:
@@ -89,6 +90,10 @@ def _rectangle(rows: Grid, min_width: int = 0) -> np.ndarray:
     a header and no data rows still has every header column); short rows are padded with None."""
     if isinstance(rows, np.ndarray) and rows.ndim == 2 and rows.shape[1] >= min_width:
         return rows  # a grid that came through the reading child's pipe is one already
+    if rows:  # calamine's rows are all one width: numpy makes them one array in C
+        block = np.array(rows, dtype=object)
+        if block.ndim == 2 and block.shape[1] >= min_width:
+            return block
     width = max((len(r) for r in rows), default=min_width)
     width = max(width, min_width)
     if all(len(r) == width for r in rows):
@@ -159,43 +164,106 @@ def read_workbook(path: str | Path, limits: Limits = DEFAULT_LIMITS) -> RawWorkb
     return raw
 
 
+def read_unguarded(path: Path, limits: Limits, capped: bool = False) -> RawWorkbook:
+    """``read_workbook`` for code that is already inside the guard (``guard.start``), as
+    ``check.start_check``'s child is: reading and checking in one process, nothing to send
+    back but the report. ``check_file`` (the on-disk checks) must have passed first."""
+    grids, hidden, sheets = _read_grids(path, limits, capped)
+    raw = tables_from_grids(str(path), grids, hidden)
+    raw.sheets = sheets
+    return raw
+
+
 # --- parsing with calamine ----------------------------------------------------------------------
 
 
 def _read_grids(
     path: Path, limits: Limits, capped: bool = False
 ) -> tuple[dict[str, Grid], list[str], list[str]]:
-    """Grids of the standard sheets, hidden sheet names and all sheet names, from calamine,
-    after the package scan has vouched for the file.
+    """Grids of the standard sheets, hidden sheet names and all sheet names, from calamine.
 
-    calamine allocates a sheet's whole rectangle at once, so where the memory of this process
-    is not ``capped`` the scan measures each standard sheet's extent first; where it is, a
-    rectangle too big for the cap only ends this process, and the extent is checked after
-    loading (before the grid is built), which saves a second pass over every sheet."""
-    package = check_package(path, limits, extents=not capped)
-    from python_calamine import CalamineWorkbook, SheetVisibleEnum
-
+    calamine lets go of the GIL while it parses a sheet's XML, so the sheets are parsed by two
+    threads, each with a book of its own (a book is not shared between threads), while this
+    thread turns parsed sheets into grids: the Employer Log, most of the work, is parsed
+    alongside everything else. calamine allocates a sheet's whole rectangle at once, so where
+    the memory of this process is not ``capped`` the package scan runs first and measures each
+    standard sheet's extent before any sheet is parsed. Where it is capped (the guard's child),
+    the scan runs here while the threads parse, a rectangle too big for the cap only ends this
+    process, and the extent is checked from calamine's own range before its grid is built;
+    nothing calamine read is used unless the scan has passed."""
+    package = None if capped else check_package(path, limits, extents=True)
     try:
-        book = CalamineWorkbook.from_path(str(path))
-        metas = book.sheets_metadata
-    except BaseException as exc:  # noqa: BLE001 - calamine's errors, and pyo3 panics
-        if isinstance(exc, (KeyboardInterrupt, SystemExit)):
-            raise
-        raise UnreadableWorkbook(f"damaged: {first_line(exc)}") from None
+        metas = _sheets_metadata(path)
+    except UnreadableWorkbook:
+        if package is None:  # the scan's reason, when it has one, says more than calamine's
+            check_package(path, limits, extents=False)
+        raise
+    names, hidden, sheets = _sheet_names(metas)
+    if package is not None:
+        for name in names:
+            _check_extent(name, package.extents.get(name, package.largest), limits)
+    pool = ThreadPoolExecutor(max_workers=2, thread_name_prefix="ipsxl-calamine")
+    try:
+        parsing = {name: pool.submit(_parse_sheet, path, name) for name in names}
+        if package is None:
+            package = check_package(path, limits, extents=False)
+        grids = _grids_as_parsed(parsing, package, limits)
+    finally:  # a capped child exits as soon as it has answered: no need to wait for threads
+        pool.shutdown(wait=not capped, cancel_futures=True)
+    return grids, hidden, sheets
+
+
+def _sheet_names(metas: list[Any]) -> tuple[list[str], list[str], list[str]]:
+    """The standard sheets to read (only those are read at all), the hidden ones, and all."""
+    from python_calamine import SheetVisibleEnum
+
     tabs = std.tab_lookup()
-    grids: dict[str, Grid] = {}
+    names: list[str] = []
     hidden, sheets = [], []
     for meta in metas:
         sheets.append(meta.name)
         if meta.visible != SheetVisibleEnum.Visible:
             hidden.append(meta.name)
-        if std.fold(meta.name) not in tabs or meta.name in grids:
-            continue  # only the standard's tabs are read at all
-        extent = package.extents.get(meta.name, package.largest)
-        if not capped:
-            _check_extent(meta.name, extent, limits)
-        grids[meta.name] = _sheet_grid(book, meta.name, extent, limits)
-    return grids, hidden, sheets
+        if std.fold(meta.name) in tabs and meta.name not in names:
+            names.append(meta.name)
+    return names, hidden, sheets
+
+
+def _grids_as_parsed(parsing: dict[str, Future], package: Any, limits: Limits) -> dict[str, Grid]:
+    """Each sheet's grid, built as soon as calamine has parsed it (the small tabs' while the
+    big one is still parsing). Of several failing sheets the first in workbook order is
+    reported, whichever failed first, so a file always gets the same reason."""
+    outcomes: dict[str, Grid | UnreadableWorkbook] = {}
+    names_of = {future: name for name, future in parsing.items()}
+    for future in as_completed(parsing.values()):
+        name = names_of[future]
+        try:
+            extent = package.extents.get(name, package.largest)
+            outcomes[name] = _sheet_grid(future, name, extent, limits)
+        except UnreadableWorkbook as exc:
+            outcomes[name] = exc
+    for outcome in (outcomes[name] for name in parsing):
+        if isinstance(outcome, UnreadableWorkbook):
+            raise outcome
+    return {name: outcomes[name] for name in parsing}
+
+
+def _sheets_metadata(path: Path) -> list[Any]:
+    from python_calamine import CalamineWorkbook
+
+    try:
+        return CalamineWorkbook.from_path(str(path)).sheets_metadata
+    except BaseException as exc:  # noqa: BLE001 - calamine's errors, and pyo3 panics
+        if isinstance(exc, (KeyboardInterrupt, SystemExit)):
+            raise
+        raise UnreadableWorkbook(f"damaged: {first_line(exc)}") from None
+
+
+def _parse_sheet(path: Path, name: str) -> Any:
+    """One sheet parsed by calamine (in a worker thread: see ``_read_grids``)."""
+    from python_calamine import CalamineWorkbook
+
+    return CalamineWorkbook.from_path(str(path)).get_sheet_by_name(name)
 
 
 def _check_extent(name: str, extent: Extent, limits: Limits) -> None:
@@ -213,9 +281,9 @@ def _check_extent(name: str, extent: Extent, limits: Limits) -> None:
         )
 
 
-def _sheet_grid(book: Any, name: str, extent: Extent, limits: Limits) -> Grid:
+def _sheet_grid(parsing: Future, name: str, extent: Extent, limits: Limits) -> Grid:
     try:
-        sheet = book.get_sheet_by_name(name)
+        sheet = parsing.result()
         end = sheet.end
         if end is not None and sheet.height:
             _check_extent(name, Extent(end[0] + 1, end[1] + 1), limits)
@@ -233,7 +301,4 @@ def _sheet_grid(book: Any, name: str, extent: Extent, limits: Limits) -> Grid:
     for (r, c), text in extent.errors.items():  # calamine reads an error result as ''
         if r <= len(grid) and c <= len(grid[r - 1]) and grid[r - 1][c - 1] in ("", None):
             grid[r - 1][c - 1] = CellError(text)
-    for i, row in enumerate(grid):  # blank rows as [] (grids may be ragged): far less to send
-        if row and row.count("") == len(row):
-            grid[i] = []
     return grid

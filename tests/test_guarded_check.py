@@ -1,0 +1,77 @@
+"""The whole check runs in the guard's child process: same report as in process, a bug of ours
+is raised as one (never passed off as a damaged file), and a result that was ready in time is
+kept even when the caller was busy past the time limit."""
+
+from __future__ import annotations
+
+import os
+import time
+from pathlib import Path
+
+import pytest
+
+from ipsxl import check, guard, report
+from ipsxl.demo import write_demo
+from ipsxl.read import DEFAULT_LIMITS, Limits
+
+needs_fork = pytest.mark.skipif(not hasattr(os, "fork"), reason="the child guard needs fork")
+IN_PROCESS = Limits(max_seconds=None, max_memory=None)
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory) -> Path:
+    path = tmp_path_factory.mktemp("guarded") / "demo.xlsx"
+    write_demo(path, clients=60, seed=3)
+    return path
+
+
+@needs_fork
+def test_the_report_from_the_child_is_the_report_checked_in_process(demo):
+    in_child = check.check_file(demo, limits=DEFAULT_LIMITS)
+    in_process = check.check_file(demo, limits=IN_PROCESS)
+    assert in_child.readable and len(in_child.flags) > 0
+    assert report.to_json([in_child]) == report.to_json([in_process])
+    # where each tab was found crosses back (faces point at cells with it); its rows do not
+    caseload = in_child.tables["Caseload"]
+    assert caseload.header_row == in_process.tables["Caseload"].header_row
+    assert caseload.positions == in_process.tables["Caseload"].positions
+    assert caseload.frame.empty and "Client ID" in caseload.frame.columns
+
+
+@needs_fork
+def test_a_bug_in_the_checks_is_raised_with_its_traceback_not_called_damage(demo, monkeypatch):
+    def broken(ctx):
+        return 1 / 0
+
+    monkeypatch.setattr(check, "run_rules", broken)  # the forked child inherits the patch
+    with pytest.raises(guard.CheckFailed) as caught:
+        check.check_file(demo)
+    assert "ZeroDivisionError" in str(caught.value)
+    assert str(demo) in str(caught.value)
+
+
+@needs_fork
+def test_a_result_ready_in_time_is_kept_when_the_caller_was_busy_past_the_limit(demo):
+    pending = check.start_check(demo, limits=Limits(max_seconds=3.0))
+    time.sleep(4.0)  # the caller (preparing a write-back, say) overruns the child's limit
+    got = pending.result()
+    assert got.readable, got.error
+
+
+@needs_fork
+def test_a_child_still_working_at_the_limit_is_too_slow_even_if_asked_late(tmp_path):
+    def slow(path, limits, capped=False):
+        time.sleep(30)
+
+    pending = guard.start(slow, tmp_path, Limits(max_seconds=0.3))
+    time.sleep(0.5)
+    started = time.monotonic()
+    with pytest.raises(guard.UnreadableWorkbook, match="too slow"):
+        pending.result()
+    assert time.monotonic() - started < 2
+
+
+def test_an_unreadable_file_is_a_report_saying_why_without_starting_anything(tmp_path):
+    missing = tmp_path / "nope.xlsx"
+    got = check.start_check(missing).result()
+    assert not got.readable and got.error == "no such file"
