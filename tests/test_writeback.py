@@ -28,7 +28,7 @@ from wb_fixtures import (
 from ipsxl import sheets
 from ipsxl.model import ERROR, INFO, WARNING
 from ipsxl.standard import FIDELITY_SHEET, FLAGS_SHEET
-from ipsxl.writeback import WritebackError, clear, write_back
+from ipsxl.writeback import WritebackError, clear, package, write_back
 
 WHEN = dt.datetime(2026, 10, 1, 9, 30)
 AGENCY_SHEETS = ["Program", "Caseload", "Employer Log", "Lookup", "Notes"]
@@ -237,15 +237,15 @@ def test_in_place_equals_a_copy(source, written, tmp_path):
 
 def test_a_failure_mid_write_leaves_no_file_under_the_target(source, tmp_path, monkeypatch):
     calls = {"n": 0}
-    real = zipfile.ZipFile.writestr
+    real = package.write_entry  # every zip entry goes through it, deflated or copied
 
-    def failing(self, *args, **kwargs):
+    def failing(*args, **kwargs):
         calls["n"] += 1
         if calls["n"] > 5:
             raise OSError("disk full")
-        return real(self, *args, **kwargs)
+        return real(*args, **kwargs)
 
-    monkeypatch.setattr(zipfile.ZipFile, "writestr", failing)
+    monkeypatch.setattr(package, "write_entry", failing)
     target = tmp_path / "out.xlsm"
     with pytest.raises(OSError, match="disk full"):
         write_back(source, target, make_report(), generated_at=WHEN)

@@ -12,7 +12,6 @@ import click
 
 from ipsxl import __version__, report
 from ipsxl.batch import Options, check_many, find_workbooks
-from ipsxl.check import check_file
 from ipsxl.model import ERROR
 from ipsxl.read import DEFAULT_LIMITS, Limits
 
@@ -192,12 +191,14 @@ def check(path, output, in_place, start, end, max_rows, max_mb) -> None:
       ipsxl check agency-a.xlsx            # writes agency-a.checked.xlsx
       ipsxl check agency-a.xlsx --in-place # keeps agency-a.bak.xlsx first
     """
-    from ipsxl.writeback import WritebackError, write_back
+    from ipsxl.checked import check_for_writing
+    from ipsxl.writeback import WritebackError
 
     if in_place and output:
         raise click.UsageError("--in-place and --output cannot be used together")
     opts = _options(start, end, max_rows, max_mb)
-    result = check_file(path, start=opts.start, end=opts.end, limits=opts.limits)
+    checked = check_for_writing(path, start=opts.start, end=opts.end, limits=opts.limits)
+    result = checked.report
     if not result.readable:
         click.echo(report.to_text(result), nl=False)
         click.echo(f"ipsxl: {path}: {result.error}", err=True)
@@ -209,7 +210,7 @@ def check(path, output, in_place, start, end, max_rows, max_mb) -> None:
     else:
         target = output or path.with_name(f"{path.stem}.checked{path.suffix}")
     try:
-        write_back(path, target, result)
+        checked.write(target)
     except (WritebackError, OSError) as exc:
         click.echo(f"ipsxl: {path}: cannot write {target}: {exc}", err=True)
         sys.exit(2)

@@ -15,30 +15,28 @@ from ipsxl import values
 from ipsxl.model import ROW, Parsed, Period, RawWorkbook, Table
 
 
-def _empty(tab: std.Tab, index: pd.Index) -> pd.DataFrame:
-    return pd.DataFrame(
-        {c.name: pd.Series(index=index, dtype=values.EMPTY_DTYPES[c.type]) for c in tab.columns},
-        index=index,
-    )
-
-
 def parse_table(
     tab: std.Tab, table: Table | None
 ) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     """Typed frame, raw frame and bad-cell mask of one tab (all three with every column)."""
     index = table.frame.index if table is not None else pd.Index([], name=ROW, dtype="int64")
-    typed = _empty(tab, index)
-    raw = pd.DataFrame({c.name: pd.Series(None, index=index, dtype=object) for c in tab.columns})
-    bad = pd.DataFrame(False, index=index, columns=[c.name for c in tab.columns])
-    if table is None:
-        return typed, raw, bad
+    found = table.frame if table is not None else pd.DataFrame(index=index)
+    # built column by column into dicts and framed once, without copying the columns (pandas
+    # copies on write): assigning a frame's columns one by one costs more than parsing them
+    typed, raw, bad = {}, {}, {}
     for col in tab.columns:
-        if col.name not in table.frame:
-            continue
-        column = table.frame[col.name]
-        raw[col.name] = column
-        typed[col.name], bad[col.name] = values.parse(column, col)
-    return typed, raw, bad
+        if col.name in found:
+            raw[col.name] = found[col.name]
+            typed[col.name], bad[col.name] = values.parse(raw[col.name], col)
+        else:
+            raw[col.name] = pd.Series(None, index=index, dtype=object)
+            typed[col.name] = pd.Series(index=index, dtype=values.EMPTY_DTYPES[col.type])
+            bad[col.name] = pd.Series(False, index=index)
+    return (
+        pd.DataFrame(typed, index=index, copy=False),
+        pd.DataFrame(raw, index=index, copy=False),
+        pd.DataFrame(bad, index=index, copy=False),
+    )
 
 
 def _program(table: Table | None) -> tuple[dict[str, object], pd.DataFrame]:
@@ -46,21 +44,49 @@ def _program(table: Table | None) -> tuple[dict[str, object], pd.DataFrame]:
     value, whether it is bad, and its Excel row (NA when the field is not in the tab)."""
     fields = std.PROGRAM.fields
     names = [f.name for f in fields]
-    raw = pd.Series(None, index=names, dtype=object)
-    rows = pd.Series(pd.NA, index=names, dtype="Int64")
-    if table is not None:
-        first = table.frame.reset_index().drop_duplicates("Field").set_index("Field")
-        raw.update(first["Value"])
-        rows.update(first[ROW])
+    entries = _first_entries(table) if table is not None else {}
+    # a field not in the tab, or without a value, holds what pandas fills a blank object
+    # Series with (NaN)
+    raw = pd.Series(None, index=names, dtype=object).tolist()
+    rows: list[object] = [pd.NA] * len(names)
+    for i, name in enumerate(names):
+        if name in entries:
+            value, rows[i] = entries[name]
+            if value is not None:
+                raw[i] = value
     record: dict[str, object] = {}
-    bad = pd.Series(False, index=names)
-    for f in fields:
-        typed, is_bad = values.parse(pd.Series([raw[f.name]], dtype=object), f)
-        value = typed.iloc[0]
-        record[f.name] = None if pd.isna(value) else value
-        bad[f.name] = bool(is_bad.iloc[0])
-    frame = pd.DataFrame({"raw": raw, "bad": bad, ROW: rows})
+    bad = []
+    for f, value in zip(fields, raw, strict=True):
+        typed, is_bad = values.parse(pd.Series([value], dtype=object), f)
+        parsed = typed.iloc[0]
+        record[f.name] = None if pd.isna(parsed) else parsed
+        bad.append(bool(is_bad.iloc[0]))
+    index = pd.Index(names)
+    frame = pd.DataFrame(
+        {
+            "raw": pd.Series(raw, index=index, dtype=object),
+            "bad": pd.Series(bad, index=index, dtype=bool),
+            ROW: pd.Series(rows, index=index, dtype="Int64"),
+        },
+        index=index,
+        copy=False,
+    )
     return record, frame
+
+
+def _first_entries(table: Table) -> dict[object, tuple[object, int]]:
+    """Value (None when missing) and Excel row of each field's first entry in the Program tab;
+    a later entry of the same field is ignored. (Plain Python: the tab has a handful of rows,
+    where pandas' per-call cost would be most of the parse of a small workbook.)"""
+    frame = table.frame
+    cells = frame["Value"].to_numpy(dtype=object)
+    first: dict[object, tuple[object, int]] = {}
+    for field, value, missing, row in zip(
+        frame["Field"].to_numpy(dtype=object), cells, pd.isna(cells), frame.index, strict=True
+    ):
+        if field not in first:
+            first[field] = (None if missing else value, row)
+    return first
 
 
 def _as_date(value: object) -> dt.date | None:

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import re
 import unicodedata
 from collections.abc import Callable
 
@@ -32,7 +33,10 @@ from ipsxl.standard import Column
 DATE_DTYPE = "datetime64[us]"
 _ISO = r"^\d{4}-\d{2}-\d{2}(?:[ T]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?$"
 _US = r"^\d{1,2}/\d{1,2}/\d{4}$"
+_ISO_MATCH = re.compile(_ISO).match
+_US_MATCH = re.compile(_US).match
 _DATE_TYPES = (dt.date, dt.datetime, pd.Timestamp)
+_EPOCH_DAY = dt.date(1970, 1, 1).toordinal()
 _NUMBER_STRIP = r"[\s,$]"
 
 Parsed = tuple[pd.Series, pd.Series]
@@ -67,47 +71,151 @@ def is_error(raw: pd.Series) -> pd.Series:
 
 def blank_mask(raw: pd.Series) -> pd.Series:
     """Cells with nothing in them: None, NaN, or only spaces."""
+    return pd.Series(_blank(raw.to_numpy(dtype=object)), index=raw.index)
+
+
+def _blank(cells: np.ndarray) -> np.ndarray:
     # one pass of plain Python over the cells: far cheaper than pandas' per-cell map + .str
-    empty = [type(v) is str and not v.strip() for v in raw.to_numpy(dtype=object)]
-    return raw.isna() | pd.Series(empty, index=raw.index, dtype=bool)
+    empty = [type(v) is str and not v.strip() for v in cells]
+    return pd.isna(cells) | np.array(empty, dtype=bool)
 
 
-def _per_value(raw: pd.Series, func: Callable[[object], object]) -> list[object]:
-    """``func`` of every cell, worked out once per distinct value: a column of 50,000 cells
-    holds a handful of spellings, and folding each costs a regular expression. Values count as
-    the same only when their types are too (``True``, ``1`` and ``1.0`` are equal in Python)."""
-    seen: dict[tuple[type, object], object] = {}
-    out = []
-    for value in raw.to_numpy(dtype=object):
-        key = (type(value), value)
-        try:
-            result = seen[key]
-        except KeyError:
-            result = seen[key] = func(value)
-        except TypeError:  # unhashable: no spreadsheet engine gives one, but never fail on it
-            result = func(value)
-        out.append(result)
-    return out
+# Types whose equal values parse alike, so one cell can stand for every cell of its type equal
+# to it: what a spreadsheet engine gives for a cell. A cell of any other type stands for itself
+# only (two equal pd.Timestamps can carry different units, which pandas' conversions keep).
+_FOLDABLE = frozenset(
+    {type(None), bool, int, float, str, CellError, dt.date, dt.datetime, dt.time, dt.timedelta}
+)
+# Types whose values pd.factorize may count as one value across types: True == 1 == 1.0, None
+# and NaN are both missing, and a CellError is a str ('#REF!' == CellError('#REF!')).
+_EQUAL_ACROSS_TYPES = (frozenset({type(None), bool, int, float}), frozenset({str, CellError}))
 
 
-def _kinds(raw: pd.Series) -> pd.Series:
-    return raw.map(type)
+def _distinct(cells: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The distinct cells of a column (one cell of each distinct value, as found in it) and,
+    for every cell, the index of its value among them.
+
+    Cells count as equal only when their types are too, and only when equal values of that type
+    parse alike (``_stands_for_equals``); any other cell is a value of its own."""
+    kinds = set(map(type, cells))
+    try:
+        distinct, codes = _group(cells, kinds)
+    except TypeError:  # unhashable: no spreadsheet engine gives one, but never fail on it
+        return cells, np.arange(len(cells))
+    alone = _alone(distinct, kinds)
+    if alone.any():
+        loners = np.flatnonzero(alone[codes])
+        codes[loners] = len(distinct) + np.arange(len(loners))
+        distinct = np.concatenate([distinct, cells[loners]])
+    return distinct, codes
+
+
+def _group(cells: np.ndarray, kinds: set[type]) -> tuple[np.ndarray, np.ndarray]:
+    """``_distinct`` before the cells that stand alone are taken out.
+
+    pd.factorize counts equal values as one whatever their types, and gives the first cell of
+    each value. The types (``kinds``: those in the column) are worked in only when two of them
+    can hold equal values or one is not foldable, which is rare: a per-cell type code then
+    splits each value by type. A missing value (None, NaN) is numbered last."""
+    codes, distinct = pd.factorize(cells)
+    missing = codes < 0
+    if missing.any():
+        codes[missing] = len(distinct)
+        distinct = np.concatenate([distinct, cells[[np.argmax(missing)]]])
+    if kinds <= _FOLDABLE and all(len(kinds & same) <= 1 for same in _EQUAL_ACROSS_TYPES):
+        return distinct, codes
+    number = {kind: i for i, kind in enumerate(kinds)}
+    kind_codes = np.fromiter(map(number.__getitem__, map(type, cells)), np.intp, len(cells))
+    codes = pd.factorize(codes * len(kinds) + kind_codes)[0]
+    return cells[_first_positions(codes)], codes
+
+
+def _first_positions(codes: np.ndarray) -> np.ndarray:
+    """Where each code first appears, for codes numbered in order of first appearance (as
+    pd.factorize numbers them): where their running maximum goes up."""
+    return np.flatnonzero(np.diff(np.maximum.accumulate(codes), prepend=-1) > 0)
+
+
+def _stands_for_equals(value: object) -> bool:
+    """Whether every cell of ``value``'s type that equals it parses as it does.
+
+    Not so for 0.0 and -0.0 (a number column keeps the sign), nor for a datetime or time with a
+    time zone (equal instants, but the parsers read the wall-clock time), nor for the types
+    outside ``_FOLDABLE``."""
+    kind = type(value)
+    if kind is float:
+        return value != 0.0
+    if kind is dt.datetime or kind is dt.time:
+        return value.tzinfo is None
+    return kind in _FOLDABLE
+
+
+def _alone(distinct: np.ndarray, kinds: set[type]) -> np.ndarray:
+    """Which of the distinct cells stand for no other cell (``_stands_for_equals`` is false).
+
+    Of the foldable types only a float (its zero) and a datetime or time can; so a column
+    without those needs no look at all, and one with floats only a look at its zeros."""
+    suspects: np.ndarray | range
+    if kinds <= _FOLDABLE - {float, dt.datetime, dt.time}:
+        suspects = range(0)
+    elif kinds <= _FOLDABLE - {dt.datetime, dt.time}:
+        suspects = np.flatnonzero(distinct == 0.0)
+    else:
+        suspects = range(len(distinct))
+    alone = np.zeros(len(distinct), dtype=bool)
+    for i in suspects:
+        alone[i] = not _stands_for_equals(distinct[i])
+    return alone
+
+
+# What a per-value parser gives for an array of cells: the typed values (a numpy array, or a
+# BooleanArray) and the mask of the cells holding something but nothing valid.
+Read = tuple[np.ndarray | pd.api.extensions.ExtensionArray, np.ndarray]
+
+
+def _by_distinct_value(
+    raw: pd.Series,
+    col: Column | None,
+    read: Callable[[np.ndarray, Column | None], Read],
+    named: bool = False,
+) -> Parsed:
+    """``read`` run on one cell of each distinct value of ``raw``, its results copied to the
+    other cells, as the typed Series (named like ``raw`` when ``named``) and the bad mask.
+
+    Every parser reads each cell on its own, so a cell's result depends on its value alone; and a
+    column of 50,000 cells holds a handful of choices, ~100 dates, ~2,000 IDs. Reading those and
+    copying by position is far cheaper than any loop over the cells."""
+    cells = raw.to_numpy(dtype=object)
+    if len(cells) > 1:
+        distinct, codes = _distinct(cells)
+        typed, bad = read(distinct, col)
+        typed, bad = typed.take(codes), bad.take(codes)
+    else:  # nothing to share
+        typed, bad = read(cells, col)
+    name = raw.name if named else None
+    return (  # the arrays are new: no copy (pandas would copy a numpy array by default)
+        pd.Series(typed, index=raw.index, name=name, dtype=typed.dtype, copy=False),
+        pd.Series(bad, index=raw.index, copy=False),
+    )
 
 
 def parse_text(raw: pd.Series, col: Column | None = None) -> Parsed:
     """Text as typed, stripped; whole numbers lose Excel's '.0' (ID 1023, not 1023.0)."""
-    # one pass over the cells (what pandas' masks, .str and map did in several): text is
-    # stripped, blank text and formula errors are None, other values read as _number_text
+    return _by_distinct_value(raw, col, _read_text)
+
+
+def _read_text(cells: np.ndarray, col: Column | None) -> Read:
+    # text is stripped, blank text and formula errors are None, other values read as
+    # _number_text
     text = [
         None if missing
         else ((value.strip() or None) if value.isprintable() else _clean_text(value))
         if type(value) is str
         else None if type(value) is CellError
         else _number_text(value)
-        for value, missing in zip(raw.to_numpy(dtype=object), raw.isna().to_numpy().tolist(),
-                                  strict=True)
+        for value, missing in zip(cells, pd.isna(cells).tolist(), strict=True)
     ]
-    return pd.Series(text, index=raw.index, dtype=object), pd.Series(False, index=raw.index)
+    return np.array(text, dtype=object), np.zeros(len(cells), dtype=bool)
 
 
 def _clean_text(value: str) -> str | None:
@@ -138,31 +246,49 @@ def _is_midnight(value: dt.datetime) -> bool:
 
 def parse_date(raw: pd.Series, col: Column | None = None) -> Parsed:
     """Real Excel dates, ISO strings (2026-07-01) and US strings (7/1/2026); nothing else."""
-    # one pass sorts the cells: real dates (converted together below), text, and the rest
-    at, found, text_at = [], [], []
-    for i, value in enumerate(raw.to_numpy(dtype=object)):
+    return _by_distinct_value(raw, col, _read_date)
+
+
+def _read_date(cells: np.ndarray, col: Column | None) -> Read:
+    # one pass sorts the cells: real dates and each kind of date text, each converted together
+    # below
+    at, found, iso_at, iso, us_at, us = [], [], [], [], [], []
+    for i, value in enumerate(cells):
         kind = type(value)
         if kind is str:
-            text_at.append(i)
+            text = value.strip()
+            if _ISO_MATCH(text):
+                iso_at.append(i)
+                iso.append(text[:10])
+            elif _US_MATCH(text):
+                us_at.append(i)
+                us.append(text)
         elif kind in _DATE_TYPES:
             at.append(i)
             found.append(value if kind is dt.date else _as_datetime(value))
-    days = np.full(len(raw), np.datetime64("NaT"), dtype=DATE_DTYPE)
+    days = np.full(len(cells), np.datetime64("NaT"), dtype=DATE_DTYPE)
     if at:
-        days[at] = pd.to_datetime(found).normalize().to_numpy().astype(DATE_DTYPE)
-    out = pd.Series(days, index=raw.index)
-    if text_at:
-        text = raw.iloc[text_at].str.strip()
-        iso = text.str.match(_ISO)
-        out[iso[iso].index] = pd.to_datetime(
-            text[iso].str[:10], format="%Y-%m-%d", errors="coerce"
-        ).astype(DATE_DTYPE)
-        us = text.str.match(_US)
-        out[us[us].index] = pd.to_datetime(
-            text[us], format="%m/%d/%Y", errors="coerce"
-        ).astype(DATE_DTYPE)
-    bad = out.isna() & ~blank_mask(raw)
-    return out, bad
+        days[at] = _midnights(found)
+    if iso_at:
+        days[iso_at] = _strptime(iso, "%Y-%m-%d")
+    if us_at:
+        days[us_at] = _strptime(us, "%m/%d/%Y")
+    return days, np.isnat(days) & ~_blank(cells)
+
+
+def _midnights(found: list[dt.date]) -> np.ndarray:
+    """Each date, or datetime without its time of day. By day number, which is what pandas'
+    to_datetime + normalize gives for Python's dates at a fraction of its cost; a pd.Timestamp
+    (which may carry nanoseconds and bounds of its own) goes through pandas."""
+    if pd.Timestamp in map(type, found):
+        return pd.to_datetime(found).normalize().to_numpy().astype(DATE_DTYPE)
+    days = np.array([value.toordinal() for value in found], dtype=np.int64) - _EPOCH_DAY
+    return days.astype("datetime64[D]").astype(DATE_DTYPE)
+
+
+def _strptime(texts: list[str], form: str) -> np.ndarray:
+    """Dates read from ``texts`` by ``form``; NaT where a text names no such date (2/30)."""
+    return pd.to_datetime(texts, format=form, errors="coerce").to_numpy().astype(DATE_DTYPE)
 
 
 def _as_datetime(value: object) -> dt.datetime:
@@ -171,47 +297,62 @@ def _as_datetime(value: object) -> dt.datetime:
     return dt.datetime(value.year, value.month, value.day)
 
 
-def _to_float(raw: pd.Series) -> pd.Series:
+_NUMBER_TYPES = (int, float, np.int64, np.float64)
+
+
+def _to_float(cells: np.ndarray) -> np.ndarray:
     """Numbers, and numbers stored as text ('12', '$12.50', '1,200'); bools are not numbers.
 
     NaN, infinities and magnitudes past ``MAX_MAGNITUDE`` are no numbers a person entered: they
     come out NaN, so the cell is reported instead of poisoning sums downstream."""
-    kinds = _kinds(raw)
-    out = pd.Series(np.nan, index=raw.index, dtype="float64")
-    is_num = kinds.isin((int, float, np.int64, np.float64))
-    if is_num.any():
-        out[is_num] = raw[is_num].astype("float64")
-    is_str = kinds == str  # noqa: E721
-    if is_str.any():
-        text = raw[is_str].str.replace(_NUMBER_STRIP, "", regex=True).str.rstrip("%")
-        out[is_str] = pd.to_numeric(text, errors="coerce")
-    return out.where(np.isfinite(out) & (out.abs() <= MAX_MAGNITUDE))
+    kinds = [type(value) for value in cells]
+    out = np.full(len(cells), np.nan)
+    number_at = [i for i, kind in enumerate(kinds) if kind in _NUMBER_TYPES]
+    if number_at:
+        out[number_at] = cells[number_at].astype("float64")
+    text_at = [i for i, kind in enumerate(kinds) if kind is str]
+    if text_at:
+        text = pd.Series(cells[text_at], dtype=object)
+        text = text.str.replace(_NUMBER_STRIP, "", regex=True).str.rstrip("%")
+        out[text_at] = np.asarray(pd.to_numeric(text, errors="coerce"), dtype="float64")
+    return np.where(np.isfinite(out) & (np.abs(out) <= MAX_MAGNITUDE), out, np.nan)
 
 
-def _out_of_range(values: pd.Series, col: Column | None) -> pd.Series:
-    bad = pd.Series(False, index=values.index)
+def _out_of_range(values: np.ndarray, col: Column | None) -> np.ndarray:
+    bad = np.zeros(len(values), dtype=bool)
     if col is None:
         return bad
     if col.minimum is not None:
         bad |= (values <= col.minimum) if col.minimum_exclusive else (values < col.minimum)
     if col.maximum is not None:
         bad |= values > col.maximum
-    return bad.fillna(False)
+    return bad
 
 
 def parse_number(raw: pd.Series, col: Column | None = None) -> Parsed:
     """A number within the column's range; out-of-range values are reported and not used."""
-    values = _to_float(raw)
-    bad = (values.isna() & ~blank_mask(raw)) | _out_of_range(values, col)
-    return values.where(~bad), bad
+    return _by_distinct_value(raw, col, _read_number)
+
+
+def _read_number(cells: np.ndarray, col: Column | None) -> Read:
+    return _checked(_to_float(cells), cells, col)
 
 
 def parse_percent(raw: pd.Series, col: Column | None = None) -> Parsed:
     """A percentage on 0..100; a value in 0..1 is a fraction formatted as a percent in Excel."""
-    values = _to_float(raw)
-    values = values.where(~values.between(0, 1), values * 100)
-    bad = (values.isna() & ~blank_mask(raw)) | _out_of_range(values, col)
-    return values.where(~bad), bad
+    return _by_distinct_value(raw, col, _read_percent)
+
+
+def _read_percent(cells: np.ndarray, col: Column | None) -> Read:
+    values = _to_float(cells)
+    return _checked(np.where((values >= 0) & (values <= 1), values * 100, values), cells, col)
+
+
+def _checked(values: np.ndarray, cells: np.ndarray, col: Column | None) -> Read:
+    """The numbers read from ``cells`` without those that are none or out of range, and the
+    mask of those cells (blank ones excepted)."""
+    bad = (np.isnan(values) & ~_blank(cells)) | _out_of_range(values, col)
+    return np.where(bad, np.nan, values), bad
 
 
 _YES = {std.fold(w) for w in std.YES_WORDS}
@@ -220,12 +361,14 @@ _NO = {std.fold(w) for w in std.NO_WORDS}
 
 def parse_yesno(raw: pd.Series, col: Column | None = None) -> Parsed:
     """Y/N/Yes/No/True/False/1/0 in any case; real booleans too."""
-    answers = _per_value(raw, _yes_no)
+    return _by_distinct_value(raw, col, _read_yesno)
+
+
+def _read_yesno(cells: np.ndarray, col: Column | None) -> Read:
+    answers = [_yes_no(value) for value in cells]
     known = np.array([a is not None for a in answers], dtype=bool)
     said = np.array([a is True for a in answers], dtype=bool)
-    out = pd.Series(pd.arrays.BooleanArray(said, ~known), index=raw.index)
-    bad = out.isna() & ~blank_mask(raw)
-    return out, bad
+    return pd.arrays.BooleanArray(said, ~known), ~known & ~_blank(cells)
 
 
 def _yes_no(value: object) -> bool | None:
@@ -247,11 +390,14 @@ def _fold_value(value: object) -> str | None:
 
 def parse_choice(raw: pd.Series, col: Column | None = None) -> Parsed:
     """One of the column's choices, in any case and spacing, or a known other spelling."""
+    return _by_distinct_value(raw, col, _read_choice, named=True)
+
+
+def _read_choice(cells: np.ndarray, col: Column | None) -> Read:
     lookup = std.choice_lookup(col) if col is not None else {}
-    choices = _per_value(raw, lambda value: lookup.get(_fold_value(value)))
-    out = pd.Series(choices, index=raw.index, dtype=object, name=raw.name)
-    bad = out.isna() & ~blank_mask(raw)
-    return out, bad
+    choices = [lookup.get(_fold_value(value)) for value in cells]
+    unknown = np.array([choice is None for choice in choices], dtype=bool)
+    return np.array(choices, dtype=object), unknown & ~_blank(cells)
 
 
 PARSERS: dict[str, Callable[[pd.Series, Column | None], Parsed]] = {

@@ -19,11 +19,12 @@ from ipsxl.model import Parsed, Scores
 def score_workbook(ctx: Parsed) -> Scores:
     """Items, outcomes and the per-specialist table of a parsed workbook, over its period."""
     frames = Frames.from_parsed(ctx)
-    return Scores(
-        items=score_items(frames, ctx.period),
-        outcomes=outcome_figures(frames, ctx.period),
-        specialists=specialist_table(frames, ctx.period),
-    )
+    with population.sharing():  # the three ask for the same clients, jobs and contacts
+        return Scores(
+            items=score_items(frames, ctx.period),
+            outcomes=outcome_figures(frames, ctx.period),
+            specialists=specialist_table(frames, ctx.period),
+        )
 
 
 __all__ = [

@@ -3,7 +3,9 @@
 Every helper here takes plain typed frames (standard column names and types, as
 ``Parsed.frames`` holds them; any index) and a ``Period``, never a whole ``Parsed``. So the
 report, the Fidelity sheet and Excel worksheet functions all count the same way from the same
-code, whether the tables came from a file or from an open workbook.
+code, whether the tables came from a file or from an open workbook. Scoring one workbook asks
+for the same specialists, clients, jobs and contacts many times: within ``sharing()`` (as
+``score_workbook`` runs) the helpers marked ``@shared`` work each one out once.
 
 Definitions (fidelity.md), and what this module decides where the contract is silent:
 
@@ -26,8 +28,13 @@ Definitions (fidelity.md), and what this module decides where the contract is si
 
 from __future__ import annotations
 
+import functools
 import re
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
+from typing import Any, TypeVar
 
 import numpy as np
 import pandas as pd
@@ -79,6 +86,46 @@ class Frames:
         )
 
 
+# --- working each figure out once per workbook ---------------------------------------------------
+
+_SHARED: ContextVar[dict[tuple, tuple] | None] = ContextVar("ipsxl_shared_figures", default=None)
+_Helper = TypeVar("_Helper", bound=Callable[..., Any])
+
+
+@contextmanager
+def sharing() -> Iterator[None]:
+    """Within the block, the helpers marked ``@shared`` work each result out once.
+
+    One workbook's items, outcomes and per-specialist table ask for the same specialists,
+    active clients, jobs and contact counts a dozen times over. Outside a block (a worksheet
+    function, a test calling an item) every call computes afresh, as before.
+    """
+    token = _SHARED.set({})
+    try:
+        yield
+    finally:
+        _SHARED.reset(token)
+
+
+def shared(helper: _Helper) -> _Helper:
+    """Remember ``helper``'s results inside ``sharing()``: by the identity of its frame and index
+    arguments (kept alive with the result, so an identity is never reused) and the value of
+    the others. Callers read the results and never change them in place."""
+
+    @functools.wraps(helper)
+    def remembering(*args: Any, **kwargs: Any) -> Any:
+        memo = _SHARED.get()
+        if memo is None or kwargs:
+            return helper(*args, **kwargs)
+        key = (helper, *(id(a) if isinstance(a, pd.DataFrame | pd.Series | pd.Index) else a
+                         for a in args))
+        if key not in memo:
+            memo[key] = (helper(*args), args)
+        return memo[key][0]
+
+    return remembering  # type: ignore[return-value]
+
+
 # --- small shared pieces ------------------------------------------------------------------------
 
 
@@ -90,16 +137,33 @@ def bounds(period: Period) -> tuple[pd.Timestamp, pd.Timestamp]:
 _SPACES = re.compile(r"\s+")
 
 
+def distinct(values: pd.Series) -> tuple[np.ndarray, pd.Series]:
+    """``values`` as a code per row into its distinct values (-1 for a blank), and those values.
+
+    A 50,000-row log names a few dozen people and a few thousand clients: a name is folded, an
+    ID looked up or a row counted once per distinct value, and spread back to the rows through
+    the codes (the rules use it too). Values other than text (which the typed frames do not
+    hold) are not grouped, since 1, 1.0 and True are equal to Python but may key differently.
+    """
+    cells = values.to_numpy(dtype=object)
+    codes, uniques = pd.factorize(cells)
+    if len(uniques) and pd.api.types.infer_dtype(uniques, skipna=False) != "string":
+        codes = np.where(pd.isna(cells), -1, np.arange(len(cells)))
+        uniques = cells
+    return codes, pd.Series(uniques, dtype=object)
+
+
 def name_key(values: pd.Series) -> pd.Series:
     """Names folded for case and spacing (NA when blank), so one person or employer typed two
     ways is counted once. Punctuation is kept: "Acme, Inc." and "Acme Inc" stay two employers."""
-    text = pd.Series(values, dtype="string")
-    # folded once per distinct name, not per row (a log of 50,000 rows names a few dozen)
-    codes, distinct = pd.factorize(text)
-    folded = [_SPACES.sub("", name.casefold()) for name in distinct] + [None]  # -1: blank
-    key = pd.Series(pd.array(np.array(folded, dtype=object)[codes], dtype="string"),
-                    index=text.index, name=text.name)
-    return key.mask(key == "")
+    values = pd.Series(values)
+    # folded once per distinct name, as text the way the "string" dtype writes it; code -1 (a
+    # blank) and a name that folds to nothing give NA
+    codes, uniques = distinct(values)
+    text = pd.array(uniques.to_numpy(), dtype="string")
+    folded = pd.array([pd.NA if name is pd.NA else _SPACES.sub("", name.casefold()) or pd.NA
+                       for name in text], dtype="string")
+    return pd.Series(folded.take(codes, allow_fill=True), index=values.index, name=values.name)
 
 
 def yes(values: pd.Series) -> pd.Series:
@@ -116,12 +180,14 @@ def in_period(dates: pd.Series, period: Period) -> pd.Series:
 # --- clients ------------------------------------------------------------------------------------
 
 
+@shared
 def clients(caseload: pd.DataFrame) -> pd.DataFrame:
     """One row per client: a repeated Client ID keeps its first row (the rest are flagged)."""
     ids = caseload[CLIENT_ID]
     return caseload[~(ids.duplicated() & ids.notna())]
 
 
+@shared
 def active_clients(caseload: pd.DataFrame, period: Period) -> pd.DataFrame:
     """Clients enrolled on or before the period's end and not closed before its start."""
     start, end = bounds(period)
@@ -146,6 +212,7 @@ def specialist_caseload(caseload: pd.DataFrame, period: Period, specialist: str)
 # --- specialists --------------------------------------------------------------------------------
 
 
+@shared
 def specialists(staff: pd.DataFrame | None, caseload: pd.DataFrame | None) -> pd.DataFrame:
     """The employment specialists, indexed by ``name_key``: name, fte, supervisor (folded),
     community (Community Hours %), ips_only (nullable bool).
@@ -198,6 +265,7 @@ def caseload_size(
 # --- jobs ---------------------------------------------------------------------------------------
 
 
+@shared
 def jobs_held(jobs: pd.DataFrame, period: Period) -> pd.DataFrame:
     """Jobs held on at least one day of the period: started by its end, not ended before its
     start (a blank end date means still held)."""
@@ -207,11 +275,13 @@ def jobs_held(jobs: pd.DataFrame, period: Period) -> pd.DataFrame:
     return jobs[began & ~ended_before]
 
 
+@shared
 def job_starts(jobs: pd.DataFrame, period: Period) -> pd.DataFrame:
     """Jobs whose Job Start Date falls in the period."""
     return jobs[in_period(jobs["Job Start Date"], period)]
 
 
+@shared
 def employed(active: pd.DataFrame, jobs: pd.DataFrame, period: Period) -> pd.Series:
     """For each of the given (active) clients: holds a Competitive job on a day of the period."""
     held = jobs_held(jobs, period)
@@ -245,13 +315,24 @@ def client_specialist(caseload: pd.DataFrame) -> pd.Series:
 
 def face_to_face(log: pd.DataFrame, period: Period) -> pd.DataFrame:
     """Face-to-Face Employer Log contacts dated in the period."""
-    return log[(log["Contact Type"] == std.FACE_TO_FACE) & in_period(log["Date"], period)]
+    return log[face_to_face_rows(log, period)]
 
 
+@shared
+def face_to_face_rows(log: pd.DataFrame, period: Period) -> np.ndarray:
+    """Which Employer Log rows are Face-to-Face contacts dated in the period (a bool array:
+    counting needs one column of them, and taking every column of 50,000 rows is slow)."""
+    face = log["Contact Type"].isin([std.FACE_TO_FACE]).to_numpy()  # (faster than ==)
+    return face & in_period(log["Date"], period).to_numpy()
+
+
+@shared
 def contact_counts(log: pd.DataFrame, period: Period, keys: pd.Index) -> pd.Series:
     """Face-to-face contacts in the period per specialist (by ``name_key``), 0 for none."""
-    counts = name_key(face_to_face(log, period)[ES]).value_counts()
-    return counts.reindex(keys, fill_value=0).astype(int)
+    codes, names = distinct(log[ES][face_to_face_rows(log, period)])
+    per_name = pd.Series(np.bincount(codes[codes >= 0], minlength=len(names)))
+    counts = per_name.groupby(name_key(names).to_numpy()).sum()
+    return counts.reindex(keys, fill_value=0).astype(int).rename("count")
 
 
 def contact_rates(log: pd.DataFrame, period: Period, keys: pd.Index) -> pd.Series:
@@ -268,6 +349,7 @@ def contacts_per_week(log: pd.DataFrame, period: Period, specialist: str) -> flo
 def stray_contacts(log: pd.DataFrame, period: Period, keys: pd.Index) -> pd.Series:
     """Face-to-face contacts in the period logged under names that are no specialist's, counted
     per name as typed (first spelling), so the employer-contact item can say what it left out."""
-    f2f = face_to_face(log, period)
-    stray = f2f[~name_key(f2f[ES]).isin(keys)]
-    return stray[ES].fillna("(blank)").value_counts()
+    names = log[ES][face_to_face_rows(log, period)]
+    codes, typed = distinct(names)
+    elsewhere = np.append(~name_key(typed).isin(keys).to_numpy(), True)  # -1: a blank name
+    return names[elsewhere[codes]].fillna("(blank)").value_counts()

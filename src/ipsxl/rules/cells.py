@@ -39,14 +39,15 @@ def bad_message(col: std.Column, raw: pd.Series) -> pd.Series:
     return quoted + " is not one of: " + ", ".join(col.choices)
 
 
-def _required_blank(ctx: Parsed, tab: std.Tab, col: std.Column) -> pd.Series:
+def _required_blank(ctx: Parsed, tab: std.Tab, col: std.Column) -> pd.Series | None:
+    """Blank cells (not unreadable ones: those are bad-*) of a column that must be filled; None
+    when the column may be blank, so optional columns of a long log cost nothing."""
+    closed_case = tab is std.CASELOAD and col.name == "Closed Date"
+    if not (col.required or closed_case):
+        return None
     frame = ctx.frames[tab.name]
     blank = frame[col.name].isna() & ~ctx.bad[tab.name][col.name]
-    if col.required:
-        return blank
-    if tab is std.CASELOAD and col.name == "Closed Date":
-        return blank & (frame["Status"] == std.CLOSED)
-    return pd.Series(False, index=frame.index)
+    return blank if col.required else blank & (frame["Status"] == std.CLOSED)
 
 
 def _table_flags(ctx: Parsed, tab: std.Tab) -> list[pd.DataFrame]:
@@ -61,7 +62,7 @@ def _table_flags(ctx: Parsed, tab: std.Tab) -> list[pd.DataFrame]:
             found.append(flags.cells(ctx, tab.name, bad, col.name, BAD_CODE[col.type], ERROR,
                                      message))
         blank = _required_blank(ctx, tab, col)
-        if blank.any():
+        if blank is not None and blank.any():
             why = " (the case is Closed)" if not col.required else ""
             found.append(flags.cells(ctx, tab.name, blank, col.name, "missing-value", ERROR,
                                      f"{col.name} is blank{why}"))

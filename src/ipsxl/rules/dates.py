@@ -78,8 +78,9 @@ def _order(ctx: Parsed) -> list[pd.DataFrame]:
         wrong = frame[later] < frame[earlier]
         if not wrong.any():
             continue  # most columns of most workbooks: no 50,000 messages for nothing
+        rows = frame[wrong]  # texts for the flagged rows only
         message = (
-            f"{later} " + iso(frame[later]) + f" is before {earlier} " + iso(frame[earlier])
+            f"{later} " + iso(rows[later]) + f" is before {earlier} " + iso(rows[earlier])
             + ": correct whichever date is wrong"
         )
         found.append(flags.cells(ctx, tab, wrong, later, "date-order", ERROR, message))
@@ -90,8 +91,9 @@ def _order(ctx: Parsed) -> list[pd.DataFrame]:
         wrong = frame[column] > frame[limit]
         if not wrong.any():
             continue
+        rows = frame[wrong]
         message = (
-            f"{column} " + iso(frame[column]) + f" is after {limit} " + iso(frame[limit])
+            f"{column} " + iso(rows[column]) + f" is after {limit} " + iso(rows[limit])
             + f": {column} is the last meeting before the start; correct the date"
         )
         found.append(flags.cells(ctx, tab, wrong, column, "date-order", ERROR, message))
@@ -126,18 +128,19 @@ def _future(ctx: Parsed) -> list[pd.DataFrame]:
             period_date = end is not None and (tab.name, col.name) in PERIOD_DATES
             if not (future.any() or period_date and (dates > end).any()):
                 continue  # nothing to flag: skip building a message per row
-            message = pd.Series(
-                f"{col.name} " + iso(dates) + f" is after today ({today:%Y-%m-%d}): correct the"
-                " date; record only what has happened",
-                index=dates.index,
-            )
-            if end is not None and (tab.name, col.name) in PERIOD_DATES:
+            messages = [  # texts for the flagged rows only
+                f"{col.name} " + iso(dates[future]) + f" is after today ({today:%Y-%m-%d}):"
+                " correct the date; record only what has happened"
+            ]
+            if period_date:
                 late = (dates > end) & ~future
-                message[late] = (
-                    f"{col.name} " + iso(dates) + f" is after the period's end ({end:%Y-%m-%d}):"
-                    " correct the date, or leave the row for the next period's workbook"
-                )[late]
+                messages.append(
+                    f"{col.name} " + iso(dates[late]) + f" is after the period's end"
+                    f" ({end:%Y-%m-%d}): correct the date, or leave the row for the next"
+                    " period's workbook"
+                )
                 future |= late
+            message = pd.concat(messages)
             found.append(flags.cells(ctx, tab.name, future, col.name, "future-date", WARNING,
                                      message))
     return found
@@ -155,6 +158,7 @@ def _out_of_period(ctx: Parsed) -> list[pd.DataFrame]:
         outside = ((dates < start) | (dates > end)) & ~(dates > today)
         if not outside.any():
             continue
+        dates = dates[outside]  # texts for the flagged rows only
         side = pd.Series("after", index=dates.index).where(dates > end, "before")
         message = (
             f"{column} " + iso(dates) + " is " + side + f" the period ({start:%Y-%m-%d} to"

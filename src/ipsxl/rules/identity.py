@@ -19,11 +19,13 @@ from __future__ import annotations
 
 import difflib
 import re
+from collections.abc import Callable, Iterable
 
 import numpy as np
 import pandas as pd
 
 from ipsxl import standard as std
+from ipsxl.fidelity.population import distinct
 from ipsxl.model import ERROR, WARNING, Parsed
 from ipsxl.rules import flags
 
@@ -44,13 +46,12 @@ SPECIALIST_TABS = (std.CASELOAD.name, std.EMPLOYER_LOG.name)
 
 def client_key(ids: pd.Series) -> pd.Series:
     """The comparable form of Client IDs: the parsed text, stripped; None stays NA."""
-    cells = ids.astype(object).where(ids.notna())
+    codes, uniques = distinct(ids)
     # what .str.strip() gives (NaN for anything that is not text), once per distinct ID; code -1
     # (a blank) takes the NaN appended last
-    codes, distinct = pd.factorize(cells)
-    stripped = [v.strip() if isinstance(v, str) else np.nan for v in distinct] + [np.nan]
-    return pd.Series(np.array(stripped, dtype=object)[codes], index=cells.index,
-                     name=cells.name, dtype=object)
+    stripped = [v.strip() if isinstance(v, str) else np.nan for v in uniques] + [np.nan]
+    return pd.Series(np.array(stripped, dtype=object)[codes], index=ids.index, name=ids.name,
+                     dtype=object)
 
 
 _SPACES = re.compile(r"\s+")
@@ -62,12 +63,15 @@ def name_key(names: pd.Series) -> pd.Series:
     The fidelity figures fold names the same way, so "Ann Lee", "ann  lee" and "AnnLee" are
     one specialist everywhere.
     """
-    text = pd.Series(names, dtype="string")
-    # folded once per distinct name (a log of 50,000 rows names a few dozen people); code -1
-    # (a blank) takes the NaN appended last, as does a name that folds to nothing
-    codes, distinct = pd.factorize(text)
-    folded = [_SPACES.sub("", name.casefold()) or np.nan for name in distinct] + [np.nan]
-    return pd.Series(np.array(folded, dtype=object)[codes], index=text.index, name=text.name,
+    names = pd.Series(names)
+    # folded once per distinct name (a log of 50,000 rows names a few dozen people), as text the
+    # way the "string" dtype writes it; code -1 (a blank) takes the NaN appended last, as does a
+    # name that folds to nothing
+    codes, uniques = distinct(names)
+    text = pd.array(uniques.to_numpy(), dtype="string")
+    folded = [np.nan if name is pd.NA else _SPACES.sub("", name.casefold()) or np.nan
+              for name in text] + [np.nan]
+    return pd.Series(np.array(folded, dtype=object)[codes], index=names.index, name=names.name,
                      dtype=object)
 
 
@@ -79,6 +83,17 @@ def has_columns(ctx: Parsed, tab: str, *columns: str) -> bool:
     """
     table = ctx.tables.get(tab)
     return table is not None and all(c in table.positions for c in columns)
+
+
+def unknown_rows(
+    values: pd.Series, key: Callable[[pd.Series], pd.Series], known: set[str]
+) -> pd.Series:
+    """Rows whose ``key`` (``client_key`` or ``name_key``) is not blank and not ``known``;
+    each distinct value is keyed and looked up once."""
+    codes, uniques = distinct(values)
+    keys = key(uniques)
+    unknown = (keys.notna() & ~keys.isin(known)).to_numpy()
+    return pd.Series(np.append(unknown, False)[codes], index=values.index)  # -1 (blank): False
 
 
 def _duplicate_ids(ctx: Parsed) -> pd.DataFrame:
@@ -100,11 +115,12 @@ def _duplicate_ids(ctx: Parsed) -> pd.DataFrame:
     rows = pd.Series(frame.index, index=frame.index)[known]
     rows_by_key = rows.groupby(key[known]).agg(lambda r: ", ".join(map(str, r)))
     first_by_key = rows.groupby(key[known]).min()
+    repeated = key[repeat]  # texts for the flagged rows only
     message = (
-        "Client ID '" + frame[CLIENT_ID].astype(str) + "' is already on row "
-        + key.map(first_by_key).astype("Int64").astype(str)
-        + " (rows " + key.map(rows_by_key).astype(str) + "): keep one Caseload row per client,"
-        " or correct the ID"
+        "Client ID '" + frame.loc[repeat, CLIENT_ID].astype(str) + "' is already on row "
+        + repeated.map(first_by_key).astype("Int64").astype(str)
+        + " (rows " + repeated.map(rows_by_key).astype(str) + "): keep one Caseload row per"
+        " client, or correct the ID"
     )
     return flags.cells(ctx, tab, repeat, CLIENT_ID, "duplicate-id", ERROR, message)
 
@@ -120,8 +136,7 @@ def _unknown_clients(ctx: Parsed) -> pd.DataFrame:
         if not has_columns(ctx, tab, CLIENT_ID):
             continue
         ids = ctx.frames[tab][CLIENT_ID]
-        key = client_key(ids)
-        unknown = key.notna() & ~key.isin(known)
+        unknown = unknown_rows(ids, client_key, known)
         if not unknown.any():
             continue
         message = (  # only for the rows flagged: building 50,000 texts for none is slow
@@ -138,12 +153,56 @@ def _suggestions(unknown: pd.Series, choices: pd.Series) -> pd.Series:
     Runs once per distinct unknown name, not per row.
     """
     by_key = dict(zip(name_key(choices), choices, strict=True))
+    closest = close_matcher(list(by_key))
+    names = pd.Series(unknown.dropna().unique(), dtype=object)
     hints = {}
-    for name in unknown.dropna().unique():
-        folded = name_key(pd.Series([name])).iloc[0]
-        close = difflib.get_close_matches(folded, list(by_key), n=1, cutoff=0.75)
-        hints[name] = f" (did you mean '{by_key[close[0]]}'?)" if close else ""
+    for name, folded in zip(names, name_key(names), strict=True):
+        close = closest(folded)
+        hints[name] = f" (did you mean '{by_key[close]}'?)" if close is not None else ""
     return unknown.map(hints).astype(object).where(unknown.notna(), "")
+
+
+CLOSE = 0.75  # difflib's similarity ratio from which a Staff name is suggested
+
+
+def _indices(values: Iterable[int]) -> np.ndarray:
+    """Integers as an index array (an empty one too, which numpy would make float)."""
+    return np.fromiter(values, dtype=np.intp)
+
+
+def close_matcher(choices: list[str]) -> Callable[[str], str | None]:
+    """A function giving ``difflib.get_close_matches(word, choices, n=1, cutoff=CLOSE)[0]``, or
+    None when no choice is close, for many words against the same choices.
+
+    difflib compares a word with every choice in pure Python, which for a Staff of a hundred
+    names costs more than all the other rules. Its own first two tests are bounds that need
+    only the lengths and the letters shared (``real_quick_ratio``, ``quick_ratio``): worked out
+    here for all choices at once, they leave difflib the few choices that can pass, and it
+    decides on those exactly as before.
+    """
+    alphabet: dict[str, int] = {}
+    for choice in choices:
+        for letter in choice:
+            alphabet.setdefault(letter, len(alphabet))
+    other = len(alphabet)  # a letter of the word that no choice has
+    counts = np.zeros((len(choices), other + 1), dtype=np.int64)
+    np.add.at(counts, (_indices(i for i, choice in enumerate(choices) for _ in choice),
+                       _indices(alphabet[letter] for choice in choices for letter in choice)), 1)
+    lengths = np.array([len(choice) for choice in choices], dtype=np.int64)
+
+    def closest(word: str) -> str | None:
+        own = np.zeros(other + 1, dtype=np.int64)
+        np.add.at(own, _indices(alphabet.get(letter, other) for letter in word), 1)
+        shared = np.minimum(counts, own).sum(axis=1)
+        total = lengths + len(word)
+        # difflib's arithmetic (2.0 * matches / length), with a hair of slack: it re-checks
+        may_pass = ((2.0 * np.minimum(lengths, len(word)) / total >= CLOSE - 1e-9)
+                    & (2.0 * shared / total >= CLOSE - 1e-9))
+        candidates = [choices[i] for i in np.flatnonzero(may_pass)]
+        close = difflib.get_close_matches(word, candidates, n=1, cutoff=CLOSE)
+        return close[0] if close else None
+
+    return closest
 
 
 def staff_listed(ctx: Parsed) -> bool:
@@ -167,8 +226,7 @@ def _unknown_specialists(ctx: Parsed) -> pd.DataFrame:
         if not has_columns(ctx, tab, SPECIALIST):
             continue
         column = ctx.frames[tab][SPECIALIST]
-        key = name_key(column)
-        unknown = key.notna() & ~key.isin(known)
+        unknown = unknown_rows(column, name_key, known)
         if not unknown.any():
             continue
         typed = column[unknown]

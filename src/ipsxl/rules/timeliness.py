@@ -24,9 +24,11 @@ flagged: a workbook checked mid-period must not warn about contacts still possib
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 from ipsxl import standard as std
+from ipsxl.fidelity.population import distinct
 from ipsxl.model import WARNING, Parsed
 from ipsxl.rules import flags
 from ipsxl.rules.dates import day, iso
@@ -65,25 +67,26 @@ def _slow_job_search(ctx: Parsed) -> pd.DataFrame:
     caseload = ctx.frames[tab]
     enrolled, first = caseload["Enrollment Date"], caseload["First Employer Contact"]
     days = (first - enrolled).dt.days
-    slow = active(ctx) & (days > FIRST_CONTACT_DAYS)
+    judged = active(ctx)
+    slow = judged & (days > FIRST_CONTACT_DAYS)
     # a blank first contact is late once the 30 days are over by the last day we can judge
     horizon = day(min(ctx.period.end, ctx.today))
     judged_until = caseload["Closed Date"].where(caseload["Closed Date"] < horizon, horizon)
     waited = (judged_until - enrolled).dt.days
-    none_yet = active(ctx) & first.isna() & ~ctx.bad[tab]["First Employer Contact"] & (
+    none_yet = judged & first.isna() & ~ctx.bad[tab]["First Employer Contact"] & (
         waited > FIRST_CONTACT_DAYS
     )
-    message = pd.Series(
-        "First Employer Contact " + iso(first) + " came " + days.astype("Int64").astype(str)
-        + " days after enrollment " + iso(enrolled) + f" (target: within {FIRST_CONTACT_DAYS}"
-        " days): start the job search sooner; meet employers within a month of enrollment",
-        index=caseload.index,
-    )
-    message[none_yet] = (
-        "First Employer Contact is blank " + waited.astype("Int64").astype(str)
-        + " days after enrollment " + iso(enrolled) + f" (target: within {FIRST_CONTACT_DAYS}"
-        " days): contact employers for this client now, or record the date of the first contact"
-    )[none_yet]
+    # texts for the flagged rows only (the two kinds never meet: one has a date, one has none)
+    message = pd.concat([
+        "First Employer Contact " + iso(first[slow]) + " came "
+        + days[slow].astype("Int64").astype(str) + " days after enrollment "
+        + iso(enrolled[slow]) + f" (target: within {FIRST_CONTACT_DAYS} days): start the job"
+        " search sooner; meet employers within a month of enrollment",
+        "First Employer Contact is blank " + waited[none_yet].astype("Int64").astype(str)
+        + " days after enrollment " + iso(enrolled[none_yet]) + f" (target: within"
+        f" {FIRST_CONTACT_DAYS} days): contact employers for this client now, or record the date"
+        " of the first contact",
+    ])
     return flags.cells(ctx, tab, slow | none_yet, "First Employer Contact", "slow-job-search",
                        WARNING, message)
 
@@ -112,18 +115,17 @@ def _late_contacts(ctx: Parsed) -> pd.DataFrame:
         blank = contact.isna() & ~ctx.bad[tab][column]
         late = (gap > days).fillna(False)
         judged = in_period & (due < today)  # the deadline has passed
+        missed, overdue = judged & blank, judged & late & ~blank
         when = "before" if before else "after"
-        message = pd.Series(
-            f"{column} " + iso(contact) + " is " + gap.astype("Int64").astype(str)
-            + f" days {when} the job start " + iso(starts) + f" (target: within {days} days):"
-            f" meet the client within {days} days {when} a job starts",
-            index=jobs.index,
-        )
-        message[blank] = (
-            f"{column} is blank for the job starting " + iso(starts)
-            + f": meet the client within {days} days {when} a job starts, and record the date"
-        )[blank]
-        found.append(flags.cells(ctx, tab, judged & (blank | late), column,
+        message = pd.concat([  # texts for the flagged rows only
+            f"{column} " + iso(contact[overdue]) + " is "
+            + gap[overdue].astype("Int64").astype(str) + f" days {when} the job start "
+            + iso(starts[overdue]) + f" (target: within {days} days): meet the client within"
+            f" {days} days {when} a job starts",
+            f"{column} is blank for the job starting " + iso(starts[missed])
+            + f": meet the client within {days} days {when} a job starts, and record the date",
+        ])
+        found.append(flags.cells(ctx, tab, missed | overdue, column,
                                  "late-job-start-contact", WARNING, message))
     return flags.concat(found)
 
@@ -138,23 +140,25 @@ def _no_benefits_planning(ctx: Parsed) -> pd.DataFrame:
     jobs, caseload = ctx.frames[jobs_tab], ctx.frames[caseload_tab]
     referrals = ctx.frames[referrals_tab]
     # a repeated Client ID is a duplicate-id error; its first row speaks for the client
-    benefits = caseload["Receives Benefits"].groupby(client_key(caseload[CLIENT_ID])).first()
-    first_referral = referrals["Referral Date"].groupby(
-        client_key(referrals[CLIENT_ID])).min()
+    # (unsorted groups: they are only looked up)
+    benefits = caseload["Receives Benefits"].groupby(client_key(caseload[CLIENT_ID]),
+                                                     sort=False).first()
+    first_referral = referrals["Referral Date"].groupby(client_key(referrals[CLIENT_ID]),
+                                                        sort=False).min()
     key = client_key(jobs[CLIENT_ID])
     # reindex rather than map: it keeps the column's dtype even when a tab has no rows
     receives = pd.Series(benefits.reindex(key.to_numpy()).to_numpy(), index=jobs.index)
     receives = receives.astype("boolean").fillna(False).astype(bool)
     referred = pd.Series(first_referral.reindex(key.to_numpy()).to_numpy(), index=jobs.index)
     missing = _starts_in_period(ctx) & receives & ~(referred <= jobs[START]).fillna(False)
-    message = pd.Series(
-        "client " + jobs[CLIENT_ID].astype(str) + " receives benefits but has no Benefits"
-        " Referral on or before this job's start " + iso(jobs[START]),
-        index=jobs.index,
+    flagged, referred = jobs[missing], referred[missing]  # texts for the flagged rows only
+    later = (" (the first referral, " + iso(referred) + ", came after)").where(
+        referred.notna(), "")
+    message = (
+        "client " + flagged[CLIENT_ID].astype(str) + " receives benefits but has no Benefits"
+        " Referral on or before this job's start " + iso(flagged[START]) + later
+        + ": offer benefits planning before a job starts, and record the referral"
     )
-    later = referred.notna()
-    message[later] = (message + " (the first referral, " + iso(referred) + ", came after)")[later]
-    message = message + ": offer benefits planning before a job starts, and record the referral"
     return flags.cells(ctx, jobs_tab, missing, START, "no-benefits-planning", WARNING, message)
 
 
@@ -175,42 +179,43 @@ def _low_contacts(ctx: Parsed) -> pd.DataFrame:
     tab = std.EMPLOYER_LOG.name
     if not has_columns(ctx, tab, "Date", "Employment Specialist", "Contact Type"):
         return flags.concat([])
-    start = day(ctx.period.start)
-    full_weeks = ctx.period.days // 7
-    weeks = pd.Series(range(full_weeks))
-    week_start = start + pd.to_timedelta(weeks * 7, unit="D")
-    week_end = week_start + pd.Timedelta(days=6)
-    judged = weeks[(week_end < day(ctx.today)).to_numpy()]
+    start, today = day(ctx.period.start), day(ctx.today)
+    # the full weeks from Period Start that ended before today: weeks 0 .. judged - 1
+    week_starts = [start + pd.Timedelta(days=7 * week) for week in range(ctx.period.days // 7)]
+    judged = sum(1 for first in week_starts if first + pd.Timedelta(days=6) < today)
     specialists = _specialists(ctx)
-    if judged.empty or specialists.empty:
+    if judged == 0 or specialists.empty:
         return flags.concat([])
-    log = ctx.frames[tab]
-    face = log[log["Contact Type"] == std.FACE_TO_FACE]
-    week = (face["Date"] - start).dt.days // 7
-    counts = (
-        pd.DataFrame({"key": name_key(face["Employment Specialist"]), "week": week})
-        .dropna()
-        .astype({"week": int})
-        .value_counts()
-    )
-    grid = pd.MultiIndex.from_product([specialists.index, judged], names=["key", "week"])
-    per_week = counts.reindex(grid, fill_value=0)
-    low = per_week[per_week < CONTACTS_PER_WEEK].reset_index(name="count")
-    if low.empty:
+    per_week = weekly_contacts(ctx.frames[tab], specialists.index, start, judged)
+    low_spec, low_week = np.nonzero(per_week < CONTACTS_PER_WEEK)  # by specialist, then week
+    if len(low_spec) == 0:
         return flags.concat([])
-    low["name"] = low["key"].map(specialists)
-    low["from"] = week_start[low["week"]].dt.strftime("%Y-%m-%d").to_numpy()
-    low["to"] = week_end[low["week"]].dt.strftime("%Y-%m-%d").to_numpy()
-    low["message"] = (
-        low["name"] + " made " + low["count"].astype(str) + " face-to-face employer contact(s)"
-        " in the week " + low["from"] + " to " + low["to"] + f" (target: {CONTACTS_PER_WEEK}"
-        " a week): plan more employer visits, and log every one"
-    )
-    # one flag per (specialist, week) found short: a loop over flags, not over log rows
-    return flags.concat([
-        flags.tab(ctx, tab, "low-contacts", WARNING, msg, value=count)
-        for msg, count in zip(low["message"], low["count"], strict=True)
-    ])
+    days = [(f"{first:%Y-%m-%d}", f"{first + pd.Timedelta(days=6):%Y-%m-%d}")
+            for first in week_starts[:judged]]
+    counts = [int(count) for count in per_week[low_spec, low_week]]
+    messages = [
+        f"{specialists.iloc[spec]} made {count} face-to-face employer contact(s) in the week"
+        f" {days[week][0]} to {days[week][1]} (target: {CONTACTS_PER_WEEK} a week): plan more"
+        " employer visits, and log every one"
+        for spec, week, count in zip(low_spec, low_week, counts, strict=True)
+    ]
+    return flags.tabs(ctx, tab, "low-contacts", WARNING, messages, counts)
+
+
+def weekly_contacts(log: pd.DataFrame, keys: pd.Index, start: pd.Timestamp,
+                    weeks: int) -> np.ndarray:
+    """Face-to-face contacts per specialist (rows: ``keys``, folded names) and 7-day week from
+    ``start`` (columns: weeks 0 .. ``weeks`` - 1), counted over the log's rows in one pass."""
+    face = log["Contact Type"].isin([std.FACE_TO_FACE]).to_numpy()  # (faster than ==)
+    dates = log["Date"].to_numpy()[face]
+    codes, names = distinct(log["Employment Specialist"][face])
+    spec = np.append(keys.get_indexer(name_key(names)), -1)[codes]  # -1: no specialist's
+    dated = ~np.isnat(dates)
+    week = np.full(len(dates), -1, dtype=np.int64)
+    week[dated] = (dates[dated] - start.to_datetime64()) // np.timedelta64(1, "D") // 7
+    counted = (spec >= 0) & (week >= 0) & (week < weeks)
+    cells = np.bincount(spec[counted] * weeks + week[counted], minlength=len(keys) * weeks)
+    return cells.reshape(len(keys), weeks)
 
 
 def check(ctx: Parsed) -> pd.DataFrame:

@@ -10,21 +10,80 @@ gives back the workbook as it was before ipsxl wrote into it.
 The file is written to a temporary file beside the target and renamed over it, so a failure
 never leaves half a workbook under the target's name, and ``source`` is only ever replaced
 when it is the target.
+
+Writing comes in two phases. ``prepare`` does all that does not need the report, most of the
+work for a big workbook: it reads the package, takes back what an earlier run wrote, and reads
+and checks every worksheet (``rows``), so it can run while the workbook is still being
+validated. ``Prepared.write`` then adds the report and saves.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from pathlib import Path
 
 from ipsxl.model import Report
+from ipsxl.writeback import undo
 from ipsxl.writeback.package import Package, PackageError
-from ipsxl.writeback.write import strip, write
+from ipsxl.writeback.rows import SheetIndexes
+from ipsxl.writeback.write import strip, worksheet_parts, write
 from ipsxl.writeback.xmltext import BadPart
 
 
 class WritebackError(ValueError):
     """The workbook cannot be written into (not a package, damaged XML, Strict OOXML)."""
+
+
+@dataclass
+class Prepared:
+    """A workbook read and cleaned of an earlier run, its worksheets indexed: ready for a report.
+
+    Holds the whole package in memory. ``write`` leaves it as it is, so it may be called again
+    (another report, another target)."""
+
+    source: Path
+    package: Package  # as it was before any run wrote into it
+    reviewer_scores: dict[int, float]  # what a reviewer typed on the last run's Fidelity sheet
+    indexes: SheetIndexes
+
+    def write(self, target: Path, report: Report,
+              generated_at: dt.datetime | None = None) -> None:
+        """Write Fidelity, Flags and the cell highlights of ``report`` into a copy of the
+        source, at ``target`` (which may be the source itself). ``generated_at`` is the time
+        the Fidelity sheet gives (now when None)."""
+        when = generated_at or dt.datetime.now()
+        pkg = self.package.copy()
+        try:
+            write(pkg, report, when, self.reviewer_scores, self.indexes)
+        except (PackageError, BadPart, KeyError) as exc:
+            raise WritebackError(f"{self.source}: {exc}") from exc
+        pkg.save(Path(target), like=self.source)
+
+
+def prepare(source: Path) -> Prepared:
+    """Everything of ``write_back`` that does not need the report, which may not exist yet.
+
+    A workbook that cannot be read or cleaned raises WritebackError here; a worksheet that
+    cannot be edited raises it from ``Prepared.write``, and only if the report flags a cell on
+    it. The source's bytes are all read here: ``Prepared.write`` only copies its file mode."""
+    source = Path(source)
+    try:
+        pkg = Package.read(source)
+        scores = strip(pkg)
+    except (PackageError, BadPart, KeyError) as exc:
+        raise WritebackError(f"{source}: {exc}") from exc
+    indexes = SheetIndexes()
+    indexes.warm(pkg, _worksheets(pkg))
+    return Prepared(source, pkg, scores, indexes)
+
+
+def _worksheets(pkg: Package) -> list[str]:
+    """The worksheet parts a report may flag cells on (none if the workbook cannot tell)."""
+    try:
+        return list(worksheet_parts(pkg, undo.sheet_parts(pkg, pkg.workbook_part())).values())
+    except (PackageError, BadPart, KeyError):
+        return []  # write meets the same error and raises it
 
 
 def write_back(source: Path, target: Path, report: Report,
@@ -33,17 +92,9 @@ def write_back(source: Path, target: Path, report: Report,
 
     ``target`` may be ``source`` itself (in place; the caller keeps a backup). Whatever an
     earlier run wrote into the workbook is replaced, and nothing else changes. ``generated_at``
-    is the time the Fidelity sheet gives (now when None).
+    is the time the Fidelity sheet gives (now when None). Both phases in one: see ``prepare``.
     """
-    source, target = Path(source), Path(target)
-    when = generated_at or dt.datetime.now()
-    try:
-        pkg = Package.read(source)
-        scores = strip(pkg)
-        write(pkg, report, when, scores)
-    except (PackageError, BadPart, KeyError) as exc:
-        raise WritebackError(f"{source}: {exc}") from exc
-    pkg.save(target, like=source)
+    prepare(source).write(target, report, generated_at)
 
 
 def clear(source: Path, target: Path) -> None:
@@ -57,4 +108,4 @@ def clear(source: Path, target: Path) -> None:
     pkg.save(target, like=source)
 
 
-__all__ = ["WritebackError", "clear", "write_back"]
+__all__ = ["Prepared", "WritebackError", "clear", "prepare", "write_back"]

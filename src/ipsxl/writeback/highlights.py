@@ -9,7 +9,6 @@ Excel draws notes. What changed is returned as records for ``state`` so it can b
 
 from __future__ import annotations
 
-import bisect
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -26,6 +25,7 @@ from ipsxl.writeback.package import (
     RT_COMMENTS,
     RT_VML,
 )
+from ipsxl.writeback.rows import Located, Row, SheetIndex
 from ipsxl.writeback.styles import StyleBook
 from ipsxl.writeback.xmltext import Tag, TextEdit
 
@@ -58,28 +58,20 @@ class SheetChanges:
     made_legacy: bool = False
 
 
-@dataclass
-class _Row:
-    tag: Tag | None  # only for the wanted rows: a Tag for each of 50,000 rows cost 0.6 s
-    number: int
-    close: int | None  # where </row> starts (None for an empty element)
-    cells: list[tuple[int, Tag]] = field(default_factory=list)
-    start: int = 0  # where the row's start tag begins
-
-
-def highlight_sheet(journal: Journal, styles: StyleBook, sheet: str, part: str,
+def highlight_sheet(journal: Journal, styles: StyleBook, sheet: str, index: SheetIndex,
                     cells: dict[tuple[int, int], Mark],
                     shape_blocks: Callable[[int], int]) -> SheetChanges:
-    """Fill and annotate the flagged cells of one worksheet part."""
+    """Fill and annotate the flagged cells of one worksheet part, read ahead into ``index``."""
     changes = SheetChanges(sheet)
-    edit = journal.edit(part)
+    part = index.part
+    edit = journal.edit(part, decoded=(index.text, index.encoded))
     text = edit.text
-    root = xmltext.parse_shallow(text.encode("utf-8"), part)  # top level: cols, legacyDrawing
-    data = xmltext.find(text, "sheetData")
+    data = index.sheet_data
     if data is None:
         return changes
-    rows = _scan(text, data, {r for r, _ in cells})
-    col_styles = _column_styles(root)
+    located = index.locate(r for r, _ in cells)
+    rows = located.rows
+    col_styles = _column_styles(index.root)
     prefix = data.prefix
 
     pending: dict[int, list[tuple[int, str]]] = {}  # new cells by row number
@@ -99,65 +91,22 @@ def highlight_sheet(journal: Journal, styles: StyleBook, sheet: str, part: str,
         new = styles.highlight_xf(base, mark.severity)
         pending.setdefault(r, []).append((c, f'<{prefix}c r="{ref}" s="{new}"/>'))
         changes.cells.append(CellChange(ref, None, new, True))
-    _insert_cells(edit, data, rows, pending, prefix)
+    _insert_cells(edit, data, located, pending, prefix)
 
     if any(m.messages for m in cells.values()):
-        _notes(journal, edit, root, part, cells, changes, shape_blocks)
+        _notes(journal, edit, index.root, part, cells, changes, shape_blocks)
     return changes
 
 
 # --- cells ------------------------------------------------------------------------------------
 
 
-_ROW = re.compile(r"""<((?:[\w.\-]+:)?row)\b((?:[^>"']|"[^"]*"|'[^']*')*?)(/?)>""")
-_R_ATTR = re.compile(r"""\sr\s*=\s*["'](\d+)["']""")
-
-
-def _scan(text: str, data: Tag, wanted: set[int]) -> dict[int, _Row]:
-    """The rows of sheetData by number; the cells (column, tag) of the ``wanted`` rows only.
-
-    Row start tags are found by a pattern and each row's end by its end tag, so a sheet of
-    many rows is read without visiting every cell.
-    """
-    rows: dict[int, _Row] = {}
-    if data.empty:
-        return rows
-    close = xmltext.closing_tag(text, data)
-    assert close is not None
-    pos = data.end
-    last_row = 0
-    while True:
-        m = _ROW.search(text, pos, close.start)
-        if m is None:
-            return rows
-        r = _R_ATTR.search(m.group(2))
-        last_row = int(r.group(1)) if r else last_row + 1
-        tag = next(xmltext.tags(text, m.start(), m.end())) if last_row in wanted else None
-        if m.group(3):
-            rows[last_row] = _Row(tag, last_row, None, start=m.start())
-            pos = m.end()
-            continue
-        end = text.find(f"</{m.group(1)}>", m.end())
-        if end < 0:
-            raise xmltext.BadPart("unclosed <row>")
-        row = rows[last_row] = _Row(tag, last_row, end, start=m.start())
-        if tag is not None:
-            last_col = 0
-            for cell, _ in xmltext.children(text, tag):
-                if cell.name != "c":
-                    continue
-                ref = cell.attr(text, "r")
-                last_col = split_ref(ref)[1] if ref else last_col + 1
-                row.cells.append((last_col, cell))
-        pos = end
-
-
-def _insert_cells(edit: TextEdit, data: Tag, rows: dict[int, _Row],
+def _insert_cells(edit: TextEdit, data: Tag, located: Located,
                   pending: dict[int, list[tuple[int, str]]], prefix: str) -> None:
     text = edit.text
     new_rows: list[tuple[int, str]] = []
     for r, cells in sorted(pending.items()):
-        row = rows.get(r)
+        row = located.rows.get(r)
         xml = "".join(x for _, x in sorted(cells))
         if row is None:
             new_rows.append((r, f'<{prefix}row r="{r}">{xml}</{prefix}row>'))
@@ -176,15 +125,11 @@ def _insert_cells(edit: TextEdit, data: Tag, rows: dict[int, _Row],
         edit.replace(data.start, data.end,
                      f"{head}>{''.join(x for _, x in new_rows)}</{data.qname}>")
         return
-    close = xmltext.closing_tag(text, data)
-    assert close is not None
-    numbers = sorted(rows)
     for r, xml in new_rows:
-        i = bisect.bisect_right(numbers, r)
-        edit.insert(rows[numbers[i]].start if i < len(numbers) else close.start, xml)
+        edit.insert(located.gaps[r], xml)
 
 
-def _row_style(text: str, row: _Row) -> int | None:
+def _row_style(text: str, row: Row) -> int | None:
     if row.tag.attr(text, "customFormat") in ("1", "true"):
         s = row.tag.attr(text, "s")
         return _int(s) if s is not None else None

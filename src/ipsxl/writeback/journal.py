@@ -61,11 +61,15 @@ class Journal:
 
     # --- editing existing parts ---
 
-    def edit(self, part: str) -> TextEdit:
-        """The one TextEdit of an existing part (positions refer to its original text)."""
+    def edit(self, part: str,
+             decoded: tuple[str, xmltext.Encoded] | None = None) -> TextEdit:
+        """The one TextEdit of an existing part (positions refer to its original text).
+
+        ``decoded`` is the part's text and encoding when the caller has them already (a sheet
+        read ahead): decoding a 24 MB sheet again would cost time and another copy of it."""
         name = self.pkg.name(part) or part
         if name not in self._edits:
-            text, how = xmltext.decode(self.pkg.get(name))
+            text, how = decoded or xmltext.decode(self.pkg.get(name))
             self._edits[name] = (TextEdit(text), how)
         return self._edits[name][0]
 

@@ -1,15 +1,20 @@
 """The workbook as an OPC zip package held in memory: parts, relationships, content types.
 
 Parts keep their zip entry metadata and order, so a part ipsxl leaves alone is written back with
-the same bytes, and a package written twice the same way is the same zip. Saving goes through a
-temporary file beside the target that replaces it only once it is complete.
+the same bytes, and a package written twice the same way is the same zip. A part that did not
+change is not even deflated again: its compressed bytes are copied from the source file as they
+are. Saving goes through a temporary file beside the target that replaces it only once it is
+complete.
 """
 
 from __future__ import annotations
 
+import copy
+import io
 import os
 import posixpath
 import shutil
+import struct
 import tempfile
 import zipfile
 from dataclasses import dataclass
@@ -52,6 +57,16 @@ CONTENT_TYPES = "[Content_Types].xml"
 # a fixed timestamp for parts ipsxl adds, so the same run gives the same zip
 _NEW_PART_TIME = (1980, 1, 1, 0, 0, 0)
 MAX_UNCOMPRESSED = 2 * 1024**3
+# A changed part this large is deflated at level 1 rather than zlib's default 6: the 24 MB sheet of
+# a 50,000-row Employer Log takes 0.07 s instead of 0.18 s, for a part 21% larger (2.90 MB against
+# 2.39 MB). Write-back runs while a person waits; any deflate level reads the same in Excel.
+FAST_DEFLATE_FROM = 1 << 20
+FAST_DEFLATE_LEVEL = 1
+_LOCAL_HEADER = struct.Struct("<4s2B4HL2L2H")  # a zip entry's local file header (APPNOTE 4.3.7)
+_LOCAL_SIGNATURE = b"PK\x03\x04"
+# flag bits a copied entry keeps: the compression options (1, 2) and UTF-8 names (11); the data
+# descriptor bit (3) goes, since the copy has its sizes and CRC in its local header
+_KEPT_FLAGS = 0x0806
 
 
 class PackageError(ValueError):
@@ -89,29 +104,41 @@ class Package:
     """Ordered parts of one zip, with what is needed to write them back unchanged."""
 
     def __init__(self, parts: dict[str, bytes], infos: dict[str, zipfile.ZipInfo],
-                 comment: bytes = b"") -> None:
+                 comment: bytes = b"", compressed: dict[str, memoryview] | None = None) -> None:
         self.parts = parts
         self.infos = infos
         self.comment = comment
+        # the source's compressed bytes of each part still as read, to copy rather than deflate
+        self.compressed = compressed if compressed is not None else {}
         self._lower = {name.lower(): name for name in parts}
 
     @classmethod
     def read(cls, path: Path) -> Package:
         try:
-            with zipfile.ZipFile(path) as zf:
+            data = Path(path).read_bytes()  # once: the parts, and their compressed bytes
+            blob = memoryview(data)
+            with zipfile.ZipFile(io.BytesIO(data)) as zf:
                 infos = zf.infolist()
                 if sum(i.file_size for i in infos) > MAX_UNCOMPRESSED:
                     raise PackageError(f"{path}: too large to write into")
                 parts: dict[str, bytes] = {}
                 keep: dict[str, zipfile.ZipInfo] = {}
+                compressed: dict[str, memoryview] = {}
                 for info in infos:
                     if info.is_dir():
                         continue
-                    parts[info.filename] = zf.read(info)
+                    parts[info.filename] = zf.read(info)  # checks the CRC of these very bytes
                     keep[info.filename] = info
-                return cls(parts, keep, zf.comment)
+                    raw = _entry_data(blob, info)
+                    if raw is not None:
+                        compressed[info.filename] = raw
+                return cls(parts, keep, zf.comment, compressed)
         except (zipfile.BadZipFile, OSError, RuntimeError, NotImplementedError) as exc:
             raise PackageError(f"{path}: not a workbook package ({exc})") from exc
+
+    def copy(self) -> Package:
+        """A package to change without changing this one (parts are shared until replaced)."""
+        return Package(dict(self.parts), dict(self.infos), self.comment, dict(self.compressed))
 
     # --- parts ---
 
@@ -132,6 +159,8 @@ class Package:
         """Replace or add a part; a replaced part keeps its zip entry metadata and place."""
         stored = self.name(part)
         if stored is not None:
+            if data != self.parts[stored]:
+                self.compressed.pop(stored, None)
             self.parts[stored] = data
             return
         self.parts[part] = data
@@ -147,6 +176,7 @@ class Package:
             return
         del self.parts[stored]
         del self.infos[stored]
+        self.compressed.pop(stored, None)
         del self._lower[stored.lower()]
 
     def free_name(self, pattern: str, start: int = 1) -> str:
@@ -205,7 +235,9 @@ class Package:
     # --- saving ---
 
     def save(self, target: Path, like: Path | None = None) -> None:
-        """Write the package to ``target`` through a temporary file beside it."""
+        """Write the package to ``target`` through a temporary file beside it.
+
+        Each entry gets a copy of its zip metadata, so saving leaves this package as it was."""
         target = Path(target)
         fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp",
                                         dir=target.parent or Path("."))
@@ -214,7 +246,8 @@ class Package:
             with os.fdopen(fd, "wb") as fh:
                 with zipfile.ZipFile(fh, "w", zipfile.ZIP_DEFLATED) as zf:
                     for name, data in self.parts.items():
-                        zf.writestr(self.infos[name], data)
+                        write_entry(zf, copy.copy(self.infos[name]), data,
+                                    self.compressed.get(name))
                     zf.comment = self.comment
                 fh.flush()
                 os.fsync(fh.fileno())
@@ -224,3 +257,60 @@ class Package:
         except BaseException:
             tmp.unlink(missing_ok=True)
             raise
+
+
+# --- zip entries ------------------------------------------------------------------------------
+
+
+def _entry_data(blob: memoryview, info: zipfile.ZipInfo) -> memoryview | None:
+    """The compressed bytes of one entry in the zip file ``blob`` (None if they cannot be found:
+    such a part is deflated again when saved)."""
+    at = info.header_offset
+    head = blob[at:at + _LOCAL_HEADER.size]
+    if len(head) < _LOCAL_HEADER.size:
+        return None
+    fields = _LOCAL_HEADER.unpack(head)
+    if fields[0] != _LOCAL_SIGNATURE:
+        return None
+    start = at + _LOCAL_HEADER.size + fields[10] + fields[11]  # after the name and extra field
+    data = blob[start:start + info.compress_size]
+    return data if len(data) == info.compress_size else None
+
+
+def write_entry(zf: zipfile.ZipFile, info: zipfile.ZipInfo, data: bytes,
+                compressed: memoryview | None) -> None:
+    """Add one part to the zip being written: its source's compressed bytes when it did not
+    change, else ``data`` deflated (quickly when large, see FAST_DEFLATE_FROM)."""
+    if compressed is not None and _can_copy(zf):
+        _copy_compressed(zf, info, compressed)
+        return
+    level = FAST_DEFLATE_LEVEL if len(data) >= FAST_DEFLATE_FROM else None
+    zf.writestr(info, data, compresslevel=level)
+
+
+def _can_copy(zf: zipfile.ZipFile) -> bool:
+    """Whether this zipfile has the internals ``_copy_compressed`` relies on."""
+    return all(hasattr(zf, name) for name in ("fp", "start_dir", "_seekable", "_lock",
+                                              "_writecheck", "filelist", "NameToInfo"))
+
+
+def _copy_compressed(zf: zipfile.ZipFile, info: zipfile.ZipInfo, compressed: memoryview) -> None:
+    """Add an entry whose compressed bytes, CRC and sizes are already known.
+
+    zipfile has no public call for this; it is done as ``ZipFile.mkdir`` adds its entries: the
+    local header and the data at the end of the entries written so far, and the entry listed for
+    the central directory that ``close`` writes.
+    """
+    info.flag_bits &= _KEPT_FLAGS
+    zip64 = max(info.file_size, info.compress_size) > zipfile.ZIP64_LIMIT
+    with zf._lock:
+        if zf._seekable:
+            zf.fp.seek(zf.start_dir)
+        info.header_offset = zf.fp.tell()
+        zf._writecheck(info)
+        zf._didModify = True
+        zf.fp.write(info.FileHeader(zip64))
+        zf.fp.write(compressed)
+        zf.filelist.append(info)
+        zf.NameToInfo[info.filename] = info
+        zf.start_dir = zf.fp.tell()

@@ -29,6 +29,7 @@ from ipsxl.writeback.package import (
     Package,
     PackageError,
 )
+from ipsxl.writeback.rows import SheetIndexes
 from ipsxl.writeback.styles import MINIMAL_STYLES, StyleBook
 
 
@@ -45,10 +46,20 @@ def strip(pkg: Package) -> dict[int, float]:
     return scores
 
 
+def worksheet_parts(pkg: Package, listed: list[tuple[str, str | None, str]]) -> dict[str, str]:
+    """The worksheets (not chart sheets) of ``undo.sheet_parts``: sheet name -> part."""
+    return {n: p for n, p, _ in listed
+            if p and pkg.has(p) and pkg.content_type(p) == CT_WORKSHEET}
+
+
 def write(pkg: Package, report: Report, generated_at: dt.datetime,
-          reviewer_scores: dict[int, float]) -> None:
-    """Add the Fidelity and Flags sheets, the highlights and the state to a clean package."""
+          reviewer_scores: dict[int, float], indexes: SheetIndexes | None = None) -> None:
+    """Add the Fidelity and Flags sheets, the highlights and the state to a clean package.
+
+    ``indexes`` holds the worksheets read ahead of the report (see ``prepare``); a worksheet
+    not in it is read here."""
     workbook = pkg.workbook_part()
+    indexes = SheetIndexes() if indexes is None else indexes
     journal = Journal(pkg)
     wb_text = journal.text(workbook)
     wb_root = xmltext.parse(wb_text.encode("utf-8"), workbook)
@@ -63,12 +74,11 @@ def write(pkg: Package, report: Report, generated_at: dt.datetime,
     saved = state.State()
 
     # highlights on the agency's worksheets
-    worksheets = {n: p for n, p, _ in listed
-                  if p and pkg.has(p) and pkg.content_type(p) == CT_WORKSHEET}
+    worksheets = worksheet_parts(pkg, listed)
     blocks = _BlockAllocator(highlights.used_shape_blocks(journal))
     for sheet, cells in sheets.highlight_marks(report, set(worksheets)).items():
         saved.highlights.append(highlights.highlight_sheet(
-            journal, styles, sheet, worksheets[sheet], cells, blocks))
+            journal, styles, sheet, indexes.get(pkg, worksheets[sheet]), cells, blocks))
 
     # the two sheets
     fidelity = sheets.fidelity_layout(report, generated_at, reviewer_scores)

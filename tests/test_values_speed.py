@@ -1,0 +1,115 @@
+"""The parsers read each distinct value of a column once and copy the result to its other cells
+(issue 5). A column must parse exactly as its cells do one by one: equal values of different
+types (True == 1 == 1.0, '#REF!' == CellError('#REF!'), None and NaN both missing) and equal
+values that read differently (0.0 and -0.0 in a number column, datetimes with time zones) must
+not share a result. A cell on its own is never grouped, so it is the reference.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from ipsxl import standard as std
+from ipsxl import values
+from ipsxl.values import CellError
+
+ALL_COLUMNS = [c for t in std.TABS for c in (t.fields or t.columns)]
+# one column of each type, and a yes/no and choice column whose words the mixes below hit
+ONE_OF_EACH = list({c.type: c for c in ALL_COLUMNS}.values())
+
+# equal to one another across types, but each reads its own way
+LOOKALIKES = [True, 1, 1.0, "1", CellError("#REF!"), "#REF!", None, math.nan, 0.0, -0.0, 0,
+              False, "0", CellError("Y"), "Y", CellError("2026-07-01"), "2026-07-01",
+              dt.datetime(2026, 7, 1), pd.Timestamp("2026-07-01"), dt.date(2026, 7, 1),
+              np.float64(1.0), np.int64(1), np.str_("Y "), pd.NaT, pd.NA,
+              dt.datetime(2026, 7, 1, 23, tzinfo=dt.timezone(dt.timedelta(hours=-5))),
+              dt.datetime(2026, 7, 2, 4, tzinfo=dt.UTC)]
+
+
+def one_by_one(raw: pd.Series, col: std.Column) -> tuple[pd.Series, pd.Series]:
+    """What parsing each cell alone gives, put back together as a column."""
+    parts = [values.parse(raw.iloc[[i]], col) for i in range(len(raw))]
+    if not parts:
+        return values.parse(raw, col)
+    return pd.concat([p[0] for p in parts]), pd.concat([p[1] for p in parts])
+
+
+def assert_reads_as_cells_alone(raw: pd.Series, col: std.Column) -> None:
+    typed, bad = values.parse(raw, col)
+    alone_typed, alone_bad = one_by_one(raw, col)
+    pd.testing.assert_series_equal(typed, alone_typed, check_exact=True)
+    pd.testing.assert_series_equal(bad, alone_bad, check_exact=True)
+    # exactly: the type of every value, and the sign of every zero
+    assert [type(v) for v in typed.to_numpy(dtype=object)] == [
+        type(v) for v in alone_typed.to_numpy(dtype=object)
+    ]
+    if typed.dtype == "float64":
+        assert np.array_equal(np.signbit(typed.to_numpy()), np.signbit(alone_typed.to_numpy()))
+
+
+@pytest.mark.parametrize("col", ONE_OF_EACH, ids=lambda c: f"{c.type}-{c.name}")
+def test_lookalikes_of_different_types_read_each_as_its_own(col):
+    cells = LOOKALIKES * 3  # each value many times, in several places
+    raw = pd.Series(cells, index=range(100, 100 + len(cells)), dtype=object, name=col.name)
+    assert_reads_as_cells_alone(raw, col)
+
+
+def test_true_one_and_text_one_are_not_one_value():
+    raw = pd.Series([True, 1, 1.0, "1", CellError("#REF!"), "#REF!"] * 2, dtype=object)
+    text, _ = values.parse_text(raw)
+    assert text.tolist() == ["True", "1", "1", "1", None, "#REF!"] * 2
+    number, bad = values.parse_number(raw)
+    assert number.isna().tolist() == [True, False, False, False, True, True] * 2
+    assert bad.tolist() == [True, False, False, False, True, True] * 2
+
+
+def test_minus_zero_keeps_its_sign_among_zeros():
+    raw = pd.Series([0.0, -0.0, 0.0, -0.0, 0, "0"], dtype=object)
+    number, _ = values.parse_number(raw)
+    assert np.signbit(number.to_numpy()).tolist() == [False, True, False, True, False, False]
+
+
+def test_each_distinct_value_is_read_once(monkeypatch):
+    """50,000 cells of a few values: the per-value reader sees those few, not the cells."""
+    seen = []
+    read = values._read_text
+
+    def counting(cells, col):
+        seen.append(len(cells))
+        return read(cells, col)
+
+    monkeypatch.setattr(values, "_read_text", counting)
+    raw = pd.Series([f"C{i % 7}" for i in range(50_000)] + [None] * 10, dtype=object)
+    typed, bad = values.parse_text(raw)
+    assert seen == [8]  # seven IDs and the blank
+    assert typed.iloc[:7].tolist() == [f"C{i}" for i in range(7)] and typed.iloc[-1] is None
+    assert not bad.any()
+
+
+# anything a spreadsheet engine (or a caller) can hand over, with many repeats
+any_value = st.one_of(
+    st.sampled_from(LOOKALIKES),
+    st.none(),
+    st.text(max_size=6),
+    st.sampled_from(["Y", "n", " yes ", "", " ", "7/1/2026", "2026-02-30", "$1,200", "45%"]),
+    st.integers(min_value=-3, max_value=3),
+    st.floats(allow_nan=True, allow_infinity=True),
+    st.booleans(),
+    st.dates(min_value=dt.date(1, 1, 1), max_value=dt.date(9999, 12, 31)),
+    st.datetimes(min_value=dt.datetime(1, 1, 1), max_value=dt.datetime(9999, 12, 31)),
+)
+
+
+@settings(max_examples=150, deadline=None, derandomize=True)
+@given(st.sampled_from(ALL_COLUMNS), st.lists(st.sampled_from(range(6)), max_size=40),
+       st.lists(any_value, min_size=1, max_size=6))
+def test_a_column_reads_as_its_cells_alone(col, picks, pool):
+    raw = pd.Series([pool[i % len(pool)] for i in picks], dtype=object)
+    assert_reads_as_cells_alone(raw, col)
