@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import datetime as dt
 import traceback
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 
 from ipsxl import fidelity, parse
-from ipsxl.guard import CheckFailed, Pending, start
-from ipsxl.model import RawWorkbook, Report
+from ipsxl.guard import CheckFailed, Pending, leave_for_exit, start
+from ipsxl.model import RawWorkbook, Report, Table
 from ipsxl.read import DEFAULT_LIMITS, Limits, UnreadableWorkbook, read_unguarded
 from ipsxl.rules import run_rules
 from ipsxl.zipscan import check_file as check_on_disk
@@ -20,9 +22,11 @@ def check_raw(
     start: dt.date | None = None,
     end: dt.date | None = None,
     today: dt.date | None = None,
+    parsed: Mapping[str, parse.ParsedTab] | None = None,
 ) -> Report:
-    """Validate and score tables already read (from a file, or from Excel through xlwings)."""
-    ctx = parse.parse_workbook(raw, start=start, end=end, today=today)
+    """Validate and score tables already read (from a file, or from Excel through xlwings);
+    ``parsed``: tabs parsed already (see ``parse.parse_workbook``)."""
+    ctx = parse.parse_workbook(raw, start=start, end=end, today=today, parsed=parsed)
     return Report(
         file=raw.source,
         readable=True,
@@ -90,15 +94,30 @@ def _start_guarded(path: Path, limits: Limits, **period: dt.date | None) -> Pend
 def _read_and_check(path: Path, limits: Limits, capped: bool = False,
                     **period: dt.date | None) -> Report:
     """Inside the guard: read, check, and keep of each table only where it was found (its
-    rows stay behind: no face needs them once the flags point at cells)."""
-    raw = read_unguarded(path, limits, capped)
-    try:
-        report = check_raw(raw, **period)
-    except Exception:  # a bug of ours, not a bad file: the parent gets the traceback
-        raise CheckFailed(f"{path}: {traceback.format_exc()}") from None
+    rows stay behind: no face needs them once the flags point at cells). Each tab is parsed as
+    soon as it is read, so the small tabs are parsed while the big one is still being read."""
+    parsed: dict[str, parse.ParsedTab] = {}
+
+    def parse_early(table: Table) -> None:
+        with _ours(path):
+            parsed[table.tab.name] = parse.parse_table(table.tab, table)
+
+    raw = read_unguarded(path, limits, capped, on_table=parse_early)
+    with _ours(path):
+        report = check_raw(raw, parsed=parsed, **period)
+    leave_for_exit(raw, parsed)
     tables = {name: dataclasses.replace(t, frame=t.frame.iloc[:0]) for name, t in
               report.tables.items()}
     return dataclasses.replace(report, tables=tables)
+
+
+@contextlib.contextmanager
+def _ours(path: Path) -> Iterator[None]:
+    """An exception here is a bug of ours, not a bad file: the parent gets the traceback."""
+    try:
+        yield
+    except Exception:
+        raise CheckFailed(f"{path}: {traceback.format_exc()}") from None
 
 
 def _text(value: object) -> str | None:

@@ -7,6 +7,7 @@ rules and fidelity items can be written without asking first whether a column ex
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 
 import pandas as pd
 
@@ -14,10 +15,11 @@ from ipsxl import standard as std
 from ipsxl import values
 from ipsxl.model import ROW, Parsed, Period, RawWorkbook, Table
 
+# what parse_table gives for one tab: typed frame, raw frame, bad-cell mask
+ParsedTab = tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]
 
-def parse_table(
-    tab: std.Tab, table: Table | None
-) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+
+def parse_table(tab: std.Tab, table: Table | None) -> ParsedTab:
     """Typed frame, raw frame and bad-cell mask of one tab (all three with every column)."""
     index = table.frame.index if table is not None else pd.Index([], name=ROW, dtype="int64")
     found = table.frame if table is not None else pd.DataFrame(index=index)
@@ -98,13 +100,18 @@ def parse_workbook(
     start: dt.date | None = None,
     end: dt.date | None = None,
     today: dt.date | None = None,
+    parsed: Mapping[str, ParsedTab] | None = None,
 ) -> Parsed:
-    """Typed frames for every standard tab; ``start``/``end`` override the Program tab's period."""
+    """Typed frames for every standard tab; ``start``/``end`` override the Program tab's period.
+
+    ``parsed`` holds ``parse_table`` results of tabs parsed already (by tab name): the file
+    check parses each small tab as soon as it is read, while the big one is still being read."""
     frames, raws, bads = {}, {}, {}
     for tab in std.TABS:
         if tab is std.PROGRAM:
             continue
-        frames[tab.name], raws[tab.name], bads[tab.name] = parse_table(
+        done = (parsed or {}).get(tab.name)
+        frames[tab.name], raws[tab.name], bads[tab.name] = done or parse_table(
             tab, raw.tables.get(tab.name)
         )
     program, program_frame = _program(raw.tables.get(std.PROGRAM.name))

@@ -19,9 +19,11 @@ Every refusal is an ``UnreadableWorkbook`` whose message is the one-line reason 
 
 from __future__ import annotations
 
+import datetime as dt
 import math
-from collections.abc import Iterable, Mapping
-from concurrent.futures import Future, ThreadPoolExecutor, as_completed
+from collections.abc import Callable, Iterable, Mapping
+from concurrent.futures import ThreadPoolExecutor
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -29,14 +31,14 @@ import numpy as np
 import pandas as pd
 
 from ipsxl import standard as std
-from ipsxl.guard import guarded
+from ipsxl.guard import guarded, leave_for_exit
 from ipsxl.limits import DEFAULT_LIMITS, MB, Limits, UnreadableWorkbook, first_line
 from ipsxl.model import ROW, Grid, RawWorkbook, Table
 from ipsxl.values import CellError
-from ipsxl.zipscan import Extent, check_file, check_package
+from ipsxl.zipscan import Extent, check_file, check_package, sheet_sizes
 
 __all__ = ["DEFAULT_LIMITS", "MB", "Limits", "UnreadableWorkbook", "read_unguarded",
-           "read_workbook", "tables_from_grids"]
+           "read_workbook", "standard_sheets", "table_of", "tables_from_grids"]
 
 
 def _is_blank(value: object) -> bool:
@@ -125,26 +127,34 @@ def _program_table(grid: Grid, sheet: str) -> Table:
     return Table(std.PROGRAM, sheet, header_row, frame, {"Field": 1, "Value": 2})
 
 
+def standard_sheets(sheets: Iterable[str]) -> dict[str, std.Tab]:
+    """Which sheet holds which standard tab: the first sheet whose name matches a tab (or one of
+    its aliases, folded); ipsxl's own Fidelity and Flags sheets are never read as data."""
+    tabs = std.tab_lookup()
+    own = {std.fold(s) for s in std.OWN_SHEETS}
+    found: dict[str, std.Tab] = {}
+    for sheet in sheets:
+        key = std.fold(sheet)
+        tab = tabs.get(key)
+        if key not in own and tab is not None and tab not in found.values():
+            found[sheet] = tab
+    return found
+
+
+def table_of(tab: std.Tab, sheet: str, grid: Grid) -> Table:
+    """The standard table in one sheet's grid (with no columns when no header row is found)."""
+    table = _program_table(grid, sheet) if tab is std.PROGRAM else _table(grid, tab, sheet)
+    if table is None:  # no header row found: the tab is there but its columns are not
+        table = Table(tab, sheet, 0, pd.DataFrame(index=pd.Index([], name=ROW)), {})
+    return table
+
+
 def tables_from_grids(
     source: str, grids: Mapping[str, Grid], hidden: Iterable[str] = ()
 ) -> RawWorkbook:
-    """Find every standard tab in a workbook's sheets (name -> grid of values from A1).
-
-    The first sheet whose name matches a tab (or its aliases, folded) is that tab; ipsxl's own
-    Fidelity and Flags sheets are never read as data.
-    """
-    tabs = std.tab_lookup()
-    own = {std.fold(s) for s in std.OWN_SHEETS}
-    tables: dict[str, Table] = {}
-    for sheet, grid in grids.items():
-        key = std.fold(sheet)
-        tab = tabs.get(key)
-        if key in own or tab is None or tab.name in tables:
-            continue
-        table = _program_table(grid, sheet) if tab is std.PROGRAM else _table(grid, tab, sheet)
-        if table is None:  # no header row found: the tab is there but its columns are not
-            table = Table(tab, sheet, 0, pd.DataFrame(index=pd.Index([], name=ROW)), {})
-        tables[tab.name] = table
+    """Find every standard tab in a workbook's sheets (name -> grid of values from A1)."""
+    tables = {tab.name: table_of(tab, sheet, grids[sheet])
+              for sheet, tab in standard_sheets(grids).items()}
     return RawWorkbook(source, tables, sheets=list(grids), hidden=list(hidden))
 
 
@@ -164,33 +174,46 @@ def read_workbook(path: str | Path, limits: Limits = DEFAULT_LIMITS) -> RawWorkb
     return raw
 
 
-def read_unguarded(path: Path, limits: Limits, capped: bool = False) -> RawWorkbook:
+def read_unguarded(path: Path, limits: Limits, capped: bool = False,
+                   on_table: Callable[[Table], None] | None = None) -> RawWorkbook:
     """``read_workbook`` for code that is already inside the guard (``guard.start``), as
     ``check.start_check``'s child is: reading and checking in one process, nothing to send
-    back but the report. ``check_file`` (the on-disk checks) must have passed first."""
-    grids, hidden, sheets = _read_grids(path, limits, capped)
-    raw = tables_from_grids(str(path), grids, hidden)
-    raw.sheets = sheets
-    return raw
+    back but the report. ``check_file`` (the on-disk checks) must have passed first.
+
+    ``on_table`` hears of each table as soon as its sheet is read, in the order the sheets
+    finish (the small tabs first, while the big one is still being read)."""
+    tables: dict[str, Table] = {}
+
+    def arrived(sheet: str, tab: std.Tab, grid: Grid) -> None:
+        tables[tab.name] = table_of(tab, sheet, grid)
+        if on_table is not None:
+            on_table(tables[tab.name])
+
+    grids, hidden, sheets = _read_grids(path, limits, capped, arrived)
+    leave_for_exit(grids)
+    in_order = {tab.name: tables[tab.name] for tab in standard_sheets(grids).values()}
+    return RawWorkbook(str(path), in_order, sheets=sheets, hidden=hidden)
 
 
 # --- parsing with calamine ----------------------------------------------------------------------
 
 
 def _read_grids(
-    path: Path, limits: Limits, capped: bool = False
+    path: Path, limits: Limits, capped: bool = False,
+    on_grid: Callable[[str, std.Tab, Grid], None] | None = None,
 ) -> tuple[dict[str, Grid], list[str], list[str]]:
-    """Grids of the standard sheets, hidden sheet names and all sheet names, from calamine.
+    """Grids of the standard sheets, hidden sheet names and all sheet names, from calamine;
+    ``on_grid`` hears of each grid as soon as it is built.
 
-    calamine lets go of the GIL while it parses a sheet's XML, so the sheets are parsed by two
-    threads, each with a book of its own (a book is not shared between threads), while this
-    thread turns parsed sheets into grids: the Employer Log, most of the work, is parsed
-    alongside everything else. calamine allocates a sheet's whole rectangle at once, so where
-    the memory of this process is not ``capped`` the package scan runs first and measures each
-    standard sheet's extent before any sheet is parsed. Where it is capped (the guard's child),
-    the scan runs here while the threads parse, a rectangle too big for the cap only ends this
-    process, and the extent is checked from calamine's own range before its grid is built;
-    nothing calamine read is used unless the scan has passed."""
+    calamine lets go of the GIL while it parses a sheet's XML, so the largest sheet (the
+    Employer Log, most of the work) is parsed in a thread of its own, with a book of its own (a
+    book is not shared between threads), while this thread does everything else: the package
+    scan, the other sheets, and what ``on_grid`` does with them. calamine allocates a sheet's
+    whole rectangle at once, so where the memory of this process is not ``capped`` the scan runs
+    first and measures each standard sheet's extent before any sheet is parsed. Where it is
+    capped (the guard's child) a rectangle too big for the cap only ends this process, the extent
+    is checked from calamine's own range before its grid is built, and the scan runs while the
+    largest sheet is parsed; nothing calamine read is used unless the scan has passed."""
     package = None if capped else check_package(path, limits, extents=True)
     try:
         metas = _sheets_metadata(path)
@@ -198,54 +221,58 @@ def _read_grids(
         if package is None:  # the scan's reason, when it has one, says more than calamine's
             check_package(path, limits, extents=False)
         raise
-    names, hidden, sheets = _sheet_names(metas)
+    hidden, sheets = _sheet_names(metas)
+    wanted = standard_sheets(sheets)  # only the standard's tabs are read at all
     if package is not None:
-        for name in names:
+        for name in wanted:
             _check_extent(name, package.extents.get(name, package.largest), limits)
-    pool = ThreadPoolExecutor(max_workers=2, thread_name_prefix="ipsxl-calamine")
+    sizes = sheet_sizes(path, limits)
+    largest = max(wanted, key=lambda name: sizes.get(name, 0), default=None)
+    pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="ipsxl-calamine")
     try:
-        parsing = {name: pool.submit(_parse_sheet, path, name) for name in names}
+        big = None if largest is None else pool.submit(_parse_sheet, path, largest)
         if package is None:
             package = check_package(path, limits, extents=False)
-        grids = _grids_as_parsed(parsing, package, limits)
-    finally:  # a capped child exits as soon as it has answered: no need to wait for threads
+        loads: dict[str, Callable[[], Any]] = {  # the others here, the largest last
+            name: partial(_parse_sheet, path, name) for name in wanted if name != largest}
+        if big is not None:
+            loads[largest] = big.result
+        grids = _grids(wanted, loads, package, limits, on_grid)
+    finally:  # a capped child exits as soon as it has answered: no need to wait for the thread
         pool.shutdown(wait=not capped, cancel_futures=True)
     return grids, hidden, sheets
 
 
-def _sheet_names(metas: list[Any]) -> tuple[list[str], list[str], list[str]]:
-    """The standard sheets to read (only those are read at all), the hidden ones, and all."""
+def _sheet_names(metas: list[Any]) -> tuple[list[str], list[str]]:
+    """The hidden sheets, and all sheets, in workbook order."""
     from python_calamine import SheetVisibleEnum
 
-    tabs = std.tab_lookup()
-    names: list[str] = []
-    hidden, sheets = [], []
-    for meta in metas:
-        sheets.append(meta.name)
-        if meta.visible != SheetVisibleEnum.Visible:
-            hidden.append(meta.name)
-        if std.fold(meta.name) in tabs and meta.name not in names:
-            names.append(meta.name)
-    return names, hidden, sheets
+    hidden = [m.name for m in metas if m.visible != SheetVisibleEnum.Visible]
+    return hidden, [m.name for m in metas]
 
 
-def _grids_as_parsed(parsing: dict[str, Future], package: Any, limits: Limits) -> dict[str, Grid]:
-    """Each sheet's grid, built as soon as calamine has parsed it (the small tabs' while the
-    big one is still parsing). Of several failing sheets the first in workbook order is
-    reported, whichever failed first, so a file always gets the same reason."""
+def _grids(wanted: dict[str, std.Tab], loads: dict[str, Callable[[], Any]], package: Any,
+           limits: Limits, on_grid: Callable[[str, std.Tab, Grid], None] | None
+           ) -> dict[str, Grid]:
+    """Each sheet's grid from its parsed sheet, in the order of ``loads``, each handed to
+    ``on_grid`` as it is built. Of several failing sheets the first in workbook order is
+    reported, so a file always gets the same reason."""
     outcomes: dict[str, Grid | UnreadableWorkbook] = {}
-    names_of = {future: name for name, future in parsing.items()}
-    for future in as_completed(parsing.values()):
-        name = names_of[future]
+    for name in loads:
         try:
             extent = package.extents.get(name, package.largest)
-            outcomes[name] = _sheet_grid(future, name, extent, limits)
+            outcomes[name] = _sheet_grid(loads[name], name, extent, limits)
         except UnreadableWorkbook as exc:
             outcomes[name] = exc
-    for outcome in (outcomes[name] for name in parsing):
+            continue
+        if on_grid is not None and not any(isinstance(o, UnreadableWorkbook)
+                                           for o in outcomes.values()):
+            on_grid(name, wanted[name], outcomes[name])
+    for outcome in (outcomes[name] for name in wanted):
         if isinstance(outcome, UnreadableWorkbook):
             raise outcome
-    return {name: outcomes[name] for name in parsing}
+    leave_for_exit(loads)  # calamine's own copy of every sheet
+    return {name: outcomes[name] for name in wanted}
 
 
 def _sheets_metadata(path: Path) -> list[Any]:
@@ -260,7 +287,7 @@ def _sheets_metadata(path: Path) -> list[Any]:
 
 
 def _parse_sheet(path: Path, name: str) -> Any:
-    """One sheet parsed by calamine (in a worker thread: see ``_read_grids``)."""
+    """One sheet parsed by calamine, with a book of its own (see ``_read_grids``)."""
     from python_calamine import CalamineWorkbook
 
     return CalamineWorkbook.from_path(str(path)).get_sheet_by_name(name)
@@ -281,9 +308,9 @@ def _check_extent(name: str, extent: Extent, limits: Limits) -> None:
         )
 
 
-def _sheet_grid(parsing: Future, name: str, extent: Extent, limits: Limits) -> Grid:
+def _sheet_grid(load: Callable[[], Any], name: str, extent: Extent, limits: Limits) -> Grid:
     try:
-        sheet = parsing.result()
+        sheet = load()
         end = sheet.end
         if end is not None and sheet.height:
             _check_extent(name, Extent(end[0] + 1, end[1] + 1), limits)
@@ -301,4 +328,22 @@ def _sheet_grid(parsing: Future, name: str, extent: Extent, limits: Limits) -> G
     for (r, c), text in extent.errors.items():  # calamine reads an error result as ''
         if r <= len(grid) and c <= len(grid[r - 1]) and grid[r - 1][c - 1] in ("", None):
             grid[r - 1][c - 1] = CellError(text)
-    return grid
+    shared = _shared_values(grid)
+    leave_for_exit(grid)
+    return shared
+
+
+def _shared_values(grid: list[list[Any]]) -> list[list[Any]]:
+    """The grid with equal texts (and equal dates) as one object each.
+
+    A column of 50,000 cells holds a few thousand distinct values at most, but calamine makes a
+    new object for every cell. Every later pass over the cells (finding blanks, each parser's
+    grouping by value) must look at each object, and 50,000 objects scattered in memory cost
+    several times what a few hundred do: one pass here makes those passes cheap. Only values
+    whose equals are always of their own type are shared: str (not a subclass such as CellError)
+    and datetimes without a time zone; True, 1 and 1.0 are equal but not the same value."""
+    seen: dict[object, object] = {}
+    share = seen.setdefault
+    naive = dt.datetime
+    return [[share(v, v) if v.__class__ is str or (v.__class__ is naive and v.tzinfo is None)
+             else v for v in row] for row in grid]

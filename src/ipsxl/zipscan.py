@@ -349,6 +349,19 @@ def _standard_sheet_parts(
     return parts, sheets
 
 
+def sheet_sizes(path: Path, limits: Limits) -> dict[str, int]:
+    """The size of each standard sheet's part, by sheet name, as the zip directory claims:
+    only a hint, for reading the largest sheet first; empty when the package cannot tell
+    (whatever is wrong with it, the package scan says)."""
+    try:
+        with zipfile.ZipFile(path) as zf, path.open("rb") as fh:
+            by_name = {info.filename.lower(): info for info in zf.infolist()}
+            parts, _ = _standard_sheet_parts(fh, by_name, _Budget(limits.max_uncompressed))
+    except Exception:  # noqa: BLE001 - a hint only, see above
+        return {}
+    return {name: by_name[part].file_size for name, part in parts.items() if part in by_name}
+
+
 def _part_name(target: str) -> str:
     """A relationship target of workbook.xml as a part name ("worksheets/s1.xml" ->
     "xl/worksheets/s1.xml"; "/xl/worksheets/s1.xml" -> the same), lower case."""
