@@ -33,8 +33,8 @@ class Limits:
     max_rows: int = 1_048_576  # rows in one sheet (Excel's own maximum)
     max_columns: int = 500  # columns of a sheet searched for headers; the rest are ignored
     max_cells: int = 10_000_000  # rows x columns one standard sheet spans from A1
-    max_seconds: float | None = 60.0  # to read one workbook (None: no limit)
-    max_memory: int | None = 2048 * MB  # memory the reading may add (None: no cap)
+    max_seconds: float | None = 60.0  # to read and check one workbook (None: no limit)
+    max_memory: int | None = 2048 * MB  # memory reading and checking may add (None: no cap)
 
 
 DEFAULT_LIMITS = Limits()

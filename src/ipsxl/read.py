@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from functools import partial
 from pathlib import Path
@@ -314,7 +314,7 @@ def _sheet_grid(load: Callable[[], Any], name: str, extent: Extent, limits: Limi
         end = sheet.end
         if end is not None and sheet.height:
             _check_extent(name, Extent(end[0] + 1, end[1] + 1), limits)
-        grid = sheet.to_python(skip_empty_area=False)
+        grid = _shared_values(_rows_from_a1(sheet), limits.max_columns)
     except UnreadableWorkbook:
         raise
     except BaseException as exc:  # noqa: BLE001 - calamine's errors, and pyo3 panics
@@ -323,27 +323,38 @@ def _sheet_grid(load: Callable[[], Any], name: str, extent: Extent, limits: Limi
         if isinstance(exc, MemoryError):
             raise UnreadableWorkbook(f"too large: sheet '{name}' does not fit in memory") from None
         raise UnreadableWorkbook(f"damaged: sheet '{name}': {first_line(exc)}") from None
-    if grid and len(grid[0]) > limits.max_columns:
-        grid = [row[: limits.max_columns] for row in grid]
     for (r, c), text in extent.errors.items():  # calamine reads an error result as ''
         if r <= len(grid) and c <= len(grid[r - 1]) and grid[r - 1][c - 1] in ("", None):
             grid[r - 1][c - 1] = CellError(text)
-    shared = _shared_values(grid)
-    leave_for_exit(grid)
-    return shared
+    return grid
 
 
-def _shared_values(grid: list[list[Any]]) -> list[list[Any]]:
-    """The grid with equal texts (and equal dates) as one object each.
+def _rows_from_a1(sheet: Any) -> Iterator[list[Any]]:
+    """The sheet's rows from A1, as ``to_python(skip_empty_area=False)`` gives them, but one at
+    a time: calamine's rows start at row 1 but at the first used column, so the columns before
+    it are put back."""
+    start = sheet.start
+    rows = sheet.iter_rows()
+    if not start or not start[1]:
+        return rows
+    before = [""] * start[1]
+    return (before + row for row in rows)
+
+
+def _shared_values(rows: Iterable[list[Any]], width: int) -> list[list[Any]]:
+    """The rows (cut to ``width`` columns) with equal texts, and equal dates, as one object each.
 
     A column of 50,000 cells holds a few thousand distinct values at most, but calamine makes a
     new object for every cell. Every later pass over the cells (finding blanks, each parser's
     grouping by value) must look at each object, and 50,000 objects scattered in memory cost
-    several times what a few hundred do: one pass here makes those passes cheap. Only values
-    whose equals are always of their own type are shared: str (not a subclass such as CellError)
-    and datetimes without a time zone; True, 1 and 1.0 are equal but not the same value."""
+    several times what a few hundred do. Done row by row as calamine hands them out, each row's
+    new objects are looked up while they are fresh and dropped at once. Only values whose
+    equals are always of their own type are shared: str (not a subclass such as CellError),
+    dates, and datetimes without a time zone; True, 1 and 1.0 are equal but not the same
+    value."""
     seen: dict[object, object] = {}
     share = seen.setdefault
-    naive = dt.datetime
-    return [[share(v, v) if v.__class__ is str or (v.__class__ is naive and v.tzinfo is None)
-             else v for v in row] for row in grid]
+    date, moment = dt.date, dt.datetime
+    return [[share(v, v) if v.__class__ is str or v.__class__ is date
+             or (v.__class__ is moment and v.tzinfo is None)
+             else v for v in (row if len(row) <= width else row[:width])] for row in rows]
