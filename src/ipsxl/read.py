@@ -6,14 +6,16 @@ files, so the Excel add-in feeds it the grids xlwings reads from an open workboo
 gets those grids from a file with python-calamine, the fastest reader there is for .xlsx/.xlsm.
 
 Files come from many hands, and now and then one is crafted, so ``read_workbook`` trusts
-nothing in them. Before python-calamine parses a byte it checks the file on disk (size, what it
-really is) and then the zip package, inflating every XML part itself with counted bytes: the
-sizes a zip header claims may lie, a DTD (entities, the "billion laughs") is refused outright,
-and the cell references of each standard sheet are scanned for how many rows and columns the
-sheet really spans, because calamine allocates that whole rectangle at once and a 400-byte file
-naming cell XFD1048576 would otherwise ask for hundreds of gigabytes. Where the platform can
-fork, the parsing then runs in a child process with a time limit and a memory cap, so a file
-that still finds a way to hang or exhaust the reader costs one line in the report, not the batch.
+nothing in them. It checks the file on disk (size, what it really is) and then the zip package,
+inflating every XML part itself with counted bytes: the sizes a zip header claims may lie, a DTD
+(entities, the "billion laughs") is refused outright, and error cells are found. Where the
+platform can fork, reading runs in a child process with a time limit and a memory cap (``guard``),
+so a file that still finds a way to hang or exhaust the reader costs one line in the report, not
+the batch; there calamine may parse while the package is scanned, since the cap bounds it, but
+nothing it read is used before the scan has passed. Elsewhere the scan comes first and also
+measures how many rows and columns each standard sheet really spans, because calamine allocates
+that whole rectangle at once and a 400-byte file naming cell XFD1048576 would otherwise ask for
+hundreds of gigabytes.
 Every refusal is an ``UnreadableWorkbook`` whose message is the one-line reason a person reads.
 """
 

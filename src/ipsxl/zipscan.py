@@ -1,6 +1,7 @@
 """What a file really is, and whether its zip package is safe to hand to a parser.
 
-Before python-calamine parses a byte, the file on disk is checked (size, kind: an encrypted or
+Before anything python-calamine reads is used (and, where memory cannot be capped, before it
+parses a byte), the file on disk is checked (size, kind: an encrypted or
 old binary workbook, a CSV or web page with an Excel name) and the package's XML parts are
 inflated here with counted bytes: the sizes a zip header claims may lie, a DTD (entities, the
 "billion laughs") is refused, and each standard sheet's cell references are scanned for how far
@@ -124,8 +125,9 @@ class _Package:
 
 def check_package(path: Path, limits: Limits, extents: bool = True) -> _Package:
     """Refuse what is not a sound workbook package, or would inflate past the limits, before
-    calamine parses a byte; return the standard sheets' error cells and, with ``extents``, how
-    far each reaches (the slower part of the scan, needed where memory cannot be capped)."""
+    anything calamine reads is used; return the standard sheets' error cells and, with
+    ``extents``, how far each reaches (the slower part of the scan, needed where memory cannot
+    be capped, and then run before calamine parses a byte)."""
     try:
         with zipfile.ZipFile(path) as zf, path.open("rb") as fh:
             return _scan_zip(zf, fh, limits, extents)
