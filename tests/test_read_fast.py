@@ -9,7 +9,7 @@ import openpyxl
 import pytest
 from python_calamine import CalamineWorkbook
 
-from ipsxl import check, parse, read
+from ipsxl import check, read
 from ipsxl.demo import write_demo
 from ipsxl.read import DEFAULT_LIMITS, Limits
 from ipsxl.values import CellError
@@ -62,5 +62,5 @@ def test_tabs_parsed_as_they_arrive_give_the_report_of_tabs_parsed_at_the_end(tm
     late = check.check_raw(raw)
     assert early.flags.equals(late.flags)
     assert early.scores == late.scores
-    ctx = parse.parse_workbook(raw)
-    assert set(ctx.frames) == {t.name for t in read.std.TABS if t is not read.std.PROGRAM}
+    assert {n: (t.sheet, t.header_row, t.positions) for n, t in early.tables.items()} == {
+        n: (t.sheet, t.header_row, t.positions) for n, t in late.tables.items()}

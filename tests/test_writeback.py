@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import difflib
 import hashlib
 import re
@@ -18,8 +17,8 @@ from wb_fixtures import (
     FLAGS,
     INJECTIONS,
     VBA_BYTES,
+    WHEN,
     XLSM_TYPE,
-    build_workbook,
     make_report,
     read_parts,
     sheet_part,
@@ -30,21 +29,8 @@ from ipsxl.model import ERROR, INFO, WARNING
 from ipsxl.standard import FIDELITY_SHEET, FLAGS_SHEET
 from ipsxl.writeback import WritebackError, clear, package, write_back
 
-WHEN = dt.datetime(2026, 10, 1, 9, 30)
 AGENCY_SHEETS = ["Program", "Caseload", "Employer Log", "Lookup", "Notes"]
 FLAGGED = ["Caseload", "Employer Log"]
-
-
-@pytest.fixture(scope="module")
-def source(tmp_path_factory) -> Path:
-    return build_workbook(tmp_path_factory.mktemp("src") / "agency.xlsm")
-
-
-@pytest.fixture(scope="module")
-def written(source, tmp_path_factory) -> Path:
-    target = tmp_path_factory.mktemp("out") / "agency.checked.xlsm"
-    write_back(source, target, make_report(), generated_at=WHEN)
-    return target
 
 
 def _owned(path: Path) -> set[str]:

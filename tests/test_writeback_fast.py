@@ -3,7 +3,6 @@ bisection, unchanged parts copied compressed. Each shortcut must give what the l
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 import zipfile
 from pathlib import Path
@@ -11,25 +10,16 @@ from pathlib import Path
 import openpyxl
 import pytest
 from lxml import etree
-from wb_fixtures import build_workbook, make_report, read_parts, sheet_part
+from wb_fixtures import (
+    WHEN,
+    make_report,
+    read_parts,
+    sheet_part,
+)
 
 from ipsxl.writeback import WritebackError, package, prepare, write_back, xmltext
 from ipsxl.writeback.package import NS_MAIN
 from ipsxl.writeback.rows import _LINEAR, index_sheet
-
-WHEN = dt.datetime(2026, 10, 1, 9, 30)
-
-
-@pytest.fixture(scope="module")
-def source(tmp_path_factory) -> Path:
-    return build_workbook(tmp_path_factory.mktemp("src") / "agency.xlsm")
-
-
-@pytest.fixture(scope="module")
-def written(source, tmp_path_factory) -> Path:
-    target = tmp_path_factory.mktemp("out") / "agency.checked.xlsm"
-    write_back(source, target, make_report(), generated_at=WHEN)
-    return target
 
 
 def _rewrite(source: Path, target: Path, sheet: str, change) -> Path:

@@ -246,3 +246,7 @@ def make_report(flags=FLAGS, with_scores: bool = True) -> Report:
         file="/data/agency-a.xlsm", readable=True, agency="Test Agency", program="+Team",
         period=Period(START, END), flags=frame,
         scores=Scores(items, outcomes, specialists) if with_scores else None, tables=tables)
+
+
+
+WHEN = dt.datetime(2026, 10, 1, 9, 30)  # the time the Fidelity sheet gives in these tests

@@ -6,7 +6,6 @@ from __future__ import annotations
 import contextlib
 import faulthandler
 import gc
-import math
 import os
 import pickle
 import selectors
@@ -17,10 +16,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-import numpy as np
-
 from ipsxl.limits import MB, Limits, UnreadableWorkbook, first_line
-from ipsxl.model import Grid
 
 # --- time and memory limits ---------------------------------------------------------------------
 
@@ -124,58 +120,7 @@ def _outcome(pid: int, read_end: int, deadline: float | None, limits: Limits) ->
         raise UnreadableWorkbook(value)
     if kind == "failed":
         raise CheckFailed(value)
-    return _unpacked_grids(value)
-
-
-# A grid crosses the pipe from the reading child as its distinct values and one int32 per cell:
-# pickling 50,000 rows cell by cell cost more than calamine took to read them, and a column holds
-# few distinct values. Values count as the same only when their types are too (True, 1 and 1.0
-# are equal in Python), and 0.0 and -0.0 are kept apart. Any other value passes unchanged.
-
-
-def _packed_grids(value: Any) -> Any:
-    """``_read_grids``' (grids, hidden, sheets) with each rectangular grid packed."""
-    if not (isinstance(value, tuple) and len(value) == 3 and isinstance(value[0], dict)):
-        return value
-    grids, hidden, sheets = value
-    return {name: _packed(grid) for name, grid in grids.items()}, hidden, sheets
-
-
-def _packed(grid: Grid) -> tuple[str, Any]:
-    width = len(grid[0]) if grid else 0
-    if any(len(row) != width for row in grid):
-        return "rows", grid
-    seen: dict[object, int] = {}
-    add = seen.setdefault
-    try:  # text (most cells) is its own key; anything else is keyed with its type
-        codes = [
-            add(v, len(seen)) if v.__class__ is str
-            else add((v.__class__, v, math.copysign(1.0, v)) if v.__class__ is float and v == 0
-                     else (v.__class__, v), len(seen))
-            for row in grid for v in row
-        ]
-    except TypeError:  # an unhashable value: no reader gives one, but never fail on it
-        return "rows", grid
-    distinct = [key if key.__class__ is str else key[1] for key in seen]
-    return "packed", (len(grid), width, distinct, np.array(codes, dtype=np.int32))
-
-
-def _unpacked_grids(value: Any) -> Any:
-    """The (grids, hidden, sheets) of ``_packed_grids``, each grid a 2-D object array."""
-    if not (isinstance(value, tuple) and len(value) == 3 and isinstance(value[0], dict)):
-        return value
-    grids, hidden, sheets = value
-    return {name: _unpacked(*packed) for name, packed in grids.items()}, hidden, sheets
-
-
-def _unpacked(how: str, packed: Any) -> Grid:
-    if how == "rows":
-        return packed
-    height, width, distinct, codes = packed
-    values = np.empty(len(distinct), dtype=object)
-    for i, value in enumerate(distinct):  # one by one: numpy must not unpack a sequence value
-        values[i] = value
-    return values[codes].reshape(height, width)
+    return value
 
 
 # What the guard's child keeps alive until it exits (see ``leave_for_exit``); never used in
@@ -208,8 +153,7 @@ def _child(func: Callable[..., Any], path: Path, limits: Limits, kwargs: dict[st
             signal.signal(signal.SIGINT, signal.SIG_DFL)
         capped = limits.max_memory is not None and _cap_memory(limits.max_memory)
         try:
-            outcome: tuple[str, Any] = (
-                "ok", _packed_grids(func(path, limits, capped=capped, **kwargs)))
+            outcome: tuple[str, Any] = ("ok", func(path, limits, capped=capped, **kwargs))
         except UnreadableWorkbook as exc:
             outcome = ("unreadable", str(exc))
         except CheckFailed as exc:

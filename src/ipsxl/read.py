@@ -96,8 +96,6 @@ def _rectangle(rows: Grid, min_width: int = 0) -> np.ndarray:
 
     The cells go in with np.fromiter, one C loop, rather than np.array(rows), which looks into
     every cell for nested sequences: half the cost of the table for 50,000 rows."""
-    if isinstance(rows, np.ndarray) and rows.ndim == 2 and rows.shape[1] >= min_width:
-        return rows  # a grid that came through the reading child's pipe is one already
     width = max(max((len(r) for r in rows), default=0), min_width)
     if any(len(r) != width for r in rows):  # calamine's rows are all one width; others may not be
         rows = [list(r) + [None] * (width - len(r)) for r in rows]
@@ -170,10 +168,7 @@ def read_workbook(path: str | Path, limits: Limits = DEFAULT_LIMITS) -> RawWorkb
     """
     path = Path(path)
     check_file(path, limits)
-    grids, hidden, sheets = guarded(_read_grids, path, limits)
-    raw = tables_from_grids(str(path), grids, hidden)
-    raw.sheets = sheets
-    return raw
+    return guarded(read_unguarded, path, limits)
 
 
 def read_unguarded(path: Path, limits: Limits, capped: bool = False,

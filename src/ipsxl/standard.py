@@ -87,7 +87,12 @@ PROGRAM = Tab(
     ),
 )
 
-SPECIALIST_ROLE = "Employment Specialist"
+# Column names the rules and fidelity items join tabs on (each is a column of several tabs)
+CLIENT_ID = "Client ID"
+SPECIALIST = "Employment Specialist"
+JOB_START = "Job Start Date"
+
+SPECIALIST_ROLE = SPECIALIST  # the Staff Role of a specialist is spelt as the column is
 SUPERVISOR_ROLE = "Supervisor"
 ROLES = (SPECIALIST_ROLE, SUPERVISOR_ROLE, "Benefits Planner", "Other")
 
@@ -118,9 +123,9 @@ CASELOAD = Tab(
     aliases=("Clients", "Client List"),
     help="One row per client enrolled in IPS at any time during the period.",
     columns=(
-        Column("Client ID", required=True, aliases=("ID", "Client", "Client #"), unique=True,
+        Column(CLIENT_ID, required=True, aliases=("ID", "Client", "Client #"), unique=True,
                width=12),
-        Column("Employment Specialist", required=True, aliases=("ES", "Specialist", "Staff"),
+        Column(SPECIALIST, required=True, aliases=("ES", "Specialist", "Staff"),
                width=22),
         Column("Referral Date", DATE, aliases=("Referred",)),
         Column("Enrollment Date", DATE, required=True,
@@ -146,8 +151,8 @@ JOBS = Tab(
     aliases=("Job", "Employment", "Jobs Held"),
     help="One row per job held at any time during the period.",
     columns=(
-        Column("Client ID", required=True, aliases=("ID", "Client"), width=12),
-        Column("Job Start Date", DATE, required=True, aliases=("Start Date", "Hire Date")),
+        Column(CLIENT_ID, required=True, aliases=("ID", "Client"), width=12),
+        Column(JOB_START, DATE, required=True, aliases=("Start Date", "Hire Date")),
         Column("Job End Date", DATE, aliases=("End Date",), help="blank while the job is held"),
         Column("Employer", required=True, aliases=("Business", "Company"), width=26),
         Column("Job Title", aliases=("Position", "Title"), width=22),
@@ -176,7 +181,7 @@ EMPLOYER_LOG = Tab(
     help="One row per contact an employment specialist made with an employer.",
     columns=(
         Column("Date", DATE, required=True, aliases=("Contact Date",)),
-        Column("Employment Specialist", required=True, aliases=("ES", "Specialist", "Staff"),
+        Column(SPECIALIST, required=True, aliases=("ES", "Specialist", "Staff"),
                width=22),
         Column("Employer", required=True, aliases=("Business", "Company"), width=26),
         Column("Contact Person", aliases=("Contact Name",), width=20),
@@ -188,7 +193,7 @@ EMPLOYER_LOG = Tab(
                                ("f2f", FACE_TO_FACE), ("visit", FACE_TO_FACE),
                                ("telephone", "Phone"), ("call", "Phone"),
                                ("e-mail", "Email")), width=14),
-        Column("Client ID", aliases=("Client", "On Behalf Of"), width=12,
+        Column(CLIENT_ID, aliases=("Client", "On Behalf Of"), width=12,
                help="blank for general job development"),
         Column("Client Preference", YESNO, aliases=("Reflects Preference",), width=10,
                help="was the contact about a job the client prefers"),
@@ -203,7 +208,7 @@ BENEFITS_REFERRALS = Tab(
     aliases=("Benefits Referral", "Benefits Planning", "Work Incentives Planning"),
     help="One row per referral for benefits (work-incentives) planning.",
     columns=(
-        Column("Client ID", required=True, aliases=("ID", "Client"), width=12),
+        Column(CLIENT_ID, required=True, aliases=("ID", "Client"), width=12),
         Column("Referral Date", DATE, required=True, aliases=("Date Referred", "Date")),
         Column("Benefit Types", aliases=("Benefits",), width=20),
         Column("Referred To", aliases=("Planner", "Benefits Planner"), width=20),

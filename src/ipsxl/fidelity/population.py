@@ -46,8 +46,8 @@ from ipsxl.model import Parsed, Period
 NAME, FTE, SUPERVISOR, COMMUNITY, IPS_ONLY = "name", "fte", "supervisor", "community", "ips_only"
 SPECIALIST_COLUMNS = (NAME, FTE, SUPERVISOR, COMMUNITY, IPS_ONLY)
 
-CLIENT_ID = "Client ID"
-ES = "Employment Specialist"
+CLIENT_ID = std.CLIENT_ID
+ES = std.SPECIALIST
 ES_ROLE = std.SPECIALIST_ROLE
 DEFAULT_FTE = 1.0
 RAPID_SEARCH_MONTHS = 12

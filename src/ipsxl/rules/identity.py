@@ -36,8 +36,8 @@ CODES = {
     "unknown-supervisor": WARNING,
 }
 
-CLIENT_ID = "Client ID"
-SPECIALIST = "Employment Specialist"
+CLIENT_ID = std.CLIENT_ID
+SPECIALIST = std.SPECIALIST
 # tabs whose Client ID must name a Caseload client
 CLIENT_TABS = (std.JOBS.name, std.EMPLOYER_LOG.name, std.BENEFITS_REFERRALS.name)
 # tabs whose Employment Specialist must name a Staff row

@@ -46,8 +46,8 @@ PRE_START_DAYS = 7
 POST_START_DAYS = 3
 CONTACTS_PER_WEEK = 6
 
-CLIENT_ID = "Client ID"
-START = "Job Start Date"
+CLIENT_ID = std.CLIENT_ID
+START = std.JOB_START
 
 
 def active(ctx: Parsed) -> pd.Series:
