@@ -288,18 +288,8 @@ def _flat_close(text: str, tag: Tag) -> Tag | None:
 
 def element_end(text: str, tag: Tag) -> int:
     """The position just after the element that ``tag`` opens."""
-    if tag.empty:
-        return tag.end
-    if tag.name in FLAT:
-        return _flat_close(text, tag).end  # type: ignore[union-attr]
-    depth = 0
-    for t in tags(text, tag.start):
-        if t.empty:
-            continue
-        depth += -1 if t.closing else 1
-        if depth == 0:
-            return t.end
-    raise BadPart(f"unclosed element <{tag.qname}>")
+    close = closing_tag(text, tag)
+    return tag.end if close is None else close.end
 
 
 def find(text: str, name: str, start: int = 0, end: int | None = None) -> Tag | None:
