@@ -171,8 +171,9 @@ def frictionless_validate(path: Path) -> tuple[int, int]:
     rows = errors = 0
     for sheet in CalamineWorkbook.from_path(str(path)).sheet_names:
         # frictionless refuses absolute paths as "not safe" unless given a base path
-        resource = Resource(path=path.name, basepath=str(path.parent),
-                            control=ExcelControl(sheet=sheet))
+        resource = Resource(
+            path=path.name, basepath=str(path.parent), control=ExcelControl(sheet=sheet)
+        )
         found = resource.validate(limit_errors=10**9)
         if not found.tasks or any(e.type == "resource-error" for e in found.tasks[0].errors):
             raise RuntimeError(f"frictionless could not validate {sheet}: {found.flatten()}")
@@ -216,8 +217,12 @@ print(json.dumps({"seconds": seconds, "maxrss_kib": kib,
 def _child(row: Row, argv: list[str], stdout: Path | None = None) -> int:
     """Run ``argv`` as a child process (through ``LAUNCHER``), recording its wall seconds and
     its own peak memory: the rusage ``os.wait4`` gives for exactly that child."""
-    done = subprocess.run([sys.executable, "-c", LAUNCHER, json.dumps(argv), str(stdout or "")],
-                          capture_output=True, text=True, check=True)
+    done = subprocess.run(
+        [sys.executable, "-c", LAUNCHER, json.dumps(argv), str(stdout or "")],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     figures = json.loads(done.stdout)
     row.wall.append(figures["seconds"])
     row.peak_mb.append(figures["maxrss_kib"] / 1024)
@@ -275,8 +280,15 @@ def machine() -> dict[str, object]:
     except OSError:
         model = platform.processor()
     versions = {}
-    for name in ("ipsxl", "pandas", "numpy", "python-calamine", "openpyxl", "frictionless",
-                 "distributed"):
+    for name in (
+        "ipsxl",
+        "pandas",
+        "numpy",
+        "python-calamine",
+        "openpyxl",
+        "frictionless",
+        "distributed",
+    ):
         try:
             from importlib.metadata import version
 
@@ -303,11 +315,14 @@ def run(args: argparse.Namespace) -> dict[str, object]:
     with tempfile.TemporaryDirectory(prefix="ipsxl-bench-", dir=args.workdir) as tmp:
         work = Path(tmp)
         say(f"building workbooks under {work} ...")
-        big, folder, demo_seconds = build(work, args.clients, args.batch, args.batch_clients,
-                                          args.distinct)
+        big, folder, demo_seconds = build(
+            work, args.clients, args.batch, args.batch_clients, args.distinct
+        )
         counts = _counts(big)
-        say(f"  {big.name}: {big.stat().st_size / MB:.1f} MB, rows {counts}"
-            f" (demo wrote it in {demo_seconds:.1f} s)")
+        say(
+            f"  {big.name}: {big.stat().st_size / MB:.1f} MB, rows {counts}"
+            f" (demo wrote it in {demo_seconds:.1f} s)"
+        )
         target = work / "checked.xlsx"
 
         # 1, 4, 5 in process, interleaved; one untimed round first (imports, caches)
@@ -315,45 +330,69 @@ def run(args: argparse.Namespace) -> dict[str, object]:
         say(f"in process, {args.reps} repetitions ...")
         for _ in range(args.reps):
             _timed(row("floor", "floor: python-calamine, every tab's values"), lambda: floor(big))
-            _timed(row("floor_threads", "floor, sheets parsed by 2 threads (not a target)"),
-                   lambda: floor_threads(big))
-            _timed(row("validate", "ipsxl validate (in process: check_file + JSON)"),
-                   lambda: ipsxl_validate(big))
-            _timed(row("check", "ipsxl check (in process: + write_back)"),
-                   lambda: ipsxl_check(big, target))
+            _timed(
+                row("floor_threads", "floor, sheets parsed by 2 threads (not a target)"),
+                lambda: floor_threads(big),
+            )
+            _timed(
+                row("validate", "ipsxl validate (in process: check_file + JSON)"),
+                lambda: ipsxl_validate(big),
+            )
+            _timed(
+                row("check", "ipsxl check (in process: + write_back)"),
+                lambda: ipsxl_check(big, target),
+            )
 
         # 4, 5 and 7 as the CLI, each run a child process of its own
         say(f"command line, {args.cli_reps} repetitions ...")
         for _ in range(args.cli_reps):
-            _child(row("floor_cli", "floor in a child process (python -c)"), _python(
-                "from python_calamine import CalamineWorkbook",
-                f"b = CalamineWorkbook.from_path({str(big)!r})",
-                "[b.get_sheet_by_name(n).to_python() for n in b.sheet_names]"))
-            _child(row("validate_cli", "ipsxl validate --format json (CLI)"),
-                   _ipsxl("validate", str(big), "--format", "json"))
-            _child(row("check_cli", "ipsxl check --output (CLI)"),
-                   _ipsxl("check", str(big), "--output", str(target)))
+            _child(
+                row("floor_cli", "floor in a child process (python -c)"),
+                _python(
+                    "from python_calamine import CalamineWorkbook",
+                    f"b = CalamineWorkbook.from_path({str(big)!r})",
+                    "[b.get_sheet_by_name(n).to_python() for n in b.sheet_names]",
+                ),
+            )
+            _child(
+                row("validate_cli", "ipsxl validate --format json (CLI)"),
+                _ipsxl("validate", str(big), "--format", "json"),
+            )
+            _child(
+                row("check_cli", "ipsxl check --output (CLI)"),
+                _ipsxl("check", str(big), "--output", str(target)),
+            )
 
         # 2, 3 and openpyxl load+save: the peers
         if not args.no_peers:
             say(f"peers, {args.peer_reps} repetitions (slow) ...")
             naive_pandas(big)  # warm imports
             for _ in range(args.peer_reps):
-                _timed(row("pandas", 'pandas.read_excel(sheet_name=None, engine="openpyxl")'),
-                       lambda: naive_pandas(big))
-                _timed(row("openpyxl", "openpyxl load_workbook + save"),
-                       lambda: openpyxl_roundtrip(big, work / "openpyxl.xlsx"))
+                _timed(
+                    row("pandas", 'pandas.read_excel(sheet_name=None, engine="openpyxl")'),
+                    lambda: naive_pandas(big),
+                )
+                _timed(
+                    row("openpyxl", "openpyxl load_workbook + save"),
+                    lambda: openpyxl_roundtrip(big, work / "openpyxl.xlsx"),
+                )
             for _ in range(args.peer_reps):
-                _child(row("openpyxl_cli", "openpyxl load_workbook + save (child process)"),
-                       _python("import openpyxl",
-                               f"openpyxl.load_workbook({str(big)!r})"
-                               f".save({str(work / 'openpyxl.xlsx')!r})"))
+                _child(
+                    row("openpyxl_cli", "openpyxl load_workbook + save (child process)"),
+                    _python(
+                        "import openpyxl",
+                        f"openpyxl.load_workbook({str(big)!r})"
+                        f".save({str(work / 'openpyxl.xlsx')!r})",
+                    ),
+                )
             try:
                 fl = row("frictionless", "frictionless validate, every tab (in process)")
                 for _ in range(args.peer_reps):
                     rows_read, errors = _timed(fl, lambda: frictionless_validate(big))
-                fl.note = (f"{rows_read} rows read, {errors} errors reported (schema inferred per"
-                           " tab; it knows nothing of the standard)")
+                fl.note = (
+                    f"{rows_read} rows read, {errors} errors reported (schema inferred per"
+                    " tab; it knows nothing of the standard)"
+                )
             except ImportError:
                 rows.pop("frictionless", None)
                 say("  frictionless is not installed: pip install -e '.[bench]'")
@@ -361,15 +400,19 @@ def run(args: argparse.Namespace) -> dict[str, object]:
         # 6: the batch through the CLI
         identical = None
         if args.batch:
-            say(f"batch of {args.batch} x clients={args.batch_clients},"
-                f" {args.batch_reps} repetitions ...")
+            say(
+                f"batch of {args.batch} x clients={args.batch_clients},"
+                f" {args.batch_reps} repetitions ..."
+            )
             outputs: dict[str, Path] = {}
             for rep in range(args.batch_reps):
                 for jobs in (1, 2):
                     out = work / f"batch-jobs{jobs}-{rep}.json"
-                    _child(row(f"batch_jobs{jobs}", f"batch of {args.batch}, --jobs {jobs}"),
-                           _ipsxl("validate", str(folder), "--format", "json", "--jobs",
-                                  str(jobs)), stdout=out)
+                    _child(
+                        row(f"batch_jobs{jobs}", f"batch of {args.batch}, --jobs {jobs}"),
+                        _ipsxl("validate", str(folder), "--format", "json", "--jobs", str(jobs)),
+                        stdout=out,
+                    )
                     outputs[f"jobs{jobs}"] = out
             if not args.no_dask:
                 dask_out = _dask_batch(row, folder, work, args)
@@ -381,22 +424,30 @@ def run(args: argparse.Namespace) -> dict[str, object]:
                 say("  the batch reports DIFFER between " + ", ".join(docs))
 
     result = _summarise(rows, identical)
-    result.update({
-        "started": started,
-        "machine": machine(),
-        "loadavg": {"start": loadavg_start, "end": os.getloadavg()},
-        "config": {
-            "clients": args.clients, "rows": counts, "reps": args.reps,
-            "cli_reps": args.cli_reps, "peer_reps": 0 if args.no_peers else args.peer_reps,
-            "batch": args.batch, "batch_clients": args.batch_clients,
-            "batch_distinct": min(args.distinct, args.batch), "batch_reps": args.batch_reps,
-        },
-    })
+    result.update(
+        {
+            "started": started,
+            "machine": machine(),
+            "loadavg": {"start": loadavg_start, "end": os.getloadavg()},
+            "config": {
+                "clients": args.clients,
+                "rows": counts,
+                "reps": args.reps,
+                "cli_reps": args.cli_reps,
+                "peer_reps": 0 if args.no_peers else args.peer_reps,
+                "batch": args.batch,
+                "batch_clients": args.batch_clients,
+                "batch_distinct": min(args.distinct, args.batch),
+                "batch_reps": args.batch_reps,
+            },
+        }
+    )
     return result
 
 
-def _dask_batch(row: Callable[[str, str], Row], folder: Path, work: Path,
-                args: argparse.Namespace) -> Path | None:
+def _dask_batch(
+    row: Callable[[str, str], Row], folder: Path, work: Path, args: argparse.Namespace
+) -> Path | None:
     """The batch through ``--dask`` on a local cluster of two single-threaded worker
     processes on loopback (started here, outside the timing)."""
     try:
@@ -405,12 +456,17 @@ def _dask_batch(row: Callable[[str, str], Row], folder: Path, work: Path,
         say("  dask.distributed is not installed: pip install -e '.[dask]' (skipped)")
         return None
     out = work / "batch-dask.json"
-    with LocalCluster(n_workers=2, threads_per_worker=1, host="127.0.0.1",
-                      dashboard_address=None, processes=True) as cluster:
+    with LocalCluster(
+        n_workers=2, threads_per_worker=1, host="127.0.0.1", dashboard_address=None, processes=True
+    ) as cluster:
         for _ in range(args.batch_reps):
-            _child(row("batch_dask", f"batch of {args.batch}, --dask (2 local workers)"),
-                   _ipsxl("validate", str(folder), "--format", "json", "--dask",
-                          cluster.scheduler_address), stdout=out)
+            _child(
+                row("batch_dask", f"batch of {args.batch}, --dask (2 local workers)"),
+                _ipsxl(
+                    "validate", str(folder), "--format", "json", "--dask", cluster.scheduler_address
+                ),
+                stdout=out,
+            )
     return out
 
 
@@ -434,8 +490,16 @@ def _summarise(rows: dict[str, Row], identical: bool | None) -> dict[str, object
     for key, label, how, limit in TARGETS:
         value = figures[key]
         met = None if value is None else (value <= limit if how == "le" else value >= limit)
-        targets.append({"key": key, "label": label, "value": _round(value, 2),
-                        "target": f"{'<=' if how == 'le' else '>='} {limit:g}", "met": met})
+        targets.append(
+            {
+                "key": key,
+                "label": label,
+                "value": _round(value, 2),
+                "target": f"{'<=' if how == 'le' else '>='} {limit:g}",
+                "met": met,
+            }
+        )
+
     def cpu(key: str) -> float | None:
         return statistics.median(rows[key].cpu) if key in rows and rows[key].cpu else None
 
@@ -460,15 +524,22 @@ def _summarise(rows: dict[str, Row], identical: bool | None) -> dict[str, object
 def table(result: dict[str, object]) -> str:
     """The result as the plain-text table the README quotes."""
     floors = {k: result["rows"].get(k, {}).get("median_s") for k in ("floor", "floor_cli")}
-    lines = [f"{'measured':58} {'median s':>9} {'cpu s':>7} {'peak MB':>8} {'x floor':>8}",
-             "-" * 94]
+    lines = [
+        f"{'measured':58} {'median s':>9} {'cpu s':>7} {'peak MB':>8} {'x floor':>8}",
+        "-" * 94,
+    ]
     for key, r in result["rows"].items():
         # in-process rows against the floor, child-process rows against the floor in a child
-        base = None if key.startswith("batch") else floors[
-            "floor_cli" if key.endswith("_cli") else "floor"]
+        base = (
+            None
+            if key.startswith("batch")
+            else floors["floor_cli" if key.endswith("_cli") else "floor"]
+        )
         x = "" if not base or r["median_s"] is None else f"{r['median_s'] / base:.2f}"
-        lines.append(f"{r['label'][:58]:58} {_fmt(r['median_s']):>9} {_fmt(r['median_cpu_s']):>7}"
-                     f" {_fmt(r['peak_mb'], 0):>8} {x:>8}")
+        lines.append(
+            f"{r['label'][:58]:58} {_fmt(r['median_s']):>9} {_fmt(r['median_cpu_s']):>7}"
+            f" {_fmt(r['peak_mb'], 0):>8} {x:>8}"
+        )
     lines += ["", f"{'target':46} {'value':>8} {'target':>9}  met", "-" * 72]
     for t in result["targets"]:
         met = {True: "yes", False: "NO", None: "-"}[t["met"]]
@@ -476,11 +547,16 @@ def table(result: dict[str, object]) -> str:
     for key, value in result["other_ratios"].items():
         lines.append(f"{key:46} {_fmt(value, 2):>8}")
     if result["batch_reports_identical"] is not None:
-        lines.append(f"{'batch JSON identical across --jobs 1, 2, --dask':46}"
-                     f" {'yes' if result['batch_reports_identical'] else 'NO':>8}")
+        lines.append(
+            f"{'batch JSON identical across --jobs 1, 2, --dask':46}"
+            f" {'yes' if result['batch_reports_identical'] else 'NO':>8}"
+        )
     m = result["machine"]
-    lines += ["", f"machine: {m['nproc']} x {m['cpu']}, Python {m['python']},"
-              f" load average at start {result['loadavg']['start'][0]:.2f}"]
+    lines += [
+        "",
+        f"machine: {m['nproc']} x {m['cpu']}, Python {m['python']},"
+        f" load average at start {result['loadavg']['start'][0]:.2f}",
+    ]
     return "\n".join(lines)
 
 
@@ -493,31 +569,55 @@ def say(text: str) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0],
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--clients", type=int, default=2000,
-                        help="clients in the large workbook (default 2000)")
-    parser.add_argument("--reps", type=int, default=7,
-                        help="repetitions of floor/validate/check in process (default 7)")
-    parser.add_argument("--cli-reps", type=int, default=3,
-                        help="repetitions of the CLI runs (default 3)")
-    parser.add_argument("--peer-reps", type=int, default=3,
-                        help="repetitions of the slow peers (default 3)")
-    parser.add_argument("--no-peers", action="store_true", help="skip pandas, openpyxl and "
-                        "frictionless")
-    parser.add_argument("--batch", type=int, default=200,
-                        help="workbooks in the batch, 0 to skip (default 200)")
-    parser.add_argument("--batch-clients", type=int, default=200,
-                        help="clients per batch workbook (default 200)")
-    parser.add_argument("--batch-reps", type=int, default=3,
-                        help="repetitions of each batch run (default 3)")
-    parser.add_argument("--distinct", type=int, default=8,
-                        help="distinct demo workbooks the batch is copied from (default 8)")
+    parser = argparse.ArgumentParser(
+        description=__doc__.split("\n\n")[0], formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument(
+        "--clients", type=int, default=2000, help="clients in the large workbook (default 2000)"
+    )
+    parser.add_argument(
+        "--reps",
+        type=int,
+        default=7,
+        help="repetitions of floor/validate/check in process (default 7)",
+    )
+    parser.add_argument(
+        "--cli-reps", type=int, default=3, help="repetitions of the CLI runs (default 3)"
+    )
+    parser.add_argument(
+        "--peer-reps", type=int, default=3, help="repetitions of the slow peers (default 3)"
+    )
+    parser.add_argument(
+        "--no-peers", action="store_true", help="skip pandas, openpyxl and frictionless"
+    )
+    parser.add_argument(
+        "--batch", type=int, default=200, help="workbooks in the batch, 0 to skip (default 200)"
+    )
+    parser.add_argument(
+        "--batch-clients", type=int, default=200, help="clients per batch workbook (default 200)"
+    )
+    parser.add_argument(
+        "--batch-reps", type=int, default=3, help="repetitions of each batch run (default 3)"
+    )
+    parser.add_argument(
+        "--distinct",
+        type=int,
+        default=8,
+        help="distinct demo workbooks the batch is copied from (default 8)",
+    )
     parser.add_argument("--no-dask", action="store_true", help="skip the --dask batch")
-    parser.add_argument("--workdir", type=Path, default=None,
-                        help="where the temporary folder goes (default: the system's)")
-    parser.add_argument("--out", type=Path, default=DEFAULT_OUT,
-                        help=f"JSON results (default {DEFAULT_OUT.relative_to(HERE.parent)})")
+    parser.add_argument(
+        "--workdir",
+        type=Path,
+        default=None,
+        help="where the temporary folder goes (default: the system's)",
+    )
+    parser.add_argument(
+        "--out",
+        type=Path,
+        default=DEFAULT_OUT,
+        help=f"JSON results (default {DEFAULT_OUT.relative_to(HERE.parent)})",
+    )
     args = parser.parse_args(argv)
     result = run(args)
     text = table(result)

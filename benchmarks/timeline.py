@@ -91,8 +91,10 @@ def main(argv: list[str] | None = None) -> int:
     assert best is not None
     total, floor, text = best
     print(text)
-    print(f"{total * 1000:8.1f}  check_file returns (floor in the same run: {floor * 1000:.0f} ms,"
-          f" ratio {total / floor:.2f})")
+    print(
+        f"{total * 1000:8.1f}  check_file returns (floor in the same run: {floor * 1000:.0f} ms,"
+        f" ratio {total / floor:.2f})"
+    )
     return 0
 
 

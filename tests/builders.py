@@ -15,8 +15,14 @@ import openpyxl
 D = dt.date
 START, END = D(2026, 7, 1), D(2026, 9, 30)  # a 92-day quarter: 13.14 weeks
 
-PROGRAM = [["Field", "Value"], ["Agency", "Test Agency"], ["Program", "Test Team"],
-           ["Supervisor", "Sam Boss"], ["Period Start", START], ["Period End", END]]
+PROGRAM = [
+    ["Field", "Value"],
+    ["Agency", "Test Agency"],
+    ["Program", "Test Team"],
+    ["Supervisor", "Sam Boss"],
+    ["Period Start", START],
+    ["Period End", END],
+]
 
 
 def _weekly_contacts(specialist: str, employers: list[str], per_week: int = 6) -> list[list]:
@@ -25,19 +31,50 @@ def _weekly_contacts(specialist: str, employers: list[str], per_week: int = 6) -
     for week in range(13):
         for k in range(per_week):
             day = START + dt.timedelta(days=7 * week + k % 5)
-            rows.append([day, specialist, employers[(week + k) % len(employers)], "Pat Manager",
-                         "Yes", "Face-to-Face", None, None, "introduced the program"])
+            rows.append(
+                [
+                    day,
+                    specialist,
+                    employers[(week + k) % len(employers)],
+                    "Pat Manager",
+                    "Yes",
+                    "Face-to-Face",
+                    None,
+                    None,
+                    "introduced the program",
+                ]
+            )
     return rows
 
 
 def clean_tabs() -> dict[str, list[list]]:
     """Tabs of a valid workbook: header row first, then data rows, in standard column order."""
     employers = ["Acme Grocery", "City Hospital", "Blue Cafe", "Metro Library", "Park Hotel"]
-    log_header = ["Date", "Employment Specialist", "Employer", "Contact Person", "Hiring Manager",
-                  "Contact Type", "Client ID", "Client Preference", "Notes"]
+    log_header = [
+        "Date",
+        "Employment Specialist",
+        "Employer",
+        "Contact Person",
+        "Hiring Manager",
+        "Contact Type",
+        "Client ID",
+        "Client Preference",
+        "Notes",
+    ]
     log = _weekly_contacts("Ann Lee", employers) + _weekly_contacts("Bo Chan", employers)
-    log.append([D(2026, 7, 2), "Ann Lee", "Acme Grocery", "Pat", "Yes", "Face-to-Face", "C1",
-                "Yes", "asked about stocking job for C1"])
+    log.append(
+        [
+            D(2026, 7, 2),
+            "Ann Lee",
+            "Acme Grocery",
+            "Pat",
+            "Yes",
+            "Face-to-Face",
+            "C1",
+            "Yes",
+            "asked about stocking job for C1",
+        ]
+    )
     return {
         "Program": copy.deepcopy(PROGRAM),
         "Staff": [
@@ -47,31 +84,114 @@ def clean_tabs() -> dict[str, list[list]]:
             ["Sam Boss", "Supervisor", 1.0, None, 20, "Yes"],
         ],
         "Caseload": [
-            ["Client ID", "Employment Specialist", "Referral Date", "Enrollment Date",
-             "First Employer Contact", "Job Preference", "Receives Benefits", "In Education",
-             "Status", "Closed Date", "Closure Reason"],
-            ["C1", "Ann Lee", D(2026, 5, 20), D(2026, 6, 1), D(2026, 6, 15), "stocking", "Yes",
-             "No", "Active", None, None],
-            ["C2", "Ann Lee", D(2026, 6, 20), D(2026, 7, 1), D(2026, 7, 10), "cook", "No",
-             "Yes", "Active", None, None],
-            ["C3", "Bo Chan", D(2026, 2, 1), D(2026, 2, 10), D(2026, 2, 20), "clerk", "No", "No",
-             "Follow-Along", None, None],
+            [
+                "Client ID",
+                "Employment Specialist",
+                "Referral Date",
+                "Enrollment Date",
+                "First Employer Contact",
+                "Job Preference",
+                "Receives Benefits",
+                "In Education",
+                "Status",
+                "Closed Date",
+                "Closure Reason",
+            ],
+            [
+                "C1",
+                "Ann Lee",
+                D(2026, 5, 20),
+                D(2026, 6, 1),
+                D(2026, 6, 15),
+                "stocking",
+                "Yes",
+                "No",
+                "Active",
+                None,
+                None,
+            ],
+            [
+                "C2",
+                "Ann Lee",
+                D(2026, 6, 20),
+                D(2026, 7, 1),
+                D(2026, 7, 10),
+                "cook",
+                "No",
+                "Yes",
+                "Active",
+                None,
+                None,
+            ],
+            [
+                "C3",
+                "Bo Chan",
+                D(2026, 2, 1),
+                D(2026, 2, 10),
+                D(2026, 2, 20),
+                "clerk",
+                "No",
+                "No",
+                "Follow-Along",
+                None,
+                None,
+            ],
         ],
         "Jobs": [
-            ["Client ID", "Job Start Date", "Job End Date", "Employer", "Job Title", "Job Type",
-             "Competitive", "Hours Per Week", "Hourly Wage", "End Reason", "Pre-Start Contact",
-             "Post-Start Contact"],
-            ["C1", D(2026, 8, 3), None, "Acme Grocery", "Stocker", "retail", "Yes", 20, 16.5,
-             None, D(2026, 7, 30), D(2026, 8, 5)],
-            ["C3", D(2026, 4, 1), None, "Metro Library", "Clerk", "clerical", "Yes", 15, 17.0,
-             None, D(2026, 3, 28), D(2026, 4, 2)],
+            [
+                "Client ID",
+                "Job Start Date",
+                "Job End Date",
+                "Employer",
+                "Job Title",
+                "Job Type",
+                "Competitive",
+                "Hours Per Week",
+                "Hourly Wage",
+                "End Reason",
+                "Pre-Start Contact",
+                "Post-Start Contact",
+            ],
+            [
+                "C1",
+                D(2026, 8, 3),
+                None,
+                "Acme Grocery",
+                "Stocker",
+                "retail",
+                "Yes",
+                20,
+                16.5,
+                None,
+                D(2026, 7, 30),
+                D(2026, 8, 5),
+            ],
+            [
+                "C3",
+                D(2026, 4, 1),
+                None,
+                "Metro Library",
+                "Clerk",
+                "clerical",
+                "Yes",
+                15,
+                17.0,
+                None,
+                D(2026, 3, 28),
+                D(2026, 4, 2),
+            ],
         ],
         "Employer Log": [log_header, *log],
         "Benefits Referrals": [
-            ["Client ID", "Referral Date", "Benefit Types", "Referred To", "Completed Date",
-             "Status"],
-            ["C1", D(2026, 7, 6), "SSI, Medicaid", "Benefits Planner", D(2026, 7, 20),
-             "Completed"],
+            [
+                "Client ID",
+                "Referral Date",
+                "Benefit Types",
+                "Referred To",
+                "Completed Date",
+                "Status",
+            ],
+            ["C1", D(2026, 7, 6), "SSI, Medicaid", "Benefits Planner", D(2026, 7, 20), "Completed"],
         ],
     }
 

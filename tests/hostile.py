@@ -41,12 +41,50 @@ def zip_bytes(parts: Sequence[tuple[str, bytes]], declared: dict[str, int] | Non
         crc = zlib.crc32(data)
         size = declared.get(name, len(data))
         offset = len(out)
-        out += struct.pack("<4s5H3L2H", b"PK\x03\x04", 20, 0x800, 8, 0, 0x21, crc, len(packed),
-                           size, len(raw), 0) + raw + packed
-        central += struct.pack("<4s6H3L5H2L", b"PK\x01\x02", 20, 20, 0x800, 8, 0, 0x21, crc,
-                               len(packed), size, len(raw), 0, 0, 0, 0, 0, offset) + raw
-    end = struct.pack("<4s4H2LH", b"PK\x05\x06", 0, 0, len(parts), len(parts), len(central),
-                      len(out), 0)
+        out += (
+            struct.pack(
+                "<4s5H3L2H",
+                b"PK\x03\x04",
+                20,
+                0x800,
+                8,
+                0,
+                0x21,
+                crc,
+                len(packed),
+                size,
+                len(raw),
+                0,
+            )
+            + raw
+            + packed
+        )
+        central += (
+            struct.pack(
+                "<4s6H3L5H2L",
+                b"PK\x01\x02",
+                20,
+                20,
+                0x800,
+                8,
+                0,
+                0x21,
+                crc,
+                len(packed),
+                size,
+                len(raw),
+                0,
+                0,
+                0,
+                0,
+                0,
+                offset,
+            )
+            + raw
+        )
+    end = struct.pack(
+        "<4s4H2LH", b"PK\x05\x06", 0, 0, len(parts), len(parts), len(central), len(out), 0
+    )
     return bytes(out + central + end)
 
 
@@ -92,8 +130,12 @@ def xstring(text: str) -> str:
     out = []
     for ch in text:
         code = ord(ch)
-        if code < 0x20 and ch not in "\t\n\r" or 0xD800 <= code <= 0xDFFF or code in (0xFFFE,
-                                                                                       0xFFFF):
+        if (
+            code < 0x20
+            and ch not in "\t\n\r"
+            or 0xD800 <= code <= 0xDFFF
+            or code in (0xFFFE, 0xFFFF)
+        ):
             out.append(f"_x{code:04X}_")
         else:
             out.append(ch)
@@ -128,8 +170,10 @@ def sheet_xml(sheet: Sheet) -> bytes:
         if cells:
             rows.append(f'<row r="{r}">{cells}</row>')
     body = "".join(rows) + sheet.extra_rows
-    return (f'{sheet.prolog}<worksheet xmlns="{NS}" xmlns:r="{NS_R}">{sheet.before_data}'
-            f"<sheetData>{body}</sheetData>{sheet.after_data}</worksheet>").encode()
+    return (
+        f'{sheet.prolog}<worksheet xmlns="{NS}" xmlns:r="{NS_R}">{sheet.before_data}'
+        f"<sheetData>{body}</sheetData>{sheet.after_data}</worksheet>"
+    ).encode()
 
 
 STYLES = (
@@ -145,8 +189,9 @@ STYLES = (
 QUOTE_PREFIX = 2  # the style index of a cell typed with a leading apostrophe in Excel
 
 
-def package_parts(sheets: Sequence[Sheet], workbook_prolog: str = XML_DECL
-                  ) -> list[tuple[str, bytes]]:
+def package_parts(
+    sheets: Sequence[Sheet], workbook_prolog: str = XML_DECL
+) -> list[tuple[str, bytes]]:
     """The parts of an .xlsx holding ``sheets``."""
     overrides = "".join(
         f'<Override PartName="/xl/worksheets/sheet{i}.xml" ContentType="application/'
@@ -170,18 +215,24 @@ def package_parts(sheets: Sequence[Sheet], workbook_prolog: str = XML_DECL
     for i, sheet in enumerate(sheets, 1):
         state = f' state="{sheet.state}"' if sheet.state else ""
         entries.append(f'<sheet name={quoteattr(sheet.name)} sheetId="{i}"{state} r:id="rId{i}"/>')
-        rels.append(f'<Relationship Id="rId{i}" Type="{NS_R}/worksheet" '
-                    f'Target="worksheets/sheet{i}.xml"/>')
-    rels.append(f'<Relationship Id="rId{len(sheets) + 1}" Type="{NS_R}/styles" '
-                'Target="styles.xml"/>')
-    workbook = (f'{workbook_prolog}<workbook xmlns="{NS}" xmlns:r="{NS_R}"><sheets>'
-                f'{"".join(entries)}</sheets></workbook>')
+        rels.append(
+            f'<Relationship Id="rId{i}" Type="{NS_R}/worksheet" Target="worksheets/sheet{i}.xml"/>'
+        )
+    rels.append(
+        f'<Relationship Id="rId{len(sheets) + 1}" Type="{NS_R}/styles" Target="styles.xml"/>'
+    )
+    workbook = (
+        f'{workbook_prolog}<workbook xmlns="{NS}" xmlns:r="{NS_R}"><sheets>'
+        f"{''.join(entries)}</sheets></workbook>"
+    )
     parts = [
         ("[Content_Types].xml", content_types.encode()),
         ("_rels/.rels", root_rels.encode()),
         ("xl/workbook.xml", workbook.encode()),
-        ("xl/_rels/workbook.xml.rels",
-         f'{XML_DECL}<Relationships xmlns="{NS_PKG_R}">{"".join(rels)}</Relationships>'.encode()),
+        (
+            "xl/_rels/workbook.xml.rels",
+            f'{XML_DECL}<Relationships xmlns="{NS_PKG_R}">{"".join(rels)}</Relationships>'.encode(),
+        ),
         ("xl/styles.xml", STYLES),
     ]
     parts += [(f"xl/worksheets/sheet{i}.xml", sheet_xml(s)) for i, s in enumerate(sheets, 1)]
@@ -193,10 +244,13 @@ def sheets_of(tabs: dict[str, list[list]], **by_name: dict) -> list[Sheet]:
     return [Sheet(name, rows, **by_name.get(name, {})) for name, rows in tabs.items()]
 
 
-def write_xlsx(path: Path, sheets: Sequence[Sheet], workbook_prolog: str = XML_DECL,
-               declared: dict[str, int] | None = None,
-               edit: Callable[[list[tuple[str, bytes]]], list[tuple[str, bytes]]] | None = None,
-               ) -> Path:
+def write_xlsx(
+    path: Path,
+    sheets: Sequence[Sheet],
+    workbook_prolog: str = XML_DECL,
+    declared: dict[str, int] | None = None,
+    edit: Callable[[list[tuple[str, bytes]]], list[tuple[str, bytes]]] | None = None,
+) -> Path:
     parts = package_parts(sheets, workbook_prolog)
     if edit is not None:
         parts = edit(parts)
@@ -230,21 +284,32 @@ def ole_file(streams: dict[str, bytes]) -> bytes:
         for k in range(count):
             fat[first + k] = first + k + 1 if k < count - 1 else end
 
-    def entry(name: str, kind: int, start: int, size: int, child: int = free,
-              right: int = free) -> bytes:
+    def entry(
+        name: str, kind: int, start: int, size: int, child: int = free, right: int = free
+    ) -> bytes:
         raw = name.encode("utf-16-le") + b"\0\0"
-        return (raw.ljust(64, b"\0") + struct.pack("<HBB3L", len(raw), kind, 1, free, right, child)
-                + b"\0" * 16 + b"\0" * 4 + b"\0" * 16 + struct.pack("<LLL", start, size, 0))
+        return (
+            raw.ljust(64, b"\0")
+            + struct.pack("<HBB3L", len(raw), kind, 1, free, right, child)
+            + b"\0" * 16
+            + b"\0" * 4
+            + b"\0" * 16
+            + struct.pack("<LLL", start, size, 0)
+        )
 
     names = list(streams)
     directory = entry("Root Entry", 5, end, 0, child=1)
     for k, (name, (first, size)) in enumerate(zip(names, data_sectors, strict=True)):
         directory += entry(name, 2, first, size, right=k + 2 if k + 1 < len(names) else free)
     directory = directory.ljust(sector, b"\0")
-    header = (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 16
-              + struct.pack("<HHHHH", 0x3E, 3, 0xFFFE, 9, 6) + b"\0" * 6
-              + struct.pack("<LLLLLLLLL", 0, 1, 1, 0, 4096, end, 0, end, 0)
-              + struct.pack("<109L", 0, *([free] * 108)))
+    header = (
+        b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+        + b"\0" * 16
+        + struct.pack("<HHHHH", 0x3E, 3, 0xFFFE, 9, 6)
+        + b"\0" * 6
+        + struct.pack("<LLLLLLLLL", 0, 1, 1, 0, 4096, end, 0, end, 0)
+        + struct.pack("<109L", 0, *([free] * 108))
+    )
     assert len(header) == sector
     return header + struct.pack("<128L", *fat) + directory + b"".join(chunks)
 
@@ -285,53 +350,115 @@ class Case:
 def _broken(folder: Path) -> list[Case]:
     cases = []
     (folder / "random-bytes.xlsx").write_bytes(bytes(range(256)) * 64)
-    cases.append(Case("random-bytes.xlsx", "bytes that are no format at all",
-                      reason="not an Excel workbook", exit_code=2))
+    cases.append(
+        Case(
+            "random-bytes.xlsx",
+            "bytes that are no format at all",
+            reason="not an Excel workbook",
+            exit_code=2,
+        )
+    )
     (folder / "empty.xlsx").write_bytes(b"")
-    cases.append(Case("empty.xlsx", "an upload that wrote nothing",
-                      reason="the file is empty", exit_code=2))
+    cases.append(
+        Case("empty.xlsx", "an upload that wrote nothing", reason="the file is empty", exit_code=2)
+    )
     whole = zip_bytes(package_parts(sheets_of(clean_tabs())))
     (folder / "half-uploaded.xlsx").write_bytes(whole[: len(whole) // 2])
-    cases.append(Case("half-uploaded.xlsx", "the first half of a good workbook",
-                      reason="damaged", exit_code=2))
+    cases.append(
+        Case(
+            "half-uploaded.xlsx", "the first half of a good workbook", reason="damaged", exit_code=2
+        )
+    )
     (folder / "renamed.xlsx").write_text(
-        "Client ID,Employment Specialist,Enrollment Date\nC1,Ann Lee,2026-07-01\n")
-    cases.append(Case("renamed.xlsx", "a CSV renamed .xlsx", exit_code=2,
-                      reason="not an Excel workbook: it is a text file (a CSV renamed .xlsx?)"))
-    (folder / "page.xlsx").write_text("<html><body><table><tr><td>C1</td></tr></table></body>"
-                                      "</html>")
-    cases.append(Case("page.xlsx", "a web page saved with an Excel name", exit_code=2,
-                      reason="not an Excel workbook: it is a web page"))
+        "Client ID,Employment Specialist,Enrollment Date\nC1,Ann Lee,2026-07-01\n"
+    )
+    cases.append(
+        Case(
+            "renamed.xlsx",
+            "a CSV renamed .xlsx",
+            exit_code=2,
+            reason="not an Excel workbook: it is a text file (a CSV renamed .xlsx?)",
+        )
+    )
+    (folder / "page.xlsx").write_text(
+        "<html><body><table><tr><td>C1</td></tr></table></body></html>"
+    )
+    cases.append(
+        Case(
+            "page.xlsx",
+            "a web page saved with an Excel name",
+            exit_code=2,
+            reason="not an Excel workbook: it is a web page",
+        )
+    )
     legacy = ole_file({"Workbook": b"\x09\x08\x10\x00\x00\x06\x05\x00" + b"\0" * 4600})
     (folder / "legacy.xlsx").write_bytes(legacy)
-    cases.append(Case("legacy.xlsx", "an old binary .xls renamed .xlsx", exit_code=2,
-                      reason="not an Excel workbook: old binary .xls format"))
+    cases.append(
+        Case(
+            "legacy.xlsx",
+            "an old binary .xls renamed .xlsx",
+            exit_code=2,
+            reason="not an Excel workbook: old binary .xls format",
+        )
+    )
     (folder / "legacy.xls").write_bytes(legacy)
-    cases.append(Case("legacy.xls", "an old binary .xls, as saved", exit_code=2,
-                      reason="not an Excel workbook: old binary .xls format"))
+    cases.append(
+        Case(
+            "legacy.xls",
+            "an old binary .xls, as saved",
+            exit_code=2,
+            reason="not an Excel workbook: old binary .xls format",
+        )
+    )
     docx = [("[Content_Types].xml", b"<Types/>"), ("word/document.xml", b"<document/>")]
     (folder / "letter.xlsx").write_bytes(zip_bytes(docx))
-    cases.append(Case("letter.xlsx", "a Word document renamed .xlsx", exit_code=2,
-                      reason="not an Excel workbook: a Word document"))
-    ods = [("mimetype", b"application/vnd.oasis.opendocument.spreadsheet"),
-           ("content.xml", b"<office:document-content/>")]
+    cases.append(
+        Case(
+            "letter.xlsx",
+            "a Word document renamed .xlsx",
+            exit_code=2,
+            reason="not an Excel workbook: a Word document",
+        )
+    )
+    ods = [
+        ("mimetype", b"application/vnd.oasis.opendocument.spreadsheet"),
+        ("content.xml", b"<office:document-content/>"),
+    ]
     (folder / "calc.xlsx").write_bytes(zip_bytes(ods))
-    cases.append(Case("calc.xlsx", "an OpenDocument spreadsheet renamed .xlsx", exit_code=2,
-                      reason="not an Excel workbook: an OpenDocument (.ods) spreadsheet"))
+    cases.append(
+        Case(
+            "calc.xlsx",
+            "an OpenDocument spreadsheet renamed .xlsx",
+            exit_code=2,
+            reason="not an Excel workbook: an OpenDocument (.ods) spreadsheet",
+        )
+    )
     cases += _encrypted(folder)
     parts = package_parts(sheets_of(clean_tabs()))
     twice = [*parts, ("xl/worksheets/sheet3.xml", sheet_xml(Sheet("x", [["Client ID"]])))]
     (folder / "two-parts-one-name.xlsx").write_bytes(zip_bytes(twice))
-    cases.append(Case("two-parts-one-name.xlsx", "a zip holding two parts of the same name, so "
-                      "two readers could see two different sheets", exit_code=2,
-                      reason="damaged: the package holds two parts named"))
+    cases.append(
+        Case(
+            "two-parts-one-name.xlsx",
+            "a zip holding two parts of the same name, so "
+            "two readers could see two different sheets",
+            exit_code=2,
+            reason="damaged: the package holds two parts named",
+        )
+    )
     good = zip_bytes(parts)
     flipped = bytearray(good)
     name = b"xl/worksheets/sheet3.xml"
     flipped[good.index(name) + len(name) + 20] ^= 0xFF  # inside that part's deflated data
     (folder / "bit-flip.xlsx").write_bytes(bytes(flipped))
-    cases.append(Case("bit-flip.xlsx", "one flipped bit inside a sheet's compressed data",
-                      reason="damaged", exit_code=2))
+    cases.append(
+        Case(
+            "bit-flip.xlsx",
+            "one flipped bit inside a sheet's compressed data",
+            reason="damaged",
+            exit_code=2,
+        )
+    )
     return cases
 
 
@@ -343,20 +470,34 @@ def _encrypted(folder: Path) -> list[Case]:
     try:
         from msoffcrypto.format.ooxml import OOXMLFile
     except ImportError:
-        target.write_bytes(ole_file({"EncryptionInfo": b"\x04\x00\x04\x00" + b"\0" * 4096,
-                                     "EncryptedPackage": b"\0" * 8192}))
+        target.write_bytes(
+            ole_file(
+                {
+                    "EncryptionInfo": b"\x04\x00\x04\x00" + b"\0" * 4096,
+                    "EncryptedPackage": b"\0" * 8192,
+                }
+            )
+        )
     else:
         with plain.open("rb") as src, target.open("wb") as out:
             OOXMLFile(src).encrypt("s3cret", out)
     plain.unlink()
-    return [Case("password.xlsx", "a workbook protected with a password", exit_code=2,
-                 reason="password-protected")]
+    return [
+        Case(
+            "password.xlsx",
+            "a workbook protected with a password",
+            exit_code=2,
+            reason="password-protected",
+        )
+    ]
 
 
 BILLION_LAUGHS = (
     '<?xml version="1.0"?>\n<!DOCTYPE worksheet [\n<!ENTITY lol "lol">\n'
-    + "".join(f'<!ENTITY lol{i} "{("&lol" + (str(i - 1) if i > 1 else "") + ";") * 10}">\n'
-              for i in range(1, 10))
+    + "".join(
+        f'<!ENTITY lol{i} "{("&lol" + (str(i - 1) if i > 1 else "") + ";") * 10}">\n'
+        for i in range(1, 10)
+    )
     + "]>\n"
 )
 
@@ -367,42 +508,98 @@ def _crafted(folder: Path, secret: Path) -> list[Case]:
     laughs = sheets_of(tabs, Caseload={"prolog": BILLION_LAUGHS})
     laughs[2].rows[1][0] = Raw('<c r="{ref}" t="inlineStr"><is><t>&lol9;</t></is></c>')
     write_xlsx(folder / "billion-laughs.xlsx", laughs)
-    cases.append(Case("billion-laughs.xlsx", "entities that expand to 10^9 'lol's",
-                      reason="declares XML entities (a DTD)", exit_code=2))
+    cases.append(
+        Case(
+            "billion-laughs.xlsx",
+            "entities that expand to 10^9 'lol's",
+            reason="declares XML entities (a DTD)",
+            exit_code=2,
+        )
+    )
     uri = secret.resolve().as_uri()
     xxe = f'<?xml version="1.0"?>\n<!DOCTYPE worksheet [<!ENTITY xxe SYSTEM "{uri}">]>\n'
     sheets = sheets_of(clean_tabs(), Caseload={"prolog": xxe})
     sheets[2].rows[1][0] = Raw('<c r="{ref}" t="inlineStr"><is><t>&xxe;</t></is></c>')
     write_xlsx(folder / "xxe-sheet.xlsx", sheets)
-    cases.append(Case("xxe-sheet.xlsx", "an external entity that would read a local file",
-                      reason="declares XML entities (a DTD)", exit_code=2))
+    cases.append(
+        Case(
+            "xxe-sheet.xlsx",
+            "an external entity that would read a local file",
+            reason="declares XML entities (a DTD)",
+            exit_code=2,
+        )
+    )
     wb_xxe = f'<?xml version="1.0"?>\n<!DOCTYPE workbook [<!ENTITY n SYSTEM "{uri}">]>\n'
-    def name_from_entity(parts: list[tuple[str, bytes]]) -> list[tuple[str, bytes]]:
-        return [(n, d.replace(b'name="Staff"', b'name="&n;"') if n == "xl/workbook.xml" else d)
-                for n, d in parts]
 
-    write_xlsx(folder / "xxe-workbook.xlsx", sheets_of(clean_tabs()), workbook_prolog=wb_xxe,
-               edit=name_from_entity)
-    cases.append(Case("xxe-workbook.xlsx", "an external entity in workbook.xml",
-                      reason="declares XML entities (a DTD)", exit_code=2))
+    def name_from_entity(parts: list[tuple[str, bytes]]) -> list[tuple[str, bytes]]:
+        return [
+            (n, d.replace(b'name="Staff"', b'name="&n;"') if n == "xl/workbook.xml" else d)
+            for n, d in parts
+        ]
+
+    write_xlsx(
+        folder / "xxe-workbook.xlsx",
+        sheets_of(clean_tabs()),
+        workbook_prolog=wb_xxe,
+        edit=name_from_entity,
+    )
+    cases.append(
+        Case(
+            "xxe-workbook.xlsx",
+            "an external entity in workbook.xml",
+            reason="declares XML entities (a DTD)",
+            exit_code=2,
+        )
+    )
 
     # a sheet part of 16 MB of spaces: 1,000 times smaller packed than inflated
     def bomb(parts: list[tuple[str, bytes]]) -> list[tuple[str, bytes]]:
-        return [(n, d.replace(b"<sheetData>", b"<sheetData>" + b" " * (16 << 20))
-                 if n == "xl/worksheets/sheet3.xml" else d) for n, d in parts]
+        return [
+            (
+                n,
+                d.replace(b"<sheetData>", b"<sheetData>" + b" " * (16 << 20))
+                if n == "xl/worksheets/sheet3.xml"
+                else d,
+            )
+            for n, d in parts
+        ]
 
     write_xlsx(folder / "zip-bomb.xlsx", sheets_of(clean_tabs()), edit=bomb)
-    cases.append(Case("zip-bomb.xlsx", "a sheet part that inflates 1,000 times its size",
-                      reason="a zip bomb", exit_code=2))
-    write_xlsx(folder / "lying-header.xlsx", sheets_of(clean_tabs()), edit=bomb,
-               declared={"xl/worksheets/sheet3.xml": 900})
-    cases.append(Case("lying-header.xlsx", "the same bomb, its zip headers claiming 900 bytes",
-                      reason="damaged: xl/worksheets/sheet3.xml", exit_code=2))
-    far = sheets_of(clean_tabs(), Caseload={
-        "extra_rows": '<row r="1048576"><c r="XFD1048576"><v>1</v></c></row>'})
+    cases.append(
+        Case(
+            "zip-bomb.xlsx",
+            "a sheet part that inflates 1,000 times its size",
+            reason="a zip bomb",
+            exit_code=2,
+        )
+    )
+    write_xlsx(
+        folder / "lying-header.xlsx",
+        sheets_of(clean_tabs()),
+        edit=bomb,
+        declared={"xl/worksheets/sheet3.xml": 900},
+    )
+    cases.append(
+        Case(
+            "lying-header.xlsx",
+            "the same bomb, its zip headers claiming 900 bytes",
+            reason="damaged: xl/worksheets/sheet3.xml",
+            exit_code=2,
+        )
+    )
+    far = sheets_of(
+        clean_tabs(),
+        Caseload={"extra_rows": '<row r="1048576"><c r="XFD1048576"><v>1</v></c></row>'},
+    )
     write_xlsx(folder / "far-cell.xlsx", far)
-    cases.append(Case("far-cell.xlsx", "one value at XFD1048576: 17 billion cells to allocate",
-                      reason="too large", exit_code=2))
+    cases.append(
+        Case(
+            "far-cell.xlsx",
+            "one value at XFD1048576: 17 billion cells to allocate",
+            reason="too large",
+            exit_code=2,
+        )
+    )
     return cases
 
 
@@ -411,26 +608,35 @@ def _readable(folder: Path) -> list[Case]:
     cases = []
 
     tabs = clean_tabs()
-    write_xlsx(folder / "dimension-lies.xlsx", sheets_of(tabs, Caseload={
-        "before_data": '<dimension ref="A1:K1048576"/>'}))
-    cases.append(Case("dimension-lies.xlsx", "a sheet whose <dimension> claims a million rows",
-                      exit_code=0))
+    write_xlsx(
+        folder / "dimension-lies.xlsx",
+        sheets_of(tabs, Caseload={"before_data": '<dimension ref="A1:K1048576"/>'}),
+    )
+    cases.append(
+        Case("dimension-lies.xlsx", "a sheet whose <dimension> claims a million rows", exit_code=0)
+    )
 
     tabs = clean_tabs()
     for k, row in enumerate(tabs["Caseload"]):
         row += [f"Extra {c}" if k == 0 else c * k for c in range(1, 990)]
     write_xlsx(folder / "thousand-columns.xlsx", sheets_of(tabs))
-    cases.append(Case("thousand-columns.xlsx", "1,000 columns, 989 of them not the standard's",
-                      exit_code=0))
+    cases.append(
+        Case("thousand-columns.xlsx", "1,000 columns, 989 of them not the standard's", exit_code=0)
+    )
 
     tabs = clean_tabs()
     tabs["Employer Log"][1][8] = "x" * 32767
     row = set_cell(tabs, "Caseload", 1, "Enrollment Date", "7" * 32767)
     write_xlsx(folder / "long-cell.xlsx", sheets_of(tabs))
-    cases.append(Case("long-cell.xlsx", "cells of 32,767 characters (Excel's most)", exit_code=1,
-                      flags=[Flag("Caseload", row, "Enrollment Date", "bad-date",
-                                  says="32,767 characters")],
-                      clean=[("Employer Log", 2, None)]))
+    cases.append(
+        Case(
+            "long-cell.xlsx",
+            "cells of 32,767 characters (Excel's most)",
+            exit_code=1,
+            flags=[Flag("Caseload", row, "Enrollment Date", "bad-date", says="32,767 characters")],
+            clean=[("Employer Log", 2, None)],
+        )
+    )
 
     tabs = clean_tabs()
     ref_row = set_cell(tabs, "Caseload", 2, "Enrollment Date", CellError("#REF!"))
@@ -438,15 +644,19 @@ def _readable(folder: Path) -> list[Case]:
     na_row = set_cell(tabs, "Jobs", 2, "Employer", CellError("#N/A"))
     val_row = set_cell(tabs, "Caseload", 1, "Status", CellError("#VALUE!"))
     write_xlsx(folder / "formula-errors.xlsx", sheets_of(tabs))
-    cases.append(Case("formula-errors.xlsx", "formulas whose cached results are errors",
-                      exit_code=1, flags=[
-                          Flag("Caseload", ref_row, "Enrollment Date", "bad-date", "'#REF!'",
-                               value="#REF!"),
-                          Flag("Jobs", div_row, "Hours Per Week", "bad-number", "'#DIV/0!'",
-                               value="#DIV/0!"),
-                          Flag("Jobs", na_row, "Employer", "missing-value", value="#N/A"),
-                          Flag("Caseload", val_row, "Status", "bad-choice", "'#VALUE!'",
-                               value="#VALUE!")]))
+    cases.append(
+        Case(
+            "formula-errors.xlsx",
+            "formulas whose cached results are errors",
+            exit_code=1,
+            flags=[
+                Flag("Caseload", ref_row, "Enrollment Date", "bad-date", "'#REF!'", value="#REF!"),
+                Flag("Jobs", div_row, "Hours Per Week", "bad-number", "'#DIV/0!'", value="#DIV/0!"),
+                Flag("Jobs", na_row, "Employer", "missing-value", value="#N/A"),
+                Flag("Caseload", val_row, "Status", "bad-choice", "'#VALUE!'", value="#VALUE!"),
+            ],
+        )
+    )
 
     tabs = clean_tabs()
     title = ["Caseload, July to September 2026"] + [None] * 10
@@ -458,15 +668,27 @@ def _readable(folder: Path) -> list[Case]:
     tabs["Caseload"][3][3] = "2026-13-01"  # Enrollment Date of C2, Excel row 4
     merges = '<mergeCells count="2"><mergeCell ref="A1:L1"/><mergeCell ref="F2:G2"/></mergeCells>'
     write_xlsx(folder / "merged-header.xlsx", sheets_of(tabs, Caseload={"after_data": merges}))
-    cases.append(Case("merged-header.xlsx", "a merged title over the header, a merged header "
-                      "cell", exit_code=1,
-                      flags=[Flag("Caseload", 4, "Enrollment Date", "bad-date", "'2026-13-01'")],
-                      clean=[("Caseload", 3, None), ("Caseload", 5, None)]))
+    cases.append(
+        Case(
+            "merged-header.xlsx",
+            "a merged title over the header, a merged header cell",
+            exit_code=1,
+            flags=[Flag("Caseload", 4, "Enrollment Date", "bad-date", "'2026-13-01'")],
+            clean=[("Caseload", 3, None), ("Caseload", 5, None)],
+        )
+    )
 
-    write_xlsx(folder / "hidden-caseload.xlsx",
-               sheets_of(clean_tabs(), Caseload={"state": "hidden"}, Jobs={"state": "veryHidden"}))
-    cases.append(Case("hidden-caseload.xlsx", "required tabs hidden (Caseload) and very hidden "
-                      "(Jobs): read as any other", exit_code=0))
+    write_xlsx(
+        folder / "hidden-caseload.xlsx",
+        sheets_of(clean_tabs(), Caseload={"state": "hidden"}, Jobs={"state": "veryHidden"}),
+    )
+    cases.append(
+        Case(
+            "hidden-caseload.xlsx",
+            "required tabs hidden (Caseload) and very hidden (Jobs): read as any other",
+            exit_code=0,
+        )
+    )
 
     tabs = clean_tabs()
     tabs["Jobs"] = tabs["Jobs"][:1]
@@ -481,19 +703,31 @@ def _readable(folder: Path) -> list[Case]:
     for data in tabs["Caseload"][1:]:
         data.append("not the id")
     write_xlsx(folder / "header-twice.xlsx", sheets_of(tabs))
-    cases.append(Case("header-twice.xlsx", "the header row pasted twice; a column named twice",
-                      exit_code=1, flags=[
-                          Flag("Caseload", 3, "Enrollment Date", "bad-date", "'Enrollment Date'"),
-                          Flag("Caseload", 3, "Status", "bad-choice", "'Status'")],
-                      clean=[("Caseload", 2, None), ("Caseload", 4, None),
-                             ("Caseload", 5, None)]))
+    cases.append(
+        Case(
+            "header-twice.xlsx",
+            "the header row pasted twice; a column named twice",
+            exit_code=1,
+            flags=[
+                Flag("Caseload", 3, "Enrollment Date", "bad-date", "'Enrollment Date'"),
+                Flag("Caseload", 3, "Status", "bad-choice", "'Status'"),
+            ],
+            clean=[("Caseload", 2, None), ("Caseload", 4, None), ("Caseload", 5, None)],
+        )
+    )
 
     tabs = clean_tabs()
     old = set_cell(tabs, "Caseload", 3, "Referral Date", "1850-01-01")
     set_cell(tabs, "Jobs", 2, "Job End Date", dt.date(9999, 12, 31))
     write_xlsx(folder / "far-dates.xlsx", sheets_of(tabs))
-    cases.append(Case("far-dates.xlsx", "a date before 1900 (text: Excel has none) and one in "
-                      "9999", exit_code=None, clean=[("Caseload", old, "Referral Date")]))
+    cases.append(
+        Case(
+            "far-dates.xlsx",
+            "a date before 1900 (text: Excel has none) and one in 9999",
+            exit_code=None,
+            clean=[("Caseload", old, "Referral Date")],
+        )
+    )
 
     tabs = clean_tabs()
     hours = set_cell(tabs, "Jobs", 1, "Hours Per Week", 1e308)
@@ -503,13 +737,20 @@ def _readable(folder: Path) -> list[Case]:
     set_cell(tabs, "Staff", 3, "Community Hours %", -0.0)
     raw_nan = set_cell(tabs, "Jobs", 1, "Hourly Wage", Raw('<c r="{ref}"><v>NaN</v></c>'))
     write_xlsx(folder / "odd-numbers.xlsx", sheets_of(tabs))
-    cases.append(Case("odd-numbers.xlsx", "1e308, NaN, inf and -0 in number columns",
-                      exit_code=1, flags=[
-                          Flag("Jobs", hours, "Hours Per Week", "bad-number", "'1e+308'"),
-                          Flag("Jobs", wage, "Hourly Wage", "bad-number"),
-                          Flag("Staff", fte, "FTE", "bad-number", "'NaN'"),
-                          Flag("Staff", pct, "Community Hours %", "bad-number", "'inf'")],
-                      clean=[("Staff", 4, None), ("Jobs", raw_nan, "Hourly Wage")]))
+    cases.append(
+        Case(
+            "odd-numbers.xlsx",
+            "1e308, NaN, inf and -0 in number columns",
+            exit_code=1,
+            flags=[
+                Flag("Jobs", hours, "Hours Per Week", "bad-number", "'1e+308'"),
+                Flag("Jobs", wage, "Hourly Wage", "bad-number"),
+                Flag("Staff", fte, "FTE", "bad-number", "'NaN'"),
+                Flag("Staff", pct, "Community Hours %", "bad-number", "'inf'"),
+            ],
+            clean=[("Staff", 4, None), ("Jobs", raw_nan, "Hourly Wage")],
+        )
+    )
 
     tabs = clean_tabs()
     for k, name in enumerate(("C1", "C2", "C3"), 1):  # IDs changed alike in every tab
@@ -520,27 +761,46 @@ def _readable(folder: Path) -> list[Case]:
                     if value == name and tabs[tab][0][c] == "Client ID":
                         data[c] = new
         del k
-    notes = set_cell(tabs, "Employer Log", 1, "Notes", "bell\x07 escape\x1b[2J tab\t null\x00 "
-                                                       "\u202eevil\u202c new\nline")
+    notes = set_cell(
+        tabs,
+        "Employer Log",
+        1,
+        "Notes",
+        "bell\x07 escape\x1b[2J tab\t null\x00 \u202eevil\u202c new\nline",
+    )
     bad = set_cell(tabs, "Caseload", 1, "Enrollment Date", "\x1b[31m2026-06-01\u202e")
     set_cell(tabs, "Caseload", 2, "Job Preference", "مطبخ 🍳 cook")
     write_xlsx(folder / "unicode-text.xlsx", sheets_of(tabs))
-    cases.append(Case("unicode-text.xlsx", "emoji, right-to-left script, control characters",
-                      exit_code=1, flags=[
-                          Flag("Caseload", bad, "Enrollment Date", "bad-date", "\\x1b[31m")],
-                      clean=[("Employer Log", notes, None), ("Caseload", 3, None)]))
+    cases.append(
+        Case(
+            "unicode-text.xlsx",
+            "emoji, right-to-left script, control characters",
+            exit_code=1,
+            flags=[Flag("Caseload", bad, "Enrollment Date", "bad-date", "\\x1b[31m")],
+            clean=[("Employer Log", notes, None), ("Caseload", 3, None)],
+        )
+    )
 
     tabs = clean_tabs()
-    typed = set_cell(tabs, "Caseload", 1, "Enrollment Date",
-                     Raw(f'<c r="{{ref}}" s="{QUOTE_PREFIX}" t="inlineStr"><is><t>6/1/2026</t>'
-                         "</is></c>"))
+    typed = set_cell(
+        tabs,
+        "Caseload",
+        1,
+        "Enrollment Date",
+        Raw(f'<c r="{{ref}}" s="{QUOTE_PREFIX}" t="inlineStr"><is><t>6/1/2026</t></is></c>'),
+    )
     literal = set_cell(tabs, "Caseload", 2, "Enrollment Date", "'2026-07-01")
     write_xlsx(folder / "apostrophes.xlsx", sheets_of(tabs))
-    cases.append(Case("apostrophes.xlsx", "a date typed '6/1/2026 in Excel (the apostrophe is "
-                      "formatting) and one with a literal apostrophe in the text", exit_code=1,
-                      flags=[Flag("Caseload", literal, "Enrollment Date", "bad-date",
-                                  "''2026-07-01'")],
-                      clean=[("Caseload", typed, None)]))
+    cases.append(
+        Case(
+            "apostrophes.xlsx",
+            "a date typed '6/1/2026 in Excel (the apostrophe is "
+            "formatting) and one with a literal apostrophe in the text",
+            exit_code=1,
+            flags=[Flag("Caseload", literal, "Enrollment Date", "bad-date", "''2026-07-01'")],
+            clean=[("Caseload", typed, None)],
+        )
+    )
 
     tabs = clean_tabs()
     sheets = sheets_of(tabs)
@@ -548,30 +808,56 @@ def _readable(folder: Path) -> list[Case]:
     shadow[1][3] = "not a date"
     sheets.append(Sheet("CASELOAD", shadow))
     write_xlsx(folder / "tab-twice.xlsx", sheets)
-    cases.append(Case("tab-twice.xlsx", "two tabs whose names differ only by case (Excel "
-                      "forbids it; a crafted file may not): the first is read", exit_code=0))
+    cases.append(
+        Case(
+            "tab-twice.xlsx",
+            "two tabs whose names differ only by case (Excel "
+            "forbids it; a crafted file may not): the first is read",
+            exit_code=0,
+        )
+    )
 
     tabs = clean_tabs()
     sheets = sheets_of(tabs)
     far_row = len(tabs["Caseload"]) + 1
-    sheets[2].extra_rows = (f'<row r="{far_row}"><c r="A{far_row}" t="inlineStr"><is><t>C9</t>'
-                            '</is></c></row><row r="900000"><c r="B900000" s="2"/></row>')
+    sheets[2].extra_rows = (
+        f'<row r="{far_row}"><c r="A{far_row}" t="inlineStr"><is><t>C9</t>'
+        '</is></c></row><row r="900000"><c r="B900000" s="2"/></row>'
+    )
     write_xlsx(folder / "styled-far-below.xlsx", sheets)
-    cases.append(Case("styled-far-below.xlsx", "an empty formatted cell at row 900,000 (no "
-                      "value: nothing to read there)", exit_code=1,
-                      flags=[Flag("Caseload", far_row, "Enrollment Date", "missing-value")]))
+    cases.append(
+        Case(
+            "styled-far-below.xlsx",
+            "an empty formatted cell at row 900,000 (no value: nothing to read there)",
+            exit_code=1,
+            flags=[Flag("Caseload", far_row, "Enrollment Date", "missing-value")],
+        )
+    )
 
     tabs = clean_tabs()
     sheets = sheets_of(tabs)
     rows = "".join(
-        "<row>" + "".join(f'<c t="inlineStr"><is><t>{escape(str(v))}</t></is></c>'
-                          if isinstance(v, str) else cell_xml("A1", v).replace(' r="A1"', "")
-                          if v is not None else "<c/>" for v in data) + "</row>"
-        for data in tabs["Caseload"])
+        "<row>"
+        + "".join(
+            f'<c t="inlineStr"><is><t>{escape(str(v))}</t></is></c>'
+            if isinstance(v, str)
+            else cell_xml("A1", v).replace(' r="A1"', "")
+            if v is not None
+            else "<c/>"
+            for v in data
+        )
+        + "</row>"
+        for data in tabs["Caseload"]
+    )
     sheets[2] = Sheet("Caseload", [], extra_rows=rows)
     write_xlsx(folder / "no-references.xlsx", sheets)
-    cases.append(Case("no-references.xlsx", "cells and rows without r= references (valid OOXML, "
-                      "written by some libraries)", exit_code=0))
+    cases.append(
+        Case(
+            "no-references.xlsx",
+            "cells and rows without r= references (valid OOXML, written by some libraries)",
+            exit_code=0,
+        )
+    )
     return cases
 
 

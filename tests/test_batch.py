@@ -57,7 +57,8 @@ def test_two_workers_give_the_same_reports_in_the_same_order(mixed):
 
 def test_more_workers_than_workbooks_and_a_single_workbook(mixed):
     assert _json(check_many(mixed[1:3], TODAY_OPTIONS, jobs=8)) == _json(
-        check_many(mixed[1:3], TODAY_OPTIONS, jobs=1))
+        check_many(mixed[1:3], TODAY_OPTIONS, jobs=1)
+    )
     (only,) = check_many(mixed[:1], TODAY_OPTIONS, jobs=2)
     assert only.file == str(mixed[0])
 

@@ -14,8 +14,9 @@ from ipsxl.cli import main
 
 
 def run(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "ipsxl", *args], capture_output=True,
-                          text=True, timeout=300)
+    return subprocess.run(
+        [sys.executable, "-m", "ipsxl", *args], capture_output=True, text=True, timeout=300
+    )
 
 
 def test_clean_workbook_exits_0_with_the_report_md_json_shape(tmp_path):
@@ -52,9 +53,17 @@ def test_error_flag_exits_1_and_points_at_the_cell(tmp_path):
     assert proc.returncode == 1, proc.stderr
     flags = json.loads(proc.stdout)["workbooks"][0]["flags"]
     bad = [f for f in flags if f["code"] == "bad-date"]
-    assert bad == [{"sheet": "Caseload", "row": row, "column": "Enrollment Date",
-                    "code": "bad-date", "severity": "error", "message": bad[0]["message"],
-                    "value": "13/45/2026"}]
+    assert bad == [
+        {
+            "sheet": "Caseload",
+            "row": row,
+            "column": "Enrollment Date",
+            "code": "bad-date",
+            "severity": "error",
+            "message": bad[0]["message"],
+            "value": "13/45/2026",
+        }
+    ]
     assert "13/45/2026" in bad[0]["message"]
 
 
@@ -103,8 +112,9 @@ def test_csv_and_out_dir_write_one_report_per_workbook(tmp_path):
     two = write_workbook(tmp_path / "in" / "two.xlsx", clean_tabs())
     (tmp_path / "in" / "~$one.xlsx").write_bytes(b"lock")  # Excel's lock file is not a workbook
     out = tmp_path / "reports"
-    result = CliRunner().invoke(main, ["validate", str(tmp_path / "in"), "--format", "csv",
-                                       "--out", str(out)])
+    result = CliRunner().invoke(
+        main, ["validate", str(tmp_path / "in"), "--format", "csv", "--out", str(out)]
+    )
     assert result.exit_code == 1, result.output
     lines = result.output.strip().splitlines()
     assert lines[0] == "file,sheet,row,column,code,severity,message,value"
@@ -116,8 +126,10 @@ def test_csv_and_out_dir_write_one_report_per_workbook(tmp_path):
 
 def test_start_and_end_override_the_period(tmp_path):
     book = write_workbook(tmp_path / "a.xlsx", clean_tabs())
-    result = CliRunner().invoke(main, ["validate", str(book), "--format", "json",
-                                       "--start", "2026-08-01", "--end", "2026-08-31"])
+    result = CliRunner().invoke(
+        main,
+        ["validate", str(book), "--format", "json", "--start", "2026-08-01", "--end", "2026-08-31"],
+    )
     wb = json.loads(result.output)["workbooks"][0]
     assert wb["period"] == {"start": "2026-08-01", "end": "2026-08-31"}
 

@@ -49,8 +49,14 @@ def cluster():
         pytest.skip("dask.distributed is not installed")
     from distributed import LocalCluster
 
-    with LocalCluster(n_workers=2, threads_per_worker=1, processes=False, protocol="tcp",
-                      host="127.0.0.1", dashboard_address=":0") as local:
+    with LocalCluster(
+        n_workers=2,
+        threads_per_worker=1,
+        processes=False,
+        protocol="tcp",
+        host="127.0.0.1",
+        dashboard_address=":0",
+    ) as local:
         yield local
 
 
@@ -71,8 +77,9 @@ def test_cli_dask_json_is_the_jobs_1_json(books, cluster):
     folder = str(books[0].parent)
     runner = CliRunner()
     local = runner.invoke(main, ["validate", folder, "--format", "json", "--jobs", "1"])
-    remote = runner.invoke(main, ["validate", folder, "--format", "json", "--dask",
-                                  cluster.scheduler_address])
+    remote = runner.invoke(
+        main, ["validate", folder, "--format", "json", "--dask", cluster.scheduler_address]
+    )
     assert remote.exit_code == local.exit_code == 2, remote.output
     assert remote.stdout == local.stdout
 
@@ -108,7 +115,8 @@ def test_without_dask_installed_the_option_says_what_to_install(books, monkeypat
 
 
 def test_jobs_and_dask_together_is_a_usage_error(books):
-    result = CliRunner().invoke(main, ["validate", str(books[1]), "--jobs", "2", "--dask",
-                                       "tcp://x:8786"])
+    result = CliRunner().invoke(
+        main, ["validate", str(books[1]), "--jobs", "2", "--dask", "tcp://x:8786"]
+    )
     assert result.exit_code == 2
     assert "--jobs and --dask cannot be used together" in result.output

@@ -57,12 +57,16 @@ def read_book(path: Path) -> Book:
     for tab in TABLE_TABS:
         rows = cal.get_sheet_by_name(tab.name).to_python()
         lookup = standard.header_lookup(tab)
-        at = next(i for i, row in enumerate(rows)
-                  if sum(fold(v) in lookup for v in row if v != "") >= len(tab.columns) / 2)
+        at = next(
+            i
+            for i, row in enumerate(rows)
+            if sum(fold(v) in lookup for v in row if v != "") >= len(tab.columns) / 2
+        )
         names = [lookup[fold(v)].name if fold(v) in lookup else None for v in rows[at]]
         tables[tab.name] = [
             {n: (None if v == "" else v) for n, v in zip(names, row, strict=True) if n}
-            for row in rows[at + 1:] if any(v != "" for v in row)
+            for row in rows[at + 1 :]
+            if any(v != "" for v in row)
         ]
         header_rows[tab.name] = at + 1
         headers[tab.name] = [str(v) for v in rows[at]]
@@ -119,20 +123,23 @@ def k() -> int:
 
 
 def test_every_tab_and_column_of_the_standard(example_path: Path, book: Book) -> None:
-    assert CalamineWorkbook.from_path(example_path).sheet_names == [
-        t.name for t in standard.TABS]
+    assert CalamineWorkbook.from_path(example_path).sheet_names == [t.name for t in standard.TABS]
     for tab in TABLE_TABS:
         lookup = standard.header_lookup(tab)
         assert [lookup[fold(h)].name for h in book.headers[tab.name]] == [
-            c.name for c in tab.columns]
+            c.name for c in tab.columns
+        ]
 
 
 def test_one_tab_has_a_title_row_and_one_header_an_alias(book: Book) -> None:
     titled = [name for name, row in book.header_rows.items() if row > 1]
     assert titled
-    aliased = [(tab.name, h) for tab in TABLE_TABS
-               for h, col in zip(book.headers[tab.name], tab.columns, strict=True)
-               if h != col.name]
+    aliased = [
+        (tab.name, h)
+        for tab in TABLE_TABS
+        for h, col in zip(book.headers[tab.name], tab.columns, strict=True)
+        if h != col.name
+    ]
     assert aliased
     for tab_name, header in aliased:
         col = standard.header_lookup(standard.TABS_BY_NAME[tab_name])[fold(header)]
@@ -146,8 +153,11 @@ def test_formats_like_the_template(example_path: Path, book: Book) -> None:
         header = book.header_rows[tab.name]
         assert ws.freeze_panes == f"A{header + 1}"
         assert all(cell.font.b for cell in ws[header])
-        lists = {get_column_letter(r.min_col): dv.formula1.strip('"').split(",")
-                 for dv in ws.data_validations.dataValidation for r in dv.sqref.ranges}
+        lists = {
+            get_column_letter(r.min_col): dv.formula1.strip('"').split(",")
+            for dv in ws.data_validations.dataValidation
+            for r in dv.sqref.ranges
+        }
         dates = []
         for i, col in enumerate(tab.columns, 1):
             letter = get_column_letter(i)
@@ -167,8 +177,7 @@ def test_program_tab(book: Book) -> None:
     assert book.program["Agency"]
     assert isinstance(book.start, dt.date) and isinstance(book.end, dt.date)
     assert book.start < book.end
-    supervisors = {r["Name"] for r in book.tables["Staff"]
-                   if r["Role"] == demo.SUPERVISOR_ROLE}
+    supervisors = {r["Name"] for r in book.tables["Staff"] if r["Role"] == demo.SUPERVISOR_ROLE}
     assert book.program["Supervisor"] in supervisors
 
 
@@ -235,9 +244,11 @@ def test_dates_fit_the_period(book: Book) -> None:
 
 
 def test_rapid_job_search_is_realistic(book: Book) -> None:
-    delays = [(as_date(r["First Employer Contact"]) - as_date(r["Enrollment Date"])).days
-              for r in book.tables["Caseload"]
-              if as_date(r["First Employer Contact"]) and as_date(r["Enrollment Date"])]
+    delays = [
+        (as_date(r["First Employer Contact"]) - as_date(r["Enrollment Date"])).days
+        for r in book.tables["Caseload"]
+        if as_date(r["First Employer Contact"]) and as_date(r["Enrollment Date"])
+    ]
     assert len(delays) > CLIENTS / 2
     assert 5 <= statistics.mean(delays) <= 30
 
@@ -250,8 +261,9 @@ def all_values(path: Path) -> dict[str, list[list[object]]]:
     return {name: cal.get_sheet_by_name(name).to_python() for name in cal.sheet_names}
 
 
-def test_same_seed_same_workbook_other_seed_other_workbook(tmp_path: Path,
-                                                           example_path: Path) -> None:
+def test_same_seed_same_workbook_other_seed_other_workbook(
+    tmp_path: Path, example_path: Path
+) -> None:
     again, other = tmp_path / "again.xlsx", tmp_path / "other.xlsx"
     write_demo(again, clients=CLIENTS, seed=SEED)
     write_demo(other, clients=CLIENTS, seed=SEED + 1)
@@ -266,9 +278,12 @@ def test_proportions_per_client(tmp_path: Path) -> None:
     book = read_book(path)
     # a planted duplicate or unknown-client row adds one row per mistake
     slack = mistakes_per_kind(clients) + 1
-    for tab, per_client in (("Caseload", 1), ("Jobs", demo.JOBS_PER_CLIENT),
-                            ("Benefits Referrals", demo.REFERRALS_PER_CLIENT),
-                            ("Employer Log", demo.CONTACTS_PER_CLIENT)):
+    for tab, per_client in (
+        ("Caseload", 1),
+        ("Jobs", demo.JOBS_PER_CLIENT),
+        ("Benefits Referrals", demo.REFERRALS_PER_CLIENT),
+        ("Employer Log", demo.CONTACTS_PER_CLIENT),
+    ):
         assert abs(len(book.tables[tab]) - per_client * clients) <= slack, tab
     specialists = [r for r in book.tables["Staff"] if r["Role"] == demo.SPECIALIST_ROLE]
     assert 18 <= clients / len(specialists) <= 20
@@ -284,8 +299,13 @@ def test_the_shipped_example_is_the_documented_demo(example_path: Path) -> None:
 
 def date_strings(book: Book) -> list[tuple[str, str, str]]:
     """(tab, column, text) of every date cell that holds text."""
-    return [(tab.name, name, r[name]) for tab in TABLE_TABS for r in book.tables[tab.name]
-            for name in date_columns(tab) if isinstance(r[name], str)]
+    return [
+        (tab.name, name, r[name])
+        for tab in TABLE_TABS
+        for r in book.tables[tab.name]
+        for name in date_columns(tab)
+        if isinstance(r[name], str)
+    ]
 
 
 def test_dates_that_are_not_dates(book: Book, k: int) -> None:
@@ -303,8 +323,13 @@ def test_valid_us_and_iso_dates_typed_as_text(book: Book, k: int) -> None:
 
 
 def test_blank_required_cells(book: Book, k: int) -> None:
-    blanks = [(tab.name, c.name) for tab in TABLE_TABS for r in book.tables[tab.name]
-              for c in tab.required_columns if r[c.name] is None]
+    blanks = [
+        (tab.name, c.name)
+        for tab in TABLE_TABS
+        for r in book.tables[tab.name]
+        for c in tab.required_columns
+        if r[c.name] is None
+    ]
     assert len(blanks) == k
     assert ("Jobs", "Employer") in blanks
 
@@ -320,15 +345,20 @@ def test_jobs_of_clients_not_in_caseload(book: Book, k: int) -> None:
 
 
 def test_a_job_ends_before_it_starts(book: Book, k: int) -> None:
-    backwards = [r for r in book.tables["Jobs"]
-                 if as_date(r["Job Start Date"]) and as_date(r["Job End Date"])
-                 and as_date(r["Job End Date"]) < as_date(r["Job Start Date"])]
+    backwards = [
+        r
+        for r in book.tables["Jobs"]
+        if as_date(r["Job Start Date"])
+        and as_date(r["Job End Date"])
+        and as_date(r["Job End Date"]) < as_date(r["Job Start Date"])
+    ]
     assert len(backwards) == k
 
 
 def test_a_closed_case_without_closed_date(book: Book) -> None:
-    assert any(r["Status"] == demo.CLOSED and r["Closed Date"] is None
-               for r in book.tables["Caseload"])
+    assert any(
+        r["Status"] == demo.CLOSED and r["Closed Date"] is None for r in book.tables["Caseload"]
+    )
 
 
 def test_choices_and_yes_no_not_in_their_lists(book: Book, k: int) -> None:
@@ -342,7 +372,8 @@ def test_choices_and_yes_no_not_in_their_lists(book: Book, k: int) -> None:
                 if col.type == standard.CHOICE and choice(col, value) is None:
                     wrong_choice.append((tab.name, col.name, value))
                 if col.type == standard.YESNO and fold(value) not in (
-                        standard.YES_WORDS + standard.NO_WORDS):
+                    standard.YES_WORDS + standard.NO_WORDS
+                ):
                     wrong_yes_no.append(value)
     assert ("Employer Log", "Contact Type", "Drop-in") in wrong_choice
     assert len(wrong_choice) == k
@@ -351,15 +382,21 @@ def test_choices_and_yes_no_not_in_their_lists(book: Book, k: int) -> None:
 
 def test_hours_out_of_range(book: Book, k: int) -> None:
     hours = standard.JOBS.column("Hours Per Week")
-    too_many = [r["Hours Per Week"] for r in book.tables["Jobs"]
-                if r["Hours Per Week"] is not None and r["Hours Per Week"] > hours.maximum]
+    too_many = [
+        r["Hours Per Week"]
+        for r in book.tables["Jobs"]
+        if r["Hours Per Week"] is not None and r["Hours Per Week"] > hours.maximum
+    ]
     assert 95 in too_many and len(too_many) == k
 
 
 def test_a_specialist_in_employer_log_not_on_staff(book: Book, k: int) -> None:
     staff = {fold(r["Name"]) for r in book.tables["Staff"]}
-    strangers = {r["Employment Specialist"] for r in book.tables["Employer Log"]
-                 if r["Employment Specialist"] and fold(r["Employment Specialist"]) not in staff}
+    strangers = {
+        r["Employment Specialist"]
+        for r in book.tables["Employer Log"]
+        if r["Employment Specialist"] and fold(r["Employment Specialist"]) not in staff
+    }
     assert 1 <= len(strangers) <= k
 
 
@@ -374,9 +411,13 @@ def test_slow_job_search(book: Book, k: int) -> None:
 
 
 def test_a_job_start_with_no_contact_around_it(book: Book) -> None:
-    assert any(book.start <= as_date(r["Job Start Date"]) <= book.end
-               and r["Pre-Start Contact"] is None and r["Post-Start Contact"] is None
-               for r in book.tables["Jobs"] if as_date(r["Job Start Date"]))
+    assert any(
+        book.start <= as_date(r["Job Start Date"]) <= book.end
+        and r["Pre-Start Contact"] is None
+        and r["Post-Start Contact"] is None
+        for r in book.tables["Jobs"]
+        if as_date(r["Job Start Date"])
+    )
 
 
 def test_a_benefits_client_starts_a_job_with_no_referral(book: Book) -> None:
@@ -384,11 +425,14 @@ def test_a_benefits_client_starts_a_job_with_no_referral(book: Book) -> None:
     referred: dict[str, list[dt.date]] = {}
     for r in book.tables["Benefits Referrals"]:
         referred.setdefault(r["Client ID"], []).append(as_date(r["Referral Date"]))
-    missed = [r for r in book.tables["Jobs"] if r["Client ID"] in benefits
-              and as_date(r["Job Start Date"])
-              and book.start <= as_date(r["Job Start Date"]) <= book.end
-              and not any(d <= as_date(r["Job Start Date"])
-                          for d in referred.get(r["Client ID"], []))]
+    missed = [
+        r
+        for r in book.tables["Jobs"]
+        if r["Client ID"] in benefits
+        and as_date(r["Job Start Date"])
+        and book.start <= as_date(r["Job Start Date"]) <= book.end
+        and not any(d <= as_date(r["Job Start Date"]) for d in referred.get(r["Client ID"], []))
+    ]
     assert missed
 
 
@@ -400,8 +444,11 @@ def test_a_specialist_week_with_few_face_to_face_contacts(book: Book, k: int) ->
     for r in book.tables["Employer Log"]:
         day = as_date(r["Date"])
         week = (day - book.start).days // 7
-        if (r["Employment Specialist"] in specialists and week < full_weeks
-                and choice(contact_type, r["Contact Type"]) == demo.FACE_TO_FACE):
+        if (
+            r["Employment Specialist"] in specialists
+            and week < full_weeks
+            and choice(contact_type, r["Contact Type"]) == demo.FACE_TO_FACE
+        ):
             per_week[r["Employment Specialist"], week] += 1
     low = [key for key, n in per_week.items() if n < 6]
     assert len(low) == min(k, len(specialists))

@@ -65,8 +65,9 @@ def excel_value(value: object) -> object:
     if isinstance(value, dt.datetime):
         return value.isoformat(timespec="milliseconds") + "Z"
     if isinstance(value, dt.date):
-        return dt.datetime(value.year, value.month, value.day).isoformat(
-            timespec="milliseconds") + "Z"
+        return (
+            dt.datetime(value.year, value.month, value.day).isoformat(timespec="milliseconds") + "Z"
+        )
     if isinstance(value, float) and value.is_integer():
         return int(value)
     return value
@@ -78,9 +79,16 @@ def sheet_json(name: str, rows: list[list[object]], client: str, hidden: bool = 
     sheet = {"name": name, "values": values, "pictures": [], "tables": []}
     if client == "Office.js":
         address = f"A1:{sheets.column_letter(width)}{len(rows)}" if rows and width else None
-        sheet.update({"shapes": [], "charts": [], "notes": [], "print_area": None,
-                      "visibility": "Hidden" if hidden else "Visible",
-                      "used_range_address": address})
+        sheet.update(
+            {
+                "shapes": [],
+                "charts": [],
+                "notes": [],
+                "print_area": None,
+                "visibility": "Hidden" if hidden else "Visible",
+                "used_range_address": address,
+            }
+        )
     return sheet
 
 
@@ -102,8 +110,9 @@ def file_json(path: Path, client: str = "Office.js") -> dict:
     payload = book_json(path.name, {}, client)
     for meta in book.sheets_metadata:
         rows = book.get_sheet_by_name(meta.name).to_python(skip_empty_area=False)
-        payload["sheets"].append(sheet_json(meta.name, rows, client,
-                                            hidden=meta.visible != SheetVisibleEnum.Visible))
+        payload["sheets"].append(
+            sheet_json(meta.name, rows, client, hidden=meta.visible != SheetVisibleEnum.Visible)
+        )
     return payload
 
 
@@ -200,10 +209,16 @@ class ExcelSim:
         sheet = self._at(action)
         for i, row in enumerate(action["values"]):
             for j, value in enumerate(row):
-                self._put(sheet, action["start_row"] + i + 1, action["start_column"] + j + 1,
-                          as_excel_stores(value))
-                self.formulas.pop((sheet["name"], action["start_row"] + i + 1,
-                                   action["start_column"] + j + 1), None)
+                self._put(
+                    sheet,
+                    action["start_row"] + i + 1,
+                    action["start_column"] + j + 1,
+                    as_excel_stores(value),
+                )
+                self.formulas.pop(
+                    (sheet["name"], action["start_row"] + i + 1, action["start_column"] + j + 1),
+                    None,
+                )
 
     def _setFormula(self, action: dict) -> None:  # noqa: N802
         sheet = self._at(action)
@@ -221,8 +236,11 @@ class ExcelSim:
         def moved(r: int) -> int:
             return r - 1 if r > row else r
 
-        self.fills = {(s, moved(r) if s == name else r, c): f
-                      for (s, r, c), f in self.fills.items() if not (s == name and r == row)}
+        self.fills = {
+            (s, moved(r) if s == name else r, c): f
+            for (s, r, c), f in self.fills.items()
+            if not (s == name and r == row)
+        }
         notes = {}
         for (s, address), text in self.notes.items():
             r, c = sheets.split_ref(address)
@@ -241,7 +259,7 @@ class ExcelSim:
             r = int(match.group(2))
             if r == row:
                 return "#REF!"
-            return f"{match.group(0)[:match.start(2) - match.start(0)]}{moved(r)}"
+            return f"{match.group(0)[: match.start(2) - match.start(0)]}{moved(r)}"
 
         for (s, r, c), formula in list(self.formulas.items()):
             new = re.sub(target + r"!([A-Z]+)(\d+)", rewrite, formula)
@@ -260,8 +278,9 @@ class ExcelSim:
         for i, row in enumerate(matrix):
             for j, color in enumerate(row):
                 if color != "keep":
-                    self._fill(name, action["start_row"] + i + 1,
-                               action["start_column"] + j + 1, color)
+                    self._fill(
+                        name, action["start_row"] + i + 1, action["start_column"] + j + 1, color
+                    )
 
     def _fill(self, name: str, r: int, c: int, color: str | None) -> None:
         if color is None:
@@ -338,15 +357,22 @@ def sheet_positions(actions: list[dict], start: list[str]) -> list[tuple[dict, l
 
 
 def on_sheet(actions: list[dict], start: list[str], name: str, func: str) -> list[dict]:
-    return [a for a, names in sheet_positions(actions, start)
-            if a["func"] == func and a["sheet_position"] is not None
-            and names[a["sheet_position"]] == name]
+    return [
+        a
+        for a, names in sheet_positions(actions, start)
+        if a["func"] == func
+        and a["sheet_position"] is not None
+        and names[a["sheet_position"]] == name
+    ]
 
 
 def block(actions: list[dict], start: list[str], name: str) -> list[list[object]]:
     """The values block written to a sheet, as shown (the one setValues at A1)."""
-    writes = [a for a in on_sheet(actions, start, name, "setValues")
-              if (a["start_row"], a["start_column"]) == (0, 0)]
+    writes = [
+        a
+        for a in on_sheet(actions, start, name, "setValues")
+        if (a["start_row"], a["start_column"]) == (0, 0)
+    ]
     assert len(writes) == 1, f"{name} is written in one block"
     return [[shown(v) for v in row] for row in writes[0]["values"]]
 
@@ -397,7 +423,8 @@ def test_fidelity_figures_equal_ipsxl_validate_json(example_json):
     keys = {(f["sheet"], f["row"], f["column"], f["code"]) for f in cli["flags"]}
     assert flag_keys(report) == keys
     assert {i["id"]: i["score"] for i in mine["fidelity"]["items"]} == {
-        i["id"]: i["score"] for i in cli["fidelity"]["items"]}
+        i["id"]: i["score"] for i in cli["fidelity"]["items"]
+    }
     assert mine["fidelity"]["data_total"] == cli["fidelity"]["data_total"]
     assert f"data total {cli['fidelity']['data_total']} of" in alert_text(actions)
 
@@ -406,8 +433,10 @@ def test_validate_writes_the_flags_sheet_as_a_table_with_links(example_json, cli
     start = [s["name"] for s in example_json["sheets"]]
     sim = ExcelSim(example_json)
     _, actions, _ = sim.run(excel.validate)
-    assert [a["args"][1] for a in actions if a["func"] == "addSheet"] == ["Flags",
-                                                                       excel.STATE_SHEET]
+    assert [a["args"][1] for a in actions if a["func"] == "addSheet"] == [
+        "Flags",
+        excel.STATE_SHEET,
+    ]
     assert sim.names() == [*start, "Flags", excel.STATE_SHEET]
 
     rows = block(actions, start, "Flags")
@@ -420,29 +449,36 @@ def test_validate_writes_the_flags_sheet_as_a_table_with_links(example_json, cli
     # one link per row, each to its flagged cell, written as one block of formulas
     links = on_sheet(actions, start, "Flags", "setFormula")
     assert len(links) == 1 and links[0]["start_column"] == 7 and links[0]["start_row"] == 1
-    targets = [re.match(r'=HYPERLINK\("#(.*)",', f[0]).group(1).replace('""', '"')
-               for f in links[0]["values"]]
+    targets = [
+        re.match(r'=HYPERLINK\("#(.*)",', f[0]).group(1).replace('""', '"')
+        for f in links[0]["values"]
+    ]
     assert targets == list(expected["Link target"])
 
     tables = on_sheet(actions, start, "Flags", "addTable")
-    assert [t["args"] for t in tables] == [[f"$A$1:$H${len(rows)}", True, excel.TABLE_STYLE,
-                                            sheets.FLAGS_TABLE]]
+    assert [t["args"] for t in tables] == [
+        [f"$A$1:$H${len(rows)}", True, excel.TABLE_STYLE, sheets.FLAGS_TABLE]
+    ]
 
 
 def test_validate_fills_and_notes_exactly_the_flagged_cells(example_json, cli_report):
     sim = ExcelSim(example_json)
     sim.run(excel.validate)
     marks = sheets.highlight_marks(cli_report)
-    expected = {(name, r, c): mark.fill for name, cells in marks.items()
-                for (r, c), mark in cells.items()}
+    expected = {
+        (name, r, c): mark.fill for name, cells in marks.items() for (r, c), mark in cells.items()
+    }
     agency = {k: v for k, v in sim.fills.items() if k[0] not in ("Flags", excel.STATE_SHEET)}
     assert agency == expected
     assert set(expected.values()) == {RED, AMBER}
     # the error cells are red, the warning-only cells amber
     caseload = {(r, c): f for (s, r, c), f in agency.items() if s == "Caseload"}
     assert caseload[(25, 3)] == RED  # '13/45/2026' in Referral Date
-    notes = {(name, sheets.cell_ref(r, c)): mark.note for name, cells in marks.items()
-             for (r, c), mark in cells.items()}
+    notes = {
+        (name, sheets.cell_ref(r, c)): mark.note
+        for name, cells in marks.items()
+        for (r, c), mark in cells.items()
+    }
     assert sim.notes == notes
     assert all(text.startswith(sheets.NOTE_MARKER + "\n") for text in sim.notes.values())
 
@@ -472,13 +508,14 @@ def test_a_table_away_from_a1_is_read_at_its_cells():
     flags = report.flags
     unknown = flags[flags["code"] == "unknown-client"]
     assert list(zip(unknown["sheet"], unknown["row"], unknown["col"], strict=True)) == [
-        ("Jobs", 4, 4)]
+        ("Jobs", 4, 4)
+    ]
     assert ("Jobs", 4, 4) in sim.fills
 
 
 def test_text_from_the_workbook_is_written_as_text():
     tabs = clean_tabs()
-    sneaky = ["=HYPERLINK(\"http://x\",\"y\")", "+1", "-2", "@SUM(A1)", "2026-07-14"]
+    sneaky = ['=HYPERLINK("http://x","y")', "+1", "-2", "@SUM(A1)", "2026-07-14"]
     for i, value in enumerate(sneaky[:2], 1):
         set_cell(tabs, "Jobs", i, "Client ID", value)  # unknown-client: quoted in Value
     tabs["Jobs"].append(copy.copy(tabs["Jobs"][1]))
@@ -496,8 +533,7 @@ def test_text_from_the_workbook_is_written_as_text():
     for text in sneaky:
         assert "'" + text in values, text  # kept text by the apostrophe
     # no formula but ipsxl's own links reaches the sheet
-    formulas = [f for a in actions if a["func"] == "setFormula" for row in a["values"]
-                for f in row]
+    formulas = [f for a in actions if a["func"] == "setFormula" for row in a["values"] for f in row]
     assert all(f.startswith(("=HYPERLINK(\"#'", "=ROW('", "=COLUMN('")) for f in formulas)
     assert not any(text in f for f in formulas for text in sneaky)
     assert sim.cell_value("Flags", 2 + values.index("'-2"), 7) == "-2"
@@ -533,9 +569,12 @@ def test_fidelity_sheet_shows_the_command_lines_scores(example_json, cli_report)
         assert row[sheets.SCORE_COL - 1] == blank_as_empty(expected), item.label
 
     # the total, count and band are live formulas over the 25 score cells
-    formulas = {(a["start_row"] + 1 + i, a["start_column"] + 1 + j): f
-                for a in on_sheet(actions, start, "Fidelity", "setFormula")
-                for i, row in enumerate(a["values"]) for j, f in enumerate(row)}
+    formulas = {
+        (a["start_row"] + 1 + i, a["start_column"] + 1 + j): f
+        for a in on_sheet(actions, start, "Fidelity", "setFormula")
+        for i, row in enumerate(a["values"])
+        for j, f in enumerate(row)
+    }
     total = sheets.split_ref(layout.anchors["total"])
     band = sheets.split_ref(layout.anchors["band"])
     score_range = layout.anchors["scores"]
@@ -584,8 +623,11 @@ def test_a_second_run_replaces_the_first(example_json):
     after_one = (sim.names(), dict(sim.fills), dict(sim.notes))
     start = sim.names()
     _, actions, _ = sim.run(excel.fidelity)
-    deleted = [names[a["sheet_position"]] for a, names in sheet_positions(actions, start)
-               if a["func"] == "sheetDelete"]
+    deleted = [
+        names[a["sheet_position"]]
+        for a, names in sheet_positions(actions, start)
+        if a["func"] == "sheetDelete"
+    ]
     assert sorted(deleted) == sorted(["Fidelity", "Flags", excel.STATE_SHEET])
     assert (sim.names(), sim.fills, sim.notes) == after_one
 
@@ -603,8 +645,11 @@ def test_clear_flags_takes_back_everything_and_nothing_else(example_json):
         assert sim.sheet(sheet["name"])["values"] == sheet["values"]
     # nothing is written into the agency's sheets: fills cleared, notes deleted, that is all
     agency = set(original.names())
-    touched = Counter(a["func"] for a, names in sheet_positions(actions, start)
-                      if a["sheet_position"] is not None and names[a["sheet_position"]] in agency)
+    touched = Counter(
+        a["func"]
+        for a, names in sheet_positions(actions, start)
+        if a["sheet_position"] is not None and names[a["sheet_position"]] in agency
+    )
     assert set(touched) <= {"setRangeColor", "setRangeColors", "deleteNote"}
     assert "removed" in alert_text(actions)
 
@@ -626,7 +671,8 @@ def test_marks_follow_the_cells_when_a_person_deletes_a_row(example_json):
     _, _, report = sim.run(excel.validate)
     marks = sheets.highlight_marks(report)
     assert {k for k in sim.fills if k[0] in marks} == {
-        (name, r, c) for name, cells in marks.items() for (r, c) in cells}
+        (name, r, c) for name, cells in marks.items() for (r, c) in cells
+    }
     assert ("Caseload", 10, 1) not in sim.fills  # the duplicate is gone with its row
 
 
@@ -676,7 +722,8 @@ def test_a_large_tab_is_read_and_written_in_blocks(monkeypatch):
     columns = {c for (name, _, c) in sim.fills if name == "Employer Log"}
     assert sorted(p["start_column"] + 1 for p in paints) == sorted(columns)
     assert {k for k in sim.fills if k[0] == "Employer Log" and k[2] == 6} == {
-        ("Employer Log", r, 6) for r in bad["row"]}
+        ("Employer Log", r, 6) for r in bad["row"]
+    }
     assert len(on_sheet(actions, start, "Employer Log", "addNote")) == 50
     assert "first 50 flagged cells" in alert_text(actions)
     sim.run(excel.clear_flags)
@@ -687,8 +734,9 @@ def test_rectangles_join_runs_down_columns_and_across_rows():
     cells = [(2, 1), (3, 1), (4, 1), (1, 1), (1, 2), (1, 3), (6, 2), (2, 2), (3, 2), (4, 2)]
     rects = excel.rectangles(cells)
     assert rects == [(1, 1, 4, 2), (1, 3, 1, 3), (6, 2, 6, 2)]
-    covered = [(r, c) for r1, c1, r2, c2 in rects
-               for r in range(r1, r2 + 1) for c in range(c1, c2 + 1)]
+    covered = [
+        (r, c) for r1, c1, r2, c2 in rects for r in range(r1, r2 + 1) for c in range(c1, c2 + 1)
+    ]
     assert sorted(covered) == sorted(cells)  # every cell once, nothing else
 
 
@@ -733,7 +781,8 @@ def test_a_client_without_notes_or_charts_gets_fills_and_sheets():
     assert report.counts()[ERROR] > 0
     marks = sheets.highlight_marks(report)
     assert {k for k in sim.fills if k[0] in marks} == {
-        (name, r, c) for name, cells in marks.items() for (r, c) in cells}
+        (name, r, c) for name, cells in marks.items() for (r, c) in cells
+    }
 
 
 # --------------------------------------------------------------------------- the other buttons
@@ -822,6 +871,7 @@ def test_excel_and_udfs_import_without_calamine_openpyxl_or_lxml():
         print("ok")
     """)
     env = {**os.environ, "XLWINGS_LICENSE_KEY": "noncommercial"}
-    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                          env=env, check=False)
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, env=env, check=False
+    )
     assert done.stdout.strip() == "ok", done.stderr

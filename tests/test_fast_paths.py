@@ -24,8 +24,25 @@ from ipsxl.rules import flags, identity
 
 # values a column can hold in a hand-built frame: text typed many ways, blanks of every kind,
 # and numbers equal to Python (1, 1.0, True) whose text differs
-ODD_VALUES = ["Ann Lee", "ann  lee", " AnnLee ", "Bo", "", "  ", None, np.nan, pd.NA, 1, 1.0,
-              True, "1", "Straße", "STRASSE", "a\u00a0b", dt.date(2026, 7, 1)]
+ODD_VALUES = [
+    "Ann Lee",
+    "ann  lee",
+    " AnnLee ",
+    "Bo",
+    "",
+    "  ",
+    None,
+    np.nan,
+    pd.NA,
+    1,
+    1.0,
+    True,
+    "1",
+    "Straße",
+    "STRASSE",
+    "a\u00a0b",
+    dt.date(2026, 7, 1),
+]
 
 
 def _name_key_one(value: object) -> object:
@@ -48,15 +65,20 @@ def test_keys_are_those_of_each_value_alone(dtype):
         values = [rng.choice(ODD_VALUES) for _ in range(rng.randint(0, 12))]
         if dtype == "string":
             values = [v for v in values if isinstance(v, str) or v is None]
-        column = pd.Series(values, index=rng.sample(range(100), len(values)), dtype=dtype,
-                           name="Employment Specialist")
+        column = pd.Series(
+            values,
+            index=rng.sample(range(100), len(values)),
+            dtype=dtype,
+            name="Employment Specialist",
+        )
         names, ids = identity.name_key(column), identity.client_key(column)
         assert [repr(v) for v in names] == [repr(_name_key_one(v)) for v in column]
         assert [repr(v) for v in ids] == [repr(_client_key_one(v)) for v in column]
         folded = pop.name_key(column)
         assert str(folded.dtype) == "string"
         assert [None if v is pd.NA else v for v in folded] == [
-            None if k is np.nan else k for k in map(_name_key_one, column)]
+            None if k is np.nan else k for k in map(_name_key_one, column)
+        ]
         for key in (names, ids, folded):
             assert key.index.equals(column.index) and key.name == column.name
 
@@ -65,8 +87,10 @@ def test_suggestions_are_difflibs():
     rng = random.Random(7)
     letters = string.ascii_lowercase[:7] + "éß "
     for _ in range(400):
-        choices = ["".join(rng.choice(letters) for _ in range(rng.randint(1, 12)))
-                   for _ in range(rng.randint(0, 25))]
+        choices = [
+            "".join(rng.choice(letters) for _ in range(rng.randint(1, 12)))
+            for _ in range(rng.randint(0, 25))
+        ]
         if rng.random() < 0.05:  # difflib treats long texts differently (autojunk)
             choices.append("ab" * 120)
         closest = identity.close_matcher(choices)
@@ -83,27 +107,34 @@ def _ctx(tmp_path):
     oddly, one under a name that is no specialist's."""
     tabs = clean_tabs()
     for name in (" bo  CHAN", "Stray Name"):
-        tabs["Employer Log"].append([START, name, "Acme", "Pat", "Yes", "Face-to-Face", None,
-                                     None, "visit"])
+        tabs["Employer Log"].append(
+            [START, name, "Acme", "Pat", "Yes", "Face-to-Face", None, None, "visit"]
+        )
     path = write_workbook(tmp_path / "book.xlsx", tabs)
     return parse.parse_workbook(read.read_workbook(path), today=TODAY)
 
 
 def test_many_tab_flags_are_one_tab_flag_each(tmp_path):
     ctx = _ctx(tmp_path)
-    one_by_one = flags.concat([
-        flags.tab(ctx, "Employer Log", "low-contacts", "warning", f"week {k}", value=k)
-        for k in range(3)
-    ])
-    together = flags.tabs(ctx, "Employer Log", "low-contacts", "warning",
-                          [f"week {k}" for k in range(3)], [0, 1, 2])
+    one_by_one = flags.concat(
+        [
+            flags.tab(ctx, "Employer Log", "low-contacts", "warning", f"week {k}", value=k)
+            for k in range(3)
+        ]
+    )
+    together = flags.tabs(
+        ctx, "Employer Log", "low-contacts", "warning", [f"week {k}" for k in range(3)], [0, 1, 2]
+    )
     pd.testing.assert_frame_equal(together, one_by_one)
     assert [type(v) for v in together.iloc[0]] == [type(v) for v in one_by_one.iloc[0]]
 
 
 def _everything(frames: Frames, period: Period):
-    return (fidelity.score_items(frames, period), fidelity.outcome_figures(frames, period),
-            fidelity.specialist_table(frames, period))
+    return (
+        fidelity.score_items(frames, period),
+        fidelity.outcome_figures(frames, period),
+        fidelity.specialist_table(frames, period),
+    )
 
 
 def test_figures_shared_within_a_workbook_are_the_figures_worked_out_alone(tmp_path):
@@ -113,7 +144,8 @@ def test_figures_shared_within_a_workbook_are_the_figures_worked_out_alone(tmp_p
         shared = _everything(frames, period)
         # asked twice, worked out once
         assert pop.specialists(frames.staff, frames.caseload) is pop.specialists(
-            frames.staff, frames.caseload)
+            frames.staff, frames.caseload
+        )
     assert repr(shared) == repr(alone)
     assert "Stray Name" in fidelity.items.employer_contacts(frames, period).note
 
@@ -121,7 +153,8 @@ def test_figures_shared_within_a_workbook_are_the_figures_worked_out_alone(tmp_p
 def test_sharing_ends_with_its_block(tmp_path):
     frames, period = Frames.from_parsed(_ctx(tmp_path)), Period(START, END)
     assert pop.specialists(frames.staff, frames.caseload) is not pop.specialists(
-        frames.staff, frames.caseload)
+        frames.staff, frames.caseload
+    )
     with pop.sharing():
         before = pop.contact_counts(frames.log, period, pd.Index(["bochan"]))
     frames.log.loc[frames.log.index[-1], "Employment Specialist"] = "Bo Chan"
@@ -134,6 +167,7 @@ def test_a_period_is_part_of_what_is_shared(tmp_path):
     frames = Frames.from_parsed(_ctx(tmp_path))
     with pop.sharing():
         quarter = pop.active_clients(frames.caseload, Period(START, END))
-        later = pop.active_clients(frames.caseload, Period(dt.date(2030, 1, 1),
-                                                           dt.date(2030, 3, 31)))
+        later = pop.active_clients(
+            frames.caseload, Period(dt.date(2030, 1, 1), dt.date(2030, 3, 31))
+        )
     assert quarter is not later

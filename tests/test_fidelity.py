@@ -25,19 +25,29 @@ def staff(name, role=ES, fte=1.0, supervisor="Sam Boss", community=70, ips="Yes"
     return [name, role, fte, supervisor, community, ips]
 
 
-def client(cid, es="Ann Lee", enrolled=ENROLLED, first=None, benefits="No",
-           education="No", closed=None):
+def client(
+    cid, es="Ann Lee", enrolled=ENROLLED, first=None, benefits="No", education="No", closed=None
+):
     status = "Closed" if closed else "Active"
     return [cid, es, None, enrolled, first, None, benefits, education, status, closed, None]
 
 
-def job(cid, start, end=None, employer="Acme", jtype="retail", competitive="Yes", hours=20,
-        wage=15.0, pre=None, post=None):
+def job(
+    cid,
+    start,
+    end=None,
+    employer="Acme",
+    jtype="retail",
+    competitive="Yes",
+    hours=20,
+    wage=15.0,
+    pre=None,
+    post=None,
+):
     return [cid, start, end, employer, "Worker", jtype, competitive, hours, wage, None, pre, post]
 
 
-def contact(day, es="Ann Lee", ctype="Face-to-Face", cid=None, preference=None,
-            employer="Acme"):
+def contact(day, es="Ann Lee", ctype="Face-to-Face", cid=None, preference=None, employer="Acme"):
     return [day, es, employer, "Pat", "Yes", ctype, cid, preference, "visit"]
 
 
@@ -52,8 +62,13 @@ def book(period=(START, END), **rows):
     """Standard tabs holding only the rows given (keyword = tab: staff, caseload, jobs, log,
     referrals); a tab not given has its header only. ``staff=None`` drops the Staff tab."""
     tabs = clean_tabs()
-    names = {"staff": "Staff", "caseload": "Caseload", "jobs": "Jobs", "log": "Employer Log",
-             "referrals": "Benefits Referrals"}
+    names = {
+        "staff": "Staff",
+        "caseload": "Caseload",
+        "jobs": "Jobs",
+        "log": "Employer Log",
+        "referrals": "Benefits Referrals",
+    }
     for key, tab in names.items():
         tabs[tab] = [tabs[tab][0], *(rows.get(key) or [])]
     if "staff" in rows and rows["staff"] is None:
@@ -112,27 +127,35 @@ def test_caseload_20_scores_5_and_21_scores_4(tmp_path, clients, expected_score)
 def test_caseload_counts_active_clients_over_summed_fte(tmp_path):
     active = [client(f"A{i}", es="Ann Lee") for i in range(30)]
     active += [client(f"B{i}", es="Bo Chan", closed=D(2026, 7, 15)) for i in range(3)]
-    gone = [client("X1", closed=D(2026, 6, 30)),  # closed the day before the period
-            client("X2", enrolled=D(2026, 10, 1))]  # enrolled after it
-    it = item(tmp_path, "caseload_size",
-              staff=[staff("Ann Lee", fte=1.0), staff("Bo Chan", fte=0.5), SAM],
-              caseload=active + gone)
+    gone = [
+        client("X1", closed=D(2026, 6, 30)),  # closed the day before the period
+        client("X2", enrolled=D(2026, 10, 1)),
+    ]  # enrolled after it
+    it = item(
+        tmp_path,
+        "caseload_size",
+        staff=[staff("Ann Lee", fte=1.0), staff("Bo Chan", fte=0.5), SAM],
+        caseload=active + gone,
+    )
     assert it.value == 22.0 == (30 + 3) / (1.0 + 0.5)
     assert (it.score, it.n) == (4, 33)
 
 
 def test_caseload_between_bands_goes_by_one_decimal(tmp_path):
     rows = [client(f"C{i}", es="Ann Lee" if i % 2 else "Bo Chan") for i in range(41)]
-    it = item(tmp_path, "caseload_size", staff=[staff("Ann Lee"), staff("Bo Chan"), SAM],
-              caseload=rows)
+    it = item(
+        tmp_path, "caseload_size", staff=[staff("Ann Lee"), staff("Bo Chan"), SAM], caseload=rows
+    )
     assert it.value == 41 / 2 == 20.5
     assert it.score == 4
 
 
 def test_caseload_without_staff_counts_each_caseload_name_at_fte_1(tmp_path):
-    rows = ([client(f"A{i}", es="Ann Lee") for i in range(25)]
-            + [client(f"B{i}", es="bo chan") for i in range(10)]
-            + [client(f"C{i}", es="Bo  Chan") for i in range(10)])  # one person, typed 2 ways
+    rows = (
+        [client(f"A{i}", es="Ann Lee") for i in range(25)]
+        + [client(f"B{i}", es="bo chan") for i in range(10)]
+        + [client(f"C{i}", es="Bo  Chan") for i in range(10)]
+    )  # one person, typed 2 ways
     it = item(tmp_path, "caseload_size", staff=None, caseload=rows)
     assert it.value == (25 + 10 + 10) / 2 == 22.5
     assert (it.score, it.n) == (4, 45)
@@ -140,8 +163,12 @@ def test_caseload_without_staff_counts_each_caseload_name_at_fte_1(tmp_path):
 
 
 def test_caseload_null_without_active_clients(tmp_path):
-    it = item(tmp_path, "caseload_size", staff=[staff("Ann Lee"), SAM],
-              caseload=[client("X", enrolled=D(2026, 10, 2))])
+    it = item(
+        tmp_path,
+        "caseload_size",
+        staff=[staff("Ann Lee"), SAM],
+        caseload=[client("X", enrolled=D(2026, 10, 2))],
+    )
     assert (it.value, it.score) == (None, None)
     assert "no active clients" in it.note
 
@@ -150,23 +177,32 @@ def test_caseload_null_without_active_clients(tmp_path):
 
 
 def test_employment_services_staff_is_fte_share_saying_ips_only(tmp_path):
-    it = item(tmp_path, "employment_services_staff",
-              staff=[staff("Ann", fte=1.0, ips="Yes"), staff("Bo", fte=0.5, ips="No"),
-                     staff("Cy", fte=0.5, ips=None), staff("Sam Boss", role=SUP, ips="No")])
+    it = item(
+        tmp_path,
+        "employment_services_staff",
+        staff=[
+            staff("Ann", fte=1.0, ips="Yes"),
+            staff("Bo", fte=0.5, ips="No"),
+            staff("Cy", fte=0.5, ips=None),
+            staff("Sam Boss", role=SUP, ips="No"),
+        ],
+    )
     assert it.value == 100 * 1.0 / (1.0 + 0.5 + 0.5) == 50.0
     assert (it.score, it.n) == (1, 3)
     assert "IPS Only blank for 1 of 3 specialists" in it.note
 
 
 def test_employment_services_staff_all_yes_scores_5(tmp_path):
-    it = item(tmp_path, "employment_services_staff",
-              staff=[staff("Ann", fte=0.8), staff("Bo", fte=None), SAM])
+    it = item(
+        tmp_path,
+        "employment_services_staff",
+        staff=[staff("Ann", fte=0.8), staff("Bo", fte=None), SAM],
+    )
     assert (it.value, it.score, it.n) == (100.0, 5, 2)
 
 
 def test_employment_services_staff_null_without_staff(tmp_path):
-    it = item(tmp_path, "employment_services_staff", staff=None,
-              caseload=[client("C1")])
+    it = item(tmp_path, "employment_services_staff", staff=None, caseload=[client("C1")])
     assert (it.value, it.score) == (None, None)
     assert "no Staff tab" in it.note
 
@@ -223,10 +259,14 @@ def test_rapid_job_search_null_without_first_contacts(tmp_path):
 
 def test_individualized_job_search_share_of_client_contacts_reflecting_preference(tmp_path):
     d = D(2026, 7, 8)
-    log = [contact(d, cid="C1", preference="Yes"), contact(d, cid="C2", preference="Yes"),
-           contact(d, cid="C3", preference="No"), contact(d, cid="C4", preference=None),
-           contact(d, cid=None, preference="Yes"),  # general job development: not counted
-           contact(D(2026, 6, 30), cid="C1", preference="Yes")]  # before the period
+    log = [
+        contact(d, cid="C1", preference="Yes"),
+        contact(d, cid="C2", preference="Yes"),
+        contact(d, cid="C3", preference="No"),
+        contact(d, cid="C4", preference=None),
+        contact(d, cid=None, preference="Yes"),  # general job development: not counted
+        contact(D(2026, 6, 30), cid="C1", preference="Yes"),
+    ]  # before the period
     it = item(tmp_path, "individualized_job_search", log=log)
     assert it.value == 100 * 2 / 4 == 50.0
     assert (it.score, it.n) == (3, 4)
@@ -241,10 +281,14 @@ TEN_WEEKS = (START, START + dt.timedelta(days=69))  # 70 days, both ends include
 @pytest.mark.parametrize(("contacts", "expected_score"), [(59, 4), (60, 5)])
 def test_employer_contacts_5_9_scores_4_and_6_0_scores_5(tmp_path, contacts, expected_score):
     log = [contact(d) for d in days(contacts)]
-    log += [contact(D(2026, 7, 2), ctype="Phone"),  # not face to face
-            contact(D(2026, 9, 9)), contact(D(2026, 6, 30))]  # outside the ten weeks
-    it = item(tmp_path, "employer_contacts", period=TEN_WEEKS,
-              staff=[staff("Ann Lee"), SAM], log=log)
+    log += [
+        contact(D(2026, 7, 2), ctype="Phone"),  # not face to face
+        contact(D(2026, 9, 9)),
+        contact(D(2026, 6, 30)),
+    ]  # outside the ten weeks
+    it = item(
+        tmp_path, "employer_contacts", period=TEN_WEEKS, staff=[staff("Ann Lee"), SAM], log=log
+    )
     assert it.value == contacts / 10
     assert (it.score, it.n) == (expected_score, contacts)
     assert it.note == ""
@@ -254,8 +298,13 @@ def test_employer_contacts_average_every_specialist_and_skip_other_names(tmp_pat
     log = [contact(d, es="Ann Lee") for d in days(80)]
     log += [contact(d, es="ANN  LEE") for d in days(10)]  # Ann again, typed differently
     log += [contact(d, es="Sam Boss") for d in days(7)]  # the supervisor: no specialist
-    it = item(tmp_path, "employer_contacts", period=TEN_WEEKS,
-              staff=[staff("Ann Lee"), staff("Bo Chan"), SAM], log=log)
+    it = item(
+        tmp_path,
+        "employer_contacts",
+        period=TEN_WEEKS,
+        staff=[staff("Ann Lee"), staff("Bo Chan"), SAM],
+        log=log,
+    )
     assert it.value == ((80 + 10) / 10 + 0 / 10) / 2 == 4.5
     assert (it.score, it.n) == (3, 90)
     assert "7 face-to-face contacts logged by names that are no specialist's (Sam Boss)" in it.note
@@ -287,10 +336,21 @@ HELD = [  # (employer, job type, competitive), each job held in the period
 
 def held_jobs():
     starts = [D(2026, 5, 1), D(2026, 7, 1), D(2026, 9, 30)]
-    rows = [job(f"C{k}", starts[k % 3], end=D(2026, 7, 1) if k == 4 else None, employer=e,
-                jtype=t, competitive=c) for k, (e, t, c) in enumerate(HELD)]
-    rows += [job("X1", D(2026, 1, 1), end=D(2026, 6, 30), employer="Gone Co", jtype="unique1"),
-             job("X2", D(2026, 10, 1), employer="Later Co", jtype="unique2")]
+    rows = [
+        job(
+            f"C{k}",
+            starts[k % 3],
+            end=D(2026, 7, 1) if k == 4 else None,
+            employer=e,
+            jtype=t,
+            competitive=c,
+        )
+        for k, (e, t, c) in enumerate(HELD)
+    ]
+    rows += [
+        job("X1", D(2026, 1, 1), end=D(2026, 6, 30), employer="Gone Co", jtype="unique1"),
+        job("X2", D(2026, 10, 1), employer="Later Co", jtype="unique2"),
+    ]
     return rows
 
 
@@ -319,8 +379,16 @@ def test_competitive_jobs_share_of_jobs_held(tmp_path):
 
 
 def test_job_items_on_few_jobs_are_scored_with_a_warning(tmp_path):
-    rows = [job(f"C{k}", D(2026, 8, 1), competitive="Yes" if k else "No", employer=f"E{k}",
-                jtype=f"T{k}") for k in range(4)]
+    rows = [
+        job(
+            f"C{k}",
+            D(2026, 8, 1),
+            competitive="Yes" if k else "No",
+            employer=f"E{k}",
+            jtype=f"T{k}",
+        )
+        for k in range(4)
+    ]
     scores = score(tmp_path, book(jobs=rows))
     it = scores.item("competitive_jobs")
     assert it.value == 100 * 3 / 4 == 75.0
@@ -364,8 +432,12 @@ def test_follow_along_share_of_starts_with_contacts_before_and_after(tmp_path):
 
 
 def test_community_based_fte_weighted_mean_of_specialists(tmp_path):
-    rows = [staff("Ann", fte=1.0, community=70), staff("Bo", fte=0.5, community=40),
-            staff("Cy", fte=1.0, community=None), staff("Sam Boss", role=SUP, community=10)]
+    rows = [
+        staff("Ann", fte=1.0, community=70),
+        staff("Bo", fte=0.5, community=40),
+        staff("Cy", fte=1.0, community=None),
+        staff("Sam Boss", role=SUP, community=10),
+    ]
     it = item(tmp_path, "community_based", staff=rows)
     assert it.value == (70 * 1.0 + 40 * 0.5) / (1.0 + 0.5) == 60.0
     assert (it.score, it.n) == (4, 2)
@@ -386,10 +458,10 @@ def test_work_incentives_planning_share_of_benefit_recipients_starts_referred(tm
     caseload = [client(c, benefits="Yes") for c in ("B1", "B2", "B3", "B4")]
     caseload.append(client("N1", benefits="No"))
     jobs = [job(c, s) for c in ("B1", "B2", "B3", "B4", "N1")]
-    referrals = [referral("B1", D(2026, 7, 1)), referral("B2", D(2026, 8, 11)),
-                 referral("B4", s)]
-    it = item(tmp_path, "work_incentives_planning", caseload=caseload, jobs=jobs,
-              referrals=referrals)
+    referrals = [referral("B1", D(2026, 7, 1)), referral("B2", D(2026, 8, 11)), referral("B4", s)]
+    it = item(
+        tmp_path, "work_incentives_planning", caseload=caseload, jobs=jobs, referrals=referrals
+    )
     # B1 before, B4 on the day: planned; B2 after, B3 never: not; N1 has no benefits
     assert it.value == 100 * 2 / 4 == 50.0
     assert (it.score, it.n) == (2, 4)
@@ -397,9 +469,13 @@ def test_work_incentives_planning_share_of_benefit_recipients_starts_referred(tm
 
 
 def test_work_incentives_planning_null_without_job_starts(tmp_path):
-    it = item(tmp_path, "work_incentives_planning",
-              caseload=[client("B1", benefits="Yes")], jobs=[job("B1", D(2026, 5, 1))],
-              referrals=[referral("B1", D(2026, 4, 1))])
+    it = item(
+        tmp_path,
+        "work_incentives_planning",
+        caseload=[client("B1", benefits="Yes")],
+        jobs=[job("B1", D(2026, 5, 1))],
+        referrals=[referral("B1", D(2026, 4, 1))],
+    )
     assert (it.value, it.score, it.n) == (None, None, 0)
     assert it.note == "no job starts in the period"
 

@@ -25,10 +25,12 @@ def program_rows():
     caseload = [
         client("A1", es="Ann Lee", enrolled=D(2026, 5, 1), education="Yes"),
         client("A2", es="Ann Lee", enrolled=D(2026, 7, 15), education="No"),
-        client("A3", es="Ann Lee", enrolled=D(2026, 3, 1), education="Yes",
-               closed=D(2026, 7, 10)),  # closed in the period: active
-        client("A4", es="Ann Lee", enrolled=D(2026, 1, 1), education="Yes",
-               closed=D(2026, 6, 15)),  # closed before it: not active
+        client(
+            "A3", es="Ann Lee", enrolled=D(2026, 3, 1), education="Yes", closed=D(2026, 7, 10)
+        ),  # closed in the period: active
+        client(
+            "A4", es="Ann Lee", enrolled=D(2026, 1, 1), education="Yes", closed=D(2026, 6, 15)
+        ),  # closed before it: not active
         client("B1", es="Bo Chan", enrolled=D(2026, 10, 5), education="Yes"),  # after the end
         client("B2", es="bo  chan", enrolled=D(2026, 8, 1), education=None),  # Bo, typed oddly
         client("L1", es="al Smith", enrolled=D(2026, 10, 2)),  # al has no active client
@@ -63,15 +65,33 @@ def test_outcomes_from_the_rows(tmp_path):
 def test_specialists_table_from_the_rows(tmp_path):
     rows = score(tmp_path, book(**program_rows())).specialists
     assert rows == [
-        {"name": "al Smith", "caseload": 0, "face_to_face_contacts": 0,
-         "contacts_per_week": 0.0, "employed_clients": 0, "employment_rate": None,
-         "job_starts": 0},
-        {"name": "Ann Lee", "caseload": 3, "face_to_face_contacts": 13,
-         "contacts_per_week": round(13 / WEEKS, 1), "employed_clients": 2,
-         "employment_rate": round(2 / 3, 3), "job_starts": 2},
-        {"name": "Bo Chan", "caseload": 1, "face_to_face_contacts": 0,
-         "contacts_per_week": 0.0, "employed_clients": 0, "employment_rate": 0.0,
-         "job_starts": 0},
+        {
+            "name": "al Smith",
+            "caseload": 0,
+            "face_to_face_contacts": 0,
+            "contacts_per_week": 0.0,
+            "employed_clients": 0,
+            "employment_rate": None,
+            "job_starts": 0,
+        },
+        {
+            "name": "Ann Lee",
+            "caseload": 3,
+            "face_to_face_contacts": 13,
+            "contacts_per_week": round(13 / WEEKS, 1),
+            "employed_clients": 2,
+            "employment_rate": round(2 / 3, 3),
+            "job_starts": 2,
+        },
+        {
+            "name": "Bo Chan",
+            "caseload": 1,
+            "face_to_face_contacts": 0,
+            "contacts_per_week": 0.0,
+            "employed_clients": 0,
+            "employment_rate": 0.0,
+            "job_starts": 0,
+        },
     ]
     for row in rows:  # plain Python values, ready for JSON
         assert all(v is None or type(v) in (str, int, float) for v in row.values())
@@ -79,8 +99,11 @@ def test_specialists_table_from_the_rows(tmp_path):
 
 def test_specialists_come_from_staff_when_there_is_one(tmp_path):
     rows = program_rows()
-    rows["staff"] = [staff("Bo Chan", fte=0.5), staff("Cy Diaz"),
-                     staff("Sam Boss", role="Supervisor", supervisor=None)]
+    rows["staff"] = [
+        staff("Bo Chan", fte=0.5),
+        staff("Cy Diaz"),
+        staff("Sam Boss", role="Supervisor", supervisor=None),
+    ]
     table = score(tmp_path, book(**rows)).specialists
     assert [r["name"] for r in table] == ["Bo Chan", "Cy Diaz"]
     assert [r["caseload"] for r in table] == [1, 0]
@@ -136,40 +159,55 @@ def test_a_large_workbook_scores_quickly():
     day0 = pd.Timestamp(START) - pd.Timedelta(days=400)
 
     def dates(n, span):
-        return (day0 + pd.to_timedelta(rng.integers(0, span, n), unit="D")).astype(
-            "datetime64[us]")
+        return (day0 + pd.to_timedelta(rng.integers(0, span, n), unit="D")).astype("datetime64[us]")
 
     ids = [f"C{k}" for k in range(n_clients)]
-    caseload = pd.DataFrame({
-        "Client ID": ids, "Employment Specialist": rng.choice(names, n_clients),
-        "Enrollment Date": dates(n_clients, 480), "First Employer Contact": dates(n_clients, 500),
-        "Closed Date": pd.Series(pd.NaT, index=range(n_clients), dtype="datetime64[us]"),
-        "Receives Benefits": pd.array(rng.random(n_clients) < 0.5, dtype="boolean"),
-        "In Education": pd.array(rng.random(n_clients) < 0.1, dtype="boolean"),
-    })
-    jobs = pd.DataFrame({
-        "Client ID": rng.choice(ids, n_jobs), "Job Start Date": dates(n_jobs, 490),
-        "Job End Date": pd.Series(pd.NaT, index=range(n_jobs), dtype="datetime64[us]"),
-        "Employer": rng.choice([f"Employer {k}" for k in range(900)], n_jobs),
-        "Job Type": rng.choice([f"type {k}" for k in range(60)], n_jobs),
-        "Competitive": pd.array(rng.random(n_jobs) < 0.9, dtype="boolean"),
-        "Hours Per Week": rng.integers(5, 40, n_jobs).astype(float),
-        "Hourly Wage": rng.uniform(12, 25, n_jobs),
-        "Pre-Start Contact": dates(n_jobs, 490), "Post-Start Contact": dates(n_jobs, 490),
-    })
-    log = pd.DataFrame({
-        "Date": dates(n_log, 490), "Employment Specialist": rng.choice(names, n_log),
-        "Contact Type": rng.choice(["Face-to-Face", "Phone"], n_log),
-        "Client ID": rng.choice([*ids[:500], None], n_log),
-        "Client Preference": pd.array(rng.random(n_log) < 0.8, dtype="boolean"),
-    })
-    staff_frame = pd.DataFrame({
-        "Name": names, "Role": "Employment Specialist", "FTE": 1.0, "Supervisor": "Boss",
-        "Community Hours %": 60.0, "IPS Only": pd.array([True] * 40, dtype="boolean"),
-    })
+    caseload = pd.DataFrame(
+        {
+            "Client ID": ids,
+            "Employment Specialist": rng.choice(names, n_clients),
+            "Enrollment Date": dates(n_clients, 480),
+            "First Employer Contact": dates(n_clients, 500),
+            "Closed Date": pd.Series(pd.NaT, index=range(n_clients), dtype="datetime64[us]"),
+            "Receives Benefits": pd.array(rng.random(n_clients) < 0.5, dtype="boolean"),
+            "In Education": pd.array(rng.random(n_clients) < 0.1, dtype="boolean"),
+        }
+    )
+    jobs = pd.DataFrame(
+        {
+            "Client ID": rng.choice(ids, n_jobs),
+            "Job Start Date": dates(n_jobs, 490),
+            "Job End Date": pd.Series(pd.NaT, index=range(n_jobs), dtype="datetime64[us]"),
+            "Employer": rng.choice([f"Employer {k}" for k in range(900)], n_jobs),
+            "Job Type": rng.choice([f"type {k}" for k in range(60)], n_jobs),
+            "Competitive": pd.array(rng.random(n_jobs) < 0.9, dtype="boolean"),
+            "Hours Per Week": rng.integers(5, 40, n_jobs).astype(float),
+            "Hourly Wage": rng.uniform(12, 25, n_jobs),
+            "Pre-Start Contact": dates(n_jobs, 490),
+            "Post-Start Contact": dates(n_jobs, 490),
+        }
+    )
+    log = pd.DataFrame(
+        {
+            "Date": dates(n_log, 490),
+            "Employment Specialist": rng.choice(names, n_log),
+            "Contact Type": rng.choice(["Face-to-Face", "Phone"], n_log),
+            "Client ID": rng.choice([*ids[:500], None], n_log),
+            "Client Preference": pd.array(rng.random(n_log) < 0.8, dtype="boolean"),
+        }
+    )
+    staff_frame = pd.DataFrame(
+        {
+            "Name": names,
+            "Role": "Employment Specialist",
+            "FTE": 1.0,
+            "Supervisor": "Boss",
+            "Community Hours %": 60.0,
+            "IPS Only": pd.array([True] * 40, dtype="boolean"),
+        }
+    )
     referrals = pd.DataFrame({"Client ID": ids[:1000], "Referral Date": dates(1000, 400)})
-    frames = Frames(caseload=caseload, staff=staff_frame, jobs=jobs, log=log,
-                    referrals=referrals)
+    frames = Frames(caseload=caseload, staff=staff_frame, jobs=jobs, log=log, referrals=referrals)
     began = time.perf_counter()
     items = fidelity.score_items(frames, Period(START, END))
     fidelity.outcome_figures(frames, Period(START, END))

@@ -77,15 +77,21 @@ def corpus() -> Iterator[Corpus]:
 
 
 def run(*args: str, timeout: float = 120) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "ipsxl", *args], capture_output=True,
-                          text=True, timeout=timeout, encoding="utf-8")
+    return subprocess.run(
+        [sys.executable, "-m", "ipsxl", *args],
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        encoding="utf-8",
+    )
 
 
 @pytest.fixture(scope="module")
 def validated(corpus: Corpus) -> tuple[subprocess.CompletedProcess, dict[str, dict]]:
     """One `ipsxl validate --format json` over the folder (and the .xls, named on its own)."""
-    proc = run("validate", str(corpus.folder), str(corpus.folder / "legacy.xls"),
-               "--format", "json")
+    proc = run(
+        "validate", str(corpus.folder), str(corpus.folder / "legacy.xls"), "--format", "json"
+    )
     doc = json.loads(proc.stdout, parse_constant=_no_constants)
     return proc, {Path(w["file"]).name: w for w in doc["workbooks"]}
 
@@ -119,15 +125,22 @@ def test_every_case_ends_as_described(corpus, validated, case_name):
     if case.exit_code is not None:
         assert _exit_code_of(wb) == case.exit_code, wb["flags"]
     for want in case.flags:
-        hits = [f for f in wb["flags"] if (f["sheet"], f["row"], f["column"], f["code"])
-                == (want.sheet, want.row, want.column, want.code)]
+        hits = [
+            f
+            for f in wb["flags"]
+            if (f["sheet"], f["row"], f["column"], f["code"])
+            == (want.sheet, want.row, want.column, want.code)
+        ]
         assert hits, f"no {want} among {wb['flags']}"
         assert want.says in hits[0]["message"], hits[0]["message"]
         if want.value is not None:
             assert hits[0]["value"] == want.value
     for sheet, row, column in case.clean:
-        wrong = [f for f in wb["flags"] if f["sheet"] == sheet and f["row"] == row
-                 and (column is None or f["column"] == column)]
+        wrong = [
+            f
+            for f in wb["flags"]
+            if f["sheet"] == sheet and f["row"] == row and (column is None or f["column"] == column)
+        ]
         assert not wrong, wrong
 
 
@@ -143,8 +156,9 @@ def test_the_batch_goes_on_exits_2_without_a_traceback(corpus, validated):
 
 def test_no_file_of_the_corpus_is_changed_or_added_to(corpus, validated):
     assert {c.name: _digest(corpus.path(c)) for c in corpus.cases} == corpus.digests
-    assert sorted(p.name for p in corpus.folder.iterdir() if not p.name.startswith(".")) == \
-        sorted(c.name for c in corpus.cases)
+    assert sorted(p.name for p in corpus.folder.iterdir() if not p.name.startswith(".")) == sorted(
+        c.name for c in corpus.cases
+    )
 
 
 def test_the_text_report_cannot_drive_the_terminal(corpus):
@@ -240,8 +254,10 @@ def test_timeout_gives_up_on_a_slow_read_and_goes_on(tmp_path):
     slow = clean_xlsx(tmp_path / "a-slow.xlsx")
     proc = run("validate", str(slow), "--timeout", "0.001")
     assert proc.returncode == 2
-    assert proc.stderr.strip() == (f"ipsxl: {slow}: too slow: reading it took longer than 0.001"
-                                   " seconds (raise --timeout to allow more)")
+    assert proc.stderr.strip() == (
+        f"ipsxl: {slow}: too slow: reading it took longer than 0.001"
+        " seconds (raise --timeout to allow more)"
+    )
 
 
 # --- the guard: time, memory, crashes -----------------------------------------------------------
@@ -320,8 +336,10 @@ def test_unreadable_paths_are_one_line_too(tmp_path):
         assert reports["locked.xlsx"].error == "cannot be opened: Permission denied"
 
 
-@pytest.mark.skipif(importlib.util.find_spec("ipsxl.writeback") is None,
-                    reason="ipsxl.writeback (ipsxl check) is not there yet")
+@pytest.mark.skipif(
+    importlib.util.find_spec("ipsxl.writeback") is None,
+    reason="ipsxl.writeback (ipsxl check) is not there yet",
+)
 def test_check_writes_a_sound_copy_of_every_readable_case(corpus, tmp_path):
     """Odd but readable workbooks go through write-back too: a copy that reads back with its
     Flags sheet, and the original untouched."""
@@ -346,8 +364,9 @@ def test_hidden_tabs_are_read_and_known_as_hidden(corpus):
 def test_our_xml_parser_neither_expands_nor_fetches(tmp_path):
     secret = tmp_path / "secret.txt"
     secret.write_text(SECRET)
-    doc = (f'<!DOCTYPE x [<!ENTITY e SYSTEM "{secret.as_uri()}"><!ENTITY l "lol">]>'
-           "<x>&e;&l;</x>").encode()
+    doc = (
+        f'<!DOCTYPE x [<!ENTITY e SYSTEM "{secret.as_uri()}"><!ENTITY l "lol">]><x>&e;&l;</x>'
+    ).encode()
     root = zipscan._xml(doc, "part.xml")
     assert SECRET not in (root.text or "") and "lol" not in (root.text or "")
 
@@ -363,9 +382,14 @@ def test_every_xml_parser_in_the_source_is_hardened():
     for path in SRC.rglob("*.py"):
         text = path.read_text(encoding="utf-8")
         for call in re.finditer(r"(?:XMLParser|XMLPullParser|iterparse)\(", text):
-            args = text[call.end(): call.end() + 400]
+            args = text[call.end() : call.end() + 400]
             assert "resolve_entities=False" in args and "no_network=True" in args, (
-                f"{path.name}: {text[call.start(): call.start() + 80]}")
-        for risky in (r"\bxml\.dom", r"\bxml\.sax(?!\.saxutils)", r"(?<!l)xml\.etree",
-                       r"load_workbook\("):
+                f"{path.name}: {text[call.start() : call.start() + 80]}"
+            )
+        for risky in (
+            r"\bxml\.dom",
+            r"\bxml\.sax(?!\.saxutils)",
+            r"(?<!l)xml\.etree",
+            r"load_workbook\(",
+        ):
             assert not re.search(risky, text), f"{path.name}: {risky}; use a hardened lxml"

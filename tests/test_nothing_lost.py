@@ -22,8 +22,10 @@ from click.testing import CliRunner
 from ipsxl.cli import main
 from ipsxl.read import read_workbook
 
-needs_writeback = pytest.mark.skipif(importlib.util.find_spec("ipsxl.writeback") is None,
-                                     reason="ipsxl.writeback (ipsxl check) is not there yet")
+needs_writeback = pytest.mark.skipif(
+    importlib.util.find_spec("ipsxl.writeback") is None,
+    reason="ipsxl.writeback (ipsxl check) is not there yet",
+)
 
 
 def digest(path: Path) -> str:
@@ -31,8 +33,9 @@ def digest(path: Path) -> str:
 
 
 def run(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "ipsxl", *args], capture_output=True,
-                          text=True, timeout=300)
+    return subprocess.run(
+        [sys.executable, "-m", "ipsxl", *args], capture_output=True, text=True, timeout=300
+    )
 
 
 @pytest.fixture()
@@ -50,8 +53,9 @@ def sheet_names(path: Path) -> list[str]:
 def test_validate_in_every_format_leaves_the_workbooks_as_they_were(book, tmp_path):
     before = digest(book)
     for fmt in ("text", "json", "csv"):
-        result = CliRunner().invoke(main, ["validate", str(book), "--format", fmt,
-                                           "--out", str(tmp_path / f"r-{fmt}")])
+        result = CliRunner().invoke(
+            main, ["validate", str(book), "--format", fmt, "--out", str(tmp_path / f"r-{fmt}")]
+        )
         assert result.exit_code == 1, result.output
         assert digest(book) == before
     assert sorted(p.name for p in tmp_path.glob("*.xlsx")) == ["agency.xlsx"]
@@ -111,8 +115,7 @@ def run_killed(point: str, args: list[str], in_place: bool) -> subprocess.Comple
     else:
         patch = f"target.{name} = hook"
     code = KILL.format(module=module, name=name, nth=nth, patch=patch, args=args)
-    return subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                          timeout=300)
+    return subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300)
 
 
 @needs_writeback
@@ -141,9 +144,12 @@ def test_a_killed_check_leaves_the_original_and_no_half_written_file(book, point
 def test_two_checks_of_one_file_at_once_leave_a_sound_workbook(book, in_place):
     before = digest(book)
     args = [sys.executable, "-m", "ipsxl", "check", str(book)] + (
-        ["--in-place"] if in_place else [])
-    procs = [subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-             for _ in range(2)]
+        ["--in-place"] if in_place else []
+    )
+    procs = [
+        subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        for _ in range(2)
+    ]
     outcomes = [p.communicate(timeout=300) for p in procs]
     assert [p.returncode for p in procs] == [1, 1], outcomes
     result = book if in_place else book.with_name("agency.checked.xlsx")
@@ -154,7 +160,9 @@ def test_two_checks_of_one_file_at_once_leave_a_sound_workbook(book, in_place):
     if not in_place:
         assert digest(book) == before
     else:
-        assert "Fidelity" in sheet_names(book.with_name("agency.bak.xlsx")) or \
-            digest(book.with_name("agency.bak.xlsx")) == before
+        assert (
+            "Fidelity" in sheet_names(book.with_name("agency.bak.xlsx"))
+            or digest(book.with_name("agency.bak.xlsx")) == before
+        )
     leftovers = [p.name for p in book.parent.iterdir() if p.name.endswith(".tmp")]
     assert leftovers == []

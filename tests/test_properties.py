@@ -29,13 +29,39 @@ from ipsxl.values import CellError
 
 EXAMPLES = int(os.environ.get("IPSXL_EXAMPLES", "40"))
 TODAY = dt.date(2026, 10, 15)
-SETTINGS = settings(max_examples=EXAMPLES, deadline=None, derandomize=EXAMPLES <= 40,
-                    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+SETTINGS = settings(
+    max_examples=EXAMPLES,
+    deadline=None,
+    derandomize=EXAMPLES <= 40,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
 
 ERRORS = ("#REF!", "#DIV/0!", "#N/A", "#VALUE!", "#NAME?", "#NUM!", "#NULL!")
-ODD_TEXT = ("", " ", "\t", "1e308", "NaN", "-0", "inf", "'2026-07-01", "$1,200.50", "45%",
-            "13/45/2026", "2026-02-30", "9999-12-31", "0001-01-01", "=1+1", "@SUM(A1)",
-            "\x1b[2J", "\u202eevil", "😀", "مرحبا", "שלום", "x" * 500, "_x0000_")
+ODD_TEXT = (
+    "",
+    " ",
+    "\t",
+    "1e308",
+    "NaN",
+    "-0",
+    "inf",
+    "'2026-07-01",
+    "$1,200.50",
+    "45%",
+    "13/45/2026",
+    "2026-02-30",
+    "9999-12-31",
+    "0001-01-01",
+    "=1+1",
+    "@SUM(A1)",
+    "\x1b[2J",
+    "\u202eevil",
+    "😀",
+    "مرحبا",
+    "שלום",
+    "x" * 500,
+    "_x0000_",
+)
 
 # anything a spreadsheet engine can hand over for a cell
 any_value = st.one_of(
@@ -87,8 +113,9 @@ def tab_grid(draw, tab: std.Tab) -> list[list[object]]:
     a title row or two above it, and rows of cells."""
     columns = [c for c in tab.columns if draw(st.floats(0, 1)) < 0.9]
     columns = draw(st.permutations(columns))
-    header = [draw(st.sampled_from(c.spellings())) if draw(st.booleans()) else c.name
-              for c in columns]
+    header = [
+        draw(st.sampled_from(c.spellings())) if draw(st.booleans()) else c.name for c in columns
+    ]
     header = [h.upper() if draw(st.floats(0, 1)) < 0.1 else h for h in header]
     extra = draw(st.integers(0, 2))
     header += [f"Extra {k}" for k in range(extra)]
@@ -106,8 +133,12 @@ def tab_grid(draw, tab: std.Tab) -> list[list[object]]:
 def program_grid(draw) -> list[list[object]]:
     start = draw(st.one_of(st.just(dt.date(2026, 7, 1)), near_dates, any_value))
     end = draw(st.one_of(st.just(dt.date(2026, 9, 30)), near_dates, any_value))
-    rows = [["Field", "Value"], ["Agency", draw(st.one_of(st.just("A"), any_value))],
-            ["Period Start", start], ["Period End", end]]
+    rows = [
+        ["Field", "Value"],
+        ["Agency", draw(st.one_of(st.just("A"), any_value))],
+        ["Period Start", start],
+        ["Period End", end],
+    ]
     if draw(st.booleans()):
         rows.append([draw(any_value), draw(any_value), draw(any_value)])
     return draw(st.permutations(rows))
@@ -149,8 +180,9 @@ UNSAFE = set("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f
 
 def one_safe_line(text: str) -> bool:
     """No line breaks, no characters a terminal obeys (ESC...), no bidirectional overrides."""
-    return not any(unicodedata.category(ch) in ("Cc", "Zl", "Zp", "Cs") or ch in UNSAFE
-                   for ch in text)
+    return not any(
+        unicodedata.category(ch) in ("Cc", "Zl", "Zp", "Cs") or ch in UNSAFE for ch in text
+    )
 
 
 def _finite_or_none(value: object) -> bool:
@@ -213,9 +245,15 @@ def test_any_values_in_any_tab_validate_without_raising(grids):
 
 
 @SETTINGS
-@given(st.dictionaries(st.sampled_from([*(t.name for t in std.TABS), "Notes", "Fidelity",
-                                        "Flags", "caseload", "CASELOAD"]),
-                       st.lists(st.lists(any_value, max_size=8), max_size=8), max_size=8))
+@given(
+    st.dictionaries(
+        st.sampled_from(
+            [*(t.name for t in std.TABS), "Notes", "Fidelity", "Flags", "caseload", "CASELOAD"]
+        ),
+        st.lists(st.lists(any_value, max_size=8), max_size=8),
+        max_size=8,
+    )
+)
 def test_any_grid_under_any_sheet_name_validates_without_raising(grids):
     """Shapes no standard workbook has: no header, ragged, empty, ipsxl's own sheet names."""
     rep = _validate(grids)
@@ -256,9 +294,16 @@ def test_parsers_never_raise_and_bad_cells_hold_something(col, cells):
 # --- a few through real files -------------------------------------------------------------------
 
 
-@settings(max_examples=6, deadline=None, derandomize=True,
-          suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large,
-                                 HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=6,
+    deadline=None,
+    derandomize=True,
+    suppress_health_check=[
+        HealthCheck.too_slow,
+        HealthCheck.data_too_large,
+        HealthCheck.function_scoped_fixture,
+    ],
+)
 @given(grids=workbook())
 def test_the_same_through_a_real_file(grids, tmp_path):
     from hostile import Sheet, write_xlsx

@@ -28,8 +28,11 @@ def _book(path, cells: dict[str, object]) -> None:
 def test_a_sheet_read_row_by_row_is_the_sheet_calamine_gives_from_a1(tmp_path, first):
     path = tmp_path / "offset.xlsx"
     _book(path, {first: "Client ID", "D6": 1.5, "E7": "x", "F9": dt.datetime(2026, 7, 1)})
-    expected = CalamineWorkbook.from_path(str(path)).get_sheet_by_name(
-        "Caseload").to_python(skip_empty_area=False)
+    expected = (
+        CalamineWorkbook.from_path(str(path))
+        .get_sheet_by_name("Caseload")
+        .to_python(skip_empty_area=False)
+    )
     grids, _, _ = read._read_grids(path, DEFAULT_LIMITS)
     assert grids["Caseload"] == expected
     assert [len(row) for row in grids["Caseload"]] == [len(row) for row in expected]
@@ -37,8 +40,18 @@ def test_a_sheet_read_row_by_row_is_the_sheet_calamine_gives_from_a1(tmp_path, f
 
 def test_equal_texts_and_dates_become_one_object_but_no_value_changes_type(tmp_path):
     path = tmp_path / "shared.xlsx"
-    _book(path, {"A1": "Status", "A2": "Active", "A3": "Active", "B2": 1, "B3": True,
-                 "C2": dt.datetime(2026, 7, 1), "C3": dt.datetime(2026, 7, 1)})
+    _book(
+        path,
+        {
+            "A1": "Status",
+            "A2": "Active",
+            "A3": "Active",
+            "B2": 1,
+            "B3": True,
+            "C2": dt.datetime(2026, 7, 1),
+            "C3": dt.datetime(2026, 7, 1),
+        },
+    )
     grid = read._read_grids(path, DEFAULT_LIMITS)[0]["Caseload"]
     assert grid[1][0] is grid[2][0]  # one "Active"
     assert grid[1][2] is grid[2][2]  # one date (calamine gives a date for a whole day)
@@ -63,4 +76,5 @@ def test_tabs_parsed_as_they_arrive_give_the_report_of_tabs_parsed_at_the_end(tm
     assert early.flags.equals(late.flags)
     assert early.scores == late.scores
     assert {n: (t.sheet, t.header_row, t.positions) for n, t in early.tables.items()} == {
-        n: (t.sheet, t.header_row, t.positions) for n, t in late.tables.items()}
+        n: (t.sheet, t.header_row, t.positions) for n, t in late.tables.items()
+    }

@@ -14,10 +14,22 @@ from ipsxl.model import ERROR
 def with_spare_rows(tabs):
     """Rows no other record depends on, so blanking or spoiling them raises only one flag."""
     tabs["Staff"].append(["Dee Ray", "Other", 0.5, "Sam Boss", None, "No"])
-    tabs["Employer Log"].append([b.D(2026, 7, 3), "Bo Chan", "Park Hotel", None, "No", "Phone",
-                                 None, None, "left a message"])
-    tabs["Benefits Referrals"].append(["C3", b.D(2026, 7, 8), "SSDI", "Benefits Planner", None,
-                                       "Pending"])
+    tabs["Employer Log"].append(
+        [
+            b.D(2026, 7, 3),
+            "Bo Chan",
+            "Park Hotel",
+            None,
+            "No",
+            "Phone",
+            None,
+            None,
+            "left a message",
+        ]
+    )
+    tabs["Benefits Referrals"].append(
+        ["C3", b.D(2026, 7, 8), "SSDI", "Benefits Planner", None, "Pending"]
+    )
     return tabs
 
 

@@ -78,6 +78,7 @@ def test_period_end_before_period_start(tmp_path):
 
 # --- future-date ------------------------------------------------------------------------------
 
+
 def test_enrollment_after_the_period_end(tmp_path):
     tabs = b.clean_tabs()
     row = b.set_cell(tabs, "Caseload", 2, "Enrollment Date", D(2026, 10, 5))
@@ -93,7 +94,11 @@ def test_job_start_after_the_period_end(tmp_path):
     tabs["Jobs"].append(job_row(D(2026, 10, 3)))
     flag = one(run(tmp_path, tabs), "future-date")
     assert (flag["sheet"], flag["row"], flag["column"], flag["col"]) == (
-        "Jobs", len(tabs["Jobs"]), "Job Start Date", 2)
+        "Jobs",
+        len(tabs["Jobs"]),
+        "Job Start Date",
+        2,
+    )
 
 
 def test_follow_on_dates_may_fall_after_the_period_but_not_after_today(tmp_path):
@@ -116,7 +121,11 @@ def test_log_date_after_today_is_future_not_out_of_period(tmp_path):
     tabs["Employer Log"].append(log_row(D(2026, 12, 1)))
     flag = one(run(tmp_path, tabs), "future-date")
     assert (flag["sheet"], flag["row"], flag["column"], flag["col"]) == (
-        "Employer Log", len(tabs["Employer Log"]), "Date", 1)
+        "Employer Log",
+        len(tabs["Employer Log"]),
+        "Date",
+        1,
+    )
 
 
 def test_checked_mid_period_only_dates_after_today_are_future(tmp_path):
@@ -131,13 +140,18 @@ def test_checked_mid_period_only_dates_after_today_are_future(tmp_path):
 
 # --- out-of-period ----------------------------------------------------------------------------
 
+
 @pytest.mark.parametrize(("day", "side"), [(D(2026, 6, 30), "before"), (D(2026, 10, 1), "after")])
 def test_employer_log_outside_the_period(tmp_path, day, side):
     tabs = b.clean_tabs()
     tabs["Employer Log"].append(log_row(day))
     flag = one(run(tmp_path, tabs), "out-of-period")
     assert (flag["sheet"], flag["row"], flag["column"], flag["col"]) == (
-        "Employer Log", len(tabs["Employer Log"]), "Date", 1)
+        "Employer Log",
+        len(tabs["Employer Log"]),
+        "Date",
+        1,
+    )
     assert flag["severity"] == WARNING and side in flag["message"]
 
 
@@ -146,7 +160,11 @@ def test_benefits_referral_outside_the_period(tmp_path):
     row = b.set_cell(tabs, "Benefits Referrals", 1, "Referral Date", D(2026, 6, 30))
     flag = one(run(tmp_path, tabs), "out-of-period")
     assert (flag["sheet"], flag["row"], flag["column"], flag["col"]) == (
-        "Benefits Referrals", row, "Referral Date", 2)
+        "Benefits Referrals",
+        row,
+        "Referral Date",
+        2,
+    )
 
 
 def test_the_period_includes_its_first_and_last_day(tmp_path):

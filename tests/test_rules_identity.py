@@ -21,6 +21,7 @@ def log_row(specialist="Bo Chan", client=None, day=CONTACT_DAY, kind="Phone"):
 
 # --- duplicate-id -----------------------------------------------------------------------------
 
+
 def test_duplicate_id_flags_the_repeat_and_names_the_first_row(tmp_path):
     tabs = b.clean_tabs()
     row = b.set_cell(tabs, "Caseload", 2, "Client ID", "C1")
@@ -73,11 +74,26 @@ def test_blank_ids_are_not_duplicates(tmp_path):
 
 # --- unknown-client ---------------------------------------------------------------------------
 
+
 def _add_unknown(tabs, tab: str) -> int:
     """Add a row for client C9 (not in Caseload) to ``tab``; return its Excel row."""
     if tab == "Jobs":
-        tabs[tab].append(["C9", b.D(2026, 3, 1), b.D(2026, 5, 1), "Blue Cafe", "Cook", "food",
-                          "Yes", 10, 15, "Quit", None, None])
+        tabs[tab].append(
+            [
+                "C9",
+                b.D(2026, 3, 1),
+                b.D(2026, 5, 1),
+                "Blue Cafe",
+                "Cook",
+                "food",
+                "Yes",
+                10,
+                15,
+                "Quit",
+                None,
+                None,
+            ]
+        )
     elif tab == "Employer Log":
         tabs[tab].append(log_row(client="C9"))
     else:
@@ -123,12 +139,16 @@ def test_no_unknown_client_flood_when_caseload_lacks_client_id(tmp_path):
 
 # --- unknown-specialist -----------------------------------------------------------------------
 
+
 def test_unknown_specialist_in_caseload_suggests_the_close_name(tmp_path):
     tabs = b.clean_tabs()
     row = b.set_cell(tabs, "Caseload", 3, "Employment Specialist", "Bo Chen")
     flag = one(run(tmp_path, tabs), "unknown-specialist")
-    assert (flag["sheet"], flag["row"], flag["column"]) == ("Caseload", row,
-                                                            "Employment Specialist")
+    assert (flag["sheet"], flag["row"], flag["column"]) == (
+        "Caseload",
+        row,
+        "Employment Specialist",
+    )
     assert flag["col"] == 2 and flag["severity"] == WARNING
     assert "'Bo Chen'" in flag["message"] and "did you mean 'Bo Chan'" in flag["message"]
 
@@ -138,7 +158,11 @@ def test_unknown_specialist_in_employer_log(tmp_path):
     tabs["Employer Log"].append(log_row(specialist="Zed Quill"))
     flag = one(run(tmp_path, tabs), "unknown-specialist")
     assert (flag["sheet"], flag["row"], flag["column"], flag["col"]) == (
-        "Employer Log", len(tabs["Employer Log"]), "Employment Specialist", 2)
+        "Employer Log",
+        len(tabs["Employer Log"]),
+        "Employment Specialist",
+        2,
+    )
     assert "did you mean" not in flag["message"]
 
 
@@ -171,12 +195,17 @@ def test_no_unknown_specialist_without_a_staff_tab(tmp_path):
 
 # --- unknown-supervisor -----------------------------------------------------------------------
 
+
 def test_supervisor_not_on_staff(tmp_path):
     tabs = b.clean_tabs()
     row = b.set_cell(tabs, "Staff", 2, "Supervisor", "Sam Bos")
     flag = one(run(tmp_path, tabs), "unknown-supervisor")
     assert (flag["sheet"], flag["row"], flag["column"], flag["col"]) == (
-        "Staff", row, "Supervisor", 4)
+        "Staff",
+        row,
+        "Supervisor",
+        4,
+    )
     assert flag["severity"] == WARNING == rules.CODES["unknown-supervisor"]
     assert "not on the Staff tab" in flag["message"] and "'Sam Boss'" in flag["message"]
 

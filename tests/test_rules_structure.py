@@ -17,17 +17,28 @@ from ipsxl.model import ERROR, FLAG_COLUMNS, WARNING
 
 # report.md's flag codes table, with the severities it sets
 REPORT_CODES = {
-    "missing-tab": ERROR, "missing-column": ERROR, "missing-value": ERROR, "bad-date": ERROR,
-    "bad-number": ERROR, "bad-choice": ERROR, "duplicate-id": ERROR, "unknown-client": ERROR,
-    "date-order": ERROR, "future-date": WARNING, "out-of-period": WARNING,
-    "unknown-specialist": WARNING, "slow-job-search": WARNING, "no-benefits-planning": WARNING,
-    "late-job-start-contact": WARNING, "low-contacts": WARNING,
+    "missing-tab": ERROR,
+    "missing-column": ERROR,
+    "missing-value": ERROR,
+    "bad-date": ERROR,
+    "bad-number": ERROR,
+    "bad-choice": ERROR,
+    "duplicate-id": ERROR,
+    "unknown-client": ERROR,
+    "date-order": ERROR,
+    "future-date": WARNING,
+    "out-of-period": WARNING,
+    "unknown-specialist": WARNING,
+    "slow-job-search": WARNING,
+    "no-benefits-planning": WARNING,
+    "late-job-start-contact": WARNING,
+    "low-contacts": WARNING,
 }
 
 
 def drop_column(tabs, tab: str, name: str) -> None:
     i = b.column(tabs, tab, name)
-    tabs[tab] = [row[:i] + row[i + 1:] for row in tabs[tab]]
+    tabs[tab] = [row[:i] + row[i + 1 :] for row in tabs[tab]]
 
 
 def test_every_report_code_is_registered_with_its_severity():
@@ -65,8 +76,7 @@ def test_staff_tab_is_optional(tmp_path):
     assert run(tmp_path, tabs).empty
 
 
-REQUIRED = [(t.name, c.name) for t in std.TABS if t is not std.PROGRAM
-            for c in t.required_columns]
+REQUIRED = [(t.name, c.name) for t in std.TABS if t is not std.PROGRAM for c in t.required_columns]
 
 
 @pytest.mark.parametrize(("tab", "column"), REQUIRED)
@@ -104,25 +114,71 @@ def test_title_rows_above_the_header_shift_flags_to_the_real_excel_row(tmp_path)
 def test_aliases_and_odd_spelling_of_headers_and_tab_names(tmp_path):
     tabs = b.clean_tabs()
     renamed = {
-        "Caseload": ["  client #", "ES", "REFERRED", "intake date", "First Contact Date",
-                     "Job Goal", "benefits", "Education", "case_status", "Discharge Date",
-                     "Discharge Reason"],
-        "Jobs": ["Client", "Hire Date", "end date", "Company", "Position", "Occupation",
-                 "Competitive Job", "hours (s)", "Pay Rate", "Reason Ended",
-                 "Contact Before Start", "Contact After Start"],
-        "Employer Log": ["Contact Date", "specialist", "Business", "Contact Name",
-                         "Decision Maker", "METHOD", "On Behalf Of", "Reflects Preference",
-                         "Purpose"],
-        "Benefits Referrals": ["ID", "Date Referred", "Benefits", "Planner",
-                               "Date Completed", "status"],
-        "Staff": ["Employee", "Title", "fte", "supervisor", "Time in Community",
-                  "Employment Services Only"],
+        "Caseload": [
+            "  client #",
+            "ES",
+            "REFERRED",
+            "intake date",
+            "First Contact Date",
+            "Job Goal",
+            "benefits",
+            "Education",
+            "case_status",
+            "Discharge Date",
+            "Discharge Reason",
+        ],
+        "Jobs": [
+            "Client",
+            "Hire Date",
+            "end date",
+            "Company",
+            "Position",
+            "Occupation",
+            "Competitive Job",
+            "hours (s)",
+            "Pay Rate",
+            "Reason Ended",
+            "Contact Before Start",
+            "Contact After Start",
+        ],
+        "Employer Log": [
+            "Contact Date",
+            "specialist",
+            "Business",
+            "Contact Name",
+            "Decision Maker",
+            "METHOD",
+            "On Behalf Of",
+            "Reflects Preference",
+            "Purpose",
+        ],
+        "Benefits Referrals": [
+            "ID",
+            "Date Referred",
+            "Benefits",
+            "Planner",
+            "Date Completed",
+            "status",
+        ],
+        "Staff": [
+            "Employee",
+            "Title",
+            "fte",
+            "supervisor",
+            "Time in Community",
+            "Employment Services Only",
+        ],
     }
     for tab, header in renamed.items():
         tabs[tab][0] = header
-    sheets = {"Program": "program info", "Staff": "IPS TEAM", "Caseload": "Client_List",
-              "Jobs": "JOBS", "Employer Log": "employer contacts",
-              "Benefits Referrals": "Benefits  Planning"}
+    sheets = {
+        "Program": "program info",
+        "Staff": "IPS TEAM",
+        "Caseload": "Client_List",
+        "Jobs": "JOBS",
+        "Employer Log": "employer contacts",
+        "Benefits Referrals": "Benefits  Planning",
+    }
     tabs = {sheets[name]: rows for name, rows in tabs.items()}
     assert run(tmp_path, tabs).empty
 
@@ -130,7 +186,11 @@ def test_aliases_and_odd_spelling_of_headers_and_tab_names(tmp_path):
     tabs["JOBS"][1][7] = "forty"
     flag = one(run(tmp_path, tabs), "bad-number")
     assert (flag["sheet"], flag["row"], flag["column"], flag["col"]) == (
-        "JOBS", 2, "Hours Per Week", 8)
+        "JOBS",
+        2,
+        "Hours Per Week",
+        8,
+    )
 
 
 def test_blank_row_inside_a_table_is_skipped_and_rows_keep_their_excel_numbers(tmp_path):

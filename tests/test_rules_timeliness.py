@@ -17,24 +17,28 @@ D = b.D
 
 # --- slow-job-search --------------------------------------------------------------------------
 
+
 @pytest.mark.parametrize(("days", "flagged"), [(30, False), (31, True)])
 def test_first_contact_30_vs_31_days_after_enrollment(tmp_path, days, flagged):
     tabs = b.clean_tabs()  # C2 enrolled 2026-07-01
-    row = b.set_cell(tabs, "Caseload", 2, "First Employer Contact",
-                     D(2026, 7, 1) + dt.timedelta(days=days))
+    row = b.set_cell(
+        tabs, "Caseload", 2, "First Employer Contact", D(2026, 7, 1) + dt.timedelta(days=days)
+    )
     found = run(tmp_path, tabs)
     if not flagged:
         assert found.empty
         return
     flag = one(found, "slow-job-search")
     assert (flag["sheet"], flag["row"], flag["column"]) == (
-        "Caseload", row, "First Employer Contact")
+        "Caseload",
+        row,
+        "First Employer Contact",
+    )
     assert flag["col"] == col_of(tabs, "Caseload", "First Employer Contact") == 5
     assert flag["severity"] == WARNING and "31 days" in flag["message"]
 
 
-@pytest.mark.parametrize(("enrolled", "flagged"), [(D(2026, 8, 31), False),
-                                                   (D(2026, 8, 30), True)])
+@pytest.mark.parametrize(("enrolled", "flagged"), [(D(2026, 8, 31), False), (D(2026, 8, 30), True)])
 def test_no_first_contact_30_vs_31_days_before_the_period_end(tmp_path, enrolled, flagged):
     tabs = b.clean_tabs()
     b.set_cell(tabs, "Caseload", 2, "Enrollment Date", enrolled)
@@ -67,8 +71,21 @@ def test_client_closed_within_30_days_without_contact_is_not_slow(tmp_path):
 
 def test_clients_not_active_in_the_period_are_not_judged(tmp_path):
     tabs = b.clean_tabs()
-    tabs["Caseload"].append(["C4", "Bo Chan", D(2026, 1, 2), D(2026, 1, 5), None, "cook", "No",
-                             "No", "Closed", D(2026, 6, 30), "moved"])
+    tabs["Caseload"].append(
+        [
+            "C4",
+            "Bo Chan",
+            D(2026, 1, 2),
+            D(2026, 1, 5),
+            None,
+            "cook",
+            "No",
+            "No",
+            "Closed",
+            D(2026, 6, 30),
+            "moved",
+        ]
+    )
     assert run(tmp_path, tabs).empty
 
 
@@ -123,14 +140,29 @@ def test_jobs_started_before_the_period_are_not_judged(tmp_path):
 
 def test_post_start_contact_not_due_yet(tmp_path):
     tabs = b.clean_tabs()
-    tabs["Jobs"].append(["C2", D(2026, 9, 30), None, "Blue Cafe", "Cook", "food", "Yes", 20,
-                         15.0, None, D(2026, 9, 25), None])
+    tabs["Jobs"].append(
+        [
+            "C2",
+            D(2026, 9, 30),
+            None,
+            "Blue Cafe",
+            "Cook",
+            "food",
+            "Yes",
+            20,
+            15.0,
+            None,
+            D(2026, 9, 25),
+            None,
+        ]
+    )
     assert run(tmp_path, tabs, today=D(2026, 10, 3)).empty  # due by 10-03: still time
     flag = one(run(tmp_path, tabs, today=D(2026, 10, 4)), "late-job-start-contact")
     assert (flag["row"], flag["column"]) == (len(tabs["Jobs"]), "Post-Start Contact")
 
 
 # --- no-benefits-planning ---------------------------------------------------------------------
+
 
 def test_referral_after_the_job_start(tmp_path):
     tabs = b.clean_tabs()  # C1 receives benefits; the job starts 2026-08-03
@@ -168,11 +200,15 @@ def test_client_without_benefits_needs_no_referral(tmp_path):
 
 # --- low-contacts -----------------------------------------------------------------------------
 
+
 def _bo_week(tabs, week: int) -> list[int]:
     """Data-row numbers of Bo Chan's face-to-face contacts in a week of the quarter."""
     lo, hi = b.START + dt.timedelta(days=7 * week), b.START + dt.timedelta(days=7 * week + 6)
-    return [i for i, r in enumerate(tabs["Employer Log"]) if i and r[1] == "Bo Chan"
-            and lo <= r[0] <= hi and r[5] == "Face-to-Face"]
+    return [
+        i
+        for i, r in enumerate(tabs["Employer Log"])
+        if i and r[1] == "Bo Chan" and lo <= r[0] <= hi and r[5] == "Face-to-Face"
+    ]
 
 
 @pytest.mark.parametrize(("contacts", "flagged"), [(6, False), (5, True)])
@@ -188,7 +224,11 @@ def test_five_vs_six_contacts_in_a_week(tmp_path, contacts, flagged):
         return
     flag = one(found, "low-contacts")
     assert (flag["sheet"], flag["row"], flag["column"], flag["col"]) == (
-        "Employer Log", None, None, None)
+        "Employer Log",
+        None,
+        None,
+        None,
+    )
     assert flag["severity"] == WARNING and flag["value"] == "5"
     for part in ("Bo Chan", "2026-07-22", "2026-07-28", " 5 "):
         assert part in flag["message"]

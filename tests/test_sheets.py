@@ -23,13 +23,17 @@ def test_flags_table_sorted_by_sheet_then_row_with_links():
     table = sheets.flags_table(report, sheets={"Caseload", "Employer Log"})
     assert list(table.columns) == sheets.FLAGS_COLUMNS
     assert len(table) == len(FLAGS)
-    keys = [(rec["Sheet"], -1 if pd.isna(rec["Row"]) else rec["Row"])
-            for rec in table.to_dict("records")]
+    keys = [
+        (rec["Sheet"], -1 if pd.isna(rec["Row"]) else rec["Row"])
+        for rec in table.to_dict("records")
+    ]
     assert keys == sorted(keys)
     by_code = table.set_index("Code")
     # a cell flag links to its cell, a whole-row flag to the row's first cell
-    assert by_code.loc["bad-choice"].iloc[0]["Link target"] in ("'Caseload'!F3",
-                                                                "'Employer Log'!C8")
+    assert by_code.loc["bad-choice"].iloc[0]["Link target"] in (
+        "'Caseload'!F3",
+        "'Employer Log'!C8",
+    )
     assert by_code.loc["out-of-period"]["Link target"] == "'Employer Log'!A7"
     # a whole-tab flag links to the header row; a missing tab links nowhere
     assert by_code.loc["low-contacts"]["Link target"] == "'Employer Log'!A1"
@@ -58,8 +62,7 @@ def test_fidelity_lists_all_25_items_in_scale_order():
     assert r2 - r1 + 1 == scale.ITEM_COUNT
     for pos, item in enumerate(scale.ITEMS):
         row = layout.rows[r1 - 1 + pos]
-        assert (row[0].value, row[1].value, row[2].value) == (item.section, item.number,
-                                                              item.label)
+        assert (row[0].value, row[1].value, row[2].value) == (item.section, item.number, item.label)
     computed = {it.id: it for it in report.scores.items}
     for pos, item in enumerate(scale.ITEMS):
         score_cell = layout.rows[r1 - 1 + pos][col - 1]

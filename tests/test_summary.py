@@ -33,8 +33,12 @@ from ipsxl.demo import write_demo
 from ipsxl.summary import summarize
 
 D = dt.date
-QUARTERS = [(D(2025, 7, 1), D(2025, 9, 30)), (D(2025, 10, 1), D(2025, 12, 31)),
-            (D(2026, 1, 1), D(2026, 3, 31)), (D(2026, 4, 1), D(2026, 6, 30))]
+QUARTERS = [
+    (D(2025, 7, 1), D(2025, 9, 30)),
+    (D(2025, 10, 1), D(2025, 12, 31)),
+    (D(2026, 1, 1), D(2026, 3, 31)),
+    (D(2026, 4, 1), D(2026, 6, 30)),
+]
 LABELS = ["2025 Q3", "2025 Q4", "2026 Q1", "2026 Q2"]
 TAGS = ["2025q3", "2025q4", "2026q1", "2026q2"]
 
@@ -46,8 +50,15 @@ ITEM_HEADERS = {it.id: it.label for it in scale.ITEMS if it.id}
 
 
 def _run_together(*commands: list[str]) -> list[subprocess.CompletedProcess]:
-    procs = [subprocess.Popen([sys.executable, "-m", "ipsxl", *args], stdout=subprocess.PIPE,
-                              stderr=subprocess.PIPE, text=True) for args in commands]
+    procs = [
+        subprocess.Popen(
+            [sys.executable, "-m", "ipsxl", *args],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for args in commands
+    ]
     done = []
     for args, proc in zip(commands, procs, strict=True):
         out, err = proc.communicate(timeout=300)
@@ -61,8 +72,10 @@ def _rename_clients(tabs: dict, prefix: str, number: int) -> None:
     for name, rows in tabs.items():
         if name != "Program":
             for row in rows[1:]:
-                row[:] = [re.sub(r"\bC[123]\b", lambda m: ids[m.group(0)], v)
-                          if isinstance(v, str) else v for v in row]
+                row[:] = [
+                    re.sub(r"\bC[123]\b", lambda m: ids[m.group(0)], v) if isinstance(v, str) else v
+                    for v in row
+                ]
 
 
 def _program(tabs: dict, agency: str, program: str | None, start: dt.date, end: dt.date) -> None:
@@ -101,13 +114,15 @@ def batch(tmp_path_factory):
         for q, (start, end) in enumerate(QUARTERS):
             name = agency.upper() if (folder, q) == ("north", 1) else agency  # typed differently
             path = subs / folder / f"{folder}-{TAGS[q]}.xlsx"
-            write_demo(path, clients=8, seed=seed + q, start=start, end=end, agency=name,
-                       program=program)
+            write_demo(
+                path, clients=8, seed=seed + q, start=start, end=end, agency=name, program=program
+            )
             files[(folder, q)] = path
     (subs / "hill").mkdir()
     for q in range(4):
-        path = subs / "hill" / (f"hill-{TAGS[q]}-corrected.xlsx" if q == 2 else
-                                f"hill-{TAGS[q]}.xlsx")
+        path = (
+            subs / "hill" / (f"hill-{TAGS[q]}-corrected.xlsx" if q == 2 else f"hill-{TAGS[q]}.xlsx")
+        )
         files[("hill", q)] = write_workbook(path, _hill_tabs(q, drop_first_job=q == 1))
     # the first 2026 Q1 workbook, with an error and a job missing; the corrected one replaces it
     first = _hill_tabs(2, drop_first_job=True)
@@ -126,11 +141,19 @@ def batch(tmp_path_factory):
     # the expected figures and the summary, side by side: the batch is most of the module's time
     validated, proc = _run_together(
         ["validate", str(subs), "--format", "json"],
-        ["summary", str(subs), "--output", str(out), "--jobs", "2", "--format", "json"])
+        ["summary", str(subs), "--output", str(out), "--jobs", "2", "--format", "json"],
+    )
     assert validated.returncode == 2, validated.stderr
     reports = {w["file"]: w for w in json.loads(validated.stdout)["workbooks"]}
-    return {"root": root, "subs": subs, "files": files, "broken": broken, "reports": reports,
-            "out": out, "proc": proc}
+    return {
+        "root": root,
+        "subs": subs,
+        "files": files,
+        "broken": broken,
+        "reports": reports,
+        "out": out,
+        "proc": proc,
+    }
 
 
 def _table(ws) -> list[dict[str, object]]:
@@ -144,7 +167,7 @@ def _block(ws, title: str) -> dict[str, dict[str, object]]:
     top = next(i for i, row in enumerate(cells) if row[0] == title)
     header = cells[top + 1]
     out: dict[str, dict[str, object]] = {}
-    for row in cells[top + 2:]:
+    for row in cells[top + 2 :]:
         if row[0] is None:
             break
         for name, value in zip(header[1:], row[1:], strict=False):
@@ -165,20 +188,30 @@ def test_exit_code_is_2_and_the_text_lists_what_goes_back(batch):
     assert "Traceback" not in proc.stderr
 
     subs, reports = batch["subs"], batch["reports"]
-    paths = [batch["files"][("hill-first", 2)], subs / "solo-2026q3.xlsx", batch["broken"],
-             batch["files"][("hill", 3)]]  # several PATHs, in the order given
-    result = CliRunner().invoke(main, ["summary", *map(str, paths), "--output",
-                                       str(batch["root"] / "text.xlsx")])
+    paths = [
+        batch["files"][("hill-first", 2)],
+        subs / "solo-2026q3.xlsx",
+        batch["broken"],
+        batch["files"][("hill", 3)],
+    ]  # several PATHs, in the order given
+    result = CliRunner().invoke(
+        main, ["summary", *map(str, paths), "--output", str(batch["root"] / "text.xlsx")]
+    )
     assert result.exit_code == 2
     given = [str(p) for p in paths]
     back = [f for f in given if not reports[f]["readable"] or reports[f]["counts"]["error"]]
-    assert back == [str(batch["files"][("hill-first", 2)]), str(batch["files"][("solo", 0)]),
-                    str(batch["broken"])]
-    sent = [line.split(": send back:")[0] for line in result.stdout.splitlines()
-            if ": send back:" in line]
+    assert back == [
+        str(batch["files"][("hill-first", 2)]),
+        str(batch["files"][("solo", 0)]),
+        str(batch["broken"]),
+    ]
+    sent = [
+        line.split(": send back:")[0]
+        for line in result.stdout.splitlines()
+        if ": send back:" in line
+    ]
     assert sent == back
-    assert "4 workbooks from 2 agencies: 3 need correction (1 unreadable)" \
-        in result.stdout
+    assert "4 workbooks from 2 agencies: 3 need correction (1 unreadable)" in result.stdout
 
 
 def test_submissions_has_one_row_per_workbook_matching_its_report(batch):
@@ -219,8 +252,9 @@ def test_submissions_has_one_row_per_workbook_matching_its_report(batch):
 
     (table,) = ws.tables.values()
     assert table.ref == f"A1:{openpyxl.utils.get_column_letter(ws.max_column)}{len(rows) + 1}"
-    formulas = " ".join(f for cf in ws.conditional_formatting for rule in cf.rules
-                        for f in rule.formula)
+    formulas = " ".join(
+        f for cf in ws.conditional_formatting for rule in cf.rules for f in rule.formula
+    )
     for threshold in ("0.31", "0.41", "0.5"):
         assert f">={threshold}" in formulas
     assert "<=2" in formulas and "=3" in formulas and ">=4" in formulas
@@ -235,14 +269,18 @@ def test_trends_follow_each_agency_across_quarters(batch):
     for name, folder in ((NORTH, "north"), (LAKESIDE, "lakeside"), (HILL, "hill")):
         expect = [reports[str(files[(folder, q)])] for q in range(4)]
         assert [rate[name][label] for label in LABELS] == pytest.approx(
-            [_rate(r) for r in expect]), name
+            [_rate(r) for r in expect]
+        ), name
         assert [total[name][label] for label in LABELS] == [
-            r["fidelity"]["data_total"] for r in expect], name
+            r["fidelity"]["data_total"] for r in expect
+        ], name
     first = reports[str(files[("hill-first", 2)])]
     assert _rate(first) != _rate(reports[str(files[("hill", 2)])])  # the test tells them apart
     notes = [c.value for c in ws["A"] if isinstance(c.value, str) and "two submissions" in c.value]
-    assert notes == [f"{HILL}, 2026 Q1: two submissions; {files[('hill', 2)]} is used,"
-                     f" not {files[('hill-first', 2)]}."]
+    assert notes == [
+        f"{HILL}, 2026 Q1: two submissions; {files[('hill', 2)]} is used,"
+        f" not {files[('hill-first', 2)]}."
+    ]
 
     with zipfile.ZipFile(batch["out"]) as zf:
         charts = [zf.read(n).decode() for n in zf.namelist() if n.startswith("xl/charts/chart")]
@@ -253,17 +291,22 @@ def test_trends_follow_each_agency_across_quarters(batch):
 def test_items_count_agencies_by_score_at_their_latest_period(batch):
     ws = openpyxl.load_workbook(batch["out"])["Items"]
     reports, files = batch["reports"], batch["files"]
-    latest = [reports[str(files[key])] for key in
-              (("north", 3), ("lakeside", 3), ("hill", 3), ("solo", 0))]
+    latest = [
+        reports[str(files[key])]
+        for key in (("north", 3), ("lakeside", 3), ("hill", 3), ("solo", 0))
+    ]
     cells = [[c.value for c in row] for row in ws.iter_rows()]
     assert any("latest period" in str(row[0]) for row in cells[:3])
     head = next(i for i, row in enumerate(cells) if row[0] == "Item")
-    table = {row[1]: dict(zip(cells[head], row, strict=True))
-             for row in cells[head + 1: head + 1 + len(scale.COMPUTED_IDS)]}
+    table = {
+        row[1]: dict(zip(cells[head], row, strict=True))
+        for row in cells[head + 1 : head + 1 + len(scale.COMPUTED_IDS)]
+    }
     assert list(table) == list(scale.COMPUTED_IDS)
     for item_id, row in table.items():
-        scores = Counter(next(i["score"] for i in r["fidelity"]["items"] if i["id"] == item_id)
-                         for r in latest)
+        scores = Counter(
+            next(i["score"] for i in r["fidelity"]["items"] if i["id"] == item_id) for r in latest
+        )
         assert [row[f"Score {s}"] for s in range(1, 6)] == [scores[s] for s in range(1, 6)]
         assert row["Not Scored"] == scores[None]
         assert row["Agencies"] == 4
@@ -308,8 +351,13 @@ def test_no_client_identifier_or_flagged_value_reaches_the_summary(batch):
         package = "\n".join(zf.read(n).decode("utf-8", "replace") for n in zf.namelist())
     found = sorted(i for i in ids if i in package)
     assert found == []
-    flagged = {f["value"] for r in batch["reports"].values() if r["readable"]
-               for f in r["flags"] if f["code"] == "bad-date"}
+    flagged = {
+        f["value"]
+        for r in batch["reports"].values()
+        if r["readable"]
+        for f in r["flags"]
+        if f["code"] == "bad-date"
+    }
     assert SOLO_BAD_DATE in flagged
     assert sorted(v for v in flagged if v in package) == []
 
@@ -317,13 +365,25 @@ def test_no_client_identifier_or_flagged_value_reaches_the_summary(batch):
 def test_the_summary_opens_in_libreoffice(batch, tmp_path):
     soffice = shutil.which("soffice") or shutil.which("libreoffice")
     if soffice is None:
-        pytest.skip("LibreOffice (soffice) is not installed:"
-                    " apt-get install -y libreoffice-calc-nogui")
+        pytest.skip(
+            "LibreOffice (soffice) is not installed: apt-get install -y libreoffice-calc-nogui"
+        )
     out = tmp_path / "lo"
-    proc = subprocess.run([soffice, "--headless", "--convert-to", "xlsx", "--outdir", str(out),
-                           str(batch["out"]),
-                           f"-env:UserInstallation=file://{tmp_path / 'lo-profile'}"],
-                          capture_output=True, text=True, timeout=180)
+    proc = subprocess.run(
+        [
+            soffice,
+            "--headless",
+            "--convert-to",
+            "xlsx",
+            "--outdir",
+            str(out),
+            str(batch["out"]),
+            f"-env:UserInstallation=file://{tmp_path / 'lo-profile'}",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=180,
+    )
     converted = out / batch["out"].name
     assert converted.exists(), proc.stdout + proc.stderr
     wb = openpyxl.load_workbook(converted)
@@ -332,7 +392,8 @@ def test_the_summary_opens_in_libreoffice(batch, tmp_path):
     reports = batch["reports"]
     assert [r["File"] for r in rows] == list(reports)
     assert [r["Needs Correction"] for r in rows] == [
-        "Yes" if not r["readable"] or r["counts"]["error"] else "No" for r in reports.values()]
+        "Yes" if not r["readable"] or r["counts"]["error"] else "No" for r in reports.values()
+    ]
     with zipfile.ZipFile(converted) as zf:
         assert len([n for n in zf.namelist() if n.startswith("xl/charts/chart")]) == 3
 
@@ -359,9 +420,9 @@ def test_json_and_csv_print_the_submissions_table(batch):
     table = list(csv.DictReader(io.StringIO(result.stdout)))
     assert [r["file"] for r in table] == [f for f in reports if f.startswith(str(hill))]
     assert [r["needs_correction"] for r in table] == [
-        "yes" if reports[r["file"]]["counts"]["error"] else "no" for r in table]
-    assert [r["employment_rate"] for r in table] == [
-        str(_rate(reports[r["file"]])) for r in table]
+        "yes" if reports[r["file"]]["counts"]["error"] else "no" for r in table
+    ]
+    assert [r["employment_rate"] for r in table] == [str(_rate(reports[r["file"]])) for r in table]
 
 
 def test_a_clean_folder_exits_0_and_a_summary_inside_it_is_not_a_submission(tmp_path):
@@ -381,7 +442,7 @@ def test_a_clean_folder_exits_0_and_a_summary_inside_it_is_not_a_submission(tmp_
 
 def test_names_are_written_as_text_never_as_formulas(tmp_path):
     tabs = clean_tabs()
-    tabs["Program"][1][1] = "=HYPERLINK(\"http://example.invalid\",\"x\")"
+    tabs["Program"][1][1] = '=HYPERLINK("http://example.invalid","x")'
     book = tmp_path / "a.xlsx"
     write_workbook(book, tabs)
     # openpyxl wrote the name as a formula; store it as text, as an agency would have typed it

@@ -65,7 +65,8 @@ def test_program_lists_its_fields(book: openpyxl.Workbook) -> None:
     ws = book[standard.PROGRAM.name]
     fields = standard.PROGRAM.fields
     assert [ws.cell(row=i + 2, column=1).value for i in range(len(fields))] == [
-        f.name for f in fields]
+        f.name for f in fields
+    ]
     for i, fld in enumerate(fields):
         value = ws.cell(row=i + 2, column=2)
         assert value.value is None

@@ -53,6 +53,7 @@ JOBS = [
 
 def as_serials(rows: list[list[object]]) -> list[list[object]]:
     """The rows as Excel's custom-functions runtime passes them: dates as serial numbers."""
+
     def serial(v: object) -> object:
         if isinstance(v, dt.date):
             return float((v - D(1899, 12, 30)).days)
@@ -79,7 +80,8 @@ def test_dates_as_serial_numbers_give_the_same_figure():
     value = udfs.IPS_CONTACTS_PER_WEEK(as_serials(LOG), "Ann Lee", serial_start, serial_end)
     assert value == pytest.approx(4 / WEEKS)
     assert udfs.IPS_CONTACTS_PER_WEEK(LOG, "Ann Lee", "7/1/2026", "2026-09-27") == pytest.approx(
-        4 / WEEKS)
+        4 / WEEKS
+    )
 
 
 def test_a_title_row_above_the_header_is_fine():
@@ -90,14 +92,18 @@ def test_a_title_row_above_the_header_is_fine():
 def test_contacts_per_week_says_what_is_wrong():
     no_date = [row[1:] for row in LOG]
     assert udfs.IPS_CONTACTS_PER_WEEK(no_date, "Ann Lee", START, END) == (
-        "#IPS: no 'Date' column in employer_log")
+        "#IPS: no 'Date' column in employer_log"
+    )
     assert udfs.IPS_CONTACTS_PER_WEEK([["x", "y"], [1, 2]], "Ann Lee", START, END).startswith(
-        "#IPS: no header row of the Employer Log")
+        "#IPS: no header row of the Employer Log"
+    )
     assert udfs.IPS_CONTACTS_PER_WEEK(LOG, None, START, END) == "#IPS: specialist is empty"
     assert udfs.IPS_CONTACTS_PER_WEEK(LOG, "Ann Lee", "soon", END) == (
-        "#IPS: start 'soon' is not a date")
+        "#IPS: start 'soon' is not a date"
+    )
     assert udfs.IPS_CONTACTS_PER_WEEK(LOG, "Ann Lee", END, START) == (
-        "#IPS: start 2026-09-27 is after end 2026-07-01")
+        "#IPS: start 2026-09-27 is after end 2026-07-01"
+    )
     assert udfs.IPS_CONTACTS_PER_WEEK(None, "Ann Lee", START, END).startswith("#IPS: no header")
 
 
@@ -118,11 +124,14 @@ def test_caseload_size_without_staff_counts_each_caseload_name_once():
 def test_caseload_size_says_what_is_wrong():
     no_enrollment = [[row[0], row[1], row[3]] for row in CASELOAD]
     assert udfs.IPS_CASELOAD_SIZE(no_enrollment, STAFF, START, END) == (
-        "#IPS: no 'Enrollment Date' column in caseload")
+        "#IPS: no 'Enrollment Date' column in caseload"
+    )
     assert udfs.IPS_CASELOAD_SIZE(CASELOAD[:1], STAFF, START, END) == (
-        "#IPS: no active clients or no employment specialists in the period")
+        "#IPS: no active clients or no employment specialists in the period"
+    )
     assert udfs.IPS_CASELOAD_SIZE(CASELOAD, [["Name", "FTE"], ["Ann Lee", 1]], START, END) == (
-        "#IPS: no 'Role' column in staff")
+        "#IPS: no 'Role' column in staff"
+    )
 
 
 # --------------------------------------------------------------------------- employment rate
@@ -132,48 +141,69 @@ def test_employment_rate_is_employed_active_clients_over_active_clients():
     # active C1, C2, C5; competitive job held in the period: C1 (from 8/1), C5 (7/20-7/31)
     assert udfs.IPS_EMPLOYMENT_RATE(CASELOAD, JOBS, START, END) == pytest.approx(2 / 3)
     # in July alone C1's job had not started
-    assert udfs.IPS_EMPLOYMENT_RATE(CASELOAD, JOBS, START, D(2026, 7, 31)) == pytest.approx(
-        1 / 3)
-    assert udfs.IPS_EMPLOYMENT_RATE(as_serials(CASELOAD), as_serials(JOBS), START,
-                                    END) == pytest.approx(2 / 3)
+    assert udfs.IPS_EMPLOYMENT_RATE(CASELOAD, JOBS, START, D(2026, 7, 31)) == pytest.approx(1 / 3)
+    assert udfs.IPS_EMPLOYMENT_RATE(
+        as_serials(CASELOAD), as_serials(JOBS), START, END
+    ) == pytest.approx(2 / 3)
 
 
 def test_employment_rate_says_what_is_wrong():
     assert udfs.IPS_EMPLOYMENT_RATE(CASELOAD, [row[:4] for row in JOBS], START, END) == (
-        "#IPS: no 'Competitive' column in jobs")
+        "#IPS: no 'Competitive' column in jobs"
+    )
     assert udfs.IPS_EMPLOYMENT_RATE(CASELOAD, JOBS, D(2020, 1, 1), D(2020, 3, 31)) == (
-        "#IPS: no active clients in the period")
+        "#IPS: no active clients in the period"
+    )
 
 
 # --------------------------------------------------------------------------- score and band
 
 
-@pytest.mark.parametrize(("item", "value", "score"), [
-    ("caseload_size", 20.4, 5), ("caseload_size", 20.5, 4), ("caseload_size", 41, 1),
-    ("employer_contacts", 5.99, 5), ("employer_contacts", 5.94, 4),
-    ("employer_contacts", 1.9, 1),
-    ("competitive_jobs", 95, 5), ("competitive_jobs", 0.95, 5), ("competitive_jobs", "90%", 4),
-    ("competitive_jobs", 64, 1), ("rapid_job_search", 31, 4),
-    ("supervisor_ratio", 10, 5), ("supervisor_ratio", 11, 3),
-    ("Caseload Size", 18, 5),
-])
+@pytest.mark.parametrize(
+    ("item", "value", "score"),
+    [
+        ("caseload_size", 20.4, 5),
+        ("caseload_size", 20.5, 4),
+        ("caseload_size", 41, 1),
+        ("employer_contacts", 5.99, 5),
+        ("employer_contacts", 5.94, 4),
+        ("employer_contacts", 1.9, 1),
+        ("competitive_jobs", 95, 5),
+        ("competitive_jobs", 0.95, 5),
+        ("competitive_jobs", "90%", 4),
+        ("competitive_jobs", 64, 1),
+        ("rapid_job_search", 31, 4),
+        ("supervisor_ratio", 10, 5),
+        ("supervisor_ratio", 11, 3),
+        ("Caseload Size", 18, 5),
+    ],
+)
 def test_score_uses_the_bands_of_fidelity_md(item, value, score):
     assert udfs.IPS_SCORE(item, value) == score
 
 
 def test_score_says_what_is_wrong():
     assert udfs.IPS_SCORE("zero_exclusion", 3).startswith(
-        "#IPS: unknown item 'zero_exclusion'; one of: caseload_size,")
+        "#IPS: unknown item 'zero_exclusion'; one of: caseload_size,"
+    )
     assert udfs.IPS_SCORE("caseload_size", None) == "#IPS: no value to score"
     assert udfs.IPS_SCORE("caseload_size", "lots") == "#IPS: 'lots' is not a number"
     assert udfs.IPS_SCORE(None, 3) == "#IPS: item_id is empty"
 
 
-@pytest.mark.parametrize(("total", "band"), [
-    (125, "Exemplary fidelity"), (115, "Exemplary fidelity"), (114, "Good fidelity"),
-    (100, "Good fidelity"), (99, "Fair fidelity"), (74, "Fair fidelity"),
-    (73, "Not supported employment"), (25, "Not supported employment"),
-])
+@pytest.mark.parametrize(
+    ("total", "band"),
+    [
+        (125, "Exemplary fidelity"),
+        (115, "Exemplary fidelity"),
+        (114, "Good fidelity"),
+        (100, "Good fidelity"),
+        (99, "Fair fidelity"),
+        (74, "Fair fidelity"),
+        (73, "Not supported employment"),
+        (25, "Not supported employment"),
+    ],
+)
 def test_band_of_a_total(total, band):
     assert udfs.IPS_BAND(total) == band
 

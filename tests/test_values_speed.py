@@ -25,12 +25,35 @@ ALL_COLUMNS = [c for t in std.TABS for c in (t.fields or t.columns)]
 ONE_OF_EACH = list({c.type: c for c in ALL_COLUMNS}.values())
 
 # equal to one another across types, but each reads its own way
-LOOKALIKES = [True, 1, 1.0, "1", CellError("#REF!"), "#REF!", None, math.nan, 0.0, -0.0, 0,
-              False, "0", CellError("Y"), "Y", CellError("2026-07-01"), "2026-07-01",
-              dt.datetime(2026, 7, 1), pd.Timestamp("2026-07-01"), dt.date(2026, 7, 1),
-              np.float64(1.0), np.int64(1), np.str_("Y "), pd.NaT, pd.NA,
-              dt.datetime(2026, 7, 1, 23, tzinfo=dt.timezone(dt.timedelta(hours=-5))),
-              dt.datetime(2026, 7, 2, 4, tzinfo=dt.UTC)]
+LOOKALIKES = [
+    True,
+    1,
+    1.0,
+    "1",
+    CellError("#REF!"),
+    "#REF!",
+    None,
+    math.nan,
+    0.0,
+    -0.0,
+    0,
+    False,
+    "0",
+    CellError("Y"),
+    "Y",
+    CellError("2026-07-01"),
+    "2026-07-01",
+    dt.datetime(2026, 7, 1),
+    pd.Timestamp("2026-07-01"),
+    dt.date(2026, 7, 1),
+    np.float64(1.0),
+    np.int64(1),
+    np.str_("Y "),
+    pd.NaT,
+    pd.NA,
+    dt.datetime(2026, 7, 1, 23, tzinfo=dt.timezone(dt.timedelta(hours=-5))),
+    dt.datetime(2026, 7, 2, 4, tzinfo=dt.UTC),
+]
 
 
 def one_by_one(raw: pd.Series, col: std.Column) -> tuple[pd.Series, pd.Series]:
@@ -108,8 +131,11 @@ any_value = st.one_of(
 
 
 @settings(max_examples=150, deadline=None, derandomize=True)
-@given(st.sampled_from(ALL_COLUMNS), st.lists(st.sampled_from(range(6)), max_size=40),
-       st.lists(any_value, min_size=1, max_size=6))
+@given(
+    st.sampled_from(ALL_COLUMNS),
+    st.lists(st.sampled_from(range(6)), max_size=40),
+    st.lists(any_value, min_size=1, max_size=6),
+)
 def test_a_column_reads_as_its_cells_alone(col, picks, pool):
     raw = pd.Series([pool[i % len(pool)] for i in picks], dtype=object)
     assert_reads_as_cells_alone(raw, col)

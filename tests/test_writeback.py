@@ -36,8 +36,12 @@ FLAGGED = ["Caseload", "Employer Log"]
 def _owned(path: Path) -> set[str]:
     """The parts write-back may edit: workbook, its rels, content types, styles, and each flagged
     sheet with its rels, comments and VML."""
-    owned = {"xl/workbook.xml", "xl/_rels/workbook.xml.rels", "[Content_Types].xml",
-             "xl/styles.xml"}
+    owned = {
+        "xl/workbook.xml",
+        "xl/_rels/workbook.xml.rels",
+        "[Content_Types].xml",
+        "xl/styles.xml",
+    }
     parts = read_parts(path)
     for name in FLAGGED:
         part = sheet_part(path, name)
@@ -71,8 +75,9 @@ def _trimmed(rows: list[list[object]]) -> list[list[object]]:
     rows = [list(r) for r in rows]
     while rows and all(v == "" for v in rows[-1]):
         rows.pop()
-    width = max((max((i + 1 for i, v in enumerate(r) if v != ""), default=0) for r in rows),
-                default=0)
+    width = max(
+        (max((i + 1 for i, v in enumerate(r) if v != ""), default=0) for r in rows), default=0
+    )
     return [r[:width] + [""] * (width - len(r[:width])) for r in rows]
 
 
@@ -97,7 +102,7 @@ def test_edited_parts_change_only_where_ipsxl_adds(source, written):
         ops = difflib.SequenceMatcher(None, old, new, autojunk=False).get_opcodes()
         for op, i1, i2, _, _ in ops:
             # inserts, or a number rewritten in place (a cell's style index, a list's count)
-            assert op in ("equal", "insert") or old[i1:i2].isdigit(), (name, old[i1 - 40:i2 + 40])
+            assert op in ("equal", "insert") or old[i1:i2].isdigit(), (name, old[i1 - 40 : i2 + 40])
 
 
 def test_values_read_back_unchanged_by_openpyxl_and_calamine(source, written):
@@ -107,8 +112,9 @@ def test_values_read_back_unchanged_by_openpyxl_and_calamine(source, written):
     cal_after = python_calamine.CalamineWorkbook.from_path(str(written))
     assert cal_after.sheet_names == [*cal_before.sheet_names, FIDELITY_SHEET, FLAGS_SHEET]
     for name in AGENCY_SHEETS:
-        assert (_trimmed(cal_after.get_sheet_by_name(name).to_python())
-                == _trimmed(cal_before.get_sheet_by_name(name).to_python()))
+        assert _trimmed(cal_after.get_sheet_by_name(name).to_python()) == _trimmed(
+            cal_before.get_sheet_by_name(name).to_python()
+        )
 
 
 def test_workbook_features_survive(source, written):
@@ -118,10 +124,14 @@ def test_workbook_features_survive(source, written):
     assert after["Lookup"].sheet_state == "hidden"
     assert after["Caseload"].freeze_panes == before["Caseload"].freeze_panes == "A2"
     assert set(after.defined_names) >= set(before.defined_names)
-    assert (after["Caseload"].data_validations.dataValidation[0].sqref
-            == before["Caseload"].data_validations.dataValidation[0].sqref)
-    assert (list(after["Caseload"].conditional_formatting)[0].sqref
-            == list(before["Caseload"].conditional_formatting)[0].sqref)
+    assert (
+        after["Caseload"].data_validations.dataValidation[0].sqref
+        == before["Caseload"].data_validations.dataValidation[0].sqref
+    )
+    assert (
+        list(after["Caseload"].conditional_formatting)[0].sqref
+        == list(before["Caseload"].conditional_formatting)[0].sqref
+    )
     assert after["Caseload"]["A2"].comment.text.startswith("Agency note on C1")
 
 
@@ -157,10 +167,14 @@ def test_flags_sheet_is_a_table_with_links(written):
     ws = wb[FLAGS_SHEET]
     assert [c.value for c in ws[1]] == list(sheets.FLAGS_HEADERS)
     assert ws.max_row == len(FLAGS) + 1
-    (name, ref), = ws.tables.items()
+    ((name, ref),) = ws.tables.items()
     assert ref == f"A1:H{len(FLAGS) + 1}"
-    links = {c.hyperlink.location for row in ws.iter_rows(min_row=2) for c in row
-             if c.hyperlink is not None}
+    links = {
+        c.hyperlink.location
+        for row in ws.iter_rows(min_row=2)
+        for c in row
+        if c.hyperlink is not None
+    }
     assert "'Caseload'!C3" in links and "'Employer Log'!A7" in links
     fid = wb[FIDELITY_SHEET]
     assert fid.page_setup.orientation == "landscape"
@@ -277,8 +291,11 @@ def _edited(written: Path, tmp_path: Path) -> Path:
     fid = sheet_part(written, FIDELITY_SHEET)
     parts[case] = parts[case].replace(b"13/45/2026", b"2026-06-02")
     ref = sheets.fidelity_layout(make_report(), WHEN).input_cells[2]
-    parts[fid], n = re.subn(rf'<c r="{ref}" s="(\d+)"/>'.encode(),
-                            rf'<c r="{ref}" s="\1"><v>4</v></c>'.encode(), parts[fid])
+    parts[fid], n = re.subn(
+        rf'<c r="{ref}" s="(\d+)"/>'.encode(),
+        rf'<c r="{ref}" s="\1"><v>4</v></c>'.encode(),
+        parts[fid],
+    )
     assert n == 1
     out = tmp_path / "edited.xlsm"
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zf:

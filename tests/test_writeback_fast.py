@@ -35,8 +35,11 @@ def _rewrite(source: Path, target: Path, sheet: str, change) -> Path:
 def _looks(path: Path, sheet: str) -> dict[str, tuple]:
     """Every cell of a sheet as a person sees it: value, fill, note."""
     ws = openpyxl.load_workbook(path)[sheet]
-    return {c.coordinate: (c.value, c.fill.fgColor.rgb, c.comment.text if c.comment else None)
-            for row in ws.iter_rows() for c in row}
+    return {
+        c.coordinate: (c.value, c.fill.fgColor.rgb, c.comment.text if c.comment else None)
+        for row in ws.iter_rows()
+        for c in row
+    }
 
 
 # --- two phases -------------------------------------------------------------------------------
@@ -66,8 +69,12 @@ def test_errors_come_from_the_phase_that_finds_them(source, tmp_path):
     with pytest.raises(WritebackError, match="not a workbook"):
         prepare(bad)
     # a damaged sheet is refused only when a flagged cell is on it, as it always was
-    broken = _rewrite(source, tmp_path / "broken.xlsm", "Caseload",
-                      lambda x: x.replace("<sheetData>", "<sheetData><q:oops/>", 1))
+    broken = _rewrite(
+        source,
+        tmp_path / "broken.xlsm",
+        "Caseload",
+        lambda x: x.replace("<sheetData>", "<sheetData><q:oops/>", 1),
+    )
     prepared = prepare(broken)
     prepared.write(tmp_path / "fine.xlsm", make_report(flags=[]), generated_at=WHEN)
     with pytest.raises(WritebackError) as late:
@@ -120,8 +127,10 @@ def test_large_parts_deflated_fast_read_the_same(source, written, tmp_path, monk
 
 
 def _sheet(rows: str, root: str = f'<worksheet xmlns="{NS_MAIN}">', prefix: str = "") -> bytes:
-    return (f"{root}<{prefix}sheetData>{rows}</{prefix}sheetData>"
-            f"<{prefix}pageMargins left=\"1\"/></{prefix}worksheet>").encode()
+    return (
+        f"{root}<{prefix}sheetData>{rows}</{prefix}sheetData>"
+        f'<{prefix}pageMargins left="1"/></{prefix}worksheet>'
+    ).encode()
 
 
 def _cells(r: int) -> str:
@@ -133,15 +142,21 @@ SHEETS = {
     # name: (part, whether its rows are found by bisection)
     "plain": (_sheet(EVEN_ROWS + '<row r="3001" spans="1:3"/>'), True),
     "one row": (_sheet(f'<row r="7">{_cells(7)}</row>'), True),
-    "no r": (_sheet(f"<row>{_cells(1)}</row><row/>" + f'<row r="5">{_cells(5)}</row><row/>'),
-             False),
+    "no r": (
+        _sheet(f"<row>{_cells(1)}</row><row/>" + f'<row r="5">{_cells(5)}</row><row/>'),
+        False,
+    ),
     "r not first": (_sheet(f'<row spans="1:3" r="2">{_cells(2)}</row>'), False),
-    "out of order": (_sheet(f'<row r="9">{_cells(9)}</row><row r="4">{_cells(4)}</row>'),
-                     False),
+    "out of order": (_sheet(f'<row r="9">{_cells(9)}</row><row r="4">{_cells(4)}</row>'), False),
     "comment": (_sheet(f'<row r="2">{_cells(2)}</row><!-- <row r="3"> --><row r="6"/>'), False),
-    "prefixed": (_sheet(f'<x:row r="2">{_cells(2).replace("<c ", "<x:c ")}</x:row>'
-                        .replace("</c>", "</x:c>"), root=f'<x:worksheet xmlns:x="{NS_MAIN}">',
-                        prefix="x:"), False),
+    "prefixed": (
+        _sheet(
+            f'<x:row r="2">{_cells(2).replace("<c ", "<x:c ")}</x:row>'.replace("</c>", "</x:c>"),
+            root=f'<x:worksheet xmlns:x="{NS_MAIN}">',
+            prefix="x:",
+        ),
+        False,
+    ),
     "main ns twice": (_sheet(f'<row r="2" xmlns:m="{NS_MAIN}">{_cells(2)}</row>'), False),
 }
 
@@ -156,8 +171,8 @@ def test_rows_are_found_as_reading_every_row_finds_them(name):
     assert fast == slow
     assert set(fast.rows) | set(fast.gaps) == wanted
     for r, row in fast.rows.items():
-        assert row.number == r and index.text[row.tag.start:].startswith(("<row", "<x:row"))
-        assert all(index.text[t.start:t.end].startswith(("<c ", "<x:c ")) for _, t in row.cells)
+        assert row.number == r and index.text[row.tag.start :].startswith(("<row", "<x:row"))
+        assert all(index.text[t.start : t.end].startswith(("<c ", "<x:c ")) for _, t in row.cells)
 
 
 def test_the_plain_sheet_is_long_enough_to_bisect():
@@ -177,8 +192,11 @@ def _commented(xml: str) -> str:
     return xml.replace("<sheetData>", "<sheetData><!-- rows follow -->", 1)
 
 
-@pytest.mark.parametrize("change", [_without_row_numbers, _prefixed, _commented],
-                         ids=["rows without r", "prefixed tags", "a comment"])
+@pytest.mark.parametrize(
+    "change",
+    [_without_row_numbers, _prefixed, _commented],
+    ids=["rows without r", "prefixed tags", "a comment"],
+)
 def test_unusual_markup_gets_the_same_highlights(source, written, tmp_path, change):
     odd = _rewrite(source, tmp_path / "odd.xlsm", "Caseload", change)
     part = sheet_part(odd, "Caseload")
@@ -194,14 +212,14 @@ def test_unusual_markup_gets_the_same_highlights(source, written, tmp_path, chan
 ROOT = f'<worksheet xmlns="{NS_MAIN}" xmlns:r="urn:r">'
 SHALLOW = {
     "rows": ROOT + '<cols><col min="1" max="2" style="3"/></cols><sheetData><row r="1"><c/>'
-                   '</row></sheetData><legacyDrawing r:id="rId1"/></worksheet>',
+    '</row></sheetData><legacyDrawing r:id="rId1"/></worksheet>',
     "end tag in a comment": ROOT + '<sheetData><row r="1"/><!-- </sheetData> --></sheetData>'
-                                   '<legacyDrawing r:id="rId1"/></worksheet>',
+    '<legacyDrawing r:id="rId1"/></worksheet>',
     "end tag in CDATA": ROOT + "<sheetData><row><c><is><t><![CDATA[</sheetData>]]></t></is></c>"
-                               "</row></sheetData><legacyDrawing r:id=\"rId1\"/></worksheet>",
-    "empty": ROOT + "<sheetData/><legacyDrawing r:id=\"rId1\"/></worksheet>",
+    '</row></sheetData><legacyDrawing r:id="rId1"/></worksheet>',
+    "empty": ROOT + '<sheetData/><legacyDrawing r:id="rId1"/></worksheet>',
     "prefixed": '<x:worksheet xmlns:x="urn:x"><x:sheetData><x:row/></x:sheetData><x:cols/>'
-                "</x:worksheet>",
+    "</x:worksheet>",
 }
 DAMAGED = {
     "prefix not declared, among the rows": ROOT + "<sheetData><q:c/></sheetData></worksheet>",
@@ -219,8 +237,9 @@ def test_the_shallow_tree_is_the_top_level(name):
     data = SHALLOW[name].encode()
     tree = xmltext.parse_shallow(data, "p")
     dropping = xmltext._parse_dropping(data, "p", "sheetData")
-    assert [(e.tag, dict(e.attrib), len(e)) for e in tree] == \
-        [(e.tag, dict(e.attrib), len(e)) for e in dropping]
+    assert [(e.tag, dict(e.attrib), len(e)) for e in tree] == [
+        (e.tag, dict(e.attrib), len(e)) for e in dropping
+    ]
     assert all(len(e) == 0 for e in tree if etree.QName(e).localname == "sheetData")
 
 
@@ -253,8 +272,11 @@ def test_entries_with_data_descriptors_or_stored_are_copied_soundly(source, writ
         with zipfile.ZipFile(_Stream(fh), "w") as zout:
             for k, info in enumerate(zin.infolist()):
                 kind = zipfile.ZIP_STORED if k % 3 == 0 else zipfile.ZIP_DEFLATED
-                zout.writestr(zipfile.ZipInfo(info.filename, info.date_time), zin.read(info),
-                              compress_type=kind)
+                zout.writestr(
+                    zipfile.ZipInfo(info.filename, info.date_time),
+                    zin.read(info),
+                    compress_type=kind,
+                )
     with zipfile.ZipFile(streamed) as zf:
         assert all(i.flag_bits & 0x08 for i in zf.infolist())
     out = tmp_path / "out.xlsm"

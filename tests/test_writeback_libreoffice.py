@@ -40,8 +40,7 @@ def _without_cached_results(path: Path, out: Path) -> Path:
     parts = read_parts(path)
     fid = sheet_part(path, FIDELITY_SHEET)
     text = parts[fid].decode()
-    text = re.sub(r'(<c r="[A-Z]+\d+"(?: s="\d+")?) t="str">(<f>.*?</f>)<v>.*?</v>', r"\1>\2",
-                  text)
+    text = re.sub(r'(<c r="[A-Z]+\d+"(?: s="\d+")?) t="str">(<f>.*?</f>)<v>.*?</v>', r"\1>\2", text)
     text = re.sub(r"(</f>)<v>.*?</v>", r"\1", text)
     parts[fid] = text.encode()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zf:
@@ -56,9 +55,21 @@ def _convert(path: Path, tmp: Path) -> Path:
     (profile / "user" / "registrymodifications.xcu").write_text(_RECALC)
     outdir = tmp / "converted"
     subprocess.run(
-        [SOFFICE, "--headless", "--norestore", f"-env:UserInstallation={profile.as_uri()}",
-         "--convert-to", "xlsx", "--outdir", str(outdir), str(path)],
-        check=True, capture_output=True, timeout=180)
+        [
+            SOFFICE,
+            "--headless",
+            "--norestore",
+            f"-env:UserInstallation={profile.as_uri()}",
+            "--convert-to",
+            "xlsx",
+            "--outdir",
+            str(outdir),
+            str(path),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=180,
+    )
     return outdir / (path.stem + ".xlsx")
 
 
@@ -74,8 +85,11 @@ def test_libreoffice_computes_the_fidelity_formulas_and_reads_flags(tmp_path):
     parts = read_parts(written)
     fid = sheet_part(written, FIDELITY_SHEET)
     for ref in inputs.values():
-        parts[fid] = re.sub(rf'<c r="{ref}" s="(\d+)"/>'.encode(),
-                            rf'<c r="{ref}" s="\1"><v>4</v></c>'.encode(), parts[fid])
+        parts[fid] = re.sub(
+            rf'<c r="{ref}" s="(\d+)"/>'.encode(),
+            rf'<c r="{ref}" s="\1"><v>4</v></c>'.encode(),
+            parts[fid],
+        )
     scored = tmp_path / "scored.xlsm"
     with zipfile.ZipFile(scored, "w", zipfile.ZIP_DEFLATED) as zf:
         for name, data in parts.items():

@@ -41,8 +41,9 @@ def find_workbooks(paths: Iterable[str | Path]) -> list[Path]:
         if path.is_dir():
             found += sorted(p for p in path.rglob("*") if p.is_file() and _is_submission(p))
         elif not path.exists() and glob.has_magic(str(given)):
-            found += sorted(Path(p) for p in glob.glob(str(given), recursive=True)
-                            if _is_submission(Path(p)))
+            found += sorted(
+                Path(p) for p in glob.glob(str(given), recursive=True) if _is_submission(Path(p))
+            )
         else:
             found.append(path)
     unique: dict[Path, None] = {}
@@ -63,8 +64,9 @@ class Options:
 
 def check_one(path: str | Path, options: Options = Options()) -> Report:
     """One workbook's report without its raw tables, small enough to send between processes."""
-    report = check_file(path, start=options.start, end=options.end, limits=options.limits,
-                        today=options.today)
+    report = check_file(
+        path, start=options.start, end=options.end, limits=options.limits, today=options.today
+    )
     return replace(report, tables={})
 
 

@@ -91,8 +91,9 @@ def _start_guarded(path: Path, limits: Limits, **period: dt.date | None) -> Pend
     return start(_read_and_check, path, limits, **period)
 
 
-def _read_and_check(path: Path, limits: Limits, capped: bool = False,
-                    **period: dt.date | None) -> Report:
+def _read_and_check(
+    path: Path, limits: Limits, capped: bool = False, **period: dt.date | None
+) -> Report:
     """Inside the guard: read, check, and keep of each table only where it was found (its
     rows stay behind: no face needs them once the flags point at cells). Each tab is parsed as
     soon as it is read, so the small tabs are parsed while the big one is still being read."""
@@ -106,8 +107,9 @@ def _read_and_check(path: Path, limits: Limits, capped: bool = False,
     with _ours(path):
         report = check_raw(raw, parsed=parsed, **period)
     leave_for_exit(raw, parsed)
-    tables = {name: dataclasses.replace(t, frame=t.frame.iloc[:0]) for name, t in
-              report.tables.items()}
+    tables = {
+        name: dataclasses.replace(t, frame=t.frame.iloc[:0]) for name, t in report.tables.items()
+    }
     return dataclasses.replace(report, tables=tables)
 
 

@@ -26,35 +26,54 @@ DATE = click.DateTime(formats=["%Y-%m-%d"])
 
 def _period_options(func):
     func = click.option("--end", type=DATE, help="Last day of the period (overrides Program).")(
-        func)
-    return click.option("--start", type=DATE,
-                        help="First day of the period, YYYY-MM-DD (overrides Program).")(func)
+        func
+    )
+    return click.option(
+        "--start", type=DATE, help="First day of the period, YYYY-MM-DD (overrides Program)."
+    )(func)
 
 
 def _limit_options(func):
     """Safety limits against crafted files; the defaults suit any real agency's workbook."""
     d = DEFAULT_LIMITS
-    func = click.option("--max-rows", type=click.IntRange(1), default=d.max_rows,
-                        show_default=True, help="Refuse a sheet with more rows.")(func)
-    func = click.option("--max-mb", type=click.IntRange(1),
-                        default=d.max_uncompressed // 2**20, show_default=True,
-                        help="Refuse a workbook that inflates past this many MB.")(func)
+    func = click.option(
+        "--max-rows",
+        type=click.IntRange(1),
+        default=d.max_rows,
+        show_default=True,
+        help="Refuse a sheet with more rows.",
+    )(func)
+    func = click.option(
+        "--max-mb",
+        type=click.IntRange(1),
+        default=d.max_uncompressed // 2**20,
+        show_default=True,
+        help="Refuse a workbook that inflates past this many MB.",
+    )(func)
     # --timeout reaches _options through the context, so no command's signature changes
-    return click.option("--timeout", type=click.FloatRange(0, min_open=True),
-                        default=d.max_seconds, show_default=True, expose_value=False,
-                        callback=lambda ctx, _param, value: ctx.meta.update(ipsxl_timeout=value),
-                        help="Give up on a workbook that takes longer than this many seconds "
-                             "to read.")(func)
+    return click.option(
+        "--timeout",
+        type=click.FloatRange(0, min_open=True),
+        default=d.max_seconds,
+        show_default=True,
+        expose_value=False,
+        callback=lambda ctx, _param, value: ctx.meta.update(ipsxl_timeout=value),
+        help="Give up on a workbook that takes longer than this many seconds to read.",
+    )(func)
 
 
 def _options(start, end, max_rows, max_mb) -> Options:
     ctx = click.get_current_context(silent=True)
     timeout = ctx.meta.get("ipsxl_timeout", DEFAULT_LIMITS.max_seconds) if ctx else None
-    limits = Limits(max_rows=max_rows, max_uncompressed=max_mb * 2**20,
-                    max_bytes=max(DEFAULT_LIMITS.max_bytes, max_mb * 2**20),
-                    max_seconds=timeout if ctx else DEFAULT_LIMITS.max_seconds)
-    return Options(start=start.date() if start else None, end=end.date() if end else None,
-                   limits=limits)
+    limits = Limits(
+        max_rows=max_rows,
+        max_uncompressed=max_mb * 2**20,
+        max_bytes=max(DEFAULT_LIMITS.max_bytes, max_mb * 2**20),
+        max_seconds=timeout if ctx else DEFAULT_LIMITS.max_seconds,
+    )
+    return Options(
+        start=start.date() if start else None, end=end.date() if end else None, limits=limits
+    )
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -65,15 +84,34 @@ def main() -> None:
 
 @main.command()
 @click.argument("paths", nargs=-1, required=True)
-@click.option("--format", "fmt", type=click.Choice(FORMATS), default="text", show_default=True,
-              help="What to print.")
-@click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path),
-              help="Also write one report per workbook into this folder.")
-@click.option("--jobs", type=click.IntRange(1), default=1, show_default=True,
-              help="Workbooks validated at once, in worker processes.")
-@click.option("--dask", "dask_address", metavar="ADDRESS",
-              help="Validate on a Dask cluster instead (its scheduler, tcp://host:8786); the"
-                   " workers must see the same files. Needs ipsxl[dask].")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(FORMATS),
+    default="text",
+    show_default=True,
+    help="What to print.",
+)
+@click.option(
+    "--out",
+    "out_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Also write one report per workbook into this folder.",
+)
+@click.option(
+    "--jobs",
+    type=click.IntRange(1),
+    default=1,
+    show_default=True,
+    help="Workbooks validated at once, in worker processes.",
+)
+@click.option(
+    "--dask",
+    "dask_address",
+    metavar="ADDRESS",
+    help="Validate on a Dask cluster instead (its scheduler, tcp://host:8786); the"
+    " workers must see the same files. Needs ipsxl[dask].",
+)
 @_period_options
 @_limit_options
 def validate(paths, fmt, out_dir, jobs, dask_address, start, end, max_rows, max_mb) -> None:
@@ -116,8 +154,15 @@ def _run_batch(files: list[Path], options: Options, jobs: int, dask: str | None 
     def show(_item) -> str:
         return f"{found['flags']} flags"
 
-    with click.progressbar(length=len(files), label="Validating", file=sys.stderr,
-                           show_pos=True, show_eta=True, item_show_func=show) as bar:
+    with click.progressbar(
+        length=len(files),
+        label="Validating",
+        file=sys.stderr,
+        show_pos=True,
+        show_eta=True,
+        item_show_func=show,
+    ) as bar:
+
         def done(r) -> None:
             found["flags"] += len(r.flags)
             bar.update(1, r.file)
@@ -177,10 +222,14 @@ def _write_text(target: Path, body: str) -> None:
 
 @main.command()
 @click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
-@click.option("--output", type=click.Path(dir_okay=False, path_type=Path),
-              help="Where to write the checked copy (default NAME.checked.xlsx beside it).")
-@click.option("--in-place", is_flag=True,
-              help="Write into the workbook itself, after keeping NAME.bak.xlsx.")
+@click.option(
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Where to write the checked copy (default NAME.checked.xlsx beside it).",
+)
+@click.option(
+    "--in-place", is_flag=True, help="Write into the workbook itself, after keeping NAME.bak.xlsx."
+)
 @_period_options
 @_limit_options
 def check(path, output, in_place, start, end, max_rows, max_mb) -> None:
@@ -239,8 +288,13 @@ def template(file: Path) -> None:
 
 @main.command()
 @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
-@click.option("--clients", type=click.IntRange(1), default=40, show_default=True,
-              help="Clients on the caseload; jobs, referrals and contacts scale with it.")
+@click.option(
+    "--clients",
+    type=click.IntRange(1),
+    default=40,
+    show_default=True,
+    help="Clients on the caseload; jobs, referrals and contacts scale with it.",
+)
 @click.option("--seed", type=int, default=1, show_default=True, help="Same seed, same workbook.")
 def demo(file: Path, clients: int, seed: int) -> None:
     """Write a realistic filled workbook with a few typical mistakes, to try ipsxl on.
@@ -257,12 +311,27 @@ def demo(file: Path, clients: int, seed: int) -> None:
 
 @main.command()
 @click.argument("paths", nargs=-1, required=True)
-@click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path),
-              help="The summary workbook to write (.xlsx).")
-@click.option("--format", "fmt", type=click.Choice(FORMATS), default="text", show_default=True,
-              help="What to print: send-backs and a total (text), or the Submissions table.")
-@click.option("--jobs", type=click.IntRange(1), default=1, show_default=True,
-              help="Workbooks validated at once, in worker processes.")
+@click.option(
+    "--output",
+    "-o",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="The summary workbook to write (.xlsx).",
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(FORMATS),
+    default="text",
+    show_default=True,
+    help="What to print: send-backs and a total (text), or the Submissions table.",
+)
+@click.option(
+    "--jobs",
+    type=click.IntRange(1),
+    default=1,
+    show_default=True,
+    help="Workbooks validated at once, in worker processes.",
+)
 @_period_options
 @_limit_options
 def summary(paths, output, fmt, jobs, start, end, max_rows, max_mb) -> None:
@@ -317,8 +386,13 @@ def addin() -> None:
 
 
 @addin.command("build")
-@click.option("--out", type=click.Path(path_type=Path), default=Path("."), show_default=True,
-              help="Folder (or .xlam path) to write ipsxl.xlam to.")
+@click.option(
+    "--out",
+    type=click.Path(path_type=Path),
+    default=Path("."),
+    show_default=True,
+    help="Folder (or .xlam path) to write ipsxl.xlam to.",
+)
 def addin_build(out: Path) -> None:
     """Build ipsxl.xlam from macros/ without Excel.
 
@@ -335,10 +409,18 @@ def addin_build(out: Path) -> None:
 
 
 @addin.command("install")
-@click.option("--dir", "target_dir", type=click.Path(file_okay=False, path_type=Path),
-              help="Excel's add-in start-up folder (default: XLSTART on Windows/macOS).")
-@click.option("--config", "config_file", type=click.Path(dir_okay=False, path_type=Path),
-              help="xlwings.conf to update (default: ~/.xlwings/xlwings.conf).")
+@click.option(
+    "--dir",
+    "target_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Excel's add-in start-up folder (default: XLSTART on Windows/macOS).",
+)
+@click.option(
+    "--config",
+    "config_file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="xlwings.conf to update (default: ~/.xlwings/xlwings.conf).",
+)
 def addin_install(target_dir: Path | None, config_file: Path | None) -> None:
     """Install ipsxl.xlam where Excel loads it and register the worksheet functions.
 

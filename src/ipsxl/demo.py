@@ -90,26 +90,140 @@ WORKERS = 0.65  # share of clients who hold any job in the year (the jobs go to 
 LAST_JOB_ENDED = 0.4  # share of workers whose latest job has ended
 
 FIRST_NAMES = (
-    "Maria", "James", "Aisha", "Daniel", "Mei", "Carlos", "Priya", "Marcus", "Hannah", "Luis",
-    "Keisha", "Tom", "Sofia", "Andre", "Grace", "Omar", "Emily", "Tyrone", "Nadia", "Kevin",
-    "Rosa", "Brian", "Leila", "Derek", "Yuki", "Samuel", "Fatima", "Ethan", "Carmen", "Jamal",
-    "Olivia", "Victor", "Tanya", "Hector", "Ruth", "Malik", "Ingrid", "Dev", "Alicia", "Pete",
-    "Monique", "Raj", "Lauren", "Dmitri", "Beth", "Kwame", "Julia", "Oscar", "Wendy", "Sean",
+    "Maria",
+    "James",
+    "Aisha",
+    "Daniel",
+    "Mei",
+    "Carlos",
+    "Priya",
+    "Marcus",
+    "Hannah",
+    "Luis",
+    "Keisha",
+    "Tom",
+    "Sofia",
+    "Andre",
+    "Grace",
+    "Omar",
+    "Emily",
+    "Tyrone",
+    "Nadia",
+    "Kevin",
+    "Rosa",
+    "Brian",
+    "Leila",
+    "Derek",
+    "Yuki",
+    "Samuel",
+    "Fatima",
+    "Ethan",
+    "Carmen",
+    "Jamal",
+    "Olivia",
+    "Victor",
+    "Tanya",
+    "Hector",
+    "Ruth",
+    "Malik",
+    "Ingrid",
+    "Dev",
+    "Alicia",
+    "Pete",
+    "Monique",
+    "Raj",
+    "Lauren",
+    "Dmitri",
+    "Beth",
+    "Kwame",
+    "Julia",
+    "Oscar",
+    "Wendy",
+    "Sean",
 )
 LAST_NAMES = (
-    "Gonzalez", "Thompson", "Nguyen", "Patel", "Robinson", "Okafor", "Murphy", "Kowalski",
-    "Hernandez", "Washington", "Kim", "Schmidt", "Ramirez", "Brooks", "Haddad", "Sullivan",
-    "Chen", "Jackson", "Rivera", "Novak", "Flores", "Bennett", "Tanaka", "Coleman", "Moreno",
-    "Fischer", "Dawson", "Ali", "Ortega", "Lindqvist", "Mensah", "Walsh", "Castillo", "Reyes",
-    "Hughes", "Abbott", "Delgado", "Foster", "Ibrahim", "Jensen", "Larsen", "Mitchell",
-    "Owens", "Price", "Quinn", "Sandoval", "Turner", "Vasquez", "Whitaker", "Young",
+    "Gonzalez",
+    "Thompson",
+    "Nguyen",
+    "Patel",
+    "Robinson",
+    "Okafor",
+    "Murphy",
+    "Kowalski",
+    "Hernandez",
+    "Washington",
+    "Kim",
+    "Schmidt",
+    "Ramirez",
+    "Brooks",
+    "Haddad",
+    "Sullivan",
+    "Chen",
+    "Jackson",
+    "Rivera",
+    "Novak",
+    "Flores",
+    "Bennett",
+    "Tanaka",
+    "Coleman",
+    "Moreno",
+    "Fischer",
+    "Dawson",
+    "Ali",
+    "Ortega",
+    "Lindqvist",
+    "Mensah",
+    "Walsh",
+    "Castillo",
+    "Reyes",
+    "Hughes",
+    "Abbott",
+    "Delgado",
+    "Foster",
+    "Ibrahim",
+    "Jensen",
+    "Larsen",
+    "Mitchell",
+    "Owens",
+    "Price",
+    "Quinn",
+    "Sandoval",
+    "Turner",
+    "Vasquez",
+    "Whitaker",
+    "Young",
 )
 PLACES = (
-    "Riverside", "Maple Street", "Northgate", "Harbor", "Lakeview", "Cedar Hill", "Summit",
-    "Pine Valley", "Westside", "Eastgate", "Brookfield", "Oakwood", "Fairview", "Hillcrest",
-    "Meadowbrook", "Sunset", "Granite", "Willow Creek", "Bayside", "Stonebridge", "Elm Street",
-    "Kingsley", "Parkside", "Millbrook", "Highland", "Crescent", "Union Square", "Foxhill",
-    "Greenway", "Bridgeport",
+    "Riverside",
+    "Maple Street",
+    "Northgate",
+    "Harbor",
+    "Lakeview",
+    "Cedar Hill",
+    "Summit",
+    "Pine Valley",
+    "Westside",
+    "Eastgate",
+    "Brookfield",
+    "Oakwood",
+    "Fairview",
+    "Hillcrest",
+    "Meadowbrook",
+    "Sunset",
+    "Granite",
+    "Willow Creek",
+    "Bayside",
+    "Stonebridge",
+    "Elm Street",
+    "Kingsley",
+    "Parkside",
+    "Millbrook",
+    "Highland",
+    "Crescent",
+    "Union Square",
+    "Foxhill",
+    "Greenway",
+    "Bridgeport",
 )
 
 
@@ -123,146 +237,316 @@ class Kind:
 
 
 KINDS = (
-    Kind(("{place} Market", "FreshWay Grocery #{num}", "Hometown Foods {place}"),
-         (("Retail", "Cashier"), ("Retail", "Courtesy Clerk"), ("Stocking", "Night Stocker"),
-          ("Food service", "Deli Clerk")), (15.0, 18.5)),
-    Kind(("{place} General Hospital", "{place} Medical Center"),
-         (("Healthcare support", "Patient Transporter"), ("Healthcare support", "Dietary Aide"),
-          ("Janitorial", "Environmental Services Aide"), ("Clerical", "Unit Clerk"),
-          ("Laundry", "Linen Attendant")), (16.5, 21.0)),
-    Kind(("{place} Distribution Center", "{place} Logistics", "Summit Freight #{num}"),
-         (("Warehouse", "Order Picker"), ("Warehouse", "Packer"),
-          ("Warehouse", "Forklift Operator"), ("Warehouse", "Shipping Clerk")), (16.0, 20.5)),
-    Kind(("{place} Café", "Daily Grind Coffee {place}", "{place} Diner"),
-         (("Food service", "Barista"), ("Food service", "Dishwasher"),
-          ("Food service", "Line Cook"), ("Food service", "Busser")), (15.0, 17.5)),
-    Kind(("{place} Elementary School", "{place} Middle School", "{place} Community College"),
-         (("Education support", "Classroom Aide"), ("Janitorial", "Custodian"),
-          ("Food service", "Cafeteria Worker"), ("Clerical", "Office Assistant")),
-         (15.5, 19.5)),
-    Kind(("{place} Inn", "Grand {place} Hotel", "{place} Suites"),
-         (("Hospitality", "Housekeeper"), ("Hospitality", "Front Desk Agent"),
-          ("Laundry", "Laundry Attendant"), ("Maintenance", "Houseman")), (15.0, 18.5)),
-    Kind(("{place} Landscaping", "{place} Lawn & Garden"),
-         (("Landscaping", "Groundskeeper"), ("Landscaping", "Landscape Laborer")),
-         (16.0, 19.0)),
-    Kind(("{place} Public Library",),
-         (("Library services", "Library Page"), ("Library services", "Circulation Assistant")),
-         (15.0, 18.0)),
-    Kind(("{place} Animal Hospital", "{place} Pet Resort", "{place} Animal Shelter"),
-         (("Animal care", "Kennel Attendant"), ("Animal care", "Groomer's Assistant")),
-         (15.0, 17.5)),
-    Kind(("{place} Auto Spa", "{place} Tire & Auto"),
-         (("Auto services", "Car Wash Attendant"), ("Auto services", "Detailer"),
-          ("Auto services", "Lube Technician")), (15.0, 18.0)),
-    Kind(("{place} Senior Living", "{place} Care Center"),
-         (("Home care", "Caregiver"), ("Recreation", "Activities Assistant"),
-          ("Food service", "Dining Server")), (16.0, 19.5)),
-    Kind(("{place} Insurance Agency", "{place} Realty", "{place} Law Office"),
-         (("Clerical", "Receptionist"), ("Clerical", "Data Entry Clerk"),
-          ("Clerical", "File Clerk")), (16.0, 20.0)),
-    Kind(("{place} Fitness Center", "{place} YMCA"),
-         (("Recreation", "Front Desk Attendant"), ("Janitorial", "Facility Attendant"),
-          ("Childcare", "Child Watch Attendant")), (15.0, 17.5)),
-    Kind(("{place} Manufacturing", "{place} Plastics", "{place} Cabinet Works"),
-         (("Manufacturing", "Assembler"), ("Manufacturing", "Machine Operator"),
-          ("Manufacturing", "Packaging Associate")), (16.5, 21.0)),
-    Kind(("{place} Property Management", "{place} Apartments"),
-         (("Maintenance", "Maintenance Technician"), ("Maintenance", "Porter"),
-          ("Janitorial", "Unit Turnover Cleaner")), (16.0, 20.0)),
-    Kind(("{place} Courier", "{place} Delivery Services"),
-         (("Delivery", "Courier"), ("Delivery", "Delivery Driver")), (16.0, 20.0)),
-    Kind(("{place} Cinemas",),
-         (("Recreation", "Usher"), ("Food service", "Concessions Attendant")), (15.0, 16.5)),
-    Kind(("{place} Hardware", "HomeBuild Supply #{num}"),
-         (("Retail", "Sales Associate"), ("Retail", "Lot Associate"),
-          ("Stocking", "Receiving Associate")), (15.5, 18.5)),
-    Kind(("{place} Bakery",),
-         (("Baking", "Baker's Assistant"), ("Retail", "Counter Clerk")), (15.0, 17.5)),
-    Kind(("{place} Customer Care Center", "Northstar Telecom {place}"),
-         (("Customer service", "Customer Service Representative"),
-          ("Customer service", "Call Center Agent")), (16.5, 20.5)),
-    Kind(("{place} Security Services",),
-         (("Security", "Security Officer"),), (16.5, 20.0)),
-    Kind(("{place} Recycling",),
-         (("Recycling", "Sorter"), ("Recycling", "Material Handler")), (15.5, 18.5)),
-    Kind(("{place} Cleaning Services", "{place} Janitorial"),
-         (("Janitorial", "Commercial Cleaner"), ("Janitorial", "Office Cleaner")),
-         (15.0, 18.0)),
-    Kind(("{place} Computer Repair", "{place} Tech Solutions"),
-         (("IT support", "Repair Technician"), ("IT support", "Help Desk Assistant")),
-         (17.0, 23.0)),
-    Kind(("{place} Accounting", "{place} Tax Service"),
-         (("Bookkeeping", "Bookkeeping Assistant"), ("Clerical", "Billing Clerk")),
-         (17.0, 22.0)),
-    Kind(("{place} Thrift Store", "Second Chance Thrift {place}"),
-         (("Retail", "Donation Sorter"), ("Retail", "Cashier")), (15.0, 16.5)),
-    Kind(("{place} Garden Center", "{place} Nursery"),
-         (("Landscaping", "Nursery Worker"), ("Retail", "Garden Associate")), (15.0, 18.0)),
-    Kind(("{place} Child Care Center", "Little Sprouts {place}"),
-         (("Childcare", "Childcare Assistant"),), (15.5, 18.5)),
-    Kind(("{place} Moving Co.",),
-         (("Moving and hauling", "Mover"),), (16.5, 20.0)),
-    Kind(("{place} Builders",),
-         (("Construction", "Construction Laborer"), ("Construction", "Site Cleanup Worker")),
-         (17.0, 22.0)),
-    Kind(("{place} Parking", "{place} Garage"),
-         (("Parking services", "Parking Attendant"), ("Parking services", "Valet")),
-         (15.0, 17.5)),
-    Kind(("{place} Print Shop", "{place} Copy Center"),
-         (("Printing", "Print Shop Helper"), ("Printing", "Bindery Worker")), (15.5, 18.5)),
-    Kind(("{place} Pharmacy",),
-         (("Pharmacy support", "Pharmacy Clerk"), ("Retail", "Front Store Cashier")),
-         (15.5, 19.0)),
-    Kind(("{place} Florist", "{place} Flowers"),
-         (("Floral", "Floral Assistant"), ("Delivery", "Flower Delivery Driver")),
-         (15.0, 17.5)),
-    Kind(("{place} Museum", "{place} Art Center"),
-         (("Museum services", "Visitor Services Associate"),
-          ("Museum services", "Gallery Attendant")), (15.5, 18.0)),
-    Kind(("{place} Transit Authority",),
-         (("Transportation", "Bus Cleaner"), ("Transportation", "Fleet Fueler")),
-         (17.0, 21.0)),
-    Kind(("{place} Event Center", "{place} Banquet Hall"),
-         (("Event services", "Event Setup Crew"), ("Food service", "Banquet Server")),
-         (15.5, 18.5)),
-    Kind(("{place} Dry Cleaners",),
-         (("Dry cleaning", "Presser"), ("Dry cleaning", "Counter Attendant")), (15.0, 17.0)),
-    Kind(("{place} Food Bank",),
-         (("Food distribution", "Pantry Stocker"),
-          ("Food distribution", "Food Bank Packer")), (15.5, 18.0)),
-    Kind(("{place} Bike Shop",),
-         (("Bicycle repair", "Bike Mechanic Trainee"), ("Retail", "Sales Associate")),
-         (15.5, 18.5)),
-    Kind(("{place} Catering",),
-         (("Catering", "Catering Assistant"), ("Catering", "Prep Cook")), (15.5, 18.0)),
-    Kind(("{place} Document Services",),
-         (("Document imaging", "Scanning Technician"), ("Clerical", "Records Clerk")),
-         (16.0, 19.0)),
+    Kind(
+        ("{place} Market", "FreshWay Grocery #{num}", "Hometown Foods {place}"),
+        (
+            ("Retail", "Cashier"),
+            ("Retail", "Courtesy Clerk"),
+            ("Stocking", "Night Stocker"),
+            ("Food service", "Deli Clerk"),
+        ),
+        (15.0, 18.5),
+    ),
+    Kind(
+        ("{place} General Hospital", "{place} Medical Center"),
+        (
+            ("Healthcare support", "Patient Transporter"),
+            ("Healthcare support", "Dietary Aide"),
+            ("Janitorial", "Environmental Services Aide"),
+            ("Clerical", "Unit Clerk"),
+            ("Laundry", "Linen Attendant"),
+        ),
+        (16.5, 21.0),
+    ),
+    Kind(
+        ("{place} Distribution Center", "{place} Logistics", "Summit Freight #{num}"),
+        (
+            ("Warehouse", "Order Picker"),
+            ("Warehouse", "Packer"),
+            ("Warehouse", "Forklift Operator"),
+            ("Warehouse", "Shipping Clerk"),
+        ),
+        (16.0, 20.5),
+    ),
+    Kind(
+        ("{place} Café", "Daily Grind Coffee {place}", "{place} Diner"),
+        (
+            ("Food service", "Barista"),
+            ("Food service", "Dishwasher"),
+            ("Food service", "Line Cook"),
+            ("Food service", "Busser"),
+        ),
+        (15.0, 17.5),
+    ),
+    Kind(
+        ("{place} Elementary School", "{place} Middle School", "{place} Community College"),
+        (
+            ("Education support", "Classroom Aide"),
+            ("Janitorial", "Custodian"),
+            ("Food service", "Cafeteria Worker"),
+            ("Clerical", "Office Assistant"),
+        ),
+        (15.5, 19.5),
+    ),
+    Kind(
+        ("{place} Inn", "Grand {place} Hotel", "{place} Suites"),
+        (
+            ("Hospitality", "Housekeeper"),
+            ("Hospitality", "Front Desk Agent"),
+            ("Laundry", "Laundry Attendant"),
+            ("Maintenance", "Houseman"),
+        ),
+        (15.0, 18.5),
+    ),
+    Kind(
+        ("{place} Landscaping", "{place} Lawn & Garden"),
+        (("Landscaping", "Groundskeeper"), ("Landscaping", "Landscape Laborer")),
+        (16.0, 19.0),
+    ),
+    Kind(
+        ("{place} Public Library",),
+        (("Library services", "Library Page"), ("Library services", "Circulation Assistant")),
+        (15.0, 18.0),
+    ),
+    Kind(
+        ("{place} Animal Hospital", "{place} Pet Resort", "{place} Animal Shelter"),
+        (("Animal care", "Kennel Attendant"), ("Animal care", "Groomer's Assistant")),
+        (15.0, 17.5),
+    ),
+    Kind(
+        ("{place} Auto Spa", "{place} Tire & Auto"),
+        (
+            ("Auto services", "Car Wash Attendant"),
+            ("Auto services", "Detailer"),
+            ("Auto services", "Lube Technician"),
+        ),
+        (15.0, 18.0),
+    ),
+    Kind(
+        ("{place} Senior Living", "{place} Care Center"),
+        (
+            ("Home care", "Caregiver"),
+            ("Recreation", "Activities Assistant"),
+            ("Food service", "Dining Server"),
+        ),
+        (16.0, 19.5),
+    ),
+    Kind(
+        ("{place} Insurance Agency", "{place} Realty", "{place} Law Office"),
+        (
+            ("Clerical", "Receptionist"),
+            ("Clerical", "Data Entry Clerk"),
+            ("Clerical", "File Clerk"),
+        ),
+        (16.0, 20.0),
+    ),
+    Kind(
+        ("{place} Fitness Center", "{place} YMCA"),
+        (
+            ("Recreation", "Front Desk Attendant"),
+            ("Janitorial", "Facility Attendant"),
+            ("Childcare", "Child Watch Attendant"),
+        ),
+        (15.0, 17.5),
+    ),
+    Kind(
+        ("{place} Manufacturing", "{place} Plastics", "{place} Cabinet Works"),
+        (
+            ("Manufacturing", "Assembler"),
+            ("Manufacturing", "Machine Operator"),
+            ("Manufacturing", "Packaging Associate"),
+        ),
+        (16.5, 21.0),
+    ),
+    Kind(
+        ("{place} Property Management", "{place} Apartments"),
+        (
+            ("Maintenance", "Maintenance Technician"),
+            ("Maintenance", "Porter"),
+            ("Janitorial", "Unit Turnover Cleaner"),
+        ),
+        (16.0, 20.0),
+    ),
+    Kind(
+        ("{place} Courier", "{place} Delivery Services"),
+        (("Delivery", "Courier"), ("Delivery", "Delivery Driver")),
+        (16.0, 20.0),
+    ),
+    Kind(
+        ("{place} Cinemas",),
+        (("Recreation", "Usher"), ("Food service", "Concessions Attendant")),
+        (15.0, 16.5),
+    ),
+    Kind(
+        ("{place} Hardware", "HomeBuild Supply #{num}"),
+        (
+            ("Retail", "Sales Associate"),
+            ("Retail", "Lot Associate"),
+            ("Stocking", "Receiving Associate"),
+        ),
+        (15.5, 18.5),
+    ),
+    Kind(
+        ("{place} Bakery",),
+        (("Baking", "Baker's Assistant"), ("Retail", "Counter Clerk")),
+        (15.0, 17.5),
+    ),
+    Kind(
+        ("{place} Customer Care Center", "Northstar Telecom {place}"),
+        (
+            ("Customer service", "Customer Service Representative"),
+            ("Customer service", "Call Center Agent"),
+        ),
+        (16.5, 20.5),
+    ),
+    Kind(("{place} Security Services",), (("Security", "Security Officer"),), (16.5, 20.0)),
+    Kind(
+        ("{place} Recycling",),
+        (("Recycling", "Sorter"), ("Recycling", "Material Handler")),
+        (15.5, 18.5),
+    ),
+    Kind(
+        ("{place} Cleaning Services", "{place} Janitorial"),
+        (("Janitorial", "Commercial Cleaner"), ("Janitorial", "Office Cleaner")),
+        (15.0, 18.0),
+    ),
+    Kind(
+        ("{place} Computer Repair", "{place} Tech Solutions"),
+        (("IT support", "Repair Technician"), ("IT support", "Help Desk Assistant")),
+        (17.0, 23.0),
+    ),
+    Kind(
+        ("{place} Accounting", "{place} Tax Service"),
+        (("Bookkeeping", "Bookkeeping Assistant"), ("Clerical", "Billing Clerk")),
+        (17.0, 22.0),
+    ),
+    Kind(
+        ("{place} Thrift Store", "Second Chance Thrift {place}"),
+        (("Retail", "Donation Sorter"), ("Retail", "Cashier")),
+        (15.0, 16.5),
+    ),
+    Kind(
+        ("{place} Garden Center", "{place} Nursery"),
+        (("Landscaping", "Nursery Worker"), ("Retail", "Garden Associate")),
+        (15.0, 18.0),
+    ),
+    Kind(
+        ("{place} Child Care Center", "Little Sprouts {place}"),
+        (("Childcare", "Childcare Assistant"),),
+        (15.5, 18.5),
+    ),
+    Kind(("{place} Moving Co.",), (("Moving and hauling", "Mover"),), (16.5, 20.0)),
+    Kind(
+        ("{place} Builders",),
+        (("Construction", "Construction Laborer"), ("Construction", "Site Cleanup Worker")),
+        (17.0, 22.0),
+    ),
+    Kind(
+        ("{place} Parking", "{place} Garage"),
+        (("Parking services", "Parking Attendant"), ("Parking services", "Valet")),
+        (15.0, 17.5),
+    ),
+    Kind(
+        ("{place} Print Shop", "{place} Copy Center"),
+        (("Printing", "Print Shop Helper"), ("Printing", "Bindery Worker")),
+        (15.5, 18.5),
+    ),
+    Kind(
+        ("{place} Pharmacy",),
+        (("Pharmacy support", "Pharmacy Clerk"), ("Retail", "Front Store Cashier")),
+        (15.5, 19.0),
+    ),
+    Kind(
+        ("{place} Florist", "{place} Flowers"),
+        (("Floral", "Floral Assistant"), ("Delivery", "Flower Delivery Driver")),
+        (15.0, 17.5),
+    ),
+    Kind(
+        ("{place} Museum", "{place} Art Center"),
+        (
+            ("Museum services", "Visitor Services Associate"),
+            ("Museum services", "Gallery Attendant"),
+        ),
+        (15.5, 18.0),
+    ),
+    Kind(
+        ("{place} Transit Authority",),
+        (("Transportation", "Bus Cleaner"), ("Transportation", "Fleet Fueler")),
+        (17.0, 21.0),
+    ),
+    Kind(
+        ("{place} Event Center", "{place} Banquet Hall"),
+        (("Event services", "Event Setup Crew"), ("Food service", "Banquet Server")),
+        (15.5, 18.5),
+    ),
+    Kind(
+        ("{place} Dry Cleaners",),
+        (("Dry cleaning", "Presser"), ("Dry cleaning", "Counter Attendant")),
+        (15.0, 17.0),
+    ),
+    Kind(
+        ("{place} Food Bank",),
+        (("Food distribution", "Pantry Stocker"), ("Food distribution", "Food Bank Packer")),
+        (15.5, 18.0),
+    ),
+    Kind(
+        ("{place} Bike Shop",),
+        (("Bicycle repair", "Bike Mechanic Trainee"), ("Retail", "Sales Associate")),
+        (15.5, 18.5),
+    ),
+    Kind(
+        ("{place} Catering",),
+        (("Catering", "Catering Assistant"), ("Catering", "Prep Cook")),
+        (15.5, 18.0),
+    ),
+    Kind(
+        ("{place} Document Services",),
+        (("Document imaging", "Scanning Technician"), ("Clerical", "Records Clerk")),
+        (16.0, 19.0),
+    ),
 )
 
 CLOSURE_REASONS = (
-    "Moved out of area", "Chose to stop services", "Transferred to another program",
-    "Follow-along completed", "Lost contact", "Long-term hospitalization",
+    "Moved out of area",
+    "Chose to stop services",
+    "Transferred to another program",
+    "Follow-along completed",
+    "Lost contact",
+    "Long-term hospitalization",
 )
-BENEFITS_HELD = ("SSI", "SSDI", "SSI, Medicaid", "SSDI, Medicare", "SSI, SNAP",
-                 "SSDI, Medicaid", "SSI, Medicaid, Section 8", "SSDI, SNAP")
+BENEFITS_HELD = (
+    "SSI",
+    "SSDI",
+    "SSI, Medicaid",
+    "SSDI, Medicare",
+    "SSI, SNAP",
+    "SSDI, Medicaid",
+    "SSI, Medicaid, Section 8",
+    "SSDI, SNAP",
+)
 BENEFITS_SOUGHT = ("Medicaid", "SNAP", "Medicaid, SNAP")
 EXTERNAL_PLANNERS = ("Regional WIPA Project", "State VR benefits counselor")
 FACE_NOTES = (
-    "Introduced IPS; asked about hiring needs", "Dropped off resume for client",
-    "Informational interview with manager", "Toured the worksite", "Followed up on application",
-    "Asked about seasonal openings", "Met shift supervisor about a trial shift",
-    "Discussed job accommodations", "Brought client to meet the manager",
+    "Introduced IPS; asked about hiring needs",
+    "Dropped off resume for client",
+    "Informational interview with manager",
+    "Toured the worksite",
+    "Followed up on application",
+    "Asked about seasonal openings",
+    "Met shift supervisor about a trial shift",
+    "Discussed job accommodations",
+    "Brought client to meet the manager",
     "Learned what the business looks for in new hires",
 )
 REMOTE_NOTES = (
-    "Scheduled a visit", "Followed up on interview", "Sent thank-you note",
-    "Asked about application status", "Confirmed interview time",
+    "Scheduled a visit",
+    "Followed up on interview",
+    "Sent thank-you note",
+    "Asked about application status",
+    "Confirmed interview time",
 )
 CONTACT_TYPE_WEIGHTS = ((FACE_TO_FACE, 76), (PHONE, 13), (EMAIL, 9), (OTHER_CONTACT, 2))
-END_REASON_WEIGHTS = ((QUIT, 38), (FIRED, 15), (LAID_OFF, 10), (TEMP_ENDED, 25),
-                      (OTHER_END, 12))
+END_REASON_WEIGHTS = ((QUIT, 38), (FIRED, 15), (LAID_OFF, 10), (TEMP_ENDED, 25), (OTHER_END, 12))
 
 
 # --- the invented program ------------------------------------------------------------------
@@ -298,8 +582,11 @@ class _Client:
 
     def reachable(self, day: dt.date) -> bool:
         """Is the client enrolled, past the first employer contact and not closed on ``day``?"""
-        return (self.first_contact is not None and self.first_contact <= day
-                and (self.closed is None or day <= self.closed))
+        return (
+            self.first_contact is not None
+            and self.first_contact <= day
+            and (self.closed is None or day <= self.closed)
+        )
 
 
 @dataclass
@@ -363,16 +650,34 @@ class _Demo:
     def build_staff(self) -> None:
         rng = self.rng
         n_spec = max(1, round(self.n * SPECIALISTS_PER_CLIENT))
-        supervisors = [_Staff(self.person(), SUPERVISOR_ROLE, 1.0, None, rng.randint(20, 40),
-                              True) for _ in range(math.ceil(n_spec / 8))]
+        supervisors = [
+            _Staff(self.person(), SUPERVISOR_ROLE, 1.0, None, rng.randint(20, 40), True)
+            for _ in range(math.ceil(n_spec / 8))
+        ]
         specialists = []
         for i in range(n_spec):
             fte = rng.choices((1.0, 0.8, 0.5), weights=(75, 15, 10))[0]
-            specialists.append(_Staff(self.person(), SPECIALIST_ROLE, fte,
-                                      supervisors[i // 8].name, rng.randint(48, 80),
-                                      i % 8 != 7))
-        planners = [_Staff(self.person(), PLANNER_ROLE, rng.choice((0.5, 1.0)), None,
-                           rng.randint(10, 30), False) for _ in range(math.ceil(n_spec / 10))]
+            specialists.append(
+                _Staff(
+                    self.person(),
+                    SPECIALIST_ROLE,
+                    fte,
+                    supervisors[i // 8].name,
+                    rng.randint(48, 80),
+                    i % 8 != 7,
+                )
+            )
+        planners = [
+            _Staff(
+                self.person(),
+                PLANNER_ROLE,
+                rng.choice((0.5, 1.0)),
+                None,
+                rng.randint(10, 30),
+                False,
+            )
+            for _ in range(math.ceil(n_spec / 10))
+        ]
         self.staff = supervisors + specialists + planners
         self.specialists = specialists
         self.planners = planners
@@ -394,31 +699,44 @@ class _Demo:
         ids = rng.sample(range(10000, 100000), self.n)
         for cid, who in zip(ids, specialists, strict=True):
             enrolled = self.end - dt.timedelta(days=rng.randint(0, 364))
-            referred = (None if rng.random() < 0.1
-                        else enrolled - dt.timedelta(days=rng.randint(0, 21)))
+            referred = (
+                None if rng.random() < 0.1 else enrolled - dt.timedelta(days=rng.randint(0, 21))
+            )
             kind = rng.choice(KINDS)
             job_type, title = rng.choice(kind.jobs)
             preference = title if rng.random() < 0.8 else f"{job_type} work"
             benefits = rng.random() < 0.6
-            self.clients.append(_Client(
-                id=f"C-{cid}", specialist=who, referred=referred, enrolled=enrolled,
-                first_contact=self.contact_day(
-                    who, enrolled, int(rng.triangular(1, FIRST_CONTACT_DAYS, 8)),
-                    within=FIRST_CONTACT_DAYS),
-                kind=kind, preference=preference, benefits=benefits,
-                benefit_types=rng.choice(BENEFITS_HELD if benefits else BENEFITS_SOUGHT),
-                education=rng.random() < 0.08))
+            self.clients.append(
+                _Client(
+                    id=f"C-{cid}",
+                    specialist=who,
+                    referred=referred,
+                    enrolled=enrolled,
+                    first_contact=self.contact_day(
+                        who,
+                        enrolled,
+                        int(rng.triangular(1, FIRST_CONTACT_DAYS, 8)),
+                        within=FIRST_CONTACT_DAYS,
+                    ),
+                    kind=kind,
+                    preference=preference,
+                    benefits=benefits,
+                    benefit_types=rng.choice(BENEFITS_HELD if benefits else BENEFITS_SOUGHT),
+                    education=rng.random() < 0.08,
+                )
+            )
         self.clients.sort(key=lambda c: (c.enrolled, c.id))
         self.plant_slow_search()
 
-    def contact_day(self, who: _Staff, enrolled: dt.date, delay: int,
-                    within: int | None = None) -> dt.date | None:
+    def contact_day(
+        self, who: _Staff, enrolled: dt.date, delay: int, within: int | None = None
+    ) -> dt.date | None:
         """The first weekday ``delay`` days after enrollment or later that is outside the
         specialist's week of leave; or the last one before, if later is past ``within`` days.
         None when it falls after the period (no first contact yet)."""
+
         def free(day: dt.date) -> bool:
-            return day.weekday() < 5 and not (day >= self.start
-                                               and self.in_low_week(who.name, day))
+            return day.weekday() < 5 and not (day >= self.start and self.in_low_week(who.name, day))
 
         day = enrolled + dt.timedelta(days=delay)
         while not free(day):
@@ -435,9 +753,11 @@ class _Demo:
         recent = [c for c in late if c.enrolled >= self.start - dt.timedelta(days=60)]
         pool = recent if len(recent) >= self.k else late
         for i, c in enumerate(self.rng.sample(pool, min(self.k, len(pool)))):
-            c.first_contact = (None if i % 2 == 0 else
-                               self.contact_day(c.specialist, c.enrolled,
-                                                self.rng.randint(35, 60)))
+            c.first_contact = (
+                None
+                if i % 2 == 0
+                else self.contact_day(c.specialist, c.enrolled, self.rng.randint(35, 60))
+            )
             c.slow = True
 
     # -- jobs -----------------------------------------------------------------------------------
@@ -445,9 +765,13 @@ class _Demo:
     def build_jobs(self) -> None:
         rng = self.rng
         last_start = self.end - dt.timedelta(days=4)
-        eligible = [c for c in self.clients if not c.slow
-                    and c.first_contact is not None
-                    and c.first_contact + dt.timedelta(days=7) <= last_start]
+        eligible = [
+            c
+            for c in self.clients
+            if not c.slow
+            and c.first_contact is not None
+            and c.first_contact + dt.timedelta(days=7) <= last_start
+        ]
         workers = [c for c in eligible if rng.random() < WORKERS] or eligible
         if not workers:
             return
@@ -474,8 +798,10 @@ class _Demo:
         for lo, hi in zip(bounds, bounds[1:], strict=False):
             start = first + dt.timedelta(days=int(lo + (hi - lo) * rng.uniform(0, 0.3)))
             if hi < span:  # two weeks at least, even if it overlaps the next job a little
-                end = max(first + dt.timedelta(days=int(lo + (hi - lo) * rng.uniform(0.6, 0.95))),
-                          start + dt.timedelta(days=14))
+                end = max(
+                    first + dt.timedelta(days=int(lo + (hi - lo) * rng.uniform(0.6, 0.95))),
+                    start + dt.timedelta(days=14),
+                )
             elif rng.random() < LAST_JOB_ENDED:
                 end = start + dt.timedelta(days=rng.randint(14, 200))
             else:
@@ -495,11 +821,19 @@ class _Demo:
         if rng.random() < 0.03:
             post += dt.timedelta(days=rng.randint(3, 6))  # the odd late check-in
         return _Job(
-            client=c, start=start, end=end, employer=employer, title=title, type=job_type,
-            competitive=competitive, hours=round(rng.triangular(8, 40, 20)),
+            client=c,
+            start=start,
+            end=end,
+            employer=employer,
+            title=title,
+            type=job_type,
+            competitive=competitive,
+            hours=round(rng.triangular(8, 40, 20)),
             wage=round(rng.uniform(*kind.wage) * 4) / 4,
             end_reason=_weighted(rng, END_REASON_WEIGHTS) if end else None,
-            pre=pre, post=min(post, self.end))
+            pre=pre,
+            post=min(post, self.end),
+        )
 
     def employer(self, kind: Kind) -> str:
         place = self.rng.randrange(len(PLACES))
@@ -511,15 +845,23 @@ class _Demo:
         for c in self.clients:
             held = [j for j in c.jobs if j.end is None]
             if c.enrolled < self.start and rng.random() < 0.08:
-                floor = max([self.start, c.enrolled + dt.timedelta(days=30),
-                             c.first_contact or c.enrolled, *(j.start for j in c.jobs)])
+                floor = max(
+                    [
+                        self.start,
+                        c.enrolled + dt.timedelta(days=30),
+                        c.first_contact or c.enrolled,
+                        *(j.start for j in c.jobs),
+                    ]
+                )
                 if floor <= self.end:
                     c.status = CLOSED
                     c.closed = floor + dt.timedelta(days=rng.randint(0, (self.end - floor).days))
                     c.closure_reason = rng.choice(CLOSURE_REASONS)
                     continue
-            if any(j.start <= self.end - dt.timedelta(days=180) for j in held) \
-                    and rng.random() < 0.6:
+            if (
+                any(j.start <= self.end - dt.timedelta(days=180) for j in held)
+                and rng.random() < 0.6
+            ):
                 c.status = FOLLOW_ALONG
 
     # -- the logs -----------------------------------------------------------------------------
@@ -541,8 +883,11 @@ class _Demo:
             if cid not in self.no_referral:
                 first = max(self.start, j.client.enrolled)
                 rows.append(self.referral(j.client, _between(rng, first, j.start)))
-        open_clients = [c for c in self.clients if c.id not in self.no_referral
-                        and (c.closed is None or c.closed >= self.start)]
+        open_clients = [
+            c
+            for c in self.clients
+            if c.id not in self.no_referral and (c.closed is None or c.closed >= self.start)
+        ]
         weights = [3 if c.benefits else 1 for c in open_clients]
         target = round(self.n * REFERRALS_PER_CLIENT)
         while open_clients and len(rows) < target:
@@ -560,19 +905,28 @@ class _Demo:
         if done <= self.end:
             status = _weighted(rng, ((COMPLETED, 76), (DECLINED, 9), (NO_SHOW, 15)))
             completed = done if status == COMPLETED else None
-        planner = (rng.choice(self.planners).name if rng.random() < 0.85
-                   else rng.choice(EXTERNAL_PLANNERS))
-        return {"Client ID": c.id, "Referral Date": day, "Benefit Types": c.benefit_types,
-                "Referred To": planner, "Completed Date": completed, "Status": status}
+        planner = (
+            rng.choice(self.planners).name if rng.random() < 0.85 else rng.choice(EXTERNAL_PLANNERS)
+        )
+        return {
+            "Client ID": c.id,
+            "Referral Date": day,
+            "Benefit Types": c.benefit_types,
+            "Referred To": planner,
+            "Completed Date": completed,
+            "Status": status,
+        }
 
     def build_contacts(self) -> list[dict[str, object]]:
         rng = self.rng
         by_specialist: dict[str, list[_Client]] = {s.name: [] for s in self.specialists}
         for c in self.clients:
             by_specialist[c.specialist.name].append(c)
-        shares = _spread(self.specialists, [len(by_specialist[s.name]) or 0.01
-                                            for s in self.specialists],
-                         self.n * CONTACTS_PER_CLIENT)
+        shares = _spread(
+            self.specialists,
+            [len(by_specialist[s.name]) or 0.01 for s in self.specialists],
+            self.n * CONTACTS_PER_CLIENT,
+        )
         quota = {s.name: 0 for s in self.specialists}
         for s in shares:
             quota[s.name] += 1
@@ -580,7 +934,7 @@ class _Demo:
         for s in self.specialists:
             mine = by_specialist[s.name]
             firsts = [c for c in mine if c.first_contact and c.first_contact >= self.start]
-            for c in firsts[:quota[s.name]]:
+            for c in firsts[: quota[s.name]]:
                 rows.append(self.contact(s, c.first_contact, c, FACE_TO_FACE, True))
             days = [d for d in self.weekdays if not self.in_low_week(s.name, d)] or self.weekdays
             leave = [d for d in self.weekdays if self.in_low_week(s.name, d)]
@@ -597,8 +951,9 @@ class _Demo:
         rows.sort(key=lambda r: (r["Date"], r["Employment Specialist"]))
         return rows
 
-    def contact(self, who: _Staff, day: dt.date, client: _Client | None, how: str,
-                first: bool = False) -> dict[str, object]:
+    def contact(
+        self, who: _Staff, day: dt.date, client: _Client | None, how: str, first: bool = False
+    ) -> dict[str, object]:
         rng = self.rng
         prefers = None
         kind = rng.choice(KINDS)
@@ -608,9 +963,12 @@ class _Demo:
                 kind = client.kind
         notes = rng.choice(FACE_NOTES if how == FACE_TO_FACE else REMOTE_NOTES)
         return {
-            "Date": day, "Employment Specialist": who.name, "Employer": self.employer(kind),
+            "Date": day,
+            "Employment Specialist": who.name,
+            "Employer": self.employer(kind),
             "Contact Person": self.contact_person() if rng.random() < 0.9 else None,
-            "Hiring Manager": _yes_no(rng.random() < 0.55), "Contact Type": how,
+            "Hiring Manager": _yes_no(rng.random() < 0.55),
+            "Contact Type": how,
             "Client ID": client.id if client else None,
             "Client Preference": None if prefers is None else _yes_no(prefers),
             "Notes": "First employer visit for this client" if first else notes,
@@ -619,24 +977,54 @@ class _Demo:
     # -- rows -----------------------------------------------------------------------------------
 
     def staff_rows(self) -> list[dict[str, object]]:
-        return [{"Name": s.name, "Role": s.role, "FTE": s.fte, "Supervisor": s.supervisor,
-                 "Community Hours %": s.community, "IPS Only": _yes_no(s.ips_only)}
-                for s in self.staff]
+        return [
+            {
+                "Name": s.name,
+                "Role": s.role,
+                "FTE": s.fte,
+                "Supervisor": s.supervisor,
+                "Community Hours %": s.community,
+                "IPS Only": _yes_no(s.ips_only),
+            }
+            for s in self.staff
+        ]
 
     def caseload_rows(self) -> list[dict[str, object]]:
-        return [{"Client ID": c.id, "Employment Specialist": c.specialist.name,
-                 "Referral Date": c.referred, "Enrollment Date": c.enrolled,
-                 "First Employer Contact": c.first_contact, "Job Preference": c.preference,
-                 "Receives Benefits": _yes_no(c.benefits), "In Education": _yes_no(c.education),
-                 "Status": c.status, "Closed Date": c.closed,
-                 "Closure Reason": c.closure_reason} for c in self.clients]
+        return [
+            {
+                "Client ID": c.id,
+                "Employment Specialist": c.specialist.name,
+                "Referral Date": c.referred,
+                "Enrollment Date": c.enrolled,
+                "First Employer Contact": c.first_contact,
+                "Job Preference": c.preference,
+                "Receives Benefits": _yes_no(c.benefits),
+                "In Education": _yes_no(c.education),
+                "Status": c.status,
+                "Closed Date": c.closed,
+                "Closure Reason": c.closure_reason,
+            }
+            for c in self.clients
+        ]
 
     def job_rows(self) -> list[dict[str, object]]:
-        return [{"Client ID": j.client.id, "Job Start Date": j.start, "Job End Date": j.end,
-                 "Employer": j.employer, "Job Title": j.title, "Job Type": j.type,
-                 "Competitive": _yes_no(j.competitive), "Hours Per Week": j.hours,
-                 "Hourly Wage": j.wage, "End Reason": j.end_reason,
-                 "Pre-Start Contact": j.pre, "Post-Start Contact": j.post} for j in self.jobs]
+        return [
+            {
+                "Client ID": j.client.id,
+                "Job Start Date": j.start,
+                "Job End Date": j.end,
+                "Employer": j.employer,
+                "Job Title": j.title,
+                "Job Type": j.type,
+                "Competitive": _yes_no(j.competitive),
+                "Hours Per Week": j.hours,
+                "Hourly Wage": j.wage,
+                "End Reason": j.end_reason,
+                "Pre-Start Contact": j.pre,
+                "Post-Start Contact": j.post,
+            }
+            for j in self.jobs
+        ]
 
     def build(self) -> dict[str, list[dict[str, object]]]:
         self.build_staff()
@@ -672,14 +1060,21 @@ class _Planter:
         no_ref = set(demo.no_referral)
         slow = {c.id for c in demo.clients if c.slow}
         self.touched |= {id(r) for r in self.caseload if r["Client ID"] in slow | no_ref}
-        self.touched |= {id(r) for r in self.jobs
-                         if r["Client ID"] in no_ref
-                         and r["Job Start Date"] in {j.start for j in demo.no_referral_jobs}}
-        self.touched |= {id(r) for r in self.log
-                         if demo.in_low_week(str(r["Employment Specialist"]), r["Date"])}
+        self.touched |= {
+            id(r)
+            for r in self.jobs
+            if r["Client ID"] in no_ref
+            and r["Job Start Date"] in {j.start for j in demo.no_referral_jobs}
+        }
+        self.touched |= {
+            id(r) for r in self.log if demo.in_low_week(str(r["Employment Specialist"]), r["Date"])
+        }
 
-    def pick(self, rows: list[dict[str, object]],
-             ok: Callable[[dict[str, object]], bool] = lambda r: True) -> dict[str, object] | None:
+    def pick(
+        self,
+        rows: list[dict[str, object]],
+        ok: Callable[[dict[str, object]], bool] = lambda r: True,
+    ) -> dict[str, object] | None:
         """A random untouched row satisfying ``ok`` (None when there is none), now touched.
 
         Tries random rows first: a scan of 50,000 log rows per mistake would dominate the
@@ -697,10 +1092,13 @@ class _Planter:
         self.touched.add(id(row))
         return row
 
-    def each(self, targets: Sequence[tuple[list[dict[str, object]], str]],
-             values: Sequence[object] | None = None,
-             ok: Callable[[dict[str, object], str], bool] = lambda r, c: True,
-             change: Callable[[object], object] | None = None) -> None:
+    def each(
+        self,
+        targets: Sequence[tuple[list[dict[str, object]], str]],
+        values: Sequence[object] | None = None,
+        ok: Callable[[dict[str, object], str], bool] = lambda r, c: True,
+        change: Callable[[object], object] | None = None,
+    ) -> None:
         """k mistakes, cycling through (rows, column) targets and through ``values``."""
         for i in range(self.demo.k):
             rows, column = targets[i % len(targets)]
@@ -714,18 +1112,41 @@ class _Planter:
 
     def plant(self) -> None:
         d = self.demo
-        self.each([(self.caseload, "Referral Date"), (self.jobs, "Pre-Start Contact"),
-                   (self.referrals, "Completed Date")], BAD_DATES,
-                  ok=lambda r, c: c != "Pre-Start Contact" or r["Job Start Date"] < d.start)
-        self.each([(self.log, "Date"), (self.jobs, "Job Start Date")], ok=_has_date,
-                  change=lambda v: f"{v.month}/{v.day}/{v.year}")
-        self.each([(self.caseload, "Enrollment Date"), (self.referrals, "Referral Date")],
-                  ok=_has_date, change=lambda v: v.isoformat())
-        self.each([(self.jobs, "Employer"), (self.log, "Employer"),
-                   (self.caseload, "Employment Specialist")])
+        self.each(
+            [
+                (self.caseload, "Referral Date"),
+                (self.jobs, "Pre-Start Contact"),
+                (self.referrals, "Completed Date"),
+            ],
+            BAD_DATES,
+            ok=lambda r, c: c != "Pre-Start Contact" or r["Job Start Date"] < d.start,
+        )
+        self.each(
+            [(self.log, "Date"), (self.jobs, "Job Start Date")],
+            ok=_has_date,
+            change=lambda v: f"{v.month}/{v.day}/{v.year}",
+        )
+        self.each(
+            [(self.caseload, "Enrollment Date"), (self.referrals, "Referral Date")],
+            ok=_has_date,
+            change=lambda v: v.isoformat(),
+        )
+        self.each(
+            [
+                (self.jobs, "Employer"),
+                (self.log, "Employer"),
+                (self.caseload, "Employment Specialist"),
+            ]
+        )
         self.each([(self.log, "Contact Type")], BAD_CHOICES)
-        self.each([(self.log, "Hiring Manager"), (self.caseload, "In Education"),
-                   (self.jobs, "Competitive")], BAD_YES_NO)
+        self.each(
+            [
+                (self.log, "Hiring Manager"),
+                (self.caseload, "In Education"),
+                (self.jobs, "Competitive"),
+            ],
+            BAD_YES_NO,
+        )
         self.each([(self.jobs, "Hours Per Week")], BAD_HOURS)
         self.each([(self.log, "Employment Specialist")], change=lambda v: _misspell(d, str(v)))
         for _ in range(d.k):
@@ -736,23 +1157,29 @@ class _Planter:
             self.unknown_client()
 
     def end_before_start(self) -> None:
-        row = self.pick(self.jobs, lambda r: isinstance(r["Job Start Date"], dt.date)
-                        and isinstance(r["Job End Date"], dt.date))
+        row = self.pick(
+            self.jobs,
+            lambda r: (
+                isinstance(r["Job Start Date"], dt.date) and isinstance(r["Job End Date"], dt.date)
+            ),
+        )
         if row is not None:
-            row["Job End Date"] = row["Job Start Date"] - dt.timedelta(
-                days=self.rng.randint(7, 60))
+            row["Job End Date"] = row["Job Start Date"] - dt.timedelta(days=self.rng.randint(7, 60))
 
     def closed_without_date(self) -> None:
-        row = (self.pick(self.caseload, lambda r: r["Status"] == CLOSED)
-               or self.pick(self.caseload, lambda r: r["Status"] == ACTIVE))
+        row = self.pick(self.caseload, lambda r: r["Status"] == CLOSED) or self.pick(
+            self.caseload, lambda r: r["Status"] == ACTIVE
+        )
         if row is not None:
             row["Status"], row["Closed Date"] = CLOSED, None
             row["Closure Reason"] = row["Closure Reason"] or self.rng.choice(CLOSURE_REASONS)
 
     def no_start_contacts(self) -> None:
         d = self.demo
-        row = self.pick(self.jobs, lambda r: _has_date(r, "Job Start Date")
-                        and d.start <= r["Job Start Date"] <= d.end)
+        row = self.pick(
+            self.jobs,
+            lambda r: _has_date(r, "Job Start Date") and d.start <= r["Job Start Date"] <= d.end,
+        )
         if row is not None:
             row["Pre-Start Contact"] = row["Post-Start Contact"] = None
 
@@ -772,7 +1199,7 @@ class _Planter:
         for pos in range(len(cid) - 1, 1, -1):
             if not cid[pos].isdigit():
                 continue
-            other = cid[:pos] + str((int(cid[pos]) + 3) % 10) + cid[pos + 1:]
+            other = cid[:pos] + str((int(cid[pos]) + 3) % 10) + cid[pos + 1 :]
             if other not in known:
                 copy = dict(row)
                 copy["Client ID"] = other
@@ -811,7 +1238,7 @@ def _spread(items: Sequence, weights: Sequence[float], total: int) -> list:
     """``total`` picks of ``items`` in proportion to ``weights`` (largest remainder), in order."""
     share = [w / sum(weights) * total for w in weights]
     counts = [int(s) for s in share]
-    for i in sorted(range(len(items)), key=lambda i: counts[i] - share[i])[:total - sum(counts)]:
+    for i in sorted(range(len(items)), key=lambda i: counts[i] - share[i])[: total - sum(counts)]:
         counts[i] += 1
     return [item for item, n in zip(items, counts, strict=True) for _ in range(n)]
 
@@ -820,7 +1247,7 @@ def _misspell(demo: _Demo, name: str) -> str:
     """The name with one letter of the surname dropped, so it matches no one on Staff."""
     first, _, last = name.partition(" ")
     taken = {standard.fold(s.name) for s in demo.staff}
-    typos = [f"{first} {last[:pos]}{last[pos + 1:]}" for pos in range(1, len(last))]
+    typos = [f"{first} {last[:pos]}{last[pos + 1 :]}" for pos in range(1, len(last))]
     typos = [t for t in typos if standard.fold(t) not in taken]
     return demo.rng.choice(typos) if typos else f"{first} {last}x"
 
@@ -854,9 +1281,16 @@ def write_demo(
     wb = new_workbook()
     for tab in standard.TABS:
         if tab.fields:
-            write_program_sheet(wb, {"Agency": agency, "Program": program,
-                                     "Supervisor": supervisors[0] if supervisors else None,
-                                     "Period Start": start, "Period End": end})
+            write_program_sheet(
+                wb,
+                {
+                    "Agency": agency,
+                    "Program": program,
+                    "Supervisor": supervisors[0] if supervisors else None,
+                    "Period Start": start,
+                    "Period End": end,
+                },
+            )
             continue
         headers = [c.name for c in tab.columns]
         title = None

@@ -58,8 +58,7 @@ def check_many_dask(
     try:
         from distributed import Client, as_completed
     except ImportError:
-        raise DaskUnavailable(
-            "--dask needs dask.distributed: pip install 'ipsxl[dask]'") from None
+        raise DaskUnavailable("--dask needs dask.distributed: pip install 'ipsxl[dask]'") from None
     try:
         client = Client(address, timeout=timeout or CONNECT_TIMEOUT, set_as_default=False)
     except (OSError, TimeoutError, ValueError) as exc:
@@ -89,9 +88,13 @@ def _explain_missing(report: Report, path: Path) -> Report:
     than that it does not exist. (A file missing here too keeps the plain reason, as locally.)"""
     if report.readable or report.error != NO_SUCH_FILE or not path.is_file():
         return report
-    return replace(report, error=(
-        f"{NO_SUCH_FILE} on the Dask workers: they must see the same folder as this machine"
-        f" ({path.resolve()})"))
+    return replace(
+        report,
+        error=(
+            f"{NO_SUCH_FILE} on the Dask workers: they must see the same folder as this machine"
+            f" ({path.resolve()})"
+        ),
+    )
 
 
 __all__ = ["DaskUnavailable", "check_many_dask", "check_remote"]

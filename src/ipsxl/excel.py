@@ -49,8 +49,7 @@ TITLE = "ipsxl"
 STATE_SHEET = "ipsxl marks"
 # "Row now" and "Column now" are formulas (=ROW('Jobs'!C4)) that Excel keeps pointing at the
 # marked cell when rows or columns are inserted or deleted, so a mark is found where it moved.
-STATE_HEADERS = ("Kind", "Sheet", "Cell", "Fill", "Fill before", "Note", "Row now",
-                 "Column now")
+STATE_HEADERS = ("Kind", "Sheet", "Cell", "Fill", "Fill before", "Note", "Row now", "Column now")
 SHEET_KIND, CELL_KIND = "sheet", "cell"
 STATE_NOTE = (
     "ipsxl lists here what its last run wrote (sheets, cell fills, notes) so that Clear Flags "
@@ -66,10 +65,26 @@ BULK_FILL_RECTS = 200
 MAX_AREA_ADDRESS = 255  # Excel's limit on the text of a multi-area address
 TABLE_STYLE = "TableStyleLight9"  # as the file write-back's Flags table
 # What a formula's error result reads as through xlwings (err_to_str=True)
-ERROR_TEXTS = frozenset({
-    "#DIV/0!", "#N/A", "#NAME?", "#NULL!", "#NUM!", "#REF!", "#VALUE!", "#DATA!", "#SPILL!",
-    "#CALC!", "#FIELD!", "#BLOCKED!", "#CONNECT!", "#BUSY!", "#UNKNOWN!", "#GETTING_DATA",
-})
+ERROR_TEXTS = frozenset(
+    {
+        "#DIV/0!",
+        "#N/A",
+        "#NAME?",
+        "#NULL!",
+        "#NUM!",
+        "#REF!",
+        "#VALUE!",
+        "#DATA!",
+        "#SPILL!",
+        "#CALC!",
+        "#FIELD!",
+        "#BLOCKED!",
+        "#CONNECT!",
+        "#BUSY!",
+        "#UNKNOWN!",
+        "#GETTING_DATA",
+    }
+)
 
 Cellpos = tuple[int, int]  # (row, column), 1-based
 
@@ -145,23 +160,26 @@ def show_help(book: xw.Book | None = None) -> None:
     _alert(_caller(book), HELP_TEXT, title=f"{TITLE} help")
 
 
-HELP_TEXT = "\n".join([
-    "The IPS tab checks this workbook against the agency-standard IPS workbook.",
-    "",
-    "Validate: checks every tab and lists each problem on the Flags sheet (click a row's link to"
-    " go to the cell). Flagged cells turn red (error) or amber (warning) and get a note.",
-    "Fidelity: does what Validate does and writes the Fidelity sheet: the IPS-25 items the data"
-    " supports, scored 1-5, yellow cells for the reviewer's scores of the other items, and the"
-    " total and band, which update as the reviewer types.",
-    "Clear Flags: removes the Flags and Fidelity sheets and the fills and notes ipsxl added."
-    " Nothing you typed is changed.",
-    "New Standard Workbook: starts an empty workbook with every tab and header of the standard.",
-    "",
-    "Each run first takes back the marks of the run before. The worksheet functions"
-    " IPS_CONTACTS_PER_WEEK, IPS_CASELOAD_SIZE, IPS_EMPLOYMENT_RATE, IPS_SCORE and IPS_BAND"
-    " compute the same figures in any cell.",
-    "The full guide is the section 'In Excel: the IPS tab' of the ipsxl README.",
-])
+HELP_TEXT = "\n".join(
+    [
+        "The IPS tab checks this workbook against the agency-standard IPS workbook.",
+        "",
+        "Validate: checks every tab and lists each problem on the Flags sheet (click a row's link"
+        " to go to the cell). Flagged cells turn red (error) or amber (warning) and get a note.",
+        "Fidelity: does what Validate does and writes the Fidelity sheet: the IPS-25 items the data"
+        " supports, scored 1-5, yellow cells for the reviewer's scores of the other items, and the"
+        " total and band, which update as the reviewer types.",
+        "Clear Flags: removes the Flags and Fidelity sheets and the fills and notes ipsxl added."
+        " Nothing you typed is changed.",
+        "New Standard Workbook: starts an empty workbook with every tab and header of the"
+        " standard.",
+        "",
+        "Each run first takes back the marks of the run before. The worksheet functions"
+        " IPS_CONTACTS_PER_WEEK, IPS_CASELOAD_SIZE, IPS_EMPLOYMENT_RATE, IPS_SCORE and IPS_BAND"
+        " compute the same figures in any cell.",
+        "The full guide is the section 'In Excel: the IPS tab' of the ipsxl README.",
+    ]
+)
 
 
 # --------------------------------------------------------------------------- one run
@@ -180,8 +198,11 @@ def _run(book: xw.Book, with_fidelity: bool) -> Report | None:
         return None
     if not raw.tables:
         names = ", ".join(t.name for t in std.TABS)
-        _alert(book, "This workbook has none of the IPS standard tabs "
-                     f"({names}). Use New Standard Workbook to start one.")
+        _alert(
+            book,
+            "This workbook has none of the IPS standard tabs "
+            f"({names}). Use New Standard Workbook to start one.",
+        )
         return None
     report = check_raw(raw)
     reviewer = _reviewer_scores(book, report) if with_fidelity else {}
@@ -233,10 +254,13 @@ def summary(report: Report, with_fidelity: bool, notes_cut: bool = False) -> str
     lines = []
     if errors or warnings:
         tabs = list(dict.fromkeys(t for t in map(sheets.as_text, report.flags["sheet"]) if t))
-        lines.append(f"{_plural(errors, 'error')} and {_plural(warnings, 'warning')}"
-                     f" in {', '.join(tabs)}.")
-        lines.append("The Flags sheet lists each one with a link to its cell; flagged cells are"
-                     " filled red (error) or amber (warning) and carry a note.")
+        lines.append(
+            f"{_plural(errors, 'error')} and {_plural(warnings, 'warning')} in {', '.join(tabs)}."
+        )
+        lines.append(
+            "The Flags sheet lists each one with a link to its cell; flagged cells are"
+            " filled red (error) or amber (warning) and carry a note."
+        )
         if notes_cut:
             lines.append(f"Notes were added to the first {MAX_NOTES} flagged cells only.")
     else:
@@ -247,7 +271,8 @@ def summary(report: Report, with_fidelity: bool, notes_cut: bool = False) -> str
             f"Fidelity: {scores.scored_items} items scored from the data, data total"
             f" {scores.data_total} of {scores.data_max}. The Fidelity sheet's total and band"
             f" update as the reviewer scores the other {scale.ITEM_COUNT - scores.scored_items}"
-            " items.")
+            " items."
+        )
     return "\n".join(lines)
 
 
@@ -347,11 +372,13 @@ def read_grid(sheet: xw.Sheet, limits: Limits = DEFAULT_LIMITS) -> list[list[obj
     bottom, right = top + nrows - 1, left + ncols - 1
     if bottom > limits.max_rows:
         raise UnreadableWorkbook(
-            f"sheet '{sheet.name}' has cells down to row {bottom:,} (limit {limits.max_rows:,})")
+            f"sheet '{sheet.name}' has cells down to row {bottom:,} (limit {limits.max_rows:,})"
+        )
     if bottom * right > limits.max_cells:
         raise UnreadableWorkbook(
             f"sheet '{sheet.name}' spans {bottom:,} rows x {right:,} columns; delete stray cells"
-            " far below or right of the table")
+            " far below or right of the table"
+        )
     ncols = min(ncols, limits.max_columns - left + 1)
     if ncols <= 0:
         return []
@@ -448,8 +475,9 @@ def _read_state(book: xw.Book) -> _State:
         elif kind == CELL_KIND:
             where = _where_now(row[2], row[6], row[7])
             if where is not None:
-                state.cells.append(_CellMark(name, *where, _hex(row[3]), _hex(row[4]),
-                                             _text(row[5]) == "yes"))
+                state.cells.append(
+                    _CellMark(name, *where, _hex(row[3]), _hex(row[4]), _text(row[5]) == "yes")
+                )
     return state
 
 
@@ -473,17 +501,28 @@ def _is_count(value: object) -> bool:
 def _write_state(book: xw.Book, state: _State) -> None:
     rows: list[list[object]] = [[TITLE, STATE_NOTE], list(STATE_HEADERS)]
     rows += [[SHEET_KIND, name] for name in state.sheets]
-    rows += [[CELL_KIND, m.sheet, sheets.cell_ref(m.row, m.col), m.fill, m.before,
-              "yes" if m.note else "no"] for m in state.cells]
+    rows += [
+        [
+            CELL_KIND,
+            m.sheet,
+            sheets.cell_ref(m.row, m.col),
+            m.fill,
+            m.before,
+            "yes" if m.note else "no",
+        ]
+        for m in state.cells
+    ]
     width = len(STATE_HEADERS)
     values = [[_as_text(v) for v in row] + [None] * (width - len(row)) for row in rows]
     sheet = book.sheets.add(STATE_SHEET, after=book.sheets[len(book.sheets) - 1])
     sheet.range("A1").options(chunksize=CHUNK_ROWS).value = values
     first = len(rows) - len(state.cells) + 1
-    formulas = [[f"=ROW({target})", f"=COLUMN({target})"]
-                for target in (sheets.sheet_target(m.sheet, m.row, m.col) for m in state.cells)]
+    formulas = [
+        [f"=ROW({target})", f"=COLUMN({target})"]
+        for target in (sheets.sheet_target(m.sheet, m.row, m.col) for m in state.cells)
+    ]
     for start in range(0, len(formulas), CHUNK_ROWS):
-        part = formulas[start:start + CHUNK_ROWS]
+        part = formulas[start : start + CHUNK_ROWS]
         top = first + start
         sheet.range((top, 7), (top + len(part) - 1, 8)).formula = part
     sheet.visible = False
@@ -664,8 +703,9 @@ def rectangles(cells: Iterable[Cellpos]) -> list[tuple[int, int, int, int]]:
     return sorted(out)
 
 
-def _ranges(sheet: xw.Sheet, engine: _Engine,
-            boxes: Sequence[tuple[int, int, int, int]]) -> list[xw.Range]:
+def _ranges(
+    sheet: xw.Sheet, engine: _Engine, boxes: Sequence[tuple[int, int, int, int]]
+) -> list[xw.Range]:
     """Ranges covering the rectangles: multi-area ranges on the desktop, else one each."""
     if not engine.multi_area:
         return [sheet.range((r1, c1), (r2, c2)) for r1, c1, r2, c2 in boxes]
@@ -692,9 +732,11 @@ def _write_sheet(book: xw.Book, engine: _Engine, layout: sheets.SheetLayout) -> 
     sheet = book.sheets.add(layout.name, after=book.sheets[len(book.sheets) - 1])
     render(sheet, engine, layout)
     if layout.table is not None:
-        sheet.tables.add(source=sheet.range(layout.table.ref),
-                         name=_free_table_name(book, layout.table.name),
-                         table_style_name=TABLE_STYLE)
+        sheet.tables.add(
+            source=sheet.range(layout.table.ref),
+            name=_free_table_name(book, layout.table.name),
+            table_style_name=TABLE_STYLE,
+        )
     return sheet
 
 
@@ -724,13 +766,16 @@ def render(sheet: xw.Sheet, engine: _Engine, layout: sheets.SheetLayout) -> None
     for col, chars in sorted(layout.widths.items()):
         sheet.range((1, col)).column_width = engine.column_width(chars)
     _optional(lambda: layout.freeze and sheet.freeze_panes.freeze_at(layout.freeze))
-    _optional(lambda: layout.print_area and setattr(sheet.page_setup, "print_area",
-                                                    layout.print_area))
+    _optional(
+        lambda: layout.print_area and setattr(sheet.page_setup, "print_area", layout.print_area)
+    )
     for validation in layout.validations:
-        for rng in _ranges(sheet, engine, rectangles(sheets.split_ref(r)
-                                                     for r in validation.refs)):
-            _optional(lambda rng=rng, v=validation: rng.data_validation.set_whole_number(
-                "between", v.minimum, v.maximum))
+        for rng in _ranges(sheet, engine, rectangles(sheets.split_ref(r) for r in validation.refs)):
+            _optional(
+                lambda rng=rng, v=validation: rng.data_validation.set_whole_number(
+                    "between", v.minimum, v.maximum
+                )
+            )
     if engine.charts:
         for chart in layout.charts:
             _optional(lambda chart=chart: _add_chart(sheet, layout, chart))
@@ -781,7 +826,7 @@ def _write_formulas(sheet: xw.Sheet, formulas: Mapping[Cellpos, str]) -> None:
         for r1, _, r2, _ in rectangles((r, c) for r in rows):
             block = [[formulas[(r, c)]] for r in range(r1, r2 + 1)]
             for start in range(0, len(block), CHUNK_ROWS):
-                part = block[start:start + CHUNK_ROWS]
+                part = block[start : start + CHUNK_ROWS]
                 top = r1 + start
                 sheet.range((top, c), (top + len(part) - 1, c)).formula = part
 
@@ -797,8 +842,9 @@ _SETTERS: dict[str, Callable[[xw.Range, object], None]] = {
 }
 
 
-def _apply_styles(sheet: xw.Sheet, engine: _Engine,
-                  rows: Sequence[Sequence[sheets.Cell | None]]) -> None:
+def _apply_styles(
+    sheet: xw.Sheet, engine: _Engine, rows: Sequence[Sequence[sheets.Cell | None]]
+) -> None:
     fills: dict[Cellpos, str | None] = {}
     groups: dict[tuple[str, object], list[Cellpos]] = defaultdict(list)
     for r, row in enumerate(rows, 1):
@@ -808,9 +854,14 @@ def _apply_styles(sheet: xw.Sheet, engine: _Engine,
             style = sheets.STYLES.get(cell.style, sheets.STYLES[sheets.TEXT])
             if style.fill:
                 fills[(r, c)] = style.fill
-            for attr, value in (("bold", style.bold or None), ("size", style.size),
-                                ("color", style.color), ("number_format", style.number_format),
-                                ("wrap", style.wrap or None), ("align", style.align)):
+            for attr, value in (
+                ("bold", style.bold or None),
+                ("size", style.size),
+                ("color", style.color),
+                ("number_format", style.number_format),
+                ("wrap", style.wrap or None),
+                ("align", style.align),
+            ):
                 if value is not None:
                     groups[(attr, value)].append((r, c))
     if fills:
@@ -844,13 +895,15 @@ def _add_chart(sheet: xw.Sheet, layout: sheets.SheetLayout, spec: sheets.Chart) 
     above = layout.cell(sheets.cell_ref(first - 1, cols[0])) if first > 1 else None
     if above is not None and above.style == sheets.HEADER:
         first -= 1
-    chart = sheet.charts.add(anchor=sheet.range(spec.top_left), width=width, height=height,
-                             chart_type="column_clustered")
+    chart = sheet.charts.add(
+        anchor=sheet.range(spec.top_left), width=width, height=height, chart_type="column_clustered"
+    )
     chart.set_source_data(sheet.range((first, cols[0]), (last, cols[-1])), plot_by="columns")
     chart.set_x_axis_values(sheet.range(spec.categories))
     chart.title = spec.title
-    chart.value_axis.set(title=spec.y_title or None, number_format=spec.y_format,
-                         minimum_scale=spec.y_min)
+    chart.value_axis.set(
+        title=spec.y_title or None, number_format=spec.y_format, minimum_scale=spec.y_min
+    )
     for i, series in enumerate(spec.series[: len(cols)], 1):
         if series.kind == "line":
             _optional(lambda i=i: chart.series(i).set(chart_type="line"))
@@ -909,8 +962,11 @@ def _add_standard_tabs(book: xw.Book, engine: _Engine) -> xw.Book | None:
     tabs = std.tab_lookup()
     present = [s.name for s in book.sheets if std.fold(s.name) in tabs]
     if present:
-        _alert(book, f"This workbook already has IPS tabs ({', '.join(present)}). "
-                     "Open a blank workbook and click New Standard Workbook there.")
+        _alert(
+            book,
+            f"This workbook already has IPS tabs ({', '.join(present)}). "
+            "Open a blank workbook and click New Standard Workbook there.",
+        )
         return None
     blank = [s for s in book.sheets if _is_blank_sheet(s)]
     notes = True  # header notes from the standard's help, where the engine takes notes
@@ -943,8 +999,9 @@ def _add_standard_tabs(book: xw.Book, engine: _Engine) -> xw.Book | None:
                 body.number_format = "yyyy-mm-dd"
             choices = template.column_choices(col)
             if choices:
-                _optional(lambda body=body, choices=choices:
-                          body.data_validation.set_list(list(choices)))
+                _optional(
+                    lambda body=body, choices=choices: body.data_validation.set_list(list(choices))
+                )
     for sheet in blank:
         sheet.delete()
     book.sheets[std.PROGRAM.name].activate()

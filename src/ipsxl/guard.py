@@ -72,8 +72,9 @@ def _too_big_for_memory(limits: Limits) -> UnreadableWorkbook:
     )
 
 
-def _in_child(func: Callable[..., Any], path: Path, limits: Limits,
-              kwargs: dict[str, Any]) -> Pending:
+def _in_child(
+    func: Callable[..., Any], path: Path, limits: Limits, kwargs: dict[str, Any]
+) -> Pending:
     import lxml.etree  # noqa: F401 - imported before the fork, never inside the child
     import python_calamine  # noqa: F401
 
@@ -110,8 +111,11 @@ def _outcome(pid: int, read_end: int, deadline: float | None, limits: Limits) ->
         raise _too_slow(limits)
     _, status = os.waitpid(pid, 0)
     if not data:  # the child died before it could say anything
-        if os.WIFSIGNALED(status) and limits.max_memory is not None and os.WTERMSIG(status) in (
-            signal.SIGABRT, signal.SIGKILL, signal.SIGSEGV, signal.SIGBUS
+        if (
+            os.WIFSIGNALED(status)
+            and limits.max_memory is not None
+            and os.WTERMSIG(status)
+            in (signal.SIGABRT, signal.SIGKILL, signal.SIGSEGV, signal.SIGBUS)
         ):
             raise _too_big_for_memory(limits)
         raise UnreadableWorkbook(f"damaged: the reader stopped on it (status {status})")
@@ -137,8 +141,9 @@ def leave_for_exit(*objects: object) -> None:
         _LEFT_FOR_EXIT.extend(objects)
 
 
-def _child(func: Callable[..., Any], path: Path, limits: Limits, kwargs: dict[str, Any],
-           fd: int) -> None:
+def _child(
+    func: Callable[..., Any], path: Path, limits: Limits, kwargs: dict[str, Any], fd: int
+) -> None:
     """Run in the forked child: read, send the outcome pickled through ``fd``, and exit without
     running anything of the parent's (no atexit handlers, no buffered output flushed twice)."""
     try:
@@ -168,7 +173,7 @@ def _child(func: Callable[..., Any], path: Path, limits: Limits, kwargs: dict[st
             data = pickle.dumps(("unreadable", str(_too_big_for_memory(limits))))
         view = memoryview(data)
         while view:
-            view = view[os.write(fd, view):]
+            view = view[os.write(fd, view) :]
     finally:
         os._exit(0)
 
@@ -221,8 +226,9 @@ def _kill(pid: int) -> None:
         pass
 
 
-def _in_thread(func: Callable[..., Any], path: Path, limits: Limits,
-               kwargs: dict[str, Any] | None = None) -> Pending:
+def _in_thread(
+    func: Callable[..., Any], path: Path, limits: Limits, kwargs: dict[str, Any] | None = None
+) -> Pending:
     outcome: dict[str, Any] = {}
 
     def run() -> None:
@@ -245,8 +251,7 @@ def _in_thread(func: Callable[..., Any], path: Path, limits: Limits,
                 raise exc
             if isinstance(exc, MemoryError):
                 raise _too_big_for_memory(limits) from None
-            raise UnreadableWorkbook(
-                f"damaged: {type(exc).__name__}: {first_line(exc)}") from None
+            raise UnreadableWorkbook(f"damaged: {type(exc).__name__}: {first_line(exc)}") from None
         return outcome["value"]
 
     return Pending(wait)

@@ -40,8 +40,17 @@ from ipsxl.model import ROW, Grid, RawWorkbook, Table
 from ipsxl.values import CellError
 from ipsxl.zipscan import Extent, check_file, check_package, sheet_sizes
 
-__all__ = ["DEFAULT_LIMITS", "MB", "Limits", "UnreadableWorkbook", "read_unguarded",
-           "read_workbook", "standard_sheets", "table_of", "tables_from_grids"]
+__all__ = [
+    "DEFAULT_LIMITS",
+    "MB",
+    "Limits",
+    "UnreadableWorkbook",
+    "read_unguarded",
+    "read_workbook",
+    "standard_sheets",
+    "table_of",
+    "tables_from_grids",
+]
 
 
 def _is_blank(value: object) -> bool:
@@ -153,8 +162,10 @@ def tables_from_grids(
     source: str, grids: Mapping[str, Grid], hidden: Iterable[str] = ()
 ) -> RawWorkbook:
     """Find every standard tab in a workbook's sheets (name -> grid of values from A1)."""
-    tables = {tab.name: table_of(tab, sheet, grids[sheet])
-              for sheet, tab in standard_sheets(grids).items()}
+    tables = {
+        tab.name: table_of(tab, sheet, grids[sheet])
+        for sheet, tab in standard_sheets(grids).items()
+    }
     return RawWorkbook(source, tables, sheets=list(grids), hidden=list(hidden))
 
 
@@ -171,8 +182,12 @@ def read_workbook(path: str | Path, limits: Limits = DEFAULT_LIMITS) -> RawWorkb
     return guarded(read_unguarded, path, limits)
 
 
-def read_unguarded(path: Path, limits: Limits, capped: bool = False,
-                   on_table: Callable[[Table], None] | None = None) -> RawWorkbook:
+def read_unguarded(
+    path: Path,
+    limits: Limits,
+    capped: bool = False,
+    on_table: Callable[[Table], None] | None = None,
+) -> RawWorkbook:
     """``read_workbook`` for code that is already inside the guard (``guard.start``), as
     ``check.start_check``'s child is: reading and checking in one process, nothing to send
     back but the report. ``check_file`` (the on-disk checks) must have passed first.
@@ -196,7 +211,9 @@ def read_unguarded(path: Path, limits: Limits, capped: bool = False,
 
 
 def _read_grids(
-    path: Path, limits: Limits, capped: bool = False,
+    path: Path,
+    limits: Limits,
+    capped: bool = False,
     on_grid: Callable[[str, std.Tab, Grid], None] | None = None,
 ) -> tuple[dict[str, Grid], list[str], list[str]]:
     """Grids of the standard sheets, hidden sheet names and all sheet names, from calamine;
@@ -231,7 +248,8 @@ def _read_grids(
         if package is None:
             package = check_package(path, limits, extents=False)
         loads: dict[str, Callable[[], Any]] = {  # the others here, the largest last
-            name: partial(_parse_sheet, path, name) for name in wanted if name != largest}
+            name: partial(_parse_sheet, path, name) for name in wanted if name != largest
+        }
         if big is not None:
             loads[largest] = big.result
         grids = _grids(wanted, loads, package, limits, on_grid)
@@ -248,9 +266,13 @@ def _sheet_names(metas: list[Any]) -> tuple[list[str], list[str]]:
     return hidden, [m.name for m in metas]
 
 
-def _grids(wanted: dict[str, std.Tab], loads: dict[str, Callable[[], Any]], package: Any,
-           limits: Limits, on_grid: Callable[[str, std.Tab, Grid], None] | None
-           ) -> dict[str, Grid]:
+def _grids(
+    wanted: dict[str, std.Tab],
+    loads: dict[str, Callable[[], Any]],
+    package: Any,
+    limits: Limits,
+    on_grid: Callable[[str, std.Tab, Grid], None] | None,
+) -> dict[str, Grid]:
     """Each sheet's grid from its parsed sheet, in the order of ``loads``, each handed to
     ``on_grid`` as it is built. Of several failing sheets the first in workbook order is
     reported, so a file always gets the same reason."""
@@ -262,8 +284,9 @@ def _grids(wanted: dict[str, std.Tab], loads: dict[str, Callable[[], Any]], pack
         except UnreadableWorkbook as exc:
             outcomes[name] = exc
             continue
-        if on_grid is not None and not any(isinstance(o, UnreadableWorkbook)
-                                           for o in outcomes.values()):
+        if on_grid is not None and not any(
+            isinstance(o, UnreadableWorkbook) for o in outcomes.values()
+        ):
             on_grid(name, wanted[name], outcomes[name])
     for outcome in (outcomes[name] for name in wanted):
         if isinstance(outcome, UnreadableWorkbook):
@@ -352,6 +375,14 @@ def _shared_values(rows: Iterable[list[Any]], width: int) -> list[list[Any]]:
     seen: dict[object, object] = {}
     share = seen.setdefault
     date, moment = dt.date, dt.datetime
-    return [[share(v, v) if v.__class__ is str or v.__class__ is date
-             or (v.__class__ is moment and v.tzinfo is None)
-             else v for v in (row if len(row) <= width else row[:width])] for row in rows]
+    return [
+        [
+            share(v, v)
+            if v.__class__ is str
+            or v.__class__ is date
+            or (v.__class__ is moment and v.tzinfo is None)
+            else v
+            for v in (row if len(row) <= width else row[:width])
+        ]
+        for row in rows
+    ]

@@ -43,15 +43,17 @@ def flag_records(report: Report) -> list[dict[str, object]]:
     """The flags as report.md's objects (no ``col``: that is for faces pointing at cells)."""
     records = []
     for rec in report.flags.to_dict("records"):
-        records.append({
-            "sheet": rec["sheet"],
-            "row": _int_or_none(rec["row"]),
-            "column": _clean(rec["column"]),
-            "code": rec["code"],
-            "severity": rec["severity"],
-            "message": rec["message"],
-            "value": _clean(rec["value"]) or None,
-        })
+        records.append(
+            {
+                "sheet": rec["sheet"],
+                "row": _int_or_none(rec["row"]),
+                "column": _clean(rec["column"]),
+                "code": rec["code"],
+                "severity": rec["severity"],
+                "message": rec["message"],
+                "value": _clean(rec["value"]) or None,
+            }
+        )
     return records
 
 
@@ -68,15 +70,22 @@ def to_dict(report: Report) -> dict[str, object]:
         "program": report.program,
         "period": (
             {"start": report.period.start.isoformat(), "end": report.period.end.isoformat()}
-            if report.period else None
+            if report.period
+            else None
         ),
         "counts": report.counts(),
         "flags": flag_records(report),
         "fidelity": {
             "items": [
-                {"id": it.id, "value": _clean(it.value), "target": it.target,
-                 "score": _clean(it.score), "n": int(it.n), "basis": it.basis,
-                 "note": it.note or None}
+                {
+                    "id": it.id,
+                    "value": _clean(it.value),
+                    "target": it.target,
+                    "score": _clean(it.score),
+                    "n": int(it.n),
+                    "basis": it.basis,
+                    "note": it.note or None,
+                }
                 for it in scores.items
             ],
             "scored_items": scores.scored_items,
@@ -118,8 +127,14 @@ def to_csv(reports: Sequence[Report]) -> str:
     writer.writeheader()
     for report in reports:
         if not report.readable:
-            writer.writerow({"file": report.file, "code": "unreadable", "severity": ERROR,
-                             "message": report.error})
+            writer.writerow(
+                {
+                    "file": report.file,
+                    "code": "unreadable",
+                    "severity": ERROR,
+                    "message": report.error,
+                }
+            )
             continue
         for rec in flag_records(report):
             writer.writerow({"file": report.file, **rec})
@@ -145,8 +160,11 @@ def to_text(report: Report, full_report: str | None = None) -> str:
     if not report.readable:
         return f"{report.file}: UNREADABLE: {report.error}\n"
     c = report.counts()
-    period = (f"{report.period.start.isoformat()} to {report.period.end.isoformat()}"
-              if report.period else "no reporting period")
+    period = (
+        f"{report.period.start.isoformat()} to {report.period.end.isoformat()}"
+        if report.period
+        else "no reporting period"
+    )
     lines = [
         f"{report.file}: {report.agency or '(no agency)'}, {period}",
         f"  {c[ERROR]} errors, {c[WARNING]} warnings, {c[INFO]} notes",
@@ -167,8 +185,9 @@ def _flag_lines(report: Report) -> list[str]:
         for rec in group.head(TEXT_FLAGS_PER_TAB).to_dict("records"):
             where = f"row {int(rec['row'])}" if _clean(rec["row"]) is not None else "tab"
             column = f", {rec['column']}" if _clean(rec["column"]) else ""
-            lines.append(f"    {rec['severity']:<7} {where}{column}: {rec['message']}"
-                         f" [{rec['code']}]")
+            lines.append(
+                f"    {rec['severity']:<7} {where}{column}: {rec['message']} [{rec['code']}]"
+            )
         if len(group) > TEXT_FLAGS_PER_TAB:
             lines.append(f"    ... and {len(group) - TEXT_FLAGS_PER_TAB} more")
     return lines
@@ -176,27 +195,36 @@ def _flag_lines(report: Report) -> list[str]:
 
 def _score_lines(report: Report) -> list[str]:
     scores = report.scores
-    lines = ["  Fidelity items from the data (IPS-25):",
-             f"    {'item':<27}{'value':>8}  {'target':<12}{'score':>5}{'n':>7}  basis"]
+    lines = [
+        "  Fidelity items from the data (IPS-25):",
+        f"    {'item':<27}{'value':>8}  {'target':<12}{'score':>5}{'n':>7}  basis",
+    ]
     for it in scores.items:
-        lines.append(f"    {it.id:<27}{_fmt(it.value):>8}  {it.target:<12}"
-                     f"{_fmt(it.score):>5}{it.n:>7}  {it.basis}"
-                     + (f"  ({it.note})" if it.note else ""))
-    lines.append(f"    data total {scores.data_total} of {scores.data_max}"
-                 f" ({scores.scored_items} items scored; the other"
-                 f" {scale.ITEM_COUNT - scores.scored_items} need a reviewer)")
+        lines.append(
+            f"    {it.id:<27}{_fmt(it.value):>8}  {it.target:<12}"
+            f"{_fmt(it.score):>5}{it.n:>7}  {it.basis}" + (f"  ({it.note})" if it.note else "")
+        )
+    lines.append(
+        f"    data total {scores.data_total} of {scores.data_max}"
+        f" ({scores.scored_items} items scored; the other"
+        f" {scale.ITEM_COUNT - scores.scored_items} need a reviewer)"
+    )
     o = scores.outcomes
-    lines.append(f"  Outcomes: {_fmt(o.get('active_clients'))} active clients,"
-                 f" {_fmt(o.get('employed_clients'))} employed"
-                 f" ({_percent(o.get('employment_rate'))}; benchmark 41% average),"
-                 f" {_fmt(o.get('job_starts'))} job starts")
+    lines.append(
+        f"  Outcomes: {_fmt(o.get('active_clients'))} active clients,"
+        f" {_fmt(o.get('employed_clients'))} employed"
+        f" ({_percent(o.get('employment_rate'))}; benchmark 41% average),"
+        f" {_fmt(o.get('job_starts'))} job starts"
+    )
     return lines
 
 
 def batch_text(reports: Sequence[Report]) -> str:
     t = totals(reports)
-    return (f"{t['workbooks']} workbooks: {t['unreadable']} unreadable,"
-            f" {t[ERROR]} errors, {t[WARNING]} warnings\n")
+    return (
+        f"{t['workbooks']} workbooks: {t['unreadable']} unreadable,"
+        f" {t[ERROR]} errors, {t[WARNING]} warnings\n"
+    )
 
 
 def exit_code(reports: Sequence[Report]) -> int:

@@ -62,12 +62,22 @@ ITEMS: tuple[ScaleItem, ...] = (
     ScaleItem("Staffing", 1, "Caseload size", "caseload_size"),
     ScaleItem("Staffing", 2, "Employment services staff", "employment_services_staff"),
     ScaleItem("Staffing", 3, "Vocational generalists"),
-    ScaleItem("Organization", 1, "Integration of rehabilitation with mental health treatment "
-              "through team assignment"),
-    ScaleItem("Organization", 2, "Integration of rehabilitation with mental health treatment "
-              "through frequent team member contact"),
-    ScaleItem("Organization", 3, "Collaboration between employment specialists and vocational "
-              "rehabilitation counselors"),
+    ScaleItem(
+        "Organization",
+        1,
+        "Integration of rehabilitation with mental health treatment through team assignment",
+    ),
+    ScaleItem(
+        "Organization",
+        2,
+        "Integration of rehabilitation with mental health treatment "
+        "through frequent team member contact",
+    ),
+    ScaleItem(
+        "Organization",
+        3,
+        "Collaboration between employment specialists and vocational rehabilitation counselors",
+    ),
     ScaleItem("Organization", 4, "Vocational unit"),
     ScaleItem("Organization", 5, "Role of employment supervisor", "supervisor_ratio"),
     ScaleItem("Organization", 6, "Zero exclusion criteria"),
@@ -93,21 +103,23 @@ COMPUTED_IDS: tuple[str, ...] = tuple(it.id for it in ITEMS if it.id)
 
 BANDS_BY_ID: dict[str, Band] = {
     "caseload_size": Band("<= 20", (20.5, 25.5, 30.5, 40.5), higher=False, basis=SCALE),
-    "employment_services_staff": Band(">= 96%", (95.5, 89.5, 74.5, 59.5), True, SCALE,
-                                      percent=True),
-    "supervisor_ratio": Band("<= 10", (10.5,), higher=False, basis=INDICATOR, scores=(5,),
-                             floor=3),
+    "employment_services_staff": Band(
+        ">= 96%", (95.5, 89.5, 74.5, 59.5), True, SCALE, percent=True
+    ),
+    "supervisor_ratio": Band("<= 10", (10.5,), higher=False, basis=INDICATOR, scores=(5,), floor=3),
     "rapid_job_search": Band("<= 30 days", (30.5, 60.5, 150.5, 270.5), False, SCALE),
-    "individualized_job_search": Band(">= 90%", (89.5, 74.5, 49.5, 24.5), True, SCALE,
-                                      percent=True),
+    "individualized_job_search": Band(
+        ">= 90%", (89.5, 74.5, 49.5, 24.5), True, SCALE, percent=True
+    ),
     "employer_contacts": Band(">= 6 a week", (6, 5, 4, 2), True, SCALE),
     "diversity_job_types": Band(">= 85%", (84.5, 69.5, 59.5, 49.5), True, SCALE, percent=True),
     "diversity_employers": Band(">= 85%", (84.5, 69.5, 59.5, 49.5), True, SCALE, percent=True),
     "competitive_jobs": Band(">= 95%", (94.5, 84.5, 74.5, 64.5), True, SCALE, percent=True),
     "follow_along": Band(">= 95%", (94.5, 84.5, 69.5, 49.5), True, INDICATOR, percent=True),
     "community_based": Band(">= 65%", (64.5, 49.5, 39.5, 29.5), True, SCALE, percent=True),
-    "work_incentives_planning": Band(">= 95%", (94.5, 84.5, 69.5, 49.5), True, INDICATOR,
-                                     percent=True),
+    "work_incentives_planning": Band(
+        ">= 95%", (94.5, 84.5, 69.5, 49.5), True, INDICATOR, percent=True
+    ),
 }
 
 

@@ -257,16 +257,18 @@ def flags_table(report: Report, sheets: Collection[str] | None = None) -> pd.Dat
             where = flag_cell(report, sheet, rec.row, rec.col)
             if where is not None:
                 target = sheet_target(sheet, *where)
-        rows.append({
-            "Sheet": sheet,
-            "Row": _int_or_none(rec.row),
-            "Column": as_text(rec.column),
-            "Code": as_text(rec.code),
-            "Severity": as_text(rec.severity),
-            "Message": as_text(rec.message),
-            "Value": as_text(rec.value),
-            "Link target": target,
-        })
+        rows.append(
+            {
+                "Sheet": sheet,
+                "Row": _int_or_none(rec.row),
+                "Column": as_text(rec.column),
+                "Code": as_text(rec.code),
+                "Severity": as_text(rec.severity),
+                "Message": as_text(rec.message),
+                "Value": as_text(rec.value),
+                "Link target": target,
+            }
+        )
     table = pd.DataFrame(rows, columns=FLAGS_COLUMNS)
     table["Row"] = table["Row"].astype("Int64")
     if len(table):
@@ -284,16 +286,18 @@ def flags_layout(report: Report, sheets: Collection[str] | None = None) -> Sheet
     for rec in table.to_dict("records"):
         link = as_text(rec["Link target"])
         severity = as_text(rec["Severity"]) or ""
-        rows.append([
-            Cell(as_text(rec["Sheet"])),
-            Cell(_int_or_none(rec["Row"]), style=INTEGER),
-            Cell(as_text(rec["Column"])),
-            Cell(as_text(rec["Code"])),
-            Cell(severity or None, style=_SEVERITY_STYLE.get(severity, TEXT)),
-            Cell(as_text(rec["Message"]), style=WRAP),
-            Cell(as_text(rec["Value"])),
-            Cell(_link_text(link), style=LINK, link=link) if link else Cell(None),
-        ])
+        rows.append(
+            [
+                Cell(as_text(rec["Sheet"])),
+                Cell(_int_or_none(rec["Row"]), style=INTEGER),
+                Cell(as_text(rec["Column"])),
+                Cell(as_text(rec["Code"])),
+                Cell(severity or None, style=_SEVERITY_STYLE.get(severity, TEXT)),
+                Cell(as_text(rec["Message"]), style=WRAP),
+                Cell(as_text(rec["Value"])),
+                Cell(_link_text(link), style=LINK, link=link) if link else Cell(None),
+            ]
+        )
     last = max(2, len(rows))
     ref = f"A1:{column_letter(len(FLAGS_HEADERS))}{last}"
     return SheetLayout(
@@ -396,8 +400,7 @@ def fidelity_layout(
             _put_computed(grid, r, item)
         if item is None or item.score is None:
             inputs[pos] = cell_ref(r, SCORE_COL)
-            grid.put(r, SCORE_COL, Cell(score_or_none(reviewer_scores.get(pos)),
-                                         style=SCORE_INPUT))
+            grid.put(r, SCORE_COL, Cell(score_or_none(reviewer_scores.get(pos)), style=SCORE_INPUT))
             grid.put(r, 7, Cell(REVIEWER if item is None else f"{item.basis}; {REVIEWER}"))
     last_item = _ITEM_FIRST_ROW + scale.ITEM_COUNT - 1
     score_range = f"{cell_ref(_ITEM_FIRST_ROW, SCORE_COL)}:{cell_ref(last_item, SCORE_COL)}"
@@ -414,16 +417,24 @@ def fidelity_layout(
     grid.put(total_row, 5, Cell("Total (25-125)", style=LABEL))
     grid.put(total_row, SCORE_COL, Cell(total_value, formula=f"SUM({score_range})", style=TOTAL))
     grid.put(count_row, 5, Cell("Items scored", style=LABEL))
-    grid.put(count_row, SCORE_COL, Cell(len(numbers), formula=f"COUNT({score_range})",
-                                        style=TOTAL))
+    grid.put(count_row, SCORE_COL, Cell(len(numbers), formula=f"COUNT({score_range})", style=TOTAL))
     grid.put(count_row, 7, Cell(f"of {scale.ITEM_COUNT}"))
     grid.put(band_row, 5, Cell("Band", style=LABEL))
-    grid.put(band_row, SCORE_COL, Cell(band_value, formula=band_formula(score_range, total_ref),
-                                       style=TOTAL))
-    grid.put(band_row + 1, 1, Cell(
-        "Basis: 'scale' scores use the IPS-25's own anchors; 'indicator' scores are a data "
-        "indicator of an item a reviewer judges; yellow cells are for the reviewer's 1-5 "
-        "score.", style=TEXT))
+    grid.put(
+        band_row,
+        SCORE_COL,
+        Cell(band_value, formula=band_formula(score_range, total_ref), style=TOTAL),
+    )
+    grid.put(
+        band_row + 1,
+        1,
+        Cell(
+            "Basis: 'scale' scores use the IPS-25's own anchors; 'indicator' scores are a data "
+            "indicator of an item a reviewer judges; yellow cells are for the reviewer's 1-5 "
+            "score.",
+            style=TEXT,
+        ),
+    )
 
     # outcomes
     r = band_row + 3
@@ -451,8 +462,9 @@ def fidelity_layout(
     r += 1
     grid.put(r, 1, Cell("Program's level", style=LABEL))
     rate = _number(outcomes.get("employment_rate"))
-    grid.put(r, 2, Cell(_rate_level(rate), formula=level_formula(rate_ref, bench_refs),
-                        style=TOTAL))
+    grid.put(
+        r, 2, Cell(_rate_level(rate), formula=level_formula(rate_ref, bench_refs), style=TOTAL)
+    )
     level_ref = cell_ref(r, 2)
 
     # specialists, with the chart data beside them
@@ -472,7 +484,8 @@ def fidelity_layout(
             "name": "All specialists",
             "caseload": outcomes.get("active_clients"),
             "contacts_per_week": computed["employer_contacts"].value
-            if "employer_contacts" in computed else None,
+            if "employer_contacts" in computed
+            else None,
             "employed_clients": outcomes.get("employed_clients"),
             "employment_rate": outcomes.get("employment_rate"),
             "job_starts": outcomes.get("job_starts"),
@@ -489,16 +502,30 @@ def fidelity_layout(
             return f"{cell_ref(first, col, True)}:{cell_ref(last, col, True)}"
 
         charts = [
-            Chart("Face-to-face employer contacts per week", rng(1),
-                  (Series("Contacts per week", rng(4), "bar"),
-                   Series(f"Target ({_g(CONTACTS_TARGET)} a week)", rng(5), "line")),
-                  cell_ref(top, 1), cell_ref(top + 18, 3), y_title="contacts a week",
-                  y_format="0"),
-            Chart("Employment rate", rng(1),
-                  (Series("Employment rate", rng(7), "bar"),
-                   Series(f"Benchmark ({AVERAGE_RATE:.0%})", rng(8), "line")),
-                  cell_ref(top, 4), cell_ref(top + 18, 10), y_title="clients employed",
-                  y_format="0%"),
+            Chart(
+                "Face-to-face employer contacts per week",
+                rng(1),
+                (
+                    Series("Contacts per week", rng(4), "bar"),
+                    Series(f"Target ({_g(CONTACTS_TARGET)} a week)", rng(5), "line"),
+                ),
+                cell_ref(top, 1),
+                cell_ref(top + 18, 3),
+                y_title="contacts a week",
+                y_format="0",
+            ),
+            Chart(
+                "Employment rate",
+                rng(1),
+                (
+                    Series("Employment rate", rng(7), "bar"),
+                    Series(f"Benchmark ({AVERAGE_RATE:.0%})", rng(8), "line"),
+                ),
+                cell_ref(top, 4),
+                cell_ref(top + 18, 10),
+                y_title="clients employed",
+                y_format="0%",
+            ),
         ]
         r = top + 18
 
@@ -509,9 +536,13 @@ def fidelity_layout(
         widths={1: 34, 2: 17, 3: 64, 4: 11, 5: 13, 6: 13, 7: 16, 8: 9, 9: 40},
         heights={spec_head: 32},
         charts=charts,
-        validations=[Validation(tuple(inputs.values()), 1, 5,
-                                "A reviewer's score is a whole number from 1 to 5.")]
-        if inputs else [],
+        validations=[
+            Validation(
+                tuple(inputs.values()), 1, 5, "A reviewer's score is a whole number from 1 to 5."
+            )
+        ]
+        if inputs
+        else [],
         print_area=f"$A$1:${column_letter(max(width, len(FIDELITY_HEADERS)))}${max(r, 1)}",
         landscape=True,
         fit_width=True,
@@ -573,8 +604,9 @@ def _put_computed(grid: _Grid, r: int, item: Item) -> None:
     grid.put(r, 9, Cell(note or None, style=WRAP))
 
 
-def _put_specialist(grid: _Grid, r: int, rec: Mapping[str, object], style: str | None = None
-                    ) -> None:
+def _put_specialist(
+    grid: _Grid, r: int, rec: Mapping[str, object], style: str | None = None
+) -> None:
     for j, (header, keys, cell_style) in enumerate(SPECIALIST_COLUMNS):
         if header == "Target per week":
             value: object = CONTACTS_TARGET

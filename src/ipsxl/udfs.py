@@ -61,8 +61,11 @@ def IPS_CONTACTS_PER_WEEK(employer_log, specialist, start, end):  # noqa: N802
     try:
         name = _text(specialist, "specialist")
         period = _period(start, end)
-        frames = _frames(period, {std.EMPLOYER_LOG: ("employer_log", employer_log)},
-                         {std.EMPLOYER_LOG: ("Date", "Employment Specialist", "Contact Type")})
+        frames = _frames(
+            period,
+            {std.EMPLOYER_LOG: ("employer_log", employer_log)},
+            {std.EMPLOYER_LOG: ("Date", "Employment Specialist", "Contact Type")},
+        )
         return population.contacts_per_week(frames.log, period, name)
     except UdfError as exc:
         return _error(exc)
@@ -103,8 +106,10 @@ def IPS_EMPLOYMENT_RATE(caseload, jobs, start, end):  # noqa: N802
         frames = _frames(
             period,
             {std.CASELOAD: ("caseload", caseload), std.JOBS: ("jobs", jobs)},
-            {std.CASELOAD: ("Client ID", "Enrollment Date"),
-             std.JOBS: ("Client ID", "Job Start Date", "Competitive")},
+            {
+                std.CASELOAD: ("Client ID", "Enrollment Date"),
+                std.JOBS: ("Client ID", "Job Start Date", "Competitive"),
+            },
         )
         value = population.employment_rate(frames.caseload, frames.jobs, period)
         if value is None:
@@ -161,8 +166,11 @@ def _error(exc: Exception) -> str:
 
 
 def _blank(value: object) -> bool:
-    return value is None or (isinstance(value, str) and not value.strip()) or (
-        isinstance(value, float) and math.isnan(value))
+    return (
+        value is None
+        or (isinstance(value, str) and not value.strip())
+        or (isinstance(value, float) and math.isnan(value))
+    )
 
 
 def _empty(grid: Grid) -> bool:
@@ -231,8 +239,10 @@ def _frames(
     Every tab handed in must show a header row naming the ``needed`` columns; a number in a date
     column is taken as an Excel date serial (what the custom-functions runtime passes).
     """
-    raw = tables_from_grids("worksheet function", {
-        tab.name: _serials_in_dates(tab, _rows(grid)) for tab, (_, grid) in grids.items()})
+    raw = tables_from_grids(
+        "worksheet function",
+        {tab.name: _serials_in_dates(tab, _rows(grid)) for tab, (_, grid) in grids.items()},
+    )
     for tab, (arg, _) in grids.items():
         table = raw.tables.get(tab.name)
         if table is None or not table.positions:
@@ -251,12 +261,15 @@ def _serials_in_dates(tab: std.Tab, rows: list[list[object]]) -> list[list[objec
     probe = tables_from_grids("", {tab.name: rows}).tables.get(tab.name)
     if probe is None or not probe.positions:
         return rows
-    dates = [probe.positions[c.name] - 1 for c in tab.columns
-             if c.type == std.DATE and c.name in probe.positions]
+    dates = [
+        probe.positions[c.name] - 1
+        for c in tab.columns
+        if c.type == std.DATE and c.name in probe.positions
+    ]
     if not dates:
         return rows
     out = [list(r) for r in rows]
-    for row in out[probe.header_row:]:
+    for row in out[probe.header_row :]:
         for i in dates:
             value = row[i] if i < len(row) else None
             if isinstance(value, int | float) and not isinstance(value, bool):

@@ -208,10 +208,12 @@ def _read_text(cells: np.ndarray, col: Column | None) -> Read:
     # text is stripped, blank text and formula errors are None, other values read as
     # _number_text
     text = [
-        None if missing
+        None
+        if missing
         else ((value.strip() or None) if value.isprintable() else _clean_text(value))
         if type(value) is str
-        else None if type(value) is CellError
+        else None
+        if type(value) is CellError
         else _number_text(value)
         for value, missing in zip(cells, pd.isna(cells).tolist(), strict=True)
     ]

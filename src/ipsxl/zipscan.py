@@ -99,8 +99,9 @@ _MAX_PARTS = 20_000
 _LOCAL_HEADER = struct.Struct("<4s2B4HL2L2H")  # a zip local file header, 30 bytes
 _XML_SUFFIXES = (".xml", ".rels", ".vml")
 _DTD_MARKS = tuple(
-    mark.encode(enc) for mark in ("<!DOCTYPE", "<!ENTITY") for enc in ("utf-8", "utf-16-le",
-                                                                      "utf-16-be")
+    mark.encode(enc)
+    for mark in ("<!DOCTYPE", "<!ENTITY")
+    for enc in ("utf-8", "utf-16-le", "utf-16-be")
 )
 _REL_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 _STRICT_REL_NS = "http://purl.oclc.org/ooxml/officeDocument/relationships"
@@ -138,16 +139,26 @@ def check_package(path: Path, limits: Limits, extents: bool = True) -> _Package:
             f"damaged: the file is incomplete or not a sound zip package ({first_line(exc)});"
             " was the upload cut short?"
         ) from None
-    except (OSError, EOFError, ValueError, struct.error, OverflowError, NotImplementedError,
-            KeyError, IndexError) as exc:
+    except (
+        OSError,
+        EOFError,
+        ValueError,
+        struct.error,
+        OverflowError,
+        NotImplementedError,
+        KeyError,
+        IndexError,
+    ) as exc:
         raise UnreadableWorkbook(f"damaged: unreadable zip package ({first_line(exc)})") from None
 
 
 def _scan_zip(zf: zipfile.ZipFile, fh: Any, limits: Limits, extents: bool) -> _Package:
     infos = zf.infolist()
     if len(infos) > _MAX_PARTS:
-        raise UnreadableWorkbook(f"too large: {len(infos):,} parts in the package"
-                                 f" (a workbook has a few dozen; limit {_MAX_PARTS:,})")
+        raise UnreadableWorkbook(
+            f"too large: {len(infos):,} parts in the package"
+            f" (a workbook has a few dozen; limit {_MAX_PARTS:,})"
+        )
     by_name: dict[str, zipfile.ZipInfo] = {}
     for info in infos:
         key = info.filename.lower()
@@ -303,8 +314,13 @@ def _xml(data: bytes, part: str) -> Any:
     """Parse a small part with entity expansion, DTD loading and network access all off."""
     from lxml import etree  # imported here: the Excel runtime has read.py but no lxml
 
-    parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False,
-                             huge_tree=False, dtd_validation=False)
+    parser = etree.XMLParser(
+        resolve_entities=False,
+        no_network=True,
+        load_dtd=False,
+        huge_tree=False,
+        dtd_validation=False,
+    )
     try:
         root = etree.fromstring(data, parser)
     except etree.XMLSyntaxError as exc:
@@ -367,8 +383,11 @@ def sheet_sizes(path: Path, limits: Limits) -> dict[str, int]:
 def _part_name(target: str) -> str:
     """A relationship target of workbook.xml as a part name ("worksheets/s1.xml" ->
     "xl/worksheets/s1.xml"; "/xl/worksheets/s1.xml" -> the same), lower case."""
-    path = PurePosixPath(target.lstrip("/")) if target.startswith("/") else (
-        PurePosixPath("xl") / target)
+    path = (
+        PurePosixPath(target.lstrip("/"))
+        if target.startswith("/")
+        else (PurePosixPath("xl") / target)
+    )
     parts: list[str] = []
     for piece in path.parts:
         if piece == "..":
@@ -521,7 +540,10 @@ class _SlowScan:
 
         self.extent = Extent()
         self._parser = etree.XMLPullParser(
-            events=("start", "end"), resolve_entities=False, no_network=True, load_dtd=False,
+            events=("start", "end"),
+            resolve_entities=False,
+            no_network=True,
+            load_dtd=False,
             huge_tree=False,
         )
         self._row = 0
@@ -534,8 +556,9 @@ class _SlowScan:
             self._parser.feed(chunk)
             self._events()
         except (etree.XMLSyntaxError, ValueError) as exc:
-            raise UnreadableWorkbook(f"damaged: a sheet is not well-formed ({first_line(exc)})"
-                                     ) from None
+            raise UnreadableWorkbook(
+                f"damaged: a sheet is not well-formed ({first_line(exc)})"
+            ) from None
 
     def finish(self) -> None:
         from lxml import etree
@@ -544,8 +567,9 @@ class _SlowScan:
             self._parser.close()
             self._events()
         except (etree.XMLSyntaxError, ValueError) as exc:
-            raise UnreadableWorkbook(f"damaged: a sheet is not well-formed ({first_line(exc)})"
-                                     ) from None
+            raise UnreadableWorkbook(
+                f"damaged: a sheet is not well-formed ({first_line(exc)})"
+            ) from None
 
     def _events(self) -> None:
         ext = self.extent
@@ -595,5 +619,3 @@ def _sheet_extent(fh: Any, info: zipfile.ZipInfo, budget: _Budget) -> Extent:
     _scan_part(fh, info, budget, slow.feed)
     slow.finish()
     return slow.extent
-
-

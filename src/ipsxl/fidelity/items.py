@@ -57,8 +57,7 @@ def make_item(item_id: str, value: float | None, n: int, *notes: str) -> Item:
     band = scale.BANDS_BY_ID[item_id]
     shown = None if value is None else scale.round1(float(value))
     note = ". ".join(n_ for n_ in notes if n_)
-    return Item(item_id, shown, band.target, scale.score(item_id, shown), int(n), band.basis,
-                note)
+    return Item(item_id, shown, band.target, scale.score(item_id, shown), int(n), band.basis, note)
 
 
 def null_item(item_id: str, why: str, n: int = 0) -> Item:
@@ -119,8 +118,11 @@ def caseload_size(frames: Frames, period: Period) -> Item:
     active = len(pop.active_clients(frames.caseload, period))
     if active == 0:
         return null_item(iid, "no active clients in the period")
-    assumed = "" if frames.staff is not None else (
-        "no Staff tab: each specialist named in Caseload counted at FTE 1.0")
+    assumed = (
+        ""
+        if frames.staff is not None
+        else ("no Staff tab: each specialist named in Caseload counted at FTE 1.0")
+    )
     return make_item(iid, active / specs[pop.FTE].sum(), active, assumed)
 
 
@@ -135,8 +137,12 @@ def employment_services_staff(frames: Frames, period: Period) -> Item:
         return null_item(iid, "IPS Only is blank for every specialist")
     fte = specs[pop.FTE]
     value = percent(fte[pop.yes(specs[pop.IPS_ONLY])].sum(), fte.sum())
-    blanks = blank_note(int((~answered).sum()), "IPS Only", plural(len(specs), "specialist"),
-                        "counted as not IPS only")
+    blanks = blank_note(
+        int((~answered).sum()),
+        "IPS Only",
+        plural(len(specs), "specialist"),
+        "counted as not IPS only",
+    )
     return make_item(iid, value, len(specs), blanks)
 
 
@@ -155,8 +161,11 @@ def supervisor_ratio(frames: Frames, period: Period) -> Item:
         return null_item(iid, "no specialist's Staff row names a supervisor")
     largest = int(specs.loc[named, pop.SUPERVISOR].value_counts().max())
     unsupervised = int((~named).sum())
-    note = "" if unsupervised == 0 else (
-        f"{plural(unsupervised, 'specialist')} with no supervisor named, in no team")
+    note = (
+        ""
+        if unsupervised == 0
+        else (f"{plural(unsupervised, 'specialist')} with no supervisor named, in no team")
+    )
     return make_item(iid, largest, int(named.sum()), note)
 
 
@@ -177,13 +186,21 @@ def rapid_job_search(frames: Frames, period: Period) -> Item:
         return null_item(iid, "no client enrolled in the period or the 12 months before its end")
     contacted = recent[recent["First Employer Contact"].notna()]
     if contacted.empty:
-        return null_item(iid, "no client enrolled in the period or the 12 months before its end "
-                              "has a First Employer Contact")
+        return null_item(
+            iid,
+            "no client enrolled in the period or the 12 months before its end "
+            "has a First Employer Contact",
+        )
     days = (contacted["First Employer Contact"] - contacted["Enrollment Date"]).dt.days
     waiting = len(recent) - len(contacted)
-    note = "" if waiting == 0 else (
-        f"{plural(waiting, 'client')} enrolled then with no first employer contact yet, "
-        "not counted")
+    note = (
+        ""
+        if waiting == 0
+        else (
+            f"{plural(waiting, 'client')} enrolled then with no first employer contact yet, "
+            "not counted"
+        )
+    )
     return make_item(iid, float(days.clip(lower=0).mean()), len(contacted), note)
 
 
@@ -199,11 +216,16 @@ def individualized_job_search(frames: Frames, period: Period) -> Item:
         return null_item(iid, "no Employer Log contact in the period names a client")
     answered = about["Client Preference"].notna()
     if not answered.any():
-        return null_item(iid, "Client Preference is blank for every client-specific contact",
-                         len(about))
+        return null_item(
+            iid, "Client Preference is blank for every client-specific contact", len(about)
+        )
     value = percent(pop.yes(about["Client Preference"]).sum(), len(about))
-    blanks = blank_note(int((~answered).sum()), "Client Preference",
-                        plural(len(about), "contact"), "counted as not preferred")
+    blanks = blank_note(
+        int((~answered).sum()),
+        "Client Preference",
+        plural(len(about), "contact"),
+        "counted as not preferred",
+    )
     return make_item(iid, value, len(about), blanks)
 
 
@@ -229,8 +251,10 @@ def _stray_note(log: pd.DataFrame, period: Period, keys: pd.Index) -> str:
     if stray.empty:
         return ""
     names = ", ".join(str(n) for n in stray.index[:3]) + (", ..." if len(stray) > 3 else "")
-    return (f"{plural(int(stray.sum()), 'face-to-face contact')} logged by names that are no "
-            f"specialist's ({names}), not counted")
+    return (
+        f"{plural(int(stray.sum()), 'face-to-face contact')} logged by names that are no "
+        f"specialist's ({names}), not counted"
+    )
 
 
 def _jobs_or_null(iid: str, frames: Frames, period: Period) -> pd.DataFrame | Item:
@@ -252,10 +276,12 @@ def _distinct_share(iid: str, column: str, frames: Frames, period: Period) -> It
     keys = pop.name_key(held[column]).dropna()
     if keys.empty:
         return null_item(iid, f"{column} is blank for every job held in the period")
-    blanks = blank_note(len(held) - len(keys), column, plural(len(held), "job") + " held",
-                        "not counted")
-    return make_item(iid, percent(keys.nunique(), len(keys)), len(keys),
-                     few_records(len(keys), "job"), blanks)
+    blanks = blank_note(
+        len(held) - len(keys), column, plural(len(held), "job") + " held", "not counted"
+    )
+    return make_item(
+        iid, percent(keys.nunique(), len(keys)), len(keys), few_records(len(keys), "job"), blanks
+    )
 
 
 def diversity_job_types(frames: Frames, period: Period) -> Item:
@@ -278,8 +304,12 @@ def competitive_jobs(frames: Frames, period: Period) -> Item:
     if not answered.any():
         return null_item(iid, "Competitive is blank for every job held in the period", len(held))
     value = percent(pop.yes(held["Competitive"]).sum(), len(held))
-    blanks = blank_note(int((~answered).sum()), "Competitive", plural(len(held), "job") + " held",
-                        "counted as not competitive")
+    blanks = blank_note(
+        int((~answered).sum()),
+        "Competitive",
+        plural(len(held), "job") + " held",
+        "counted as not competitive",
+    )
     return make_item(iid, value, len(held), few_records(len(held), "job"), blanks)
 
 
@@ -293,8 +323,9 @@ def follow_along(frames: Frames, period: Period) -> Item:
     if starts.empty:
         return null_item(iid, "no job starts in the period")
     met = follow_along_met(starts)
-    return make_item(iid, percent(met.sum(), len(starts)), len(starts),
-                     few_records(len(starts), "job start"))
+    return make_item(
+        iid, percent(met.sum(), len(starts)), len(starts), few_records(len(starts), "job start")
+    )
 
 
 def follow_along_met(jobs: pd.DataFrame) -> pd.Series:
@@ -318,8 +349,12 @@ def community_based(frames: Frames, period: Period) -> Item:
         return null_item(iid, "Community Hours % is blank for every specialist")
     fte = known[pop.FTE]
     value = float((known[pop.COMMUNITY] * fte).sum() / fte.sum())
-    blanks = blank_note(len(specs) - len(known), "Community Hours %",
-                        plural(len(specs), "specialist"), "not counted")
+    blanks = blank_note(
+        len(specs) - len(known),
+        "Community Hours %",
+        plural(len(specs), "specialist"),
+        "not counted",
+    )
     return make_item(iid, value, len(known), blanks)
 
 
@@ -342,8 +377,9 @@ def work_incentives_planning(frames: Frames, period: Period) -> Item:
     if starts.empty:
         return null_item(iid, "no job starts in the period by clients who receive benefits")
     planned = referred_before_start(starts, frames.referrals)
-    return make_item(iid, percent(planned.sum(), len(starts)), len(starts),
-                     few_records(len(starts), "job start"))
+    return make_item(
+        iid, percent(planned.sum(), len(starts)), len(starts), few_records(len(starts), "job start")
+    )
 
 
 def referred_before_start(jobs: pd.DataFrame, referrals: pd.DataFrame) -> pd.Series:

@@ -13,8 +13,15 @@ from ipsxl.fidelity import population as pop
 from ipsxl.fidelity.population import Frames
 from ipsxl.model import Period
 
-OUTCOME_IDS = ("active_clients", "employed_clients", "employment_rate", "job_starts",
-               "in_education", "mean_hours", "mean_wage")
+OUTCOME_IDS = (
+    "active_clients",
+    "employed_clients",
+    "employment_rate",
+    "job_starts",
+    "in_education",
+    "mean_hours",
+    "mean_wage",
+)
 
 Outcomes = dict[str, float | int | None]
 

@@ -117,8 +117,10 @@ def shared(helper: _Helper) -> _Helper:
         memo = _SHARED.get()
         if memo is None or kwargs:
             return helper(*args, **kwargs)
-        key = (helper, *(id(a) if isinstance(a, pd.DataFrame | pd.Series | pd.Index) else a
-                         for a in args))
+        key = (
+            helper,
+            *(id(a) if isinstance(a, pd.DataFrame | pd.Series | pd.Index) else a for a in args),
+        )
         if key not in memo:
             memo[key] = (helper(*args), args)
         return memo[key][0]
@@ -161,8 +163,10 @@ def name_key(values: pd.Series) -> pd.Series:
     # blank) and a name that folds to nothing give NA
     codes, uniques = distinct(values)
     text = pd.array(uniques.to_numpy(), dtype="string")
-    folded = pd.array([pd.NA if name is pd.NA else _SPACES.sub("", name.casefold()) or pd.NA
-                       for name in text], dtype="string")
+    folded = pd.array(
+        [pd.NA if name is pd.NA else _SPACES.sub("", name.casefold()) or pd.NA for name in text],
+        dtype="string",
+    )
     return pd.Series(folded.take(codes, allow_fill=True), index=values.index, name=values.name)
 
 
@@ -223,24 +227,28 @@ def specialists(staff: pd.DataFrame | None, caseload: pd.DataFrame | None) -> pd
     """
     if staff is not None:
         rows = staff[(staff["Role"] == ES_ROLE) & staff["Name"].notna()]
-        frame = pd.DataFrame({
-            NAME: rows["Name"].astype(object),
-            FTE: rows["FTE"].fillna(DEFAULT_FTE).astype(float),
-            SUPERVISOR: name_key(rows["Supervisor"]),
-            COMMUNITY: rows["Community Hours %"].astype(float),
-            IPS_ONLY: rows["IPS Only"].astype("boolean"),
-        })
+        frame = pd.DataFrame(
+            {
+                NAME: rows["Name"].astype(object),
+                FTE: rows["FTE"].fillna(DEFAULT_FTE).astype(float),
+                SUPERVISOR: name_key(rows["Supervisor"]),
+                COMMUNITY: rows["Community Hours %"].astype(float),
+                IPS_ONLY: rows["IPS Only"].astype("boolean"),
+            }
+        )
         frame.index = pd.Index(name_key(rows["Name"]), name="key")
     else:
         names = caseload[ES] if caseload is not None else pd.Series([], dtype=object)
         names = names[names.notna()]
-        frame = pd.DataFrame({
-            NAME: names.astype(object),
-            FTE: DEFAULT_FTE,
-            SUPERVISOR: pd.Series(pd.NA, index=names.index, dtype="string"),
-            COMMUNITY: float("nan"),
-            IPS_ONLY: pd.Series(pd.NA, index=names.index, dtype="boolean"),
-        })
+        frame = pd.DataFrame(
+            {
+                NAME: names.astype(object),
+                FTE: DEFAULT_FTE,
+                SUPERVISOR: pd.Series(pd.NA, index=names.index, dtype="string"),
+                COMMUNITY: float("nan"),
+                IPS_ONLY: pd.Series(pd.NA, index=names.index, dtype="boolean"),
+            }
+        )
         frame.index = pd.Index(name_key(names), name="key")
     frame = frame[frame.index.notna()]
     return frame[~frame.index.duplicated()]

@@ -15,8 +15,15 @@ from ipsxl.fidelity import population as pop
 from ipsxl.fidelity.population import Frames
 from ipsxl.model import Period
 
-SPECIALIST_KEYS = ("name", "caseload", "face_to_face_contacts", "contacts_per_week",
-                   "employed_clients", "employment_rate", "job_starts")
+SPECIALIST_KEYS = (
+    "name",
+    "caseload",
+    "face_to_face_contacts",
+    "contacts_per_week",
+    "employed_clients",
+    "employment_rate",
+    "job_starts",
+)
 
 
 def specialist_table(frames: Frames, period: Period | None) -> list[dict[str, object]]:
@@ -24,8 +31,9 @@ def specialist_table(frames: Frames, period: Period | None) -> list[dict[str, ob
     every figure None."""
     specs = pop.specialists(frames.staff, frames.caseload)
     keys = specs.index
-    table = pd.DataFrame({key: pd.Series(None, index=keys, dtype=object)
-                          for key in SPECIALIST_KEYS})
+    table = pd.DataFrame(
+        {key: pd.Series(None, index=keys, dtype=object) for key in SPECIALIST_KEYS}
+    )
     table["name"] = specs[pop.NAME]
     if period is not None:
         if frames.caseload is not None:

@@ -59,13 +59,23 @@ def _table_flags(ctx: Parsed, tab: std.Tab) -> list[pd.DataFrame]:
         bad = ctx.bad[tab.name][col.name]
         if col.type in BAD_CODE and bad.any():
             message = bad_message(col, ctx.raw[tab.name][col.name][bad])
-            found.append(flags.cells(ctx, tab.name, bad, col.name, BAD_CODE[col.type], ERROR,
-                                     message))
+            found.append(
+                flags.cells(ctx, tab.name, bad, col.name, BAD_CODE[col.type], ERROR, message)
+            )
         blank = _required_blank(ctx, tab, col)
         if blank is not None and blank.any():
             why = " (the case is Closed)" if not col.required else ""
-            found.append(flags.cells(ctx, tab.name, blank, col.name, "missing-value", ERROR,
-                                     f"{col.name} is blank{why}"))
+            found.append(
+                flags.cells(
+                    ctx,
+                    tab.name,
+                    blank,
+                    col.name,
+                    "missing-value",
+                    ERROR,
+                    f"{col.name} is blank{why}",
+                )
+            )
     return found
 
 
@@ -79,12 +89,31 @@ def _program_flags(ctx: Parsed) -> list[pd.DataFrame]:
         raw = fields.at[field.name, "raw"]
         if fields.at[field.name, "bad"]:
             message = bad_message(field, pd.Series([raw], dtype=object)).iloc[0]
-            found.append(flags.tab(ctx, std.PROGRAM.name, BAD_CODE[field.type], ERROR, message,
-                                   column="Value", row=row, value=raw))
+            found.append(
+                flags.tab(
+                    ctx,
+                    std.PROGRAM.name,
+                    BAD_CODE[field.type],
+                    ERROR,
+                    message,
+                    column="Value",
+                    row=row,
+                    value=raw,
+                )
+            )
         elif field.required and ctx.program.get(field.name) is None:
             where = "is blank" if row else "is missing (add a row for it)"
-            found.append(flags.tab(ctx, std.PROGRAM.name, "missing-value", ERROR,
-                                   f"{field.name} {where}", column="Value", row=row))
+            found.append(
+                flags.tab(
+                    ctx,
+                    std.PROGRAM.name,
+                    "missing-value",
+                    ERROR,
+                    f"{field.name} {where}",
+                    column="Value",
+                    row=row,
+                )
+            )
     return found
 
 

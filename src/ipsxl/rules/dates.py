@@ -80,7 +80,10 @@ def _order(ctx: Parsed) -> list[pd.DataFrame]:
             continue  # most columns of most workbooks: no 50,000 messages for nothing
         rows = frame[wrong]  # texts for the flagged rows only
         message = (
-            f"{later} " + iso(rows[later]) + f" is before {earlier} " + iso(rows[earlier])
+            f"{later} "
+            + iso(rows[later])
+            + f" is before {earlier} "
+            + iso(rows[earlier])
             + ": correct whichever date is wrong"
         )
         found.append(flags.cells(ctx, tab, wrong, later, "date-order", ERROR, message))
@@ -93,7 +96,10 @@ def _order(ctx: Parsed) -> list[pd.DataFrame]:
             continue
         rows = frame[wrong]
         message = (
-            f"{column} " + iso(rows[column]) + f" is after {limit} " + iso(rows[limit])
+            f"{column} "
+            + iso(rows[column])
+            + f" is after {limit} "
+            + iso(rows[limit])
             + f": {column} is the last meeting before the start; correct the date"
         )
         found.append(flags.cells(ctx, tab, wrong, column, "date-order", ERROR, message))
@@ -111,8 +117,18 @@ def _program_order(ctx: Parsed) -> list[pd.DataFrame]:
         f"Period End {day(end):%Y-%m-%d} is before Period Start {day(start):%Y-%m-%d}: correct"
         " the period (period figures and rules are skipped until then)"
     )
-    return [flags.tab(ctx, std.PROGRAM.name, "date-order", ERROR, message, column="Value",
-                      row=None if pd.isna(row) else int(row), value=fields.at["Period End", "raw"])]
+    return [
+        flags.tab(
+            ctx,
+            std.PROGRAM.name,
+            "date-order",
+            ERROR,
+            message,
+            column="Value",
+            row=None if pd.isna(row) else int(row),
+            value=fields.at["Period End", "raw"],
+        )
+    ]
 
 
 def _future(ctx: Parsed) -> list[pd.DataFrame]:
@@ -141,8 +157,9 @@ def _future(ctx: Parsed) -> list[pd.DataFrame]:
                 )
                 future |= late
             message = pd.concat(messages)
-            found.append(flags.cells(ctx, tab.name, future, col.name, "future-date", WARNING,
-                                     message))
+            found.append(
+                flags.cells(ctx, tab.name, future, col.name, "future-date", WARNING, message)
+            )
     return found
 
 

@@ -79,16 +79,19 @@ def cells(
     sheet = table.sheet if table is not None else tab
     typed = _at(ctx.raw[tab][column], mask.index, where) if column else [None] * len(rows)
     text = _at(message, mask.index, where) if isinstance(message, pd.Series) else message
-    return _frame({
-        "sheet": sheet,
-        "row": rows.to_numpy().astype(int).astype(object),
-        "column": column,
-        "code": code,
-        "severity": severity,
-        "message": text,
-        "value": [values.display(v) for v in typed],
-        "col": _position(table, column),
-    }, len(rows))
+    return _frame(
+        {
+            "sheet": sheet,
+            "row": rows.to_numpy().astype(int).astype(object),
+            "column": column,
+            "code": code,
+            "severity": severity,
+            "message": text,
+            "value": [values.display(v) for v in typed],
+            "col": _position(table, column),
+        },
+        len(rows),
+    )
 
 
 def tab(
@@ -118,16 +121,19 @@ def tabs(
     """Like ``tab``, one flag per message, each with its value in ``shown``, in one frame: the
     per-week flags of a quarter are many, and a frame per flag is slow."""
     table = ctx.tables.get(tab)
-    return _frame({
-        "sheet": table.sheet if table is not None else tab,
-        "row": None if row is None else int(row),
-        "column": column,
-        "code": code,
-        "severity": severity,
-        "message": messages,
-        "value": [values.display(v) for v in shown],
-        "col": _position(table, column),
-    }, len(messages))
+    return _frame(
+        {
+            "sheet": table.sheet if table is not None else tab,
+            "row": None if row is None else int(row),
+            "column": column,
+            "code": code,
+            "severity": severity,
+            "message": messages,
+            "value": [values.display(v) for v in shown],
+            "col": _position(table, column),
+        },
+        len(messages),
+    )
 
 
 def concat(parts: list[pd.DataFrame]) -> pd.DataFrame:

@@ -50,8 +50,9 @@ def client_key(ids: pd.Series) -> pd.Series:
     # what .str.strip() gives (NaN for anything that is not text), once per distinct ID; code -1
     # (a blank) takes the NaN appended last
     stripped = [v.strip() if isinstance(v, str) else np.nan for v in uniques] + [np.nan]
-    return pd.Series(np.array(stripped, dtype=object)[codes], index=ids.index, name=ids.name,
-                     dtype=object)
+    return pd.Series(
+        np.array(stripped, dtype=object)[codes], index=ids.index, name=ids.name, dtype=object
+    )
 
 
 _SPACES = re.compile(r"\s+")
@@ -69,10 +70,12 @@ def name_key(names: pd.Series) -> pd.Series:
     # name that folds to nothing
     codes, uniques = distinct(names)
     text = pd.array(uniques.to_numpy(), dtype="string")
-    folded = [np.nan if name is pd.NA else _SPACES.sub("", name.casefold()) or np.nan
-              for name in text] + [np.nan]
-    return pd.Series(np.array(folded, dtype=object)[codes], index=names.index, name=names.name,
-                     dtype=object)
+    folded = [
+        np.nan if name is pd.NA else _SPACES.sub("", name.casefold()) or np.nan for name in text
+    ] + [np.nan]
+    return pd.Series(
+        np.array(folded, dtype=object)[codes], index=names.index, name=names.name, dtype=object
+    )
 
 
 def has_columns(ctx: Parsed, tab: str, *columns: str) -> bool:
@@ -117,9 +120,13 @@ def _duplicate_ids(ctx: Parsed) -> pd.DataFrame:
     first_by_key = rows.groupby(key[known]).min()
     repeated = key[repeat]  # texts for the flagged rows only
     message = (
-        "Client ID '" + frame.loc[repeat, CLIENT_ID].astype(str) + "' is already on row "
+        "Client ID '"
+        + frame.loc[repeat, CLIENT_ID].astype(str)
+        + "' is already on row "
         + repeated.map(first_by_key).astype("Int64").astype(str)
-        + " (rows " + repeated.map(rows_by_key).astype(str) + "): keep one Caseload row per"
+        + " (rows "
+        + repeated.map(rows_by_key).astype(str)
+        + "): keep one Caseload row per"
         " client, or correct the ID"
     )
     return flags.cells(ctx, tab, repeat, CLIENT_ID, "duplicate-id", ERROR, message)
@@ -186,8 +193,14 @@ def close_matcher(choices: list[str]) -> Callable[[str], str | None]:
             alphabet.setdefault(letter, len(alphabet))
     other = len(alphabet)  # a letter of the word that no choice has
     counts = np.zeros((len(choices), other + 1), dtype=np.int64)
-    np.add.at(counts, (_indices(i for i, choice in enumerate(choices) for _ in choice),
-                       _indices(alphabet[letter] for choice in choices for letter in choice)), 1)
+    np.add.at(
+        counts,
+        (
+            _indices(i for i, choice in enumerate(choices) for _ in choice),
+            _indices(alphabet[letter] for choice in choices for letter in choice),
+        ),
+        1,
+    )
     lengths = np.array([len(choice) for choice in choices], dtype=np.int64)
 
     def closest(word: str) -> str | None:
@@ -196,8 +209,9 @@ def close_matcher(choices: list[str]) -> Callable[[str], str | None]:
         shared = np.minimum(counts, own).sum(axis=1)
         total = lengths + len(word)
         # difflib's arithmetic (2.0 * matches / length), with a hair of slack: it re-checks
-        may_pass = ((2.0 * np.minimum(lengths, len(word)) / total >= CLOSE - 1e-9)
-                    & (2.0 * shared / total >= CLOSE - 1e-9))
+        may_pass = (2.0 * np.minimum(lengths, len(word)) / total >= CLOSE - 1e-9) & (
+            2.0 * shared / total >= CLOSE - 1e-9
+        )
         candidates = [choices[i] for i in np.flatnonzero(may_pass)]
         close = difflib.get_close_matches(word, candidates, n=1, cutoff=CLOSE)
         return close[0] if close else None
@@ -211,8 +225,9 @@ def staff_listed(ctx: Parsed) -> bool:
     A Staff tab with no names (the template ships an empty one) counts as no Staff, as in the
     fidelity figures: Caseload's specialists are then the team, and no name can be unknown.
     """
-    return (has_columns(ctx, std.STAFF.name, "Name")
-            and bool(ctx.frames[std.STAFF.name]["Name"].notna().any()))
+    return has_columns(ctx, std.STAFF.name, "Name") and bool(
+        ctx.frames[std.STAFF.name]["Name"].notna().any()
+    )
 
 
 def _unknown_specialists(ctx: Parsed) -> pd.DataFrame:
@@ -231,11 +246,15 @@ def _unknown_specialists(ctx: Parsed) -> pd.DataFrame:
             continue
         typed = column[unknown]
         message = (
-            "'" + typed.astype(str) + "' is not on the Staff tab" + _suggestions(typed, names)
+            "'"
+            + typed.astype(str)
+            + "' is not on the Staff tab"
+            + _suggestions(typed, names)
             + ": correct the name, or add the person to Staff"
         )
-        found.append(flags.cells(ctx, tab, unknown, SPECIALIST, "unknown-specialist", WARNING,
-                                 message))
+        found.append(
+            flags.cells(ctx, tab, unknown, SPECIALIST, "unknown-specialist", WARNING, message)
+        )
     return flags.concat(found)
 
 
@@ -264,7 +283,9 @@ def _unknown_supervisors(ctx: Parsed) -> pd.DataFrame:
     wrong &= ~(on_staff & role.isna())
     quoted = "'" + typed.astype(str) + "'"
     message = pd.Series(
-        quoted + " is not on the Staff tab" + _suggestions(typed.where(wrong & ~on_staff), names)
+        quoted
+        + " is not on the Staff tab"
+        + _suggestions(typed.where(wrong & ~on_staff), names)
         + ": add the supervisor to Staff with Role Supervisor, or correct the name",
         index=staff.index,
     )
@@ -277,9 +298,11 @@ def _unknown_supervisors(ctx: Parsed) -> pd.DataFrame:
 
 
 def check(ctx: Parsed) -> pd.DataFrame:
-    return flags.concat([
-        _duplicate_ids(ctx),
-        _unknown_clients(ctx),
-        _unknown_specialists(ctx),
-        _unknown_supervisors(ctx),
-    ])
+    return flags.concat(
+        [
+            _duplicate_ids(ctx),
+            _unknown_clients(ctx),
+            _unknown_specialists(ctx),
+            _unknown_supervisors(ctx),
+        ]
+    )

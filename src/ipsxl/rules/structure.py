@@ -17,16 +17,29 @@ def check(ctx: Parsed) -> pd.DataFrame:
         table = ctx.tables.get(tab.name)
         if table is None:
             if tab.required:
-                found.append(flags.tab(ctx, tab.name, "missing-tab", ERROR,
-                                       f"the required tab '{tab.name}' is missing"))
+                found.append(
+                    flags.tab(
+                        ctx,
+                        tab.name,
+                        "missing-tab",
+                        ERROR,
+                        f"the required tab '{tab.name}' is missing",
+                    )
+                )
             continue
         if tab is std.PROGRAM:
             continue  # the Program tab is a field list; its fields are checked as values
         for col in tab.required_columns:
             if col.name not in table.positions:
-                found.append(flags.tab(
-                    ctx, tab.name, "missing-column", ERROR,
-                    f"the required column '{col.name}' is missing from '{table.sheet}'",
-                    column=col.name, row=table.header_row or None,
-                ))
+                found.append(
+                    flags.tab(
+                        ctx,
+                        tab.name,
+                        "missing-column",
+                        ERROR,
+                        f"the required column '{col.name}' is missing from '{table.sheet}'",
+                        column=col.name,
+                        row=table.header_row or None,
+                    )
+                )
     return flags.concat(found)

@@ -73,22 +73,34 @@ def _slow_job_search(ctx: Parsed) -> pd.DataFrame:
     horizon = day(min(ctx.period.end, ctx.today))
     judged_until = caseload["Closed Date"].where(caseload["Closed Date"] < horizon, horizon)
     waited = (judged_until - enrolled).dt.days
-    none_yet = judged & first.isna() & ~ctx.bad[tab]["First Employer Contact"] & (
-        waited > FIRST_CONTACT_DAYS
+    none_yet = (
+        judged
+        & first.isna()
+        & ~ctx.bad[tab]["First Employer Contact"]
+        & (waited > FIRST_CONTACT_DAYS)
     )
     # texts for the flagged rows only (the two kinds never meet: one has a date, one has none)
-    message = pd.concat([
-        "First Employer Contact " + iso(first[slow]) + " came "
-        + days[slow].astype("Int64").astype(str) + " days after enrollment "
-        + iso(enrolled[slow]) + f" (target: within {FIRST_CONTACT_DAYS} days): start the job"
-        " search sooner; meet employers within a month of enrollment",
-        "First Employer Contact is blank " + waited[none_yet].astype("Int64").astype(str)
-        + " days after enrollment " + iso(enrolled[none_yet]) + f" (target: within"
-        f" {FIRST_CONTACT_DAYS} days): contact employers for this client now, or record the date"
-        " of the first contact",
-    ])
-    return flags.cells(ctx, tab, slow | none_yet, "First Employer Contact", "slow-job-search",
-                       WARNING, message)
+    message = pd.concat(
+        [
+            "First Employer Contact "
+            + iso(first[slow])
+            + " came "
+            + days[slow].astype("Int64").astype(str)
+            + " days after enrollment "
+            + iso(enrolled[slow])
+            + f" (target: within {FIRST_CONTACT_DAYS} days): start the job"
+            " search sooner; meet employers within a month of enrollment",
+            "First Employer Contact is blank "
+            + waited[none_yet].astype("Int64").astype(str)
+            + " days after enrollment "
+            + iso(enrolled[none_yet])
+            + f" (target: within {FIRST_CONTACT_DAYS} days): contact employers for this client"
+            " now, or record the date of the first contact",
+        ]
+    )
+    return flags.cells(
+        ctx, tab, slow | none_yet, "First Employer Contact", "slow-job-search", WARNING, message
+    )
 
 
 def _starts_in_period(ctx: Parsed) -> pd.Series:
@@ -117,34 +129,51 @@ def _late_contacts(ctx: Parsed) -> pd.DataFrame:
         judged = in_period & (due < today)  # the deadline has passed
         missed, overdue = judged & blank, judged & late & ~blank
         when = "before" if before else "after"
-        message = pd.concat([  # texts for the flagged rows only
-            f"{column} " + iso(contact[overdue]) + " is "
-            + gap[overdue].astype("Int64").astype(str) + f" days {when} the job start "
-            + iso(starts[overdue]) + f" (target: within {days} days): meet the client within"
-            f" {days} days {when} a job starts",
-            f"{column} is blank for the job starting " + iso(starts[missed])
-            + f": meet the client within {days} days {when} a job starts, and record the date",
-        ])
-        found.append(flags.cells(ctx, tab, missed | overdue, column,
-                                 "late-job-start-contact", WARNING, message))
+        message = pd.concat(
+            [  # texts for the flagged rows only
+                f"{column} "
+                + iso(contact[overdue])
+                + " is "
+                + gap[overdue].astype("Int64").astype(str)
+                + f" days {when} the job start "
+                + iso(starts[overdue])
+                + f" (target: within {days} days): meet the client within"
+                f" {days} days {when} a job starts",
+                f"{column} is blank for the job starting "
+                + iso(starts[missed])
+                + f": meet the client within {days} days {when} a job starts, and record the date",
+            ]
+        )
+        found.append(
+            flags.cells(
+                ctx, tab, missed | overdue, column, "late-job-start-contact", WARNING, message
+            )
+        )
     return flags.concat(found)
 
 
 def _no_benefits_planning(ctx: Parsed) -> pd.DataFrame:
     jobs_tab, caseload_tab, referrals_tab = (
-        std.JOBS.name, std.CASELOAD.name, std.BENEFITS_REFERRALS.name)
-    if not (has_columns(ctx, jobs_tab, CLIENT_ID, START)
-            and has_columns(ctx, caseload_tab, CLIENT_ID, "Receives Benefits")
-            and has_columns(ctx, referrals_tab, CLIENT_ID, "Referral Date")):
+        std.JOBS.name,
+        std.CASELOAD.name,
+        std.BENEFITS_REFERRALS.name,
+    )
+    if not (
+        has_columns(ctx, jobs_tab, CLIENT_ID, START)
+        and has_columns(ctx, caseload_tab, CLIENT_ID, "Receives Benefits")
+        and has_columns(ctx, referrals_tab, CLIENT_ID, "Referral Date")
+    ):
         return flags.concat([])
     jobs, caseload = ctx.frames[jobs_tab], ctx.frames[caseload_tab]
     referrals = ctx.frames[referrals_tab]
     # a repeated Client ID is a duplicate-id error; its first row speaks for the client
     # (unsorted groups: they are only looked up)
-    benefits = caseload["Receives Benefits"].groupby(client_key(caseload[CLIENT_ID]),
-                                                     sort=False).first()
-    first_referral = referrals["Referral Date"].groupby(client_key(referrals[CLIENT_ID]),
-                                                        sort=False).min()
+    benefits = (
+        caseload["Receives Benefits"].groupby(client_key(caseload[CLIENT_ID]), sort=False).first()
+    )
+    first_referral = (
+        referrals["Referral Date"].groupby(client_key(referrals[CLIENT_ID]), sort=False).min()
+    )
     key = client_key(jobs[CLIENT_ID])
     # reindex rather than map: it keeps the column's dtype even when a tab has no rows
     receives = pd.Series(benefits.reindex(key.to_numpy()).to_numpy(), index=jobs.index)
@@ -152,11 +181,12 @@ def _no_benefits_planning(ctx: Parsed) -> pd.DataFrame:
     referred = pd.Series(first_referral.reindex(key.to_numpy()).to_numpy(), index=jobs.index)
     missing = _starts_in_period(ctx) & receives & ~(referred <= jobs[START]).fillna(False)
     flagged, referred = jobs[missing], referred[missing]  # texts for the flagged rows only
-    later = (" (the first referral, " + iso(referred) + ", came after)").where(
-        referred.notna(), "")
+    later = (" (the first referral, " + iso(referred) + ", came after)").where(referred.notna(), "")
     message = (
         "client " + flagged[CLIENT_ID].astype(str) + " receives benefits but has no Benefits"
-        " Referral on or before this job's start " + iso(flagged[START]) + later
+        " Referral on or before this job's start "
+        + iso(flagged[START])
+        + later
         + ": offer benefits planning before a job starts, and record the referral"
     )
     return flags.cells(ctx, jobs_tab, missing, START, "no-benefits-planning", WARNING, message)
@@ -190,8 +220,10 @@ def _low_contacts(ctx: Parsed) -> pd.DataFrame:
     low_spec, low_week = np.nonzero(per_week < CONTACTS_PER_WEEK)  # by specialist, then week
     if len(low_spec) == 0:
         return flags.concat([])
-    days = [(f"{first:%Y-%m-%d}", f"{first + pd.Timedelta(days=6):%Y-%m-%d}")
-            for first in week_starts[:judged]]
+    days = [
+        (f"{first:%Y-%m-%d}", f"{first + pd.Timedelta(days=6):%Y-%m-%d}")
+        for first in week_starts[:judged]
+    ]
     counts = [int(count) for count in per_week[low_spec, low_week]]
     messages = [
         f"{specialists.iloc[spec]} made {count} face-to-face employer contact(s) in the week"
@@ -202,8 +234,9 @@ def _low_contacts(ctx: Parsed) -> pd.DataFrame:
     return flags.tabs(ctx, tab, "low-contacts", WARNING, messages, counts)
 
 
-def weekly_contacts(log: pd.DataFrame, keys: pd.Index, start: pd.Timestamp,
-                    weeks: int) -> np.ndarray:
+def weekly_contacts(
+    log: pd.DataFrame, keys: pd.Index, start: pd.Timestamp, weeks: int
+) -> np.ndarray:
     """Face-to-face contacts per specialist (rows: ``keys``, folded names) and 7-day week from
     ``start`` (columns: weeks 0 .. ``weeks`` - 1), counted over the log's rows in one pass."""
     face = log["Contact Type"].isin([std.FACE_TO_FACE]).to_numpy()  # (faster than ==)
@@ -221,10 +254,11 @@ def weekly_contacts(log: pd.DataFrame, keys: pd.Index, start: pd.Timestamp,
 def check(ctx: Parsed) -> pd.DataFrame:
     if ctx.period is None:
         return flags.concat([])
-    return flags.concat([
-        _slow_job_search(ctx),
-        _late_contacts(ctx),
-        _no_benefits_planning(ctx),
-        _low_contacts(ctx),
-    ])
-
+    return flags.concat(
+        [
+            _slow_job_search(ctx),
+            _late_contacts(ctx),
+            _no_benefits_planning(ctx),
+            _low_contacts(ctx),
+        ]
+    )

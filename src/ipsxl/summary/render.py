@@ -68,11 +68,15 @@ def to_text(summary: Summary, output: str | None = None) -> str:
             lines.append(f"{row['file']}: send back: unreadable: {row['reason']}")
         else:
             period = row["period"] or "no period"
-            lines.append(f"{row['file']}: send back: {row['errors']} errors,"
-                         f" {row['warnings']} warnings ({sub.name}, {period})")
+            lines.append(
+                f"{row['file']}: send back: {row['errors']} errors,"
+                f" {row['warnings']} warnings ({sub.name}, {period})"
+            )
     t = totals(summary)
-    lines.append(f"{t['workbooks']} workbooks from {t['agencies']} agencies:"
-                 f" {t['needs_correction']} need correction ({t['unreadable']} unreadable)")
+    lines.append(
+        f"{t['workbooks']} workbooks from {t['agencies']} agencies:"
+        f" {t['needs_correction']} need correction ({t['unreadable']} unreadable)"
+    )
     if output:
         lines.append(f"wrote {output}")
     return "\n".join(lines) + "\n"

@@ -76,7 +76,7 @@ def rate_benchmark(rate: float | None) -> str | None:
 
 
 def period_label(start: dt.date | None, end: dt.date | None) -> str | None:
-    """"2026 Q3" for a calendar quarter, "2026-07" for a month, else the two dates.
+    """ "2026 Q3" for a calendar quarter, "2026-07" for a month, else the two dates.
 
     Offices speak of quarters; a label keeps the Trends axis readable, while the exact dates
     stay in the Submissions table.
@@ -213,7 +213,8 @@ class Trends:
     periods: list[tuple[dt.date, dt.date]] = field(default_factory=list)
     agencies: list[tuple[tuple[str, str], str]] = field(default_factory=list)
     values: dict[str, dict[tuple[str, str], dict[tuple[dt.date, dt.date], TrendCell]]] = field(
-        default_factory=dict)
+        default_factory=dict
+    )
     notes: list[str] = field(default_factory=list)
 
     def value(self, measure: str, key: tuple[str, str], period: tuple[dt.date, dt.date]):
@@ -221,8 +222,9 @@ class Trends:
         return None if cell is None else cell.value
 
 
-def _by_agency_period(rows: Sequence[Submission]) -> tuple[
-        dict[tuple[str, str], dict[tuple[dt.date, dt.date], Submission]], list[str]]:
+def _by_agency_period(
+    rows: Sequence[Submission],
+) -> tuple[dict[tuple[str, str], dict[tuple[dt.date, dt.date], Submission]], list[str]]:
     """Each matched agency's submission per period, and a note wherever one was set aside."""
     chosen: dict[tuple[str, str], dict[tuple[dt.date, dt.date], Submission]] = {}
     notes = []
@@ -233,8 +235,10 @@ def _by_agency_period(rows: Sequence[Submission]) -> tuple[
         other = per.get(sub.period)
         if other is not None:
             used, unused = (sub, other) if _preference(sub) > _preference(other) else (other, sub)
-            notes.append(f"{used.name}, {period_label(*sub.period)}: two submissions;"
-                         f" {used.row['file']} is used, not {unused.row['file']}.")
+            notes.append(
+                f"{used.name}, {period_label(*sub.period)}: two submissions;"
+                f" {used.row['file']} is used, not {unused.row['file']}."
+            )
             sub = used
         per[sub.period] = sub
     return chosen, notes
@@ -261,7 +265,8 @@ def trends(rows: Sequence[Submission]) -> Trends:
         for period, sub in per.items():
             for measure in TREND_MEASURES:
                 result.values.setdefault(measure.key, {}).setdefault(key, {})[period] = TrendCell(
-                    sub.row[measure.key], bool(sub.row["needs_correction"]), str(sub.row["file"]))
+                    sub.row[measure.key], bool(sub.row["needs_correction"]), str(sub.row["file"])
+                )
     periods = {p for key, _ in result.agencies for p in chosen[key]}
     result.periods = sorted(periods)
     return result
@@ -332,8 +337,9 @@ def item_distribution(rows: Sequence[Submission]) -> list[ItemCounts]:
                 by_score[value] += 1
             else:
                 unscored += 1
-        out.append(ItemCounts(item_id, ITEM_LABELS[item_id], band.target, band.basis, by_score,
-                              unscored))
+        out.append(
+            ItemCounts(item_id, ITEM_LABELS[item_id], band.target, band.basis, by_score, unscored)
+        )
     return out
 
 

@@ -83,8 +83,14 @@ def _print_setup(ws: Worksheet) -> None:
 # --- cells ------------------------------------------------------------------------------------
 
 
-def _put(ws: Worksheet, row: int, col: int, value: object, kind: str | None = None,
-         font: Font | None = None):
+def _put(
+    ws: Worksheet,
+    row: int,
+    col: int,
+    value: object,
+    kind: str | None = None,
+    font: Font | None = None,
+):
     """Write one cell: names as text (never formulas), yes/no as words, numbers formatted."""
     if kind == YESNO and value is not None:
         value = "Yes" if value else "No"
@@ -157,12 +163,9 @@ def _submission_colours(ws: Worksheet, last: int) -> None:
         where = f"{letter}2:{letter}{last}"
         first = f"{letter}2"
         if col.kind == SCORE:
-            ws.conditional_formatting.add(where, _rule(
-                f"AND(ISNUMBER({first}),{first}<=2)", RED))
-            ws.conditional_formatting.add(where, _rule(
-                f"AND(ISNUMBER({first}),{first}=3)", AMBER))
-            ws.conditional_formatting.add(where, _rule(
-                f"AND(ISNUMBER({first}),{first}>=4)", GREEN))
+            ws.conditional_formatting.add(where, _rule(f"AND(ISNUMBER({first}),{first}<=2)", RED))
+            ws.conditional_formatting.add(where, _rule(f"AND(ISNUMBER({first}),{first}=3)", AMBER))
+            ws.conditional_formatting.add(where, _rule(f"AND(ISNUMBER({first}),{first}>=4)", GREEN))
     rate = letters["employment_rate"]
     where = f"{rate}2:{rate}{last}"
     first = f"{rate}2"
@@ -176,8 +179,7 @@ def _submission_colours(ws: Worksheet, last: int) -> None:
         ws.conditional_formatting.add(where, _rule(formula, colours))
     for key in ("needs_correction",):
         letter = letters[key]
-        ws.conditional_formatting.add(f"{letter}2:{letter}{last}",
-                                      _rule(f'{letter}2="Yes"', RED))
+        ws.conditional_formatting.add(f"{letter}2:{letter}{last}", _rule(f'{letter}2="Yes"', RED))
     letter = letters["readable"]
     ws.conditional_formatting.add(f"{letter}2:{letter}{last}", _rule(f'{letter}2="No"', RED))
 
@@ -191,17 +193,28 @@ def _trends_sheet(ws: Worksheet, summary: Summary) -> None:
     """Per measure a table (periods down, agencies across) and a line chart of it."""
     trend = summary.trends
     _put(ws, 1, 1, "Trends by agency and period", font=TITLE)
-    _put(ws, 2, 1, "Agencies with two or more periods among these workbooks, matched by the"
-                   " Program tab's Agency and Program (ignoring case and spacing). Shaded values"
-                   " come from a submission that needs correction.")
+    _put(
+        ws,
+        2,
+        1,
+        "Agencies with two or more periods among these workbooks, matched by the"
+        " Program tab's Agency and Program (ignoring case and spacing). Shaded values"
+        " come from a submission that needs correction.",
+    )
     if not trend.agencies:
-        _put(ws, 4, 1, "No agency has more than one period among these workbooks:"
-                       " nothing to compare yet.")
+        _put(
+            ws,
+            4,
+            1,
+            "No agency has more than one period among these workbooks: nothing to compare yet.",
+        )
         _notes(ws, 6, trend.notes)
         return
     row = 4
-    benchmarks = [(f"Benchmark: {name} ({threshold:.0%})", threshold)
-                  for threshold, name in scale.EMPLOYMENT_RATE_BENCHMARKS]
+    benchmarks = [
+        (f"Benchmark: {name} ({threshold:.0%})", threshold)
+        for threshold, name in scale.EMPLOYMENT_RATE_BENCHMARKS
+    ]
     for measure in TREND_MEASURES:
         extra = benchmarks if measure.kind == RATE else []
         _put(ws, row, 1, measure.header, font=BOLD)
@@ -225,16 +238,30 @@ def _trends_sheet(ws: Worksheet, summary: Summary) -> None:
                 _put(ws, i, j, threshold, RATE)
         last_col = 1 + len(trend.agencies) + len(extra)
         last_row = head + len(trend.periods)
-        chart = _line_chart(ws, measure.header, measure.kind, head, last_row, last_col,
-                            benchmark_from=len(trend.agencies) + 2 if extra else None)
+        chart = _line_chart(
+            ws,
+            measure.header,
+            measure.kind,
+            head,
+            last_row,
+            last_col,
+            benchmark_from=len(trend.agencies) + 2 if extra else None,
+        )
         ws.add_chart(chart, f"{get_column_letter(last_col + 2)}{row}")
         row += max(len(trend.periods) + 4, CHART_ROWS)
     _widths(ws, {1: 22, **{j: 18 for j in range(2, len(trend.agencies) + 5)}})
     _notes(ws, row, trend.notes)
 
 
-def _line_chart(ws: Worksheet, title: str, kind: str, head: int, last_row: int, last_col: int,
-                benchmark_from: int | None) -> LineChart:
+def _line_chart(
+    ws: Worksheet,
+    title: str,
+    kind: str,
+    head: int,
+    last_row: int,
+    last_col: int,
+    benchmark_from: int | None,
+) -> LineChart:
     chart = LineChart()
     chart.title = f"{title} by period"
     chart.y_axis.title = title
@@ -278,20 +305,39 @@ def _items_sheet(ws: Worksheet, summary: Summary) -> None:
     """How many agencies score 1..5 on each computed item, at each agency's latest period."""
     latest = latest_per_agency(summary.rows)
     _put(ws, 1, 1, "Fidelity items computed from the data: agencies by score", font=TITLE)
-    _put(ws, 2, 1, f"Each of the {len(latest)} agencies is counted once, at its latest period"
-                   " (the latest Period End among its readable workbooks; see the list below)."
-                   " Not Scored: no data for the item in that workbook.")
+    _put(
+        ws,
+        2,
+        1,
+        f"Each of the {len(latest)} agencies is counted once, at its latest period"
+        " (the latest Period End among its readable workbooks; see the list below)."
+        " Not Scored: no data for the item in that workbook.",
+    )
     head = 4
-    headers = ["Item", "Id", "Target", "Basis", *(f"Score {s}" for s in SCORES),
-               "Not Scored", "Agencies"]
+    headers = [
+        "Item",
+        "Id",
+        "Target",
+        "Basis",
+        *(f"Score {s}" for s in SCORES),
+        "Not Scored",
+        "Agencies",
+    ]
     for j, text in enumerate(headers, start=1):
         cell = _header(ws, head, j, text)
         if text.startswith("Score "):
             cell.fill = PatternFill("solid", fgColor=SCORE_COLOURS[int(text[-1])])
             cell.font = Font(bold=True, color="FFFFFF" if text in ("Score 1", "Score 5") else None)
     for i, item in enumerate(summary.items, start=head + 1):
-        values = [item.label, item.id, item.target, item.basis,
-                  *(item.by_score[s] for s in SCORES), item.unscored, item.agencies]
+        values = [
+            item.label,
+            item.id,
+            item.target,
+            item.basis,
+            *(item.by_score[s] for s in SCORES),
+            item.unscored,
+            item.agencies,
+        ]
         for j, value in enumerate(values, start=1):
             _put(ws, i, j, value, INTEGER if j > 4 else None)
         ws.cell(row=i, column=1).alignment = WRAP
@@ -307,8 +353,9 @@ def _items_sheet(ws: Worksheet, summary: Summary) -> None:
     chart.x_axis.title = "Item"
     chart.y_axis.title = "Agencies"
     chart.height, chart.width = 12, 22
-    chart.add_data(Reference(ws, min_col=5, max_col=9, min_row=head, max_row=last),
-                   titles_from_data=True)
+    chart.add_data(
+        Reference(ws, min_col=5, max_col=9, min_row=head, max_row=last), titles_from_data=True
+    )
     chart.set_categories(Reference(ws, min_col=1, min_row=head + 1, max_row=last))
     chart.y_axis.majorUnit = 1  # agencies are whole
     chart.y_axis.number_format = "0"
@@ -340,9 +387,12 @@ ABOUT_TEXT_CHARS = 90  # characters a line of the merged B:E definition cells ho
 def _about_sheet(ws: Worksheet, summary: Summary) -> None:
     """When, by what, over which files, and what every colour and figure means."""
     rows = [s.row for s in summary.rows]
-    period = ("from each workbook's Program tab" if not (summary.start or summary.end) else
-              f"overridden for every workbook: {summary.start or 'Program tab'} to"
-              f" {summary.end or 'Program tab'}")
+    period = (
+        "from each workbook's Program tab"
+        if not (summary.start or summary.end)
+        else f"overridden for every workbook: {summary.start or 'Program tab'} to"
+        f" {summary.end or 'Program tab'}"
+    )
     _put(ws, 1, 1, "About this summary", font=TITLE)
     facts: list[tuple[str, object]] = [
         ("Generated", summary.generated.replace(tzinfo=None)),
@@ -382,8 +432,8 @@ def _about_sheet(ws: Worksheet, summary: Summary) -> None:
     colours = ["amber", "light green", "green"]
     bench = [(BELOW_MINIMAL, 0.0, "red")] + [
         (name, threshold, colour)
-        for (threshold, name), colour in zip(scale.EMPLOYMENT_RATE_BENCHMARKS, colours,
-                                             strict=True)]
+        for (threshold, name), colour in zip(scale.EMPLOYMENT_RATE_BENCHMARKS, colours, strict=True)
+    ]
     for name, threshold, colour in bench:
         row += 1
         _put(ws, row, 1, name)
@@ -416,30 +466,57 @@ def _about_sheet(ws: Worksheet, summary: Summary) -> None:
 def _definitions() -> list[tuple[str, str]]:
     (minimal, _), (average, _), (excellent, _) = scale.EMPLOYMENT_RATE_BENCHMARKS
     return [
-        ("Needs correction", "Yes when the workbook could not be read, or when ipsxl validate"
-         " finds at least one flag of severity error in it. Warnings alone do not send a"
-         " workbook back. The flags themselves are in each workbook's own report"
-         " (ipsxl validate --out DIR, or ipsxl check)."),
-        ("No client identifiers", "This summary holds file and agency names, counts, rates and"
-         " scores only; no Client ID, flagged value or flag message is copied into it."),
-        ("Employment rate", "Employed clients (active clients with a competitive job held on at"
-         " least one day of the period) divided by active clients (enrolled by the period's"
-         f" end and not closed before its start). Benchmarks: {minimal:.0%} minimal,"
-         f" {average:.0%} average, {excellent:.0%} excellent (US IPS learning-community data)."),
-        ("Scores", "Each computed IPS-25 item is scored 1 to 5 from the workbook's data:"
-         " 1-2 red, 3 amber, 4-5 green. A blank score means no data for the item."),
-        ("Data total", "The sum of the computed items' scores (Items Scored of them, Data Max ="
-         " 5 x Items Scored). It is not the IPS-25 total: a reviewer scores the other items."
-         " Totals over different numbers of scored items do not compare."),
-        ("Agency", "The Program tab's Agency and Program, ignoring case, spacing and"
-         " punctuation, so one agency's quarters line up however the name was typed. A"
-         " workbook without an Agency stands alone."),
-        ("Trends", "Agencies with two or more periods. Where an agency sent two workbooks for"
-         " one period, the one with fewer errors (the corrected one) is used; if equal, the"
-         " later file in the order given (folders in name order). Notes under the charts say"
-         " where this happened."),
-        ("Items", "Each agency counted once, at its latest period (latest Period End, then"
-         " Period Start; of two workbooks for that period, as in Trends)."),
-        ("Exit code", "0 every workbook read and none needs correction; 1 a workbook has error"
-         " flags; 2 a workbook could not be read. The summary is written in every case."),
+        (
+            "Needs correction",
+            "Yes when the workbook could not be read, or when ipsxl validate"
+            " finds at least one flag of severity error in it. Warnings alone do not send a"
+            " workbook back. The flags themselves are in each workbook's own report"
+            " (ipsxl validate --out DIR, or ipsxl check).",
+        ),
+        (
+            "No client identifiers",
+            "This summary holds file and agency names, counts, rates and"
+            " scores only; no Client ID, flagged value or flag message is copied into it.",
+        ),
+        (
+            "Employment rate",
+            "Employed clients (active clients with a competitive job held on at"
+            " least one day of the period) divided by active clients (enrolled by the period's"
+            f" end and not closed before its start). Benchmarks: {minimal:.0%} minimal,"
+            f" {average:.0%} average, {excellent:.0%} excellent (US IPS learning-community data).",
+        ),
+        (
+            "Scores",
+            "Each computed IPS-25 item is scored 1 to 5 from the workbook's data:"
+            " 1-2 red, 3 amber, 4-5 green. A blank score means no data for the item.",
+        ),
+        (
+            "Data total",
+            "The sum of the computed items' scores (Items Scored of them, Data Max ="
+            " 5 x Items Scored). It is not the IPS-25 total: a reviewer scores the other items."
+            " Totals over different numbers of scored items do not compare.",
+        ),
+        (
+            "Agency",
+            "The Program tab's Agency and Program, ignoring case, spacing and"
+            " punctuation, so one agency's quarters line up however the name was typed. A"
+            " workbook without an Agency stands alone.",
+        ),
+        (
+            "Trends",
+            "Agencies with two or more periods. Where an agency sent two workbooks for"
+            " one period, the one with fewer errors (the corrected one) is used; if equal, the"
+            " later file in the order given (folders in name order). Notes under the charts say"
+            " where this happened.",
+        ),
+        (
+            "Items",
+            "Each agency counted once, at its latest period (latest Period End, then"
+            " Period Start; of two workbooks for that period, as in Trends).",
+        ),
+        (
+            "Exit code",
+            "0 every workbook read and none needs correction; 1 a workbook has error"
+            " flags; 2 a workbook could not be read. The summary is written in every case.",
+        ),
     ]

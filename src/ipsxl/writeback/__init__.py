@@ -47,8 +47,7 @@ class Prepared:
     reviewer_scores: dict[int, float]  # what a reviewer typed on the last run's Fidelity sheet
     indexes: SheetIndexes
 
-    def write(self, target: Path, report: Report,
-              generated_at: dt.datetime | None = None) -> None:
+    def write(self, target: Path, report: Report, generated_at: dt.datetime | None = None) -> None:
         """Write Fidelity, Flags and the cell highlights of ``report`` into a copy of the
         source, at ``target`` (which may be the source itself). ``generated_at`` is the time
         the Fidelity sheet gives (now when None)."""
@@ -86,8 +85,9 @@ def _worksheets(pkg: Package) -> list[str]:
         return []  # write meets the same error and raises it
 
 
-def write_back(source: Path, target: Path, report: Report,
-               generated_at: dt.datetime | None = None) -> None:
+def write_back(
+    source: Path, target: Path, report: Report, generated_at: dt.datetime | None = None
+) -> None:
     """Write Fidelity, Flags and the cell highlights of ``report`` into a copy of ``source``.
 
     ``target`` may be ``source`` itself (in place; the caller keeps a backup). Whatever an

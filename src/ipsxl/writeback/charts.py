@@ -34,13 +34,16 @@ def drawing_xml(charts: Sequence[Chart], rids: Sequence[str]) -> bytes:
             f"<xdr:row>{r2}</xdr:row><xdr:rowOff>0</xdr:rowOff></xdr:to>"
             f'<xdr:graphicFrame macro=""><xdr:nvGraphicFramePr>'
             f'<xdr:cNvPr id="{n + 1}" name="{esc_attr(chart.title)}"/><xdr:cNvGraphicFramePr/>'
-            f"</xdr:nvGraphicFramePr><xdr:xfrm><a:off x=\"0\" y=\"0\"/><a:ext cx=\"0\" cy=\"0\"/>"
+            f'</xdr:nvGraphicFramePr><xdr:xfrm><a:off x="0" y="0"/><a:ext cx="0" cy="0"/>'
             f'</xdr:xfrm><a:graphic><a:graphicData uri="{NS_C}">'
             f'<c:chart xmlns:c="{NS_C}" r:id="{rid}"/></a:graphicData></a:graphic>'
             f"</xdr:graphicFrame><xdr:clientData/></xdr:twoCellAnchor>"
         )
-    return (f'{_DECL}<xdr:wsDr xmlns:xdr="{NS_XDR}" xmlns:a="{NS_A}" xmlns:r="{NS_R}">'
-            + "".join(anchors) + "</xdr:wsDr>").encode("utf-8")
+    return (
+        f'{_DECL}<xdr:wsDr xmlns:xdr="{NS_XDR}" xmlns:a="{NS_A}" xmlns:r="{NS_R}">'
+        + "".join(anchors)
+        + "</xdr:wsDr>"
+    ).encode("utf-8")
 
 
 def chart_xml(chart: Chart, layout: SheetLayout) -> bytes:
@@ -58,21 +61,28 @@ def chart_xml(chart: Chart, layout: SheetLayout) -> bytes:
         for s in bars:
             sers.append(_series(s, idx, sheet, chart.categories, cats, layout, line=False))
             idx += 1
-        body.append('<c:barChart><c:barDir val="col"/><c:grouping val="clustered"/>'
-                    '<c:varyColors val="0"/>' + "".join(sers)
-                    + f'<c:gapWidth val="150"/>{axes}</c:barChart>')
+        body.append(
+            '<c:barChart><c:barDir val="col"/><c:grouping val="clustered"/>'
+            '<c:varyColors val="0"/>'
+            + "".join(sers)
+            + f'<c:gapWidth val="150"/>{axes}</c:barChart>'
+        )
     if lines:
         sers = []
         for s in lines:
             sers.append(_series(s, idx, sheet, chart.categories, cats, layout, line=True))
             idx += 1
-        body.append('<c:lineChart><c:grouping val="standard"/><c:varyColors val="0"/>'
-                    + "".join(sers) + f'<c:marker val="1"/>{axes}</c:lineChart>')
+        body.append(
+            '<c:lineChart><c:grouping val="standard"/><c:varyColors val="0"/>'
+            + "".join(sers)
+            + f'<c:marker val="1"/>{axes}</c:lineChart>'
+        )
     scaling = '<c:orientation val="minMax"/>' + (
-        f'<c:min val="{chart.y_min:g}"/>' if chart.y_min is not None else "")
+        f'<c:min val="{chart.y_min:g}"/>' if chart.y_min is not None else ""
+    )
     y_title = ""
     if chart.y_title:
-        y_title = f"<c:title>{_rich(chart.y_title, 900)}<c:overlay val=\"0\"/></c:title>"
+        y_title = f'<c:title>{_rich(chart.y_title, 900)}<c:overlay val="0"/></c:title>'
     body.append(
         f'<c:catAx><c:axId val="{ax_cat}"/><c:scaling><c:orientation val="minMax"/></c:scaling>'
         '<c:delete val="0"/><c:axPos val="b"/><c:numFmt formatCode="General" sourceLinked="0"/>'
@@ -89,34 +99,54 @@ def chart_xml(chart: Chart, layout: SheetLayout) -> bytes:
     return (
         f'{_DECL}<c:chartSpace xmlns:c="{NS_C}" xmlns:a="{NS_A}" xmlns:r="{NS_R}">'
         '<c:roundedCorners val="0"/><c:chart>'
-        f"<c:title>{_rich(chart.title, 1400)}<c:overlay val=\"0\"/></c:title>"
-        '<c:autoTitleDeleted val="0"/><c:plotArea><c:layout/>' + "".join(body)
+        f'<c:title>{_rich(chart.title, 1400)}<c:overlay val="0"/></c:title>'
+        '<c:autoTitleDeleted val="0"/><c:plotArea><c:layout/>'
+        + "".join(body)
         + '</c:plotArea><c:legend><c:legendPos val="b"/><c:overlay val="0"/></c:legend>'
         '<c:plotVisOnly val="1"/><c:dispBlanksAs val="gap"/></c:chart></c:chartSpace>'
     ).encode("utf-8")
 
 
 def _rich(text: str, size: int) -> str:
-    return (f'<c:tx><c:rich><a:bodyPr/><a:p><a:pPr><a:defRPr sz="{size}" b="1"/></a:pPr>'
-            f'<a:r><a:rPr lang="en-US" sz="{size}" b="1"/><a:t>{esc_text(text)}</a:t></a:r>'
-            "</a:p></c:rich></c:tx>")
+    return (
+        f'<c:tx><c:rich><a:bodyPr/><a:p><a:pPr><a:defRPr sz="{size}" b="1"/></a:pPr>'
+        f'<a:r><a:rPr lang="en-US" sz="{size}" b="1"/><a:t>{esc_text(text)}</a:t></a:r>'
+        "</a:p></c:rich></c:tx>"
+    )
 
 
-def _series(series: Series, idx: int, sheet: str, cat_ref: str, cats: list[object],
-            layout: SheetLayout, line: bool) -> str:
+def _series(
+    series: Series,
+    idx: int,
+    sheet: str,
+    cat_ref: str,
+    cats: list[object],
+    layout: SheetLayout,
+    line: bool,
+) -> str:
     color = _COLORS[idx % len(_COLORS)]
     if line:
-        look = (f'<c:spPr><a:ln w="28575"><a:solidFill><a:srgbClr val="{color}"/></a:solidFill>'
-                '<a:prstDash val="dash"/></a:ln></c:spPr><c:marker><c:symbol val="none"/>'
-                "</c:marker>")
+        look = (
+            f'<c:spPr><a:ln w="28575"><a:solidFill><a:srgbClr val="{color}"/></a:solidFill>'
+            '<a:prstDash val="dash"/></a:ln></c:spPr><c:marker><c:symbol val="none"/>'
+            "</c:marker>"
+        )
     else:
-        look = (f'<c:spPr><a:solidFill><a:srgbClr val="{color}"/></a:solidFill></c:spPr>'
-                '<c:invertIfNegative val="0"/>')
+        look = (
+            f'<c:spPr><a:solidFill><a:srgbClr val="{color}"/></a:solidFill></c:spPr>'
+            '<c:invertIfNegative val="0"/>'
+        )
     values = _values(layout, series.values)
-    str_pts = "".join(f'<c:pt idx="{i}"><c:v>{esc_text(str(v))}</c:v></c:pt>'
-                      for i, v in enumerate(cats) if v is not None)
-    num_pts = "".join(f'<c:pt idx="{i}"><c:v>{v!r}</c:v></c:pt>'
-                      for i, v in enumerate(values) if isinstance(v, int | float))
+    str_pts = "".join(
+        f'<c:pt idx="{i}"><c:v>{esc_text(str(v))}</c:v></c:pt>'
+        for i, v in enumerate(cats)
+        if v is not None
+    )
+    num_pts = "".join(
+        f'<c:pt idx="{i}"><c:v>{v!r}</c:v></c:pt>'
+        for i, v in enumerate(values)
+        if isinstance(v, int | float)
+    )
     return (
         f'<c:ser><c:idx val="{idx}"/><c:order val="{idx}"/>'
         f"<c:tx><c:v>{esc_text(series.name)}</c:v></c:tx>{look}"
@@ -124,8 +154,7 @@ def _series(series: Series, idx: int, sheet: str, cat_ref: str, cats: list[objec
         f'<c:ptCount val="{len(cats)}"/>{str_pts}</c:strCache></c:strRef></c:cat>'
         f"<c:val><c:numRef><c:f>{esc_text(sheet)}!{series.values}</c:f><c:numCache>"
         f'<c:formatCode>General</c:formatCode><c:ptCount val="{len(values)}"/>{num_pts}'
-        "</c:numCache></c:numRef></c:val>"
-        + ('<c:smooth val="0"/>' if line else "") + "</c:ser>"
+        "</c:numCache></c:numRef></c:val>" + ('<c:smooth val="0"/>' if line else "") + "</c:ser>"
     )
 
 
@@ -139,4 +168,3 @@ def _values(layout: SheetLayout, ref: str) -> list[object]:
         cell = layout.cell(f"{column_letter(c)}{r}")
         out.append(None if cell is None else cell.value)
     return out
-

@@ -32,8 +32,17 @@ from ipsxl.writeback.xmltext import Tag, TextEdit
 AUTHOR = "ipsxl"
 MARKER = sheets.NOTE_MARKER  # the first run of every note, as Excel starts one with its author
 # worksheet children that come after <legacyDrawing> (CT_Worksheet order)
-_AFTER_LEGACY = {"legacyDrawingHF", "drawingHF", "picture", "oleObjects", "controls",
-                 "webPublishItems", "tableParts", "extLst", "AlternateContent"}
+_AFTER_LEGACY = {
+    "legacyDrawingHF",
+    "drawingHF",
+    "picture",
+    "oleObjects",
+    "controls",
+    "webPublishItems",
+    "tableParts",
+    "extLst",
+    "AlternateContent",
+}
 _SHAPE_ID = re.compile(r"_x0000_s(\d+)")
 _IDMAP = re.compile(r"<o:idmap\b[^>]*\bdata=\"([^\"]*)\"")
 
@@ -58,9 +67,14 @@ class SheetChanges:
     made_legacy: bool = False
 
 
-def highlight_sheet(journal: Journal, styles: StyleBook, sheet: str, index: SheetIndex,
-                    cells: dict[tuple[int, int], Mark],
-                    shape_blocks: Callable[[int], int]) -> SheetChanges:
+def highlight_sheet(
+    journal: Journal,
+    styles: StyleBook,
+    sheet: str,
+    index: SheetIndex,
+    cells: dict[tuple[int, int], Mark],
+    shape_blocks: Callable[[int], int],
+) -> SheetChanges:
     """Fill and annotate the flagged cells of one worksheet part, read ahead into ``index``."""
     changes = SheetChanges(sheet)
     part = index.part
@@ -101,8 +115,13 @@ def highlight_sheet(journal: Journal, styles: StyleBook, sheet: str, index: Shee
 # --- cells ------------------------------------------------------------------------------------
 
 
-def _insert_cells(edit: TextEdit, data: Tag, located: Located,
-                  pending: dict[int, list[tuple[int, str]]], prefix: str) -> None:
+def _insert_cells(
+    edit: TextEdit,
+    data: Tag,
+    located: Located,
+    pending: dict[int, list[tuple[int, str]]],
+    prefix: str,
+) -> None:
     text = edit.text
     new_rows: list[tuple[int, str]] = []
     for r, cells in sorted(pending.items()):
@@ -112,7 +131,7 @@ def _insert_cells(edit: TextEdit, data: Tag, located: Located,
             new_rows.append((r, f'<{prefix}row r="{r}">{xml}</{prefix}row>'))
             continue
         if row.close is None:  # <row .../>
-            head = text[row.tag.start:row.tag.attrs_end]
+            head = text[row.tag.start : row.tag.attrs_end]
             edit.replace(row.tag.start, row.tag.end, f"{head}>{xml}</{row.tag.qname}>")
             continue
         for c, cell in sorted(cells):
@@ -121,9 +140,10 @@ def _insert_cells(edit: TextEdit, data: Tag, located: Located,
     if not new_rows:
         return
     if data.empty:
-        head = text[data.start:data.attrs_end]
-        edit.replace(data.start, data.end,
-                     f"{head}>{''.join(x for _, x in new_rows)}</{data.qname}>")
+        head = text[data.start : data.attrs_end]
+        edit.replace(
+            data.start, data.end, f"{head}>{''.join(x for _, x in new_rows)}</{data.qname}>"
+        )
         return
     for r, xml in new_rows:
         edit.insert(located.gaps[r], xml)
@@ -142,8 +162,9 @@ def _column_styles(root) -> list[tuple[int, int, int]]:
     for el in cols:
         if xmltext.local(el.tag) == "col" and el.get("style"):
             try:
-                out.append((int(el.get("min", "0")), int(el.get("max", "0")),
-                            int(el.get("style", "0"))))
+                out.append(
+                    (int(el.get("min", "0")), int(el.get("max", "0")), int(el.get("style", "0")))
+                )
             except ValueError:
                 continue
     return out
@@ -162,24 +183,34 @@ def _int(value: str | None) -> int:
 def _note_runs(prefix: str, messages: list[str], lead: str = "") -> str:
     font = f'<{prefix}sz val="9"/><{prefix}rFont val="Tahoma"/>'
     body = "\n".join(messages)
-    return (f"<{prefix}r><{prefix}rPr><{prefix}b/>{font}</{prefix}rPr>"
-            f"{xmltext.t_element(lead + MARKER, prefix + 't')}</{prefix}r>"
-            f"<{prefix}r><{prefix}rPr>{font}</{prefix}rPr>"
-            f"{xmltext.t_element(chr(10) + body, prefix + 't')}</{prefix}r>")
+    return (
+        f"<{prefix}r><{prefix}rPr><{prefix}b/>{font}</{prefix}rPr>"
+        f"{xmltext.t_element(lead + MARKER, prefix + 't')}</{prefix}r>"
+        f"<{prefix}r><{prefix}rPr>{font}</{prefix}rPr>"
+        f"{xmltext.t_element(chr(10) + body, prefix + 't')}</{prefix}r>"
+    )
 
 
-def _notes(journal: Journal, sheet_edit: TextEdit, sheet_root, part: str,
-           cells: dict[tuple[int, int], Mark], changes: SheetChanges,
-           shape_blocks: Callable[[int], int]) -> None:
+def _notes(
+    journal: Journal,
+    sheet_edit: TextEdit,
+    sheet_root,
+    part: str,
+    cells: dict[tuple[int, int], Mark],
+    changes: SheetChanges,
+    shape_blocks: Callable[[int], int],
+) -> None:
     rels = journal.pkg.rels(part)
-    comments_part = next((r.part for r in rels if r.type == RT_COMMENTS and r.part
-                          and journal.pkg.has(r.part)), None)
+    comments_part = next(
+        (r.part for r in rels if r.type == RT_COMMENTS and r.part and journal.pkg.has(r.part)), None
+    )
     legacy_rid = None
     for el in sheet_root:
         if xmltext.local(el.tag) == "legacyDrawing":
             legacy_rid = el.get(f"{{{NS_REL}}}id")
-    vml_part = next((r.part for r in rels if r.id == legacy_rid and r.part
-                     and journal.pkg.has(r.part)), None)
+    vml_part = next(
+        (r.part for r in rels if r.id == legacy_rid and r.part and journal.pkg.has(r.part)), None
+    )
 
     # comments
     noted = {rc: m for rc, m in cells.items() if m.messages}
@@ -187,10 +218,14 @@ def _notes(journal: Journal, sheet_edit: TextEdit, sheet_root, part: str,
         comments_part = journal.new_name("xl/comments{}.xml")
         body = "".join(
             f'<comment ref="{cell_ref(r, c)}" authorId="0"><text>{_note_runs("", m.messages)}'
-            "</text></comment>" for (r, c), m in sorted(noted.items()))
-        xml = ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
-               f'<comments xmlns="{NS_MAIN}"><authors><author>{AUTHOR}</author></authors>'
-               f"<commentList>{body}</commentList></comments>")
+            "</text></comment>"
+            for (r, c), m in sorted(noted.items())
+        )
+        xml = (
+            '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+            f'<comments xmlns="{NS_MAIN}"><authors><author>{AUTHOR}</author></authors>'
+            f"<commentList>{body}</commentList></comments>"
+        )
         journal.add_part(comments_part, xml.encode("utf-8"), CT_COMMENTS)
         journal.add_rel(part, RT_COMMENTS, comments_part)
         changes.made_comments = True
@@ -208,11 +243,13 @@ def _notes(journal: Journal, sheet_edit: TextEdit, sheet_root, part: str,
         shape_block = shape_blocks(blocks)
         data = ",".join(str(shape_block + i) for i in range(blocks))
         shapes = _shapes(shapes_for, 1024 * shape_block + 1)
-        xml = ('<xml xmlns:v="urn:schemas-microsoft-com:vml" '
-               'xmlns:o="urn:schemas-microsoft-com:office:office" '
-               'xmlns:x="urn:schemas-microsoft-com:office:excel">'
-               f'<o:shapelayout v:ext="edit"><o:idmap v:ext="edit" data="{data}"/>'
-               f"</o:shapelayout>{_SHAPETYPE}{shapes}</xml>")
+        xml = (
+            '<xml xmlns:v="urn:schemas-microsoft-com:vml" '
+            'xmlns:o="urn:schemas-microsoft-com:office:office" '
+            'xmlns:x="urn:schemas-microsoft-com:office:excel">'
+            f'<o:shapelayout v:ext="edit"><o:idmap v:ext="edit" data="{data}"/>'
+            f"</o:shapelayout>{_SHAPETYPE}{shapes}</xml>"
+        )
         journal.add_part(vml_part, xml.encode("utf-8"), CT_VML)
         rid = journal.add_rel(part, RT_VML, vml_part)
         _add_legacy_drawing(sheet_edit, sheet_root, rid)
@@ -229,8 +266,9 @@ def _notes(journal: Journal, sheet_edit: TextEdit, sheet_root, part: str,
         edit.insert(end, insert + _shapes(shapes_for, start))
 
 
-def _merge_comments(journal: Journal, part: str, noted: dict[tuple[int, int], Mark],
-                    changes: SheetChanges) -> set[str]:
+def _merge_comments(
+    journal: Journal, part: str, noted: dict[tuple[int, int], Mark], changes: SheetChanges
+) -> set[str]:
     """Add notes to an existing comments part; a cell that has one gets ours appended."""
     edit = journal.edit(part)
     text = edit.text
@@ -264,14 +302,17 @@ def _merge_comments(journal: Journal, part: str, noted: dict[tuple[int, int], Ma
     for (r, c), mark in sorted(noted.items()):
         ref = cell_ref(r, c)
         if ref in existing:
-            body = next((t for t, _ in xmltext.children(text, existing[ref]) if t.name == "text"),
-                        None)
+            body = next(
+                (t for t, _ in xmltext.children(text, existing[ref]) if t.name == "text"), None
+            )
             if body is not None:
                 append_children(edit, body, _note_runs(prefix, mark.messages, lead="\n"))
                 changes.notes[ref] = "appended"
             continue
-        added.append(f'<{prefix}comment ref="{ref}" authorId="{author_id}"><{prefix}text>'
-                     f"{_note_runs(prefix, mark.messages)}</{prefix}text></{prefix}comment>")
+        added.append(
+            f'<{prefix}comment ref="{ref}" authorId="{author_id}"><{prefix}text>'
+            f"{_note_runs(prefix, mark.messages)}</{prefix}text></{prefix}comment>"
+        )
         new_refs.add(ref)
     if added:
         if list_tag is None:
@@ -297,9 +338,11 @@ def _add_legacy_drawing(edit: TextEdit, root, rid: str) -> None:
     edit.insert(end.start, el)
 
 
-_SHAPETYPE = ('<v:shapetype id="_x0000_t202" coordsize="21600,21600" o:spt="202" '
-              'path="m,l,21600r21600,l21600,xe"><v:stroke joinstyle="miter"/>'
-              '<v:path gradientshapeok="t" o:connecttype="rect"/></v:shapetype>')
+_SHAPETYPE = (
+    '<v:shapetype id="_x0000_t202" coordsize="21600,21600" o:spt="202" '
+    'path="m,l,21600r21600,l21600,xe"><v:stroke joinstyle="miter"/>'
+    '<v:path gradientshapeok="t" o:connecttype="rect"/></v:shapetype>'
+)
 
 
 def _shapes(cells: list[tuple[int, int]], first_id: int) -> str:
@@ -316,7 +359,8 @@ def _shapes(cells: list[tuple[int, int]], first_id: int) -> str:
             '<div style="text-align:left"></div></v:textbox><x:ClientData ObjectType="Note">'
             f"<x:MoveWithCells/><x:SizeWithCells/><x:Anchor>{anchor}</x:Anchor>"
             f"<x:AutoFill>False</x:AutoFill><x:Row>{r0}</x:Row><x:Column>{c0}</x:Column>"
-            "</x:ClientData></v:shape>")
+            "</x:ClientData></v:shape>"
+        )
     return "".join(out)
 
 
@@ -328,5 +372,3 @@ def used_shape_blocks(journal: Journal) -> set[int]:
             for m in _IDMAP.finditer(data.decode("utf-8", "replace")):
                 used.update(int(x) for x in re.findall(r"\d+", m.group(1)))
     return used
-
-

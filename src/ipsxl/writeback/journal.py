@@ -33,7 +33,7 @@ def append_children(edit: TextEdit, parent: xmltext.Tag, snippet: str) -> None:
     """Add ``snippet`` as the last children of ``parent`` (opening an empty element)."""
     text = edit.text
     if parent.empty:
-        head = text[parent.start:parent.attrs_end]
+        head = text[parent.start : parent.attrs_end]
         edit.replace(parent.start, parent.end, f"{head}>{snippet}</{parent.qname}>")
         return
     close = xmltext.closing_tag(text, parent)
@@ -61,8 +61,7 @@ class Journal:
 
     # --- editing existing parts ---
 
-    def edit(self, part: str,
-             decoded: tuple[str, xmltext.Encoded] | None = None) -> TextEdit:
+    def edit(self, part: str, decoded: tuple[str, xmltext.Encoded] | None = None) -> TextEdit:
         """The one TextEdit of an existing part (positions refer to its original text).
 
         ``decoded`` is the part's text and encoding when the caller has them already (a sheet
@@ -109,8 +108,10 @@ class Journal:
                 edit = self.edit(name)
                 append_children(edit, root_tag(edit.text), snippet)
             else:
-                data = ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
-                        f'<Relationships xmlns="{NS_PKG_REL}">{snippet}</Relationships>')
+                data = (
+                    '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+                    f'<Relationships xmlns="{NS_PKG_REL}">{snippet}</Relationships>'
+                )
                 self.add_part(name, data.encode(), CT_RELS)
         self._content_types()
         patches: dict[str, list[Patch]] = {}
@@ -131,13 +132,17 @@ class Journal:
                 continue
             if defaults.get(ext) == ctype:
                 continue
-            snippet.append(f'<Override PartName="/{xmltext.esc_attr(part)}" '
-                           f'ContentType="{xmltext.esc_attr(ctype)}"/>')
+            snippet.append(
+                f'<Override PartName="/{xmltext.esc_attr(part)}" '
+                f'ContentType="{xmltext.esc_attr(ctype)}"/>'
+            )
         if snippet:
             edit = self.edit(CONTENT_TYPES)
             append_children(edit, root_tag(edit.text), "".join(snippet))
 
 
 def _relationship(rid: str, rel_type: str, target: str) -> str:
-    return (f'<Relationship Id="{rid}" Type="{xmltext.esc_attr(rel_type)}" '
-            f'Target="{xmltext.esc_attr(target)}"/>')
+    return (
+        f'<Relationship Id="{rid}" Type="{xmltext.esc_attr(rel_type)}" '
+        f'Target="{xmltext.esc_attr(target)}"/>'
+    )

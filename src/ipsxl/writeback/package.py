@@ -105,8 +105,13 @@ def relative(source: str, part: str) -> str:
 class Package:
     """Ordered parts of one zip, with what is needed to write them back unchanged."""
 
-    def __init__(self, parts: dict[str, bytes], infos: dict[str, zipfile.ZipInfo],
-                 comment: bytes = b"", compressed: dict[str, memoryview] | None = None) -> None:
+    def __init__(
+        self,
+        parts: dict[str, bytes],
+        infos: dict[str, zipfile.ZipInfo],
+        comment: bytes = b"",
+        compressed: dict[str, memoryview] | None = None,
+    ) -> None:
         self.parts = parts
         self.infos = infos
         self.comment = comment
@@ -204,8 +209,15 @@ class Package:
                 continue
             target = el.get("Target", "")
             external = el.get("TargetMode") == "External"
-            out.append(Rel(el.get("Id", ""), el.get("Type", ""), target, external,
-                           None if external else resolve(part, target)))
+            out.append(
+                Rel(
+                    el.get("Id", ""),
+                    el.get("Type", ""),
+                    target,
+                    external,
+                    None if external else resolve(part, target),
+                )
+            )
         return out
 
     def workbook_part(self) -> str:
@@ -241,8 +253,9 @@ class Package:
 
         Each entry gets a copy of its zip metadata, so saving leaves this package as it was."""
         target = Path(target)
-        fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp",
-                                        dir=target.parent or Path("."))
+        fd, tmp_name = tempfile.mkstemp(
+            prefix=f".{target.name}.", suffix=".tmp", dir=target.parent or Path(".")
+        )
         tmp = Path(tmp_name)
         try:
             with os.fdopen(fd, "wb") as fh:
@@ -250,8 +263,9 @@ class Package:
                     infos = {name: copy.copy(info) for name, info in self.infos.items()}
                     deflated = self._deflate_changed(infos) if _can_copy(zf) else {}
                     for name, data in self.parts.items():
-                        write_entry(zf, infos[name], data,
-                                    self.compressed.get(name, deflated.get(name)))
+                        write_entry(
+                            zf, infos[name], data, self.compressed.get(name, deflated.get(name))
+                        )
                     zf.comment = self.comment
                 fh.flush()
                 os.fsync(fh.fileno())
@@ -262,16 +276,19 @@ class Package:
             tmp.unlink(missing_ok=True)
             raise
 
-
     def _deflate_changed(self, infos: dict[str, zipfile.ZipInfo]) -> dict[str, bytes]:
         """The changed (and new) deflated parts, compressed side by side in threads (zlib lets
         go of the GIL), with their ``infos`` given the CRC and sizes to match: the worksheet of
         a 50,000-row log and the other flagged sheets then take the time of the largest."""
-        names = [n for n, info in infos.items() if n not in self.compressed
-                 and info.compress_type == zipfile.ZIP_DEFLATED and self.parts[n]]
+        names = [
+            n
+            for n, info in infos.items()
+            if n not in self.compressed
+            and info.compress_type == zipfile.ZIP_DEFLATED
+            and self.parts[n]
+        ]
         with ThreadPoolExecutor(max_workers=2) as pool:
-            done = dict(zip(names, pool.map(_deflate, (self.parts[n] for n in names)),
-                            strict=True))
+            done = dict(zip(names, pool.map(_deflate, (self.parts[n] for n in names)), strict=True))
         for name, (data, crc) in done.items():
             info = infos[name]
             info.CRC, info.file_size, info.compress_size = crc, len(self.parts[name]), len(data)
@@ -289,24 +306,24 @@ def _deflate(data: bytes) -> tuple[bytes, int]:
     return packer.compress(data) + packer.flush(), zlib.crc32(data)
 
 
-
 def _entry_data(blob: memoryview, info: zipfile.ZipInfo) -> memoryview | None:
     """The compressed bytes of one entry in the zip file ``blob`` (None if they cannot be found:
     such a part is deflated again when saved)."""
     at = info.header_offset
-    head = blob[at:at + _LOCAL_HEADER.size]
+    head = blob[at : at + _LOCAL_HEADER.size]
     if len(head) < _LOCAL_HEADER.size:
         return None
     fields = _LOCAL_HEADER.unpack(head)
     if fields[0] != _LOCAL_SIGNATURE:
         return None
     start = at + _LOCAL_HEADER.size + fields[10] + fields[11]  # after the name and extra field
-    data = blob[start:start + info.compress_size]
+    data = blob[start : start + info.compress_size]
     return data if len(data) == info.compress_size else None
 
 
-def write_entry(zf: zipfile.ZipFile, info: zipfile.ZipInfo, data: bytes,
-                compressed: bytes | memoryview | None) -> None:
+def write_entry(
+    zf: zipfile.ZipFile, info: zipfile.ZipInfo, data: bytes, compressed: bytes | memoryview | None
+) -> None:
     """Add one part to the zip being written: ``compressed`` when its bytes are known already
     (the source's, for a part that did not change, or deflated beforehand, with ``info``'s CRC
     and sizes to match), else ``data`` deflated here (quickly when large)."""
@@ -319,8 +336,18 @@ def write_entry(zf: zipfile.ZipFile, info: zipfile.ZipInfo, data: bytes,
 
 def _can_copy(zf: zipfile.ZipFile) -> bool:
     """Whether this zipfile has the internals ``_copy_compressed`` relies on."""
-    return all(hasattr(zf, name) for name in ("fp", "start_dir", "_seekable", "_lock",
-                                              "_writecheck", "filelist", "NameToInfo"))
+    return all(
+        hasattr(zf, name)
+        for name in (
+            "fp",
+            "start_dir",
+            "_seekable",
+            "_lock",
+            "_writecheck",
+            "filelist",
+            "NameToInfo",
+        )
+    )
 
 
 def _copy_compressed(zf: zipfile.ZipFile, info: zipfile.ZipInfo, compressed: memoryview) -> None:

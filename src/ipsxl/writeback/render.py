@@ -96,9 +96,14 @@ def sheet_xml(
     parts.append(_views(layout.freeze))
     parts.append('<sheetFormatPr defaultRowHeight="15"/>')
     if layout.widths:
-        parts.append("<cols>" + "".join(
-            f'<col min="{c}" max="{c}" width="{w}" customWidth="1"/>'
-            for c, w in sorted(layout.widths.items())) + "</cols>")
+        parts.append(
+            "<cols>"
+            + "".join(
+                f'<col min="{c}" max="{c}" width="{w}" customWidth="1"/>'
+                for c, w in sorted(layout.widths.items())
+            )
+            + "</cols>"
+        )
     parts.append("<sheetData>" + "".join(rows_xml) + "</sheetData>")
     if layout.validations:
         parts.append(f'<dataValidations count="{len(layout.validations)}">')
@@ -107,15 +112,22 @@ def sheet_xml(
                 '<dataValidation type="whole" allowBlank="1" showErrorMessage="1" '
                 f'errorTitle="ipsxl" error="{esc_attr(v.message)}" '
                 f'sqref="{" ".join(v.refs)}"><formula1>{v.minimum}</formula1>'
-                f"<formula2>{v.maximum}</formula2></dataValidation>")
+                f"<formula2>{v.maximum}</formula2></dataValidation>"
+            )
         parts.append("</dataValidations>")
     if links:
-        parts.append("<hyperlinks>" + "".join(
-            f'<hyperlink ref="{ref}" location="{esc_attr(target)}" '
-            f'display="{esc_attr(str(text or ""))}"/>' for ref, target, text in links)
-            + "</hyperlinks>")
-    parts.append('<pageMargins left="0.5" right="0.5" top="0.6" bottom="0.6" header="0.3" '
-                 'footer="0.3"/>')
+        parts.append(
+            "<hyperlinks>"
+            + "".join(
+                f'<hyperlink ref="{ref}" location="{esc_attr(target)}" '
+                f'display="{esc_attr(str(text or ""))}"/>'
+                for ref, target, text in links
+            )
+            + "</hyperlinks>"
+        )
+    parts.append(
+        '<pageMargins left="0.5" right="0.5" top="0.6" bottom="0.6" header="0.3" footer="0.3"/>'
+    )
     setup = []
     if layout.landscape:
         setup.append('orientation="landscape"')
@@ -141,16 +153,19 @@ def _views(freeze: str | None) -> str:
     if row > 1:
         split.append(f'ySplit="{row - 1}"')
     pane = "bottomRight" if row > 1 and col > 1 else ("bottomLeft" if row > 1 else "topRight")
-    return (f'<sheetViews><sheetView workbookViewId="0"><pane {" ".join(split)} '
-            f'topLeftCell="{freeze}" activePane="{pane}" state="frozen"/>'
-            f'<selection pane="{pane}" activeCell="{freeze}" sqref="{freeze}"/></sheetView>'
-            "</sheetViews>")
+    return (
+        f'<sheetViews><sheetView workbookViewId="0"><pane {" ".join(split)} '
+        f'topLeftCell="{freeze}" activePane="{pane}" state="frozen"/>'
+        f'<selection pane="{pane}" activeCell="{freeze}" sqref="{freeze}"/></sheetView>'
+        "</sheetViews>"
+    )
 
 
 def table_xml(spec: sheets.TableSpec, table_id: int, name: str) -> bytes:
     """An Excel table with an autofilter over the layout's table range."""
-    cols = "".join(f'<tableColumn id="{i}" name="{esc_attr(c)}"/>'
-                   for i, c in enumerate(spec.columns, start=1))
+    cols = "".join(
+        f'<tableColumn id="{i}" name="{esc_attr(c)}"/>' for i, c in enumerate(spec.columns, start=1)
+    )
     return (
         f'{_DECL}<table xmlns="{NS_MAIN}" id="{table_id}" name="{esc_attr(name)}" '
         f'displayName="{esc_attr(name)}" ref="{spec.ref}" totalsRowShown="0">'

@@ -42,8 +42,10 @@ class State:
     highlights: list[SheetChanges] = field(default_factory=list)
 
     def to_xml(self) -> bytes:
-        out = ['<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n',
-               f'<ipsxl xmlns="{NS}" version="{VERSION}">']
+        out = [
+            '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n',
+            f'<ipsxl xmlns="{NS}" version="{VERSION}">',
+        ]
         for role, name in self.sheets.items():
             out.append(f'<sheet role="{esc_attr(role)}" name="{esc_attr(name)}"/>')
         for pos, ref in sorted(self.reviewer_cells.items()):
@@ -56,8 +58,10 @@ class State:
         for part, sha in self.added.items():
             out.append(f'<added part="{esc_attr(part)}" sha256="{sha}"/>')
         for h in self.highlights:
-            out.append(f'<highlight sheet="{esc_attr(h.sheet)}" comments="{int(h.made_comments)}"'
-                       f' vml="{int(h.made_vml)}" legacy="{int(h.made_legacy)}">')
+            out.append(
+                f'<highlight sheet="{esc_attr(h.sheet)}" comments="{int(h.made_comments)}"'
+                f' vml="{int(h.made_vml)}" legacy="{int(h.made_legacy)}">'
+            )
             for c in h.cells:
                 old = "" if c.old_s is None else f' old="{esc_attr(c.old_s)}"'
                 out.append(f'<cell ref="{c.ref}"{old} new="{c.new_s}" created="{int(c.created)}"/>')
@@ -79,19 +83,29 @@ class State:
             elif tag == q + "reviewer":
                 state.reviewer_cells[int(el.get("pos", "0"))] = el.get("ref", "")
             elif tag == q + "modified":
-                patches = [Patch(int(p.get("pos", "0")), int(p.get("len", "0")), p.text or "")
-                           for p in el]
+                patches = [
+                    Patch(int(p.get("pos", "0")), int(p.get("len", "0")), p.text or "") for p in el
+                ]
                 state.modified[el.get("part", "")] = (el.get("sha256", ""), patches)
             elif tag == q + "added":
                 state.added[el.get("part", "")] = el.get("sha256", "")
             elif tag == q + "highlight":
-                h = SheetChanges(el.get("sheet", ""), made_comments=el.get("comments") == "1",
-                                 made_vml=el.get("vml") == "1", made_legacy=el.get("legacy") == "1")
+                h = SheetChanges(
+                    el.get("sheet", ""),
+                    made_comments=el.get("comments") == "1",
+                    made_vml=el.get("vml") == "1",
+                    made_legacy=el.get("legacy") == "1",
+                )
                 for sub in el:
                     if sub.tag == q + "cell":
-                        h.cells.append(CellChange(sub.get("ref", ""), sub.get("old"),
-                                                  int(sub.get("new", "0")),
-                                                  sub.get("created") == "1"))
+                        h.cells.append(
+                            CellChange(
+                                sub.get("ref", ""),
+                                sub.get("old"),
+                                int(sub.get("new", "0")),
+                                sub.get("created") == "1",
+                            )
+                        )
                     elif sub.tag == q + "note":
                         h.notes[sub.get("ref", "")] = sub.get("kind", "new")
                 state.highlights.append(h)
@@ -100,8 +114,9 @@ class State:
 
 def _esc(text: str) -> str:
     """Raw XML text kept as element content, carriage returns included."""
-    return (text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-            .replace("\r", "&#13;"))
+    return (
+        text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\r", "&#13;")
+    )
 
 
 def find(pkg: Package, workbook: str) -> str | None:

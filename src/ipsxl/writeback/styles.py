@@ -37,7 +37,7 @@ class _List:
         self.tag = tag
         self.items: list[str] = []
         if tag is not None:
-            self.items = [text[t.start:end] for t, end in xmltext.children(text, tag)]
+            self.items = [text[t.start : end] for t, end in xmltext.children(text, tag)]
         self.existing = len(self.items)
         self.new: list[str] = []
 
@@ -68,8 +68,10 @@ class StyleBook:
         self._tags = found
         self.lists = {name: _List(text, found.get(name)) for name in _CONTAINERS}
         ns = {"m": root.nsmap.get(root.prefix) or NS_MAIN}
-        self._formats = {el.get("formatCode"): int(el.get("numFmtId", "0"))
-                         for el in root.findall("m:numFmts/m:numFmt", ns)}
+        self._formats = {
+            el.get("formatCode"): int(el.get("numFmtId", "0"))
+            for el in root.findall("m:numFmts/m:numFmt", ns)
+        }
         font0 = root.find("m:fonts/m:font", ns)
         self._font_name = "Calibri"
         self._font_size = "11"
@@ -112,28 +114,42 @@ class StyleBook:
 
     def _style_xf(self, style: sheets.Style) -> int:
         p = self._el
-        font = self.lists["fonts"].index(
-            f"<{p('font')}>" + ("<b/>" if style.bold else "") + ("<u/>" if style.underline else "")
-            + f'<{p("sz")} val="{style.size or self._font_size}"/>'
-            + (f'<{p("color")} rgb="FF{style.color}"/>' if style.color else "")
-            + f'<{p("name")} val="{xmltext.esc_attr(self._font_name)}"/></{p("font")}>'
-        ) if (style.bold or style.underline or style.size or style.color) else 0
+        font = (
+            self.lists["fonts"].index(
+                f"<{p('font')}>"
+                + ("<b/>" if style.bold else "")
+                + ("<u/>" if style.underline else "")
+                + f'<{p("sz")} val="{style.size or self._font_size}"/>'
+                + (f'<{p("color")} rgb="FF{style.color}"/>' if style.color else "")
+                + f'<{p("name")} val="{xmltext.esc_attr(self._font_name)}"/></{p("font")}>'
+            )
+            if (style.bold or style.underline or style.size or style.color)
+            else 0
+        )
         fill = self._fill(style.fill) if style.fill else 0
         fmt = self._format(style.number_format or "General")
         align = ""
         if style.wrap or style.align:
-            align = (f"<{p('alignment')}" + (f' horizontal="{style.align}"' if style.align else "")
-                     + ' vertical="top"' + (' wrapText="1"' if style.wrap else "") + "/>")
-        xf = (f'<{p("xf")} numFmtId="{fmt}" fontId="{font}" fillId="{fill}" borderId="0" '
-              'xfId="0" applyNumberFormat="1" applyFont="1" applyFill="1"'
-              + (' applyAlignment="1">' + align + f"</{p('xf')}>" if align else "/>"))
+            align = (
+                f"<{p('alignment')}"
+                + (f' horizontal="{style.align}"' if style.align else "")
+                + ' vertical="top"'
+                + (' wrapText="1"' if style.wrap else "")
+                + "/>"
+            )
+        xf = (
+            f'<{p("xf")} numFmtId="{fmt}" fontId="{font}" fillId="{fill}" borderId="0" '
+            'xfId="0" applyNumberFormat="1" applyFont="1" applyFill="1"'
+            + (' applyAlignment="1">' + align + f"</{p('xf')}>" if align else "/>")
+        )
         return self.lists["cellXfs"].index(xf)
 
     def _fill(self, rgb: str) -> int:
         p = self._el
         return self.lists["fills"].index(
             f'<{p("fill")}><{p("patternFill")} patternType="solid"><{p("fgColor")} rgb="FF{rgb}"/>'
-            f'<{p("bgColor")} indexed="64"/></{p("patternFill")}></{p("fill")}>')
+            f'<{p("bgColor")} indexed="64"/></{p("patternFill")}></{p("fill")}>'
+        )
 
     def _format(self, code: str) -> int:
         if code in _BUILTIN_FORMATS:
@@ -143,7 +159,8 @@ class StyleBook:
         fid = max([163, *self._formats.values()]) + 1
         self._formats[code] = fid
         self._new_formats.append(
-            f'<{self._el("numFmt")} numFmtId="{fid}" formatCode="{xmltext.esc_attr(code)}"/>')
+            f'<{self._el("numFmt")} numFmtId="{fid}" formatCode="{xmltext.esc_attr(code)}"/>'
+        )
         return fid
 
     # --- writing ---
@@ -155,8 +172,12 @@ class StyleBook:
             tag = self._tags.get("numFmts")
             if tag is None:
                 n = len(self._new_formats)
-                edit.insert(self._root_tag.end, f'<{self._el("numFmts")} count="{n}">'
-                            + "".join(self._new_formats) + f"</{self._el('numFmts')}>")
+                edit.insert(
+                    self._root_tag.end,
+                    f'<{self._el("numFmts")} count="{n}">'
+                    + "".join(self._new_formats)
+                    + f"</{self._el('numFmts')}>",
+                )
             else:
                 self._append(edit, tag, self._new_formats, len(xmltext.children(edit.text, tag)))
         for name in ("fonts", "fills", "cellXfs"):
@@ -167,8 +188,11 @@ class StyleBook:
     @staticmethod
     def _append(edit: xmltext.TextEdit, tag: Tag, new: list[str], existing: int) -> None:
         if tag.empty:
-            edit.replace(tag.start, tag.end, f'<{tag.qname} count="{existing + len(new)}">'
-                         + "".join(new) + f"</{tag.qname}>")
+            edit.replace(
+                tag.start,
+                tag.end,
+                f'<{tag.qname} count="{existing + len(new)}">' + "".join(new) + f"</{tag.qname}>",
+            )
             return
         append_children(edit, tag, "".join(new))
         if tag.attr(edit.text, "count") is not None:

@@ -46,8 +46,7 @@ def untouched(pkg: Package, state: State) -> bool:
     for part, (sha, _) in state.modified.items():
         if not pkg.has(part) or sha256(pkg.get(part)) != sha:
             return False
-    return all(pkg.has(part) and sha256(pkg.get(part)) == sha
-               for part, sha in state.added.items())
+    return all(pkg.has(part) and sha256(pkg.get(part)) == sha for part, sha in state.added.items())
 
 
 def exact(pkg: Package, state: State) -> None:
@@ -168,12 +167,12 @@ def remove_parts(pkg: Package, parts: list[str]) -> None:
         dead = {r.id for r in pkg.rels(source) if r.part and r.part.lower() in gone}
         if dead:
             _remove_elements(pkg, name, "Relationship", "Id", dead)
-    _remove_elements(pkg, CONTENT_TYPES, "Override", "PartName", {"/" + p for p in gone},
-                     fold=True)
+    _remove_elements(pkg, CONTENT_TYPES, "Override", "PartName", {"/" + p for p in gone}, fold=True)
 
 
-def _remove_elements(pkg: Package, part: str, name: str, attr: str, values: set[str],
-                     fold: bool = False) -> None:
+def _remove_elements(
+    pkg: Package, part: str, name: str, attr: str, values: set[str], fold: bool = False
+) -> None:
     text, how = xmltext.decode(pkg.get(part))
     want = {v.lower() for v in values} if fold else values
     edit = TextEdit(text)
@@ -188,8 +187,13 @@ def _remove_elements(pkg: Package, part: str, name: str, attr: str, values: set[
 
 
 def _unescape(value: str) -> str:
-    return (value.replace("&quot;", '"').replace("&apos;", "'").replace("&lt;", "<")
-            .replace("&gt;", ">").replace("&amp;", "&"))
+    return (
+        value.replace("&quot;", '"')
+        .replace("&apos;", "'")
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&amp;", "&")
+    )
 
 
 # --- highlights, by meaning -------------------------------------------------------------------
@@ -280,7 +284,7 @@ def _remove_notes(pkg: Package, part: str, h: SheetChanges) -> int:
 
 
 def _run_text(text: str, run: xmltext.Tag, end: int) -> str:
-    inner = text[run.end:end]
+    inner = text[run.end : end]
     return "".join(_unescape(m) for m in re.findall(r"<(?:\w+:)?t\b[^>]*>([^<]*)<", inner))
 
 
@@ -295,7 +299,7 @@ def _remove_shapes(pkg: Package, part: str, cells: set[tuple[int, int]]) -> int:
             continue
         total += 1
         end = xmltext.element_end(text, t)
-        body = text[t.end:end]
+        body = text[t.end : end]
         row = re.search(r"<x:Row>\s*(\d+)\s*</x:Row>", body)
         col = re.search(r"<x:Column>\s*(\d+)\s*</x:Column>", body)
         if 'ObjectType="Note"' in body and row and col:
@@ -348,8 +352,7 @@ def _shared_strings(pkg: Package, workbook: str) -> list[str]:
     if rel is None or not pkg.has(rel.part or ""):
         return []
     root = pkg.xml(rel.part or "")
-    return ["".join(t.text or "" for t in si.iter() if xmltext.local(t.tag) == "t")
-            for si in root]
+    return ["".join(t.text or "" for t in si.iter() if xmltext.local(t.tag) == "t") for si in root]
 
 
 __all__ = ["remove_sheet", "undo"]

@@ -48,12 +48,16 @@ def strip(pkg: Package) -> dict[int, float]:
 
 def worksheet_parts(pkg: Package, listed: list[tuple[str, str | None, str]]) -> dict[str, str]:
     """The worksheets (not chart sheets) of ``undo.sheet_parts``: sheet name -> part."""
-    return {n: p for n, p, _ in listed
-            if p and pkg.has(p) and pkg.content_type(p) == CT_WORKSHEET}
+    return {n: p for n, p, _ in listed if p and pkg.has(p) and pkg.content_type(p) == CT_WORKSHEET}
 
 
-def write(pkg: Package, report: Report, generated_at: dt.datetime,
-          reviewer_scores: dict[int, float], indexes: SheetIndexes | None = None) -> None:
+def write(
+    pkg: Package,
+    report: Report,
+    generated_at: dt.datetime,
+    reviewer_scores: dict[int, float],
+    indexes: SheetIndexes | None = None,
+) -> None:
     """Add the Fidelity and Flags sheets, the highlights and the state to a clean package.
 
     ``indexes`` holds the worksheets read ahead of the report (see ``prepare``); a worksheet
@@ -65,8 +69,10 @@ def write(pkg: Package, report: Report, generated_at: dt.datetime,
     wb_root = xmltext.parse(wb_text.encode("utf-8"), workbook)
     if wb_root.tag.startswith("{http://purl.oclc.org/"):
         raise PackageError("Strict Open XML workbooks are not supported; save as .xlsx")
-    date1904 = any(xmltext.local(el.tag) == "workbookPr" and el.get("date1904") in ("1", "true")
-                   for el in wb_root)
+    date1904 = any(
+        xmltext.local(el.tag) == "workbookPr" and el.get("date1904") in ("1", "true")
+        for el in wb_root
+    )
 
     styles = StyleBook(journal, _styles_part(journal, workbook))
     listed = undo.sheet_parts(pkg, workbook)
@@ -77,8 +83,11 @@ def write(pkg: Package, report: Report, generated_at: dt.datetime,
     worksheets = worksheet_parts(pkg, listed)
     blocks = _BlockAllocator(highlights.used_shape_blocks(journal))
     for sheet, cells in sheets.highlight_marks(report, set(worksheets)).items():
-        saved.highlights.append(highlights.highlight_sheet(
-            journal, styles, sheet, indexes.get(pkg, worksheets[sheet]), cells, blocks))
+        saved.highlights.append(
+            highlights.highlight_sheet(
+                journal, styles, sheet, indexes.get(pkg, worksheets[sheet]), cells, blocks
+            )
+        )
 
     # the two sheets
     fidelity = sheets.fidelity_layout(report, generated_at, reviewer_scores)
@@ -104,16 +113,20 @@ def write(pkg: Package, report: Report, generated_at: dt.datetime,
     if flags.table is not None:
         table_part = journal.new_name("xl/tables/table{}.xml")
         table_id, table_name = _table_identity(pkg, wb_root, flags.table.name)
-        journal.add_part(table_part, render.table_xml(flags.table, table_id, table_name),
-                         CT_TABLE)
+        journal.add_part(table_part, render.table_xml(flags.table, table_id, table_name), CT_TABLE)
         table_rid = journal.add_rel(flags_part, RT_TABLE, table_part)
     pkg.set(flags_part, render.sheet_xml(flags, styles.tag_xf, date1904, None, table_rid))
 
     # the workbook: two sheets at the end, the Fidelity print area
     fid_rid = journal.add_rel(workbook, RT_WORKSHEET, fid_part)
     flags_rid = journal.add_rel(workbook, RT_WORKSHEET, flags_part)
-    _add_sheets(journal, workbook, wb_root, len(names),
-                [(FIDELITY_SHEET, fid_rid, fidelity.print_area), (FLAGS_SHEET, flags_rid, None)])
+    _add_sheets(
+        journal,
+        workbook,
+        wb_root,
+        len(names),
+        [(FIDELITY_SHEET, fid_rid, fidelity.print_area), (FLAGS_SHEET, flags_rid, None)],
+    )
     saved.sheets = {"fidelity": FIDELITY_SHEET, "flags": FLAGS_SHEET}
     saved.reviewer_cells = dict(fidelity.input_cells)
 
@@ -181,26 +194,33 @@ def _table_identity(pkg: Package, wb_root, wanted: str) -> tuple[int, str]:
     return max(ids) + 1, name
 
 
-def _add_sheets(journal: Journal, workbook: str, wb_root, existing: int,
-                new: list[tuple[str, str, str | None]]) -> None:
+def _add_sheets(
+    journal: Journal, workbook: str, wb_root, existing: int, new: list[tuple[str, str, str | None]]
+) -> None:
     edit = journal.edit(workbook)
     text = edit.text
     top = next(t for t in xmltext.tags(text) if not t.closing)
     prefix = top.prefix
-    ids = [int(el.get("sheetId", "0")) for el in wb_root.iter()
-           if xmltext.local(el.tag) == "sheet" and (el.get("sheetId") or "").isdigit()]
+    ids = [
+        int(el.get("sheetId", "0"))
+        for el in wb_root.iter()
+        if xmltext.local(el.tag) == "sheet" and (el.get("sheetId") or "").isdigit()
+    ]
     next_id = max(ids, default=0) + 1
     sheet_xml = []
     names = []
     for k, (name, rid, print_area) in enumerate(new):
         rid_attr = xmltext.rel_id_attr(wb_root, rid, NS_REL)
-        sheet_xml.append(f'<{prefix}sheet name="{xmltext.esc_attr(name)}" '
-                         f'sheetId="{next_id + k}" {rid_attr}/>')
+        sheet_xml.append(
+            f'<{prefix}sheet name="{xmltext.esc_attr(name)}" sheetId="{next_id + k}" {rid_attr}/>'
+        )
         if print_area:
-            names.append(f'<{prefix}definedName name="_xlnm.Print_Area" '
-                         f'localSheetId="{existing + k}">'
-                         f"{xmltext.esc_text(sheets.quote_sheet(name))}!{print_area}"
-                         f"</{prefix}definedName>")
+            names.append(
+                f'<{prefix}definedName name="_xlnm.Print_Area" '
+                f'localSheetId="{existing + k}">'
+                f"{xmltext.esc_text(sheets.quote_sheet(name))}!{print_area}"
+                f"</{prefix}definedName>"
+            )
     sheets_tag = xmltext.find(text, "sheets")
     if sheets_tag is None:
         raise PackageError(f"{workbook}: no <sheets> list")

@@ -16,10 +16,22 @@ from dataclasses import dataclass
 
 from lxml import etree
 
-_PARSER = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False,
-                          load_dtd=False, dtd_validation=False, remove_blank_text=False)
-_LENIENT = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False,
-                           load_dtd=False, dtd_validation=False, recover=True)
+_PARSER = etree.XMLParser(
+    resolve_entities=False,
+    no_network=True,
+    huge_tree=False,
+    load_dtd=False,
+    dtd_validation=False,
+    remove_blank_text=False,
+)
+_LENIENT = etree.XMLParser(
+    resolve_entities=False,
+    no_network=True,
+    huge_tree=False,
+    load_dtd=False,
+    dtd_validation=False,
+    recover=True,
+)
 
 
 class BadPart(ValueError):
@@ -41,8 +53,9 @@ def parse(data: bytes, name: str = "", lenient: bool = False) -> etree._Element:
 _FEED = 1 << 16  # bytes the fallback of parse_shallow hands the parser at a time (64 KB)
 
 
-def parse_shallow(data: bytes, name: str = "", inside: str = "sheetData",
-                  emptied: bytes | None = None) -> etree._Element:
+def parse_shallow(
+    data: bytes, name: str = "", inside: str = "sheetData", emptied: bytes | None = None
+) -> etree._Element:
     """``parse`` for a part that may be huge, a worksheet of 50,000 rows: the same checks and
     parser over every byte, but a tree of the part's top-level elements only, each ``inside``
     element left empty. (The whole tree of such a sheet took 400 MB, and most of a second to
@@ -81,8 +94,14 @@ def well_formed(data: bytes) -> bool:
     """Whether ``parse`` would accept the part, at a quarter of the cost of building its tree
     (0.11 s for a 24 MB sheet). A parser with a target does not raise namespace errors, which
     ``parse`` does, so any error it logged counts too."""
-    parser = etree.XMLParser(target=_NoTree(), resolve_entities=False, no_network=True,
-                             huge_tree=False, load_dtd=False, dtd_validation=False)
+    parser = etree.XMLParser(
+        target=_NoTree(),
+        resolve_entities=False,
+        no_network=True,
+        huge_tree=False,
+        load_dtd=False,
+        dtd_validation=False,
+    )
     try:
         etree.fromstring(data, parser)
     except etree.XMLSyntaxError:
@@ -111,7 +130,7 @@ def _emptied(data: bytes, inside: str) -> bytes | None:
         if m.group("empty"):
             return None
         end = data.find(b"</" + name + b">", m.end())
-        return None if end < 0 else data[:m.end()] + data[end:]
+        return None if end < 0 else data[: m.end()] + data[end:]
     return None
 
 
@@ -119,13 +138,19 @@ def _parse_dropping(data: bytes, name: str, inside: str) -> etree._Element:
     """The slower way to the same tree: a pull parser that drops the children of each
     ``inside`` element as they are read."""
     parser = etree.XMLPullParser(
-        events=("start",), tag=f"{{*}}{inside}", resolve_entities=False, no_network=True,
-        huge_tree=False, load_dtd=False, dtd_validation=False, remove_blank_text=False,
+        events=("start",),
+        tag=f"{{*}}{inside}",
+        resolve_entities=False,
+        no_network=True,
+        huge_tree=False,
+        load_dtd=False,
+        dtd_validation=False,
+        remove_blank_text=False,
     )
     holders: list[etree._Element] = []
     try:
         for at in range(0, len(data), _FEED):
-            parser.feed(data[at:at + _FEED])
+            parser.feed(data[at : at + _FEED])
             holders += (element for _, element in parser.read_events())
             for holder in holders:
                 del holder[:-1]  # the rows read so far; the last may still be open
@@ -172,8 +197,14 @@ def esc_text(text: str) -> str:
 def esc_attr(text: str) -> str:
     """An attribute value in double quotes (whitespace kept as character references)."""
     text = _FORBIDDEN.sub("", text)
-    return (text.replace("&", "&amp;").replace("<", "&lt;").replace('"', "&quot;")
-            .replace("\t", "&#9;").replace("\n", "&#10;").replace("\r", "&#13;"))
+    return (
+        text.replace("&", "&amp;")
+        .replace("<", "&lt;")
+        .replace('"', "&quot;")
+        .replace("\t", "&#9;")
+        .replace("\n", "&#10;")
+        .replace("\r", "&#13;")
+    )
 
 
 def t_element(text: str, tag: str = "t") -> str:
@@ -194,10 +225,13 @@ class Encoded:
 
 
 def decode(data: bytes) -> tuple[str, Encoded]:
-    for bom, enc in ((codecs.BOM_UTF8, "utf-8"), (codecs.BOM_UTF16_LE, "utf-16-le"),
-                     (codecs.BOM_UTF16_BE, "utf-16-be")):
+    for bom, enc in (
+        (codecs.BOM_UTF8, "utf-8"),
+        (codecs.BOM_UTF16_LE, "utf-16-le"),
+        (codecs.BOM_UTF16_BE, "utf-16-be"),
+    ):
         if data.startswith(bom):
-            return data[len(bom):].decode(enc), Encoded(enc, bom)
+            return data[len(bom) :].decode(enc), Encoded(enc, bom)
     return data.decode("utf-8"), Encoded("utf-8", b"")
 
 
@@ -262,18 +296,48 @@ def tags(text: str, start: int = 0, end: int | None = None) -> Iterator[Tag]:
         # attrs may end in whitespace before ">" or "/>": keep insert points on the last attribute
         while attrs_end > m.start("attrs") and text[attrs_end - 1].isspace():
             attrs_end -= 1
-        yield Tag(m.start(), m.end(), local(name), name, bool(m.group("close")),
-                  bool(m.group("empty")), m.start("attrs"), attrs_end)
+        yield Tag(
+            m.start(),
+            m.end(),
+            local(name),
+            name,
+            bool(m.group("close")),
+            bool(m.group("empty")),
+            m.start("attrs"),
+            attrs_end,
+        )
 
 
 # Elements that never contain an element of their own name: their end is the next end tag of
 # that name, found with str.find instead of reading every tag inside (a sheet's rows and cells).
-FLAT = frozenset({
-    "worksheet", "styleSheet", "comments", "workbook", "sheetData", "row", "c", "cols",
-    "mergeCells", "dataValidations", "hyperlinks", "commentList", "authors", "comment", "sheets",
-    "definedNames", "cellXfs", "fonts", "fills", "borders", "numFmts", "cellStyleXfs",
-    "cellStyles", "dxfs",
-})
+FLAT = frozenset(
+    {
+        "worksheet",
+        "styleSheet",
+        "comments",
+        "workbook",
+        "sheetData",
+        "row",
+        "c",
+        "cols",
+        "mergeCells",
+        "dataValidations",
+        "hyperlinks",
+        "commentList",
+        "authors",
+        "comment",
+        "sheets",
+        "definedNames",
+        "cellXfs",
+        "fonts",
+        "fills",
+        "borders",
+        "numFmts",
+        "cellStyleXfs",
+        "cellStyles",
+        "dxfs",
+    }
+)
 
 
 def _flat_close(text: str, tag: Tag) -> Tag | None:
@@ -282,8 +346,16 @@ def _flat_close(text: str, tag: Tag) -> Tag | None:
     pos = text.find(end, tag.end)
     if pos < 0:
         raise BadPart(f"unclosed element <{tag.qname}>")
-    return Tag(pos, pos + len(end), tag.name, tag.qname, True, False, pos + len(end) - 1,
-               pos + len(end) - 1)
+    return Tag(
+        pos,
+        pos + len(end),
+        tag.name,
+        tag.qname,
+        True,
+        False,
+        pos + len(end) - 1,
+        pos + len(end) - 1,
+    )
 
 
 def element_end(text: str, tag: Tag) -> int:
@@ -421,7 +493,7 @@ def unpatch(text: str, patches: list[Patch]) -> str:
     out: list[str] = []
     pos = 0
     for p in sorted(patches, key=lambda p: p.pos):
-        out.append(text[pos:p.pos])
+        out.append(text[pos : p.pos])
         out.append(p.old)
         pos = p.pos + p.length
     out.append(text[pos:])
