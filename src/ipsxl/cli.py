@@ -296,16 +296,43 @@ def template(file: Path) -> None:
     help="Clients on the caseload; jobs, referrals and contacts scale with it.",
 )
 @click.option("--seed", type=int, default=1, show_default=True, help="Same seed, same workbook.")
-def demo(file: Path, clients: int, seed: int) -> None:
+@click.option("--agency", help="The Program tab's Agency  [default: an invented agency]")
+@click.option("--program", help="The Program tab's Program (a team; none with --agency alone).")
+@click.option(
+    "--start", type=DATE, help="First day of the period, YYYY-MM-DD  [default: 2026-07-01]"
+)
+@click.option("--end", type=DATE, help="Last day of the period  [default: 2026-09-30]")
+@click.option(
+    "--contacts-per-client",
+    type=click.FloatRange(0),
+    help="Employer Log contacts per client instead of a realistic log (25 for a stress test).",
+)
+def demo(file: Path, clients: int, seed: int, agency, program, start, end, contacts_per_client):
     """Write a realistic filled workbook with a few typical mistakes, to try ipsxl on.
 
     \b
-    Example:
+    Examples:
       ipsxl demo demo.xlsx --clients 40 --seed 7 && ipsxl validate demo.xlsx
+      ipsxl demo q1.xlsx --agency "North Valley" --start 2026-01-01 --end 2026-03-31 --seed 1
     """
-    from ipsxl.demo import write_demo
+    from ipsxl import demo as demos
 
-    write_demo(file, clients=clients, seed=seed)
+    first = start.date() if start else demos.DEFAULT_PERIOD[0]
+    last = end.date() if end else demos.DEFAULT_PERIOD[1]
+    if last < first:
+        raise click.UsageError(f"--end {last} is before --start {first}")
+    if agency is None:
+        agency, program = demos.DEFAULT_AGENCY, program or demos.DEFAULT_PROGRAM
+    demos.write_demo(
+        file,
+        clients=clients,
+        seed=seed,
+        start=first,
+        end=last,
+        agency=agency,
+        program=program,
+        contacts_per_client=contacts_per_client,
+    )
     click.echo(f"wrote {file}")
 
 
