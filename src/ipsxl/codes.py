@@ -82,6 +82,14 @@ BAD_CHOICE = _code(
     "a choice or yes/no cell holds a value not in its list",
     "pick one of the listed values (the template's drop-down offers them)",
 )
+BAD_VALUE = _code(
+    "bad-value",
+    ERROR,
+    "cells",
+    "a cell holds a formula without a computed value (the workbook was written by a program "
+    "and never opened in Excel), so its value is unknown",
+    "open the workbook in Excel and save it: Excel computes every formula as it saves",
+)
 
 # --- identity: keys that should point at one another -------------------------------------------
 DUPLICATE_ID = _code(
