@@ -487,23 +487,12 @@ _R_ATTR = re.compile(rb"(?<=\s)r\s*=\s*\"([A-Z]{1,3})([0-9]{1,7})\"")
 _V_TEXT = re.compile(rb"<" + _PFX + rb"v>([^<]{1,64})</")
 # A formula cell without a computed value: <f> (or a shared formula's <f .../>), then no <v>
 # or an empty one, as a script writes a formula (openpyxl does) before Excel ever computes it.
-# An empty <v> of a text result (t="str") is a formula whose result is "": computed.
+# An empty <v> of a text result (t="str") is a formula whose result is "": computed. Found by
+# where such a cell ends, with patterns that begin with a literal (the fast search of ``re``),
+# then read whole from its start; the slow scan finds those written with prefixes or spaces.
+_NO_VALUE_ENDS = (re.compile(rb"</f>(?:<v></v>|<v/>)?</c>"), re.compile(rb"/></c>"))
 _UNCOMPUTED_C = re.compile(
-    rb"<"
-    + _PFX
-    + rb"c\s([^>]*?)(?<!/)>\s*<"
-    + _PFX
-    + rb"f(?:\s[^>]*)?(?:/>|>([^<]*)</"
-    + _PFX
-    + rb"f>)\s*(?:<"
-    + _PFX
-    + rb"v\s*/>|<"
-    + _PFX
-    + rb"v>\s*</"
-    + _PFX
-    + rb"v>)?\s*</"
-    + _PFX
-    + rb"c>"
+    rb"<c\s([^>]*)>\s*<f(?:\s[^>]*)?(?:/>|>([^<]*)</f>)\s*(?:<v\s*/>|<v>\s*</v>)?\s*</c>"
 )
 _QUOTES = {"&quot;": '"', "&apos;": "'"}
 _STR_TYPE = re.compile(rb"(?<=\s)t\s*=\s*\"str\"")
@@ -571,10 +560,10 @@ class _QuickScan:
 
     def finish(self) -> None:
         if self.ok and self._pending:
-            self._piece(self._pending)
+            self._piece(self._pending, tail=True)
         self._pending = b""
 
-    def _piece(self, piece: bytes) -> None:
+    def _piece(self, piece: bytes, tail: bool = False) -> None:
         if _ODD.search(piece):
             self.ok = False
             return
@@ -586,29 +575,38 @@ class _QuickScan:
         if piece.count(b"<c ") + piece.count(b"<c>") + piece.count(b"<c/") != len(rows) + empty:
             self.ok = False  # a cell without a plain r="A1" first: the slow scan decides
             return
-        if not rows:
-            _find_marks(piece, self.extent)
-            return
-        ext = self.extent
-        ext.rows = max(ext.rows, max(map(int, rows)))
-        ext.cols = max(ext.cols, _widest_column(piece))
-        _find_marks(piece, ext)
+        if rows:
+            ext = self.extent
+            ext.rows = max(ext.rows, max(map(int, rows)))
+            ext.cols = max(ext.cols, _widest_column(piece))
+        _find_marks(piece, self.extent, tail)
 
 
-def _find_marks(piece: bytes, extent: Extent) -> None:
+def _find_marks(piece: bytes, extent: Extent, tail: bool = False) -> None:
     """What calamine does not say of the cells in ``piece``: error results, formulas never
-    computed and merged ranges (see ``Extent``)."""
+    computed and, in the ``tail`` of the part (after the last row), merged ranges (see
+    ``Extent``)."""
     _find_errors(piece, extent.errors)
-    if b"<f" in piece or b":f" in piece:
-        for m in _UNCOMPUTED_C.finditer(piece):
-            ref = _R_ATTR.search(b" " + m.group(1))
-            if ref and not _STR_TYPE.search(b" " + m.group(1)):
-                key = (int(ref.group(2)), _col_number(ref.group(1).decode()))
-                raw = (m.group(2) or b"").decode("utf-8", "replace")
-                extent.uncomputed[key] = _formula_text(unescape(raw, _QUOTES))
-    if b"mergeCell" in piece:
+    if b"<f" in piece:
+        _find_uncomputed(piece, extent.uncomputed)
+    if tail and b"mergeCell" in piece:
         for m in _MERGE.finditer(piece):
             extent.merged.append(_span(*(g.decode() for g in m.groups())))
+
+
+def _find_uncomputed(piece: bytes, found: dict[tuple[int, int], str]) -> None:
+    for end in _NO_VALUE_ENDS:
+        for hit in end.finditer(piece):
+            start = piece.rfind(b"<c", 0, hit.start())
+            m = _UNCOMPUTED_C.fullmatch(piece, start, hit.end()) if start >= 0 else None
+            if m is None:
+                continue
+            attrs = b" " + m.group(1)
+            ref = _R_ATTR.search(attrs)
+            if ref and not _STR_TYPE.search(attrs):
+                key = (int(ref.group(2)), _col_number(ref.group(1).decode()))
+                raw = (m.group(2) or b"").decode("utf-8", "replace")
+                found[key] = _formula_text(unescape(raw, _QUOTES))
 
 
 def _formula_text(text: str | None) -> str:
@@ -652,7 +650,7 @@ class _ErrorScan:
         _find_marks(data[:cut], self.extent)
 
     def finish(self) -> None:
-        _find_marks(self._pending, self.extent)
+        _find_marks(self._pending, self.extent, tail=True)
         self._pending = b""
 
 
