@@ -165,3 +165,58 @@ def test_the_totals_row_of_an_excel_table_is_not_a_record(tmp_path):
     assert report["flags"] == []
     assert report["outcomes"]["mean_wage"] == 16.75
     assert report["outcomes"]["mean_hours"] == 17.5
+
+
+# --- headers the standard does not know ---------------------------------------------------------
+
+
+def _rename(tabs: dict, tab: str, name: str, header: str) -> int:
+    """Give a column another header; its 1-based sheet column."""
+    at = column(tabs, tab, name)
+    tabs[tab][0][at] = header
+    return at + 1
+
+
+def test_common_spellings_of_hours_and_wage_are_read(tmp_path):
+    tabs = clean_tabs()
+    _rename(tabs, "Jobs", "Hours Per Week", "Hrs/Wk")
+    _rename(tabs, "Jobs", "Hourly Wage", "Wage/Hr")
+    report = validate(write_workbook(tmp_path / "b.xlsx", tabs))
+    assert report["flags"] == []
+    assert (report["outcomes"]["mean_hours"], report["outcomes"]["mean_wage"]) == (17.5, 16.75)
+
+
+def test_a_header_the_standard_does_not_know_is_a_note_with_the_likely_column(tmp_path):
+    tabs = clean_tabs()
+    _rename(tabs, "Jobs", "Hours Per Week", "Hours Per Weak")
+    tabs["Caseload"][0].append("Favourite Colour")
+    report = validate(write_workbook(tmp_path / "b.xlsx", tabs))
+    notes = [
+        (f["sheet"], f["row"], f["code"], f["severity"], f["message"]) for f in report["flags"]
+    ]
+    assert notes == [
+        (
+            "Caseload",
+            1,
+            "unknown-column",
+            "info",
+            "column 'Favourite Colour' is not part of the standard; it is not read",
+        ),
+        (
+            "Jobs",
+            1,
+            "unknown-column",
+            "info",
+            "column 'Hours Per Weak' is not part of the standard; did you mean 'Hours Per Week'?",
+        ),
+    ]
+    assert report["counts"] == {"error": 0, "warning": 0, "info": 2}
+    assert report["outcomes"]["mean_hours"] is None  # the column is not read: said, not hidden
+    text = CliRunner().invoke(main, ["validate", str(tmp_path / "b.xlsx")])
+    assert text.exit_code == 0 and "2 notes" in text.output
+    target = tmp_path / "checked.xlsx"
+    checked = CliRunner().invoke(main, ["check", str(tmp_path / "b.xlsx"), "--output", str(target)])
+    assert checked.exit_code == 0, checked.output
+    flags_sheet = openpyxl.load_workbook(target)["Flags"]
+    shown = [c.value for row in flags_sheet.iter_rows() for c in row]
+    assert "unknown-column" in shown and "info" in shown

@@ -51,6 +51,15 @@ MISSING_COLUMN = _code(
     "a required column is absent from a tab",
     "add the column, or rename its header to the standard name or one of its aliases",
 )
+UNKNOWN_COLUMN = _code(
+    "unknown-column",
+    INFO,
+    "structure",
+    "a header of a standard tab is not a column of the standard (nor one of its other "
+    "spellings): the column is not read",
+    "rename the header to the standard name if the column is one of the standard's (the note "
+    "suggests the likely one); otherwise nothing to do",
+)
 
 # --- cells: blank or wrongly typed values ------------------------------------------------------
 MISSING_VALUE = _code(

@@ -37,7 +37,7 @@ from ipsxl import standard as std
 from ipsxl.guard import guarded, leave_for_exit
 from ipsxl.limits import DEFAULT_LIMITS, MB, Limits, UnreadableWorkbook, first_line
 from ipsxl.model import ROW, Grid, RawWorkbook, Table
-from ipsxl.values import CellError, Uncomputed
+from ipsxl.values import CellError, Uncomputed, display
 from ipsxl.zipscan import Extent, check_file, check_package, sheet_sizes
 
 __all__ = [
@@ -61,22 +61,26 @@ def _is_blank(value: object) -> bool:
     return isinstance(value, float) and math.isnan(value)
 
 
-def _find_header(grid: Grid, tab: std.Tab) -> tuple[int, dict[str, int]] | None:
+def _find_header(grid: Grid, tab: std.Tab) -> tuple[int, dict[str, int], dict[int, str]] | None:
     """The first row (0-based) in the first rows that names at least half the required columns,
-    with the 0-based position of each standard column it names (the first spelling wins)."""
+    with the 0-based position of each standard column it names (the first spelling wins), and
+    its other headers (1-based column -> the header as typed)."""
     lookup = std.header_lookup(tab)
     required = {c.name for c in tab.required_columns}
     need = max(1, math.ceil(len(required) * std.HEADER_MATCH_SHARE))
     for r, row in enumerate(grid[: std.HEADER_SEARCH_ROWS]):
         found: dict[str, int] = {}
+        unknown: dict[int, str] = {}
         for c, cell in enumerate(row):
             if _is_blank(cell):
                 continue
             col = lookup.get(std.fold(cell))
-            if col is not None and col.name not in found:
+            if col is None:
+                unknown[c + 1] = display(cell)
+            elif col.name not in found:
                 found[col.name] = c
         if len(required & found.keys()) >= need:
-            return r, found
+            return r, found, unknown
     return None
 
 
@@ -84,7 +88,7 @@ def _table(grid: Grid, tab: std.Tab, sheet: str) -> Table | None:
     header = _find_header(grid, tab)
     if header is None:
         return None
-    header_index, found = header
+    header_index, found, unknown = header
     names = list(found)
     body = _rectangle(grid[header_index + 1 :], len(grid[header_index]))
     # on the numpy array, what frame.mask(frame.eq("")).dropna(how="all") did on the frame:
@@ -96,7 +100,8 @@ def _table(grid: Grid, tab: std.Tab, sheet: str) -> Table | None:
     keep = pd.notna(cells).any(axis=1)
     if not keep.all():
         frame = frame.loc[keep]
-    return Table(tab, sheet, header_index + 1, frame, {n: found[n] + 1 for n in names})
+    positions = {n: found[n] + 1 for n in names}
+    return Table(tab, sheet, header_index + 1, frame, positions, unknown)
 
 
 def _rectangle(rows: Grid, min_width: int = 0) -> np.ndarray:
