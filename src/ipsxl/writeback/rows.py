@@ -106,7 +106,7 @@ class SheetIndex:
             if last in wanted:
                 found.rows[last] = _row(text, m.start(), last)
             if not m.group("empty"):
-                pos = text.find(f"</{m.group('row')}>", pos)
+                pos = xmltext.end_tag(text, m.group("row"), pos, self.data_end)
                 if pos < 0:
                     raise xmltext.BadPart("unclosed <row>")
         numbers = sorted(starts)
@@ -150,7 +150,7 @@ def _row(text: str, start: int, number: int) -> Row:
     tag = next(xmltext.tags(text, start))
     if tag.empty:
         return Row(tag, number, None)
-    close = text.find(f"</{tag.qname}>", tag.end)
+    close = xmltext.end_tag(text, tag.qname, tag.end)
     if close < 0:
         raise xmltext.BadPart("unclosed <row>")
     row = Row(tag, number, close)
@@ -211,7 +211,7 @@ def index_sheet(part: str, data: bytes) -> SheetIndex:
     sheet_data = xmltext.find(text, "sheetData")
     close = -1
     if sheet_data is not None and not sheet_data.empty:
-        close = text.find(f"</{sheet_data.qname}>", sheet_data.end)
+        close = xmltext.end_tag(text, sheet_data.qname, sheet_data.end)
     emptied = None
     if close >= 0:
         emptied = (text[: sheet_data.end] + text[close:]).encode("utf-8")
