@@ -23,6 +23,7 @@ from lxml import etree
 
 from ipsxl.sheets import split_ref
 from ipsxl.writeback import xmltext
+from ipsxl.writeback.deadline import Deadline
 from ipsxl.writeback.package import NS_MAIN, Package
 from ipsxl.writeback.xmltext import Encoded, Tag
 
@@ -245,10 +246,12 @@ class SheetIndexes:
             index = self._done[name] = index_sheet(name, data)
         return index
 
-    def warm(self, pkg: Package, parts: Iterable[str]) -> None:
+    def warm(self, pkg: Package, parts: Iterable[str], deadline: Deadline | None = None) -> None:
         """Index these parts now. A part that cannot be indexed is left for ``get``, so its
         error is raised where it always was: when, and only if, a flagged cell is on it."""
         for part in parts:
+            if deadline is not None:
+                deadline.check()
             try:
                 self.get(pkg, part)
             except Exception:  # raised again by get, if and when the part is needed

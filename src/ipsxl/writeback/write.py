@@ -9,6 +9,7 @@ from ipsxl import sheets
 from ipsxl.model import Report
 from ipsxl.standard import FIDELITY_SHEET, FLAGS_SHEET, OWN_SHEETS
 from ipsxl.writeback import charts, highlights, render, state, undo, xmltext
+from ipsxl.writeback.deadline import NO_DEADLINE, Deadline
 from ipsxl.writeback.journal import Journal, append_children, sha256
 from ipsxl.writeback.package import (
     CT_CHART,
@@ -57,6 +58,7 @@ def write(
     generated_at: dt.datetime,
     reviewer_scores: dict[int, float],
     indexes: SheetIndexes | None = None,
+    deadline: Deadline = NO_DEADLINE,
 ) -> None:
     """Add the Fidelity and Flags sheets, the highlights and the state to a clean package.
 
@@ -65,8 +67,7 @@ def write(
     workbook = pkg.workbook_part()
     indexes = SheetIndexes() if indexes is None else indexes
     journal = Journal(pkg)
-    wb_text = journal.text(workbook)
-    wb_root = xmltext.parse(wb_text.encode("utf-8"), workbook)
+    wb_root = pkg.xml(workbook)  # the journal edits it as text: the tree stays as read
     if wb_root.tag.startswith("{http://purl.oclc.org/"):
         raise PackageError("Strict Open XML workbooks are not supported; save as .xlsx")
     date1904 = any(
@@ -83,6 +84,7 @@ def write(
     worksheets = worksheet_parts(pkg, listed)
     blocks = _BlockAllocator(highlights.used_shape_blocks(journal))
     for sheet, cells in sheets.highlight_marks(report, set(worksheets)).items():
+        deadline.check()
         saved.highlights.append(
             highlights.highlight_sheet(
                 journal, styles, sheet, indexes.get(pkg, worksheets[sheet]), cells, blocks
