@@ -424,7 +424,7 @@ def test_check_reads_each_part_of_a_many_sheet_package_once(tmp_path, monkeypatc
     result = CliRunner().invoke(main, ["check", str(book), "--timeout", "600"])
     assert result.exit_code == 1, result.output
     checked = tmp_path / "many.checked.xlsx"
-    assert read.read_workbook(checked, NO_GUARD).sheets[-2:] == ["Fidelity", "Flags"]
+    assert {"Fidelity", "Flags"} <= set(read.read_workbook(checked, NO_GUARD).sheets)
     assert counts["[Content_Types].xml"] == 1
     assert counts["xl/workbook.xml"] <= 2  # as read, and once its ipsxl sheets are gone
     assert max(counts.values()) <= 2, counts.most_common(3)
