@@ -205,7 +205,7 @@ def _run(book: xw.Book, with_fidelity: bool) -> Report | None:
         )
         return None
     report = check_raw(raw)
-    reviewer = _reviewer_scores(book, report) if with_fidelity else {}
+    reviewer = _reviewer_scores(book) if with_fidelity else {}
 
     state = _read_state(book)
     keep = () if with_fidelity else (std.FIDELITY_SHEET,)
@@ -419,25 +419,19 @@ def _find_sheet(book: xw.Book, name: str) -> xw.Sheet | None:
     return None
 
 
-def _reviewer_scores(book: xw.Book, report: Report) -> dict[int, float]:
-    """Scores a reviewer typed on the Fidelity sheet now in the workbook, by scale position.
+def _reviewer_scores(book: xw.Book) -> dict[int, sheets.Review]:
+    """What a reviewer typed on the Fidelity sheet now in the workbook, by scale position.
 
-    A reviewer's cell is an item row whose Basis reads "reviewer" (as the layout writes it), so
-    a Fidelity sheet the file write-back wrote keeps its scores too.
+    The sheet is read in one block from A1 and its item rows found by Section and # (see
+    ``sheets.reviews_from_grid``), so a Fidelity sheet the file write-back wrote, or one a
+    person moved rows on, keeps its scores and notes too.
     """
     sheet = _find_sheet(book, std.FIDELITY_SHEET)
     if sheet is None:
         return {}
-    layout = sheets.fidelity_layout(report, dt.datetime.now())
-    first, col = sheets.split_ref(layout.anchors["scores"].split(":")[0])
-    last, _ = sheets.split_ref(layout.anchors["scores"].split(":")[1])
-    block = sheet.range((first, col), (last, col + 1)).options(ndim=2).value or []
-    scores: dict[int, float] = {}
-    for pos, (score, basis) in enumerate(block):
-        value = sheets.score_or_none(score)
-        if value is not None and str(basis or "").strip().endswith(sheets.REVIEWER):
-            scores[pos] = value
-    return scores
+    last = sheet.used_range.last_cell
+    grid = sheet.range((1, 1), (last.row, last.column)).options(ndim=2).value or []
+    return sheets.reviews_from_grid(grid)
 
 
 # --------------------------------------------------------------------------- the state sheet
@@ -765,6 +759,12 @@ def render(sheet: xw.Sheet, engine: _Engine, layout: sheets.SheetLayout) -> None
 
     for col, chars in sorted(layout.widths.items()):
         sheet.range((1, col)).column_width = engine.column_width(chars)
+    for r1, r2, points in _height_runs(layout.heights):
+        _optional(
+            lambda r1=r1, r2=r2, points=points: setattr(
+                sheet.range((r1, 1), (r2, 1)), "row_height", points
+            )
+        )
     _optional(lambda: layout.freeze and sheet.freeze_panes.freeze_at(layout.freeze))
     _optional(
         lambda: layout.print_area and setattr(sheet.page_setup, "print_area", layout.print_area)
@@ -779,6 +779,18 @@ def render(sheet: xw.Sheet, engine: _Engine, layout: sheets.SheetLayout) -> None
     if engine.charts:
         for chart in layout.charts:
             _optional(lambda chart=chart: _add_chart(sheet, layout, chart))
+
+
+def _height_runs(heights: Mapping[int, float]) -> list[tuple[int, int, float]]:
+    """(first row, last row, height) for each run of consecutive rows of the same height, so a
+    sheet's heights take one call per run."""
+    runs: list[tuple[int, int, float]] = []
+    for row, points in sorted(heights.items()):
+        if runs and runs[-1][1] == row - 1 and runs[-1][2] == points:
+            runs[-1] = (runs[-1][0], row, points)
+        else:
+            runs.append((row, row, points))
+    return runs
 
 
 def _cell_value(cell: sheets.Cell | None) -> object:
@@ -834,11 +846,14 @@ def _write_formulas(sheet: xw.Sheet, formulas: Mapping[Cellpos, str]) -> None:
 # (attribute, value) -> how to set it on a range
 _SETTERS: dict[str, Callable[[xw.Range, object], None]] = {
     "bold": lambda rng, v: setattr(rng.font, "bold", v),
+    "italic": lambda rng, v: setattr(rng.font, "italic", v),
+    "font": lambda rng, v: setattr(rng.font, "name", v),
     "size": lambda rng, v: setattr(rng.font, "size", v),
     "color": lambda rng, v: setattr(rng.font, "color", f"#{v}"),
     "number_format": lambda rng, v: setattr(rng, "number_format", v),
     "wrap": lambda rng, v: setattr(rng, "wrap_text", v),
     "align": lambda rng, v: setattr(rng, "horizontal_alignment", v),
+    "valign": lambda rng, v: setattr(rng, "vertical_alignment", v),
 }
 
 
@@ -856,11 +871,14 @@ def _apply_styles(
                 fills[(r, c)] = style.fill
             for attr, value in (
                 ("bold", style.bold or None),
+                ("italic", style.italic or None),
+                ("font", style.font),
                 ("size", style.size),
                 ("color", style.color),
                 ("number_format", style.number_format),
                 ("wrap", style.wrap or None),
                 ("align", style.align),
+                ("valign", "top"),  # as the file write-back: a row reads across
             ):
                 if value is not None:
                     groups[(attr, value)].append((r, c))

@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ipsxl.model import Report
+from ipsxl.sheets import Review
 from ipsxl.writeback import undo
 from ipsxl.writeback.package import Package, PackageError
 from ipsxl.writeback.rows import SheetIndexes
@@ -44,7 +45,7 @@ class Prepared:
 
     source: Path
     package: Package  # as it was before any run wrote into it
-    reviewer_scores: dict[int, float]  # what a reviewer typed on the last run's Fidelity sheet
+    reviewer_scores: dict[int, Review]  # what a reviewer typed on the last run's Fidelity sheet
     indexes: SheetIndexes
 
     def write(self, target: Path, report: Report, generated_at: dt.datetime | None = None) -> None:

@@ -77,8 +77,10 @@ def sheet_xml(
         for j, cell in enumerate(row, start=1):
             if cell is None:
                 continue
+            if cell.value is None and cell.formula is None and cell.style == sheets.TEXT:
+                continue
             ref = cell_ref(i, j)
-            c = cell_xml(ref, cell, xf(cell.style) if cell.style != sheets.TEXT else 0, date1904)
+            c = cell_xml(ref, cell, xf(cell.style), date1904)
             if c:
                 cells.append(c)
                 last_col = max(last_col, j)

@@ -33,13 +33,17 @@ from ipsxl.writeback.rows import SheetIndexes
 from ipsxl.writeback.styles import MINIMAL_STYLES, StyleBook
 
 
-def strip(pkg: Package) -> dict[int, float]:
-    """Remove everything ipsxl wrote; the reviewer scores its Fidelity sheet held."""
+def strip(pkg: Package) -> dict[int, sheets.Review]:
+    """Remove everything ipsxl wrote; what a reviewer typed on its Fidelity sheet.
+
+    The reviewer's entries are read from the sheet itself, so they are kept when the workbook
+    was saved by an application that dropped ipsxl's record of its last run."""
     workbook = pkg.workbook_part()
-    scores: dict[int, float] = {}
     found = state.find(pkg, workbook)
     if found is not None:
         scores = undo.undo(pkg, workbook, found)
+    else:
+        scores = undo.sheet_reviews(pkg, workbook, FIDELITY_SHEET)
     # sheets under ipsxl's names that no recorded run wrote (the Excel add-in writes them too)
     for name in OWN_SHEETS:
         undo.remove_sheet(pkg, workbook, name)
@@ -55,7 +59,7 @@ def write(
     pkg: Package,
     report: Report,
     generated_at: dt.datetime,
-    reviewer_scores: dict[int, float],
+    reviewer_scores: dict[int, sheets.Review],
     indexes: SheetIndexes | None = None,
 ) -> None:
     """Add the Fidelity and Flags sheets, the highlights and the state to a clean package.
