@@ -17,7 +17,7 @@ import openpyxl
 import pytest
 from office import SOFFICE, convert, type_into, without_cached_results
 
-from ipsxl import scale, sheets
+from ipsxl import fidelity_sheet, scale, sheets
 from ipsxl.check import check_file
 from ipsxl.standard import FIDELITY_SHEET
 
@@ -36,7 +36,7 @@ def report():
 
 @pytest.fixture(scope="module")
 def layout(report) -> sheets.SheetLayout:
-    return sheets.fidelity_layout(report, dt.datetime.now())
+    return fidelity_sheet.fidelity_layout(report, dt.datetime.now())
 
 
 @pytest.fixture(scope="module")
@@ -95,7 +95,7 @@ def test_libreoffice_uses_the_reviewers_scores_over_data_and_indicators(
     # the indicators the reviewer left alone show a suggestion and count nothing
     for item_id in ("follow_along", "work_incentives_planning"):
         r = first + POS[item_id]
-        assert str(ws.cell(r, sheets.SCORE_COL).value).startswith("suggests ")
+        assert str(ws.cell(r, fidelity_sheet.SCORE_COL).value).startswith("suggests ")
         assert ws.cell(r, col).value in ("", None)
 
 
@@ -111,12 +111,14 @@ def test_libreoffice_gives_the_band_once_all_25_are_scored(checked, report, layo
     assert ws[layout.anchors["band"]].value == scale.fidelity_band(total)
 
 
-def _typed_workbook(checked: Path, layout, out: Path) -> tuple[Path, dict[int, sheets.Review]]:
+def _typed_workbook(
+    checked: Path, layout, out: Path
+) -> tuple[Path, dict[int, fidelity_sheet.Review]]:
     reviews = {
-        POS["caseload_size"]: sheets.Review(3, "two caseloads over 25 by the chart review"),
-        POS["supervisor_ratio"]: sheets.Review(5),
-        GENERALISTS: sheets.Review(4),
-        24: sheets.Review(None, "ask the team lead"),
+        POS["caseload_size"]: fidelity_sheet.Review(3, "two caseloads over 25 by the chart review"),
+        POS["supervisor_ratio"]: fidelity_sheet.Review(5),
+        GENERALISTS: fidelity_sheet.Review(4),
+        24: fidelity_sheet.Review(None, "ask the team lead"),
     }
     cells: dict[str, object] = {}
     for pos, review in reviews.items():
@@ -124,18 +126,18 @@ def _typed_workbook(checked: Path, layout, out: Path) -> tuple[Path, dict[int, s
         if review.score is not None:
             cells[layout.input_cells[pos]] = review.score
         if review.note is not None:
-            cells[sheets.cell_ref(r, sheets.REVIEWER_NOTE_COL)] = review.note
+            cells[sheets.cell_ref(r, fidelity_sheet.REVIEWER_NOTE_COL)] = review.note
     return type_into(checked, out, FIDELITY_SHEET, cells), reviews
 
 
-def _reviews_in(path: Path, layout) -> dict[int, sheets.Review]:
+def _reviews_in(path: Path, layout) -> dict[int, fidelity_sheet.Review]:
     ws = openpyxl.load_workbook(path)[FIDELITY_SHEET]
     out = {}
     for pos, ref in layout.input_cells.items():
         r, _ = sheets.split_ref(ref)
-        score, note = ws[ref].value, ws.cell(r, sheets.REVIEWER_NOTE_COL).value
+        score, note = ws[ref].value, ws.cell(r, fidelity_sheet.REVIEWER_NOTE_COL).value
         if score is not None or note is not None:
-            out[pos] = sheets.Review(score, note)
+            out[pos] = fidelity_sheet.Review(score, note)
     return out
 
 

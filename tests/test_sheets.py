@@ -1,15 +1,13 @@
-"""The Fidelity and Flags layouts, as data any face renders."""
+"""The Flags layout, as data any face renders."""
 
 from __future__ import annotations
 
 import datetime as dt
 
 import pandas as pd
-import pytest
 from wb_fixtures import FLAGS, INJECTIONS, make_report
 
-from ipsxl import scale, sheets
-from ipsxl.sheets import SCORE_INPUT, split_ref
+from ipsxl import sheets
 
 WHEN = dt.datetime(2026, 10, 1, 9, 30)
 
@@ -51,92 +49,3 @@ def test_flags_layout_keeps_workbook_text_as_values():
     links = [c for c in cells if c.link]
     assert all(c.style == sheets.LINK for c in links)
     assert len(links) == len(FLAGS) - 1  # all but the missing tab
-
-
-def test_fidelity_lists_all_25_items_in_scale_order():
-    report = make_report()
-    layout = sheets.fidelity_layout(report, WHEN)
-    first, last = layout.anchors["scores"].split(":")
-    r1, _ = split_ref(first)
-    r2, _ = split_ref(last)
-    assert r2 - r1 + 1 == scale.ITEM_COUNT
-    for pos, item in enumerate(scale.ITEMS):
-        row = layout.rows[r1 - 1 + pos]
-        assert (row[0].value, row[1].value, row[2].value) == (item.section, item.number, item.label)
-    computed = {it.id: it for it in report.scores.items}
-    for pos, item in enumerate(scale.ITEMS):
-        data_cell = layout.rows[r1 - 1 + pos][sheets.SCORE_COL - 1]
-        it = computed.get(item.id) if item.id else None
-        if it is not None and it.score is not None and it.basis == scale.SCALE:
-            assert data_cell.value == it.score and data_cell.style == sheets.SCORE
-        assert layout.input_cells[pos] == sheets.cell_ref(r1 + pos, sheets.REVIEWER_COL)
-        assert layout.cell(layout.input_cells[pos]).style == SCORE_INPUT
-    # an item without data says why
-    community = scale.ITEMS.index(next(i for i in scale.ITEMS if i.id == "community_based"))
-    note = layout.rows[r1 - 1 + community][sheets.NOTE_COL - 1]
-    assert note.value == computed["community_based"].note
-
-
-def _data_total(report) -> int:
-    return sum(
-        it.score for it in report.scores.items if it.score is not None and it.basis == scale.SCALE
-    )
-
-
-def test_total_and_band_are_live_formulas_over_the_score_cells():
-    report = make_report()
-    layout = sheets.fidelity_layout(report, WHEN)
-    total = layout.cell(layout.anchors["total"])
-    band = layout.cell(layout.anchors["band"])
-    rng = layout.anchors["scores"]
-    assert total.formula == f"SUM({rng})"
-    assert total.value == _data_total(report)
-    assert f"{layout.anchors['count']}<{scale.ITEM_COUNT}" in band.formula
-    assert band.value.startswith(scale.INCOMPLETE)
-    for _, name in scale.BANDS:
-        assert name in band.formula
-    used = {fn for c in (total, band) for fn in ("SUM", "COUNT", "IF") if fn + "(" in c.formula}
-    assert used == {"SUM", "IF"}
-
-
-@pytest.mark.parametrize("reviewer", [3, 5])
-def test_reviewer_scores_complete_the_band(reviewer):
-    report = make_report()
-    inputs = sheets.fidelity_layout(report, WHEN).input_cells
-    layout = sheets.fidelity_layout(report, WHEN, {pos: reviewer for pos in inputs})
-    total = reviewer * scale.ITEM_COUNT
-    assert layout.cell(layout.anchors["total"]).value == total
-    assert layout.cell(layout.anchors["band"]).value == scale.fidelity_band(total)
-
-
-def test_outcomes_benchmarks_and_specialists():
-    report = make_report()
-    layout = sheets.fidelity_layout(report, WHEN)
-    values = _values(layout)
-    for value, name in scale.EMPLOYMENT_RATE_BENCHMARKS:
-        assert value in values and name in values
-    rate = layout.cell(layout.anchors["employment_rate"])
-    assert rate.value == pytest.approx(report.scores.outcomes["employment_rate"])
-    assert rate.style == sheets.PERCENT
-    for spec in report.scores.specialists:
-        assert spec["name"] in values  # names are values, even one that looks like a formula
-    assert len(layout.charts) >= 2
-    contacts, employment = layout.charts[:2]
-    assert any(s.kind == "line" for s in contacts.series)
-    (target,) = [s for s in contacts.series if s.kind == "line"]
-    assert set(_column(layout, target.values)) == {6}
-    (bench,) = [s for s in employment.series if s.kind == "line"]
-    assert set(_column(layout, bench.values)) == {0.41}
-
-
-def _column(layout: sheets.SheetLayout, ref: str) -> list[object]:
-    first, last = ref.replace("$", "").split(":")
-    (r1, c), (r2, _) = split_ref(first), split_ref(last)
-    return [layout.cell(sheets.cell_ref(r, c)).value for r in range(r1, r2 + 1)]
-
-
-def test_without_scores_every_item_is_for_the_reviewer():
-    layout = sheets.fidelity_layout(make_report(with_scores=False), WHEN)
-    assert len(layout.input_cells) == scale.ITEM_COUNT
-    assert layout.cell(layout.anchors["total"]).value == 0
-    assert layout.charts == []

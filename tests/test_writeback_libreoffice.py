@@ -18,7 +18,7 @@ import openpyxl
 import pytest
 from wb_fixtures import build_workbook, make_report, read_parts, sheet_part
 
-from ipsxl import scale, sheets
+from ipsxl import fidelity_sheet, scale, sheets
 from ipsxl.standard import FIDELITY_SHEET, FLAGS_SHEET
 from ipsxl.writeback import write_back
 
@@ -78,8 +78,8 @@ def test_libreoffice_computes_the_fidelity_formulas_and_reads_flags(tmp_path):
     source = build_workbook(tmp_path / "agency.xlsm")
     written = tmp_path / "agency.checked.xlsm"
     # every reviewer item scored 4, so the band formula has a band to compute
-    inputs = sheets.fidelity_layout(report, WHEN).input_cells
-    layout = sheets.fidelity_layout(report, WHEN, {pos: 4 for pos in inputs})
+    inputs = fidelity_sheet.fidelity_layout(report, WHEN).input_cells
+    layout = fidelity_sheet.fidelity_layout(report, WHEN, {pos: 4 for pos in inputs})
     write_back(source, written, report, generated_at=WHEN)
     # put the reviewer scores in as a person would, then drop every cached result
     parts = read_parts(written)
@@ -123,6 +123,6 @@ def test_libreoffice_sees_the_unscored_total(tmp_path):
     write_back(source, written, report, generated_at=WHEN)
     converted = _convert(_without_cached_results(written, tmp_path / "bare.xlsm"), tmp_path)
     ws = openpyxl.load_workbook(converted, data_only=True)[FIDELITY_SHEET]
-    layout = sheets.fidelity_layout(report, WHEN)
+    layout = fidelity_sheet.fidelity_layout(report, WHEN)
     assert ws[layout.anchors["total"]].value == report.scores.data_total
     assert ws[layout.anchors["band"]].value == scale.INCOMPLETE

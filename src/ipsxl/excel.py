@@ -37,7 +37,7 @@ from pathlib import Path
 
 import xlwings as xw
 
-from ipsxl import scale, sheets
+from ipsxl import fidelity_sheet, scale, sheets
 from ipsxl import standard as std
 from ipsxl.check import check_raw
 from ipsxl.model import ERROR, WARNING, RawWorkbook, Report
@@ -214,7 +214,7 @@ def _run(book: xw.Book, with_fidelity: bool) -> Report | None:
         worksheets = {s.name for s in book.sheets}
         written = [name for name in keep if _find_sheet(book, name) is not None]
         if with_fidelity:
-            layout = sheets.fidelity_layout(report, dt.datetime.now(), reviewer)
+            layout = fidelity_sheet.fidelity_layout(report, dt.datetime.now(), reviewer)
             _write_sheet(book, engine, layout)
             written.append(layout.name)
         flags = sheets.flags_layout(report, sheets=worksheets)
@@ -419,11 +419,11 @@ def _find_sheet(book: xw.Book, name: str) -> xw.Sheet | None:
     return None
 
 
-def _reviewer_scores(book: xw.Book) -> dict[int, sheets.Review]:
+def _reviewer_scores(book: xw.Book) -> dict[int, fidelity_sheet.Review]:
     """What a reviewer typed on the Fidelity sheet now in the workbook, by scale position.
 
     The sheet is read in one block from A1 and its item rows found by Section and # (see
-    ``sheets.reviews_from_grid``), so a Fidelity sheet the file write-back wrote, or one a
+    ``fidelity_sheet.reviews_from_grid``), so a Fidelity sheet the file write-back wrote, or one a
     person moved rows on, keeps its scores and notes too.
     """
     sheet = _find_sheet(book, std.FIDELITY_SHEET)
@@ -431,7 +431,7 @@ def _reviewer_scores(book: xw.Book) -> dict[int, sheets.Review]:
         return {}
     last = sheet.used_range.last_cell
     grid = sheet.range((1, 1), (last.row, last.column)).options(ndim=2).value or []
-    return sheets.reviews_from_grid(grid)
+    return fidelity_sheet.reviews_from_grid(grid)
 
 
 # --------------------------------------------------------------------------- the state sheet
@@ -913,8 +913,12 @@ def _add_chart(sheet: xw.Sheet, layout: sheets.SheetLayout, spec: sheets.Chart) 
     above = layout.cell(sheets.cell_ref(first - 1, cols[0])) if first > 1 else None
     if above is not None and above.style == sheets.HEADER:
         first -= 1
+    bars = any(s.kind == "bar" for s in spec.series)
     chart = sheet.charts.add(
-        anchor=sheet.range(spec.top_left), width=width, height=height, chart_type="column_clustered"
+        anchor=sheet.range(spec.top_left),
+        width=width,
+        height=height,
+        chart_type="column_clustered" if bars else "line",
     )
     chart.set_source_data(sheet.range((first, cols[0]), (last, cols[-1])), plot_by="columns")
     chart.set_x_axis_values(sheet.range(spec.categories))
@@ -923,7 +927,7 @@ def _add_chart(sheet: xw.Sheet, layout: sheets.SheetLayout, spec: sheets.Chart) 
         title=spec.y_title or None, number_format=spec.y_format, minimum_scale=spec.y_min
     )
     for i, series in enumerate(spec.series[: len(cols)], 1):
-        if series.kind == "line":
+        if bars and series.kind != "bar":
             _optional(lambda i=i: chart.series(i).set(chart_type="line"))
 
 

@@ -23,8 +23,8 @@ import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
 
+from ipsxl.fidelity_sheet import Review
 from ipsxl.model import Report
-from ipsxl.sheets import Review
 from ipsxl.writeback import undo
 from ipsxl.writeback.package import Package, PackageError
 from ipsxl.writeback.rows import SheetIndexes

@@ -137,6 +137,13 @@ def sheet_xml(
         setup.append('fitToWidth="1" fitToHeight="0"')
     if setup:
         parts.append(f"<pageSetup {' '.join(setup)}/>")
+    if layout.row_breaks:
+        n = len(layout.row_breaks)
+        parts.append(
+            f'<rowBreaks count="{n}" manualBreakCount="{n}">'
+            + "".join(f'<brk id="{r}" max="16383" man="1"/>' for r in layout.row_breaks)
+            + "</rowBreaks>"
+        )
     if drawing_rid:
         parts.append(f'<drawing r:id="{drawing_rid}"/>')
     if table_rid:

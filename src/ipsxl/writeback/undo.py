@@ -7,7 +7,8 @@ from __future__ import annotations
 import re
 
 from ipsxl import sheets as layouts
-from ipsxl.sheets import Review, split_ref
+from ipsxl.fidelity_sheet import Review, reviews_from_grid
+from ipsxl.sheets import split_ref
 from ipsxl.writeback import xmltext
 from ipsxl.writeback.highlights import MARKER, SheetChanges
 from ipsxl.writeback.journal import sha256
@@ -317,8 +318,8 @@ def _remove_shapes(pkg: Package, part: str, cells: set[tuple[int, int]]) -> int:
 def reviewer_scores(pkg: Package, workbook: str, state: State) -> dict[int, Review]:
     """What a reviewer typed on the Fidelity sheet an earlier run wrote, by scale position.
 
-    Read from the sheet's cells, by item (see ``sheets.reviews_from_grid``); on a sheet where
-    no item rows are found, from the score cells the run recorded."""
+    Read from the sheet's cells, by item (see ``fidelity_sheet.reviews_from_grid``); on a
+    sheet where no item rows are found, from the score cells the run recorded."""
     name = state.sheets.get("fidelity")
     if not name:
         return {}
@@ -346,7 +347,7 @@ def sheet_reviews(pkg: Package, workbook: str, name: str) -> dict[int, Review]:
     grid: list[list[object]] = [[None] * ncols for _ in range(nrows)]
     for (r, c), value in cells.items():
         grid[r - 1][c - 1] = value
-    return layouts.reviews_from_grid(grid)
+    return reviews_from_grid(grid)
 
 
 def sheet_values(pkg: Package, workbook: str, name: str) -> dict[tuple[int, int], object]:

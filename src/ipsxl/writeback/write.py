@@ -6,6 +6,7 @@ import datetime as dt
 import itertools
 
 from ipsxl import sheets
+from ipsxl.fidelity_sheet import Review, fidelity_layout
 from ipsxl.model import Report
 from ipsxl.standard import FIDELITY_SHEET, FLAGS_SHEET, OWN_SHEETS
 from ipsxl.writeback import charts, highlights, render, state, undo, xmltext
@@ -33,7 +34,7 @@ from ipsxl.writeback.rows import SheetIndexes
 from ipsxl.writeback.styles import MINIMAL_STYLES, StyleBook
 
 
-def strip(pkg: Package) -> dict[int, sheets.Review]:
+def strip(pkg: Package) -> dict[int, Review]:
     """Remove everything ipsxl wrote; what a reviewer typed on its Fidelity sheet.
 
     The reviewer's entries are read from the sheet itself, so they are kept when the workbook
@@ -59,7 +60,7 @@ def write(
     pkg: Package,
     report: Report,
     generated_at: dt.datetime,
-    reviewer_scores: dict[int, sheets.Review],
+    reviewer_scores: dict[int, Review],
     indexes: SheetIndexes | None = None,
 ) -> None:
     """Add the Fidelity and Flags sheets, the highlights and the state to a clean package.
@@ -94,7 +95,7 @@ def write(
         )
 
     # the two sheets
-    fidelity = sheets.fidelity_layout(report, generated_at, reviewer_scores)
+    fidelity = fidelity_layout(report, generated_at, reviewer_scores)
     flags = sheets.flags_layout(report, sheets=set(worksheets))
     fid_part = journal.new_name("xl/worksheets/sheet{}.xml")
     journal.add_part(fid_part, b"", CT_WORKSHEET)
