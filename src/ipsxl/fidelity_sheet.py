@@ -18,7 +18,6 @@ more than ``CHART_ALL`` of them the top and bottom ``CHART_EACH_END``, which a c
 from __future__ import annotations
 
 import datetime as dt
-import textwrap
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
@@ -34,6 +33,7 @@ from ipsxl.sheets import (
     INTEGER,
     LABEL,
     LABEL_RIGHT,
+    LINE_POINTS,
     MONEY,
     NOTE_INPUT,
     NUMBER,
@@ -57,6 +57,7 @@ from ipsxl.sheets import (
     cell_ref,
     column_letter,
     score_or_none,
+    wrapped_lines,
 )
 from ipsxl.standard import FIDELITY_SHEET
 
@@ -84,7 +85,6 @@ SCORE_COL = 6  # F: the data's score (a scale item's), or what an indicator sugg
 BASIS_COL, N_COL, NOTE_COL = 7, 8, 9
 REVIEWER_COL, REVIEWER_NOTE_COL, USED_COL = 10, 11, 12
 ITEM_FIRST_ROW = 10
-LINE_POINTS = 15  # the height of one line of 11-point text
 
 # The specialists' table: (header, keys a specialist record may use, style), the first key
 # found is used. The name is in A (running on over B and C); the figures stand one to a column
@@ -346,8 +346,9 @@ class _Sheet:
         texts = {c: h for h, c in heads}
         for c in range(1, last + 1):
             self.put(r, c, texts.get(c) or None, HEADER_LINE if c == 1 else HEADER)
+        # bold letters run about a sixth wider than the digits a width counts
         self.heights[r] = LINE_POINTS * max(
-            wrapped_lines(h, widths.get(c, 8.43), bold=True) for h, c in heads if c > 1
+            wrapped_lines(h, widths.get(c, 8.43) * 0.85) for h, c in heads if c > 1
         )
 
     def fit_row(self, r: int, widths: Mapping[int, float]) -> None:
@@ -756,16 +757,6 @@ class _ChartData:
 def centered(style: str, bold: bool = False) -> str:
     """The centred (and bold) twin of a figure's style, see ``sheets.STYLES``."""
     return f"{style}-center" + ("-bold" if bold else "")
-
-
-def wrapped_lines(text: str, width: float, bold: bool = False) -> int:
-    """How many lines ``text`` takes wrapped at spaces in a column ``width`` characters wide
-    (a width counts digits; letters of bold text run wider, and the cell keeps a margin)."""
-    per_line = max(1, int(width * (0.85 if bold else 1.0)) - 1)
-    return sum(
-        max(1, len(textwrap.wrap(part, per_line, break_long_words=True)))
-        for part in text.split("\n")
-    )
 
 
 def _basename(path: str) -> str:
