@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ipsxl import standard as std
+from ipsxl.fidelity_sheet import Review
 from ipsxl.model import Report
 from ipsxl.writeback import undo
 from ipsxl.writeback.deadline import NO_DEADLINE, Deadline
@@ -46,7 +47,7 @@ class Prepared:
 
     source: Path
     package: Package  # as it was before any run wrote into it
-    reviewer_scores: dict[int, float]  # what a reviewer typed on the last run's Fidelity sheet
+    reviewer_scores: dict[int, Review]  # what a reviewer typed on the last run's Fidelity sheet
     indexes: SheetIndexes
 
     def write(
