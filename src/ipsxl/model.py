@@ -43,7 +43,8 @@ class Table:
     ``frame`` is indexed by Excel row number (index name ``row``) and holds one column per
     standard column found (raw cell values, blanks as None). ``positions`` maps each found
     standard column to its 1-based column number in the sheet; a required column missing from the
-    sheet is absent from both.
+    sheet is absent from both. ``unknown`` holds the other headers of the header row (1-based
+    column -> the header as typed): columns the standard does not know, which are not read.
     """
 
     tab: Tab
@@ -51,6 +52,7 @@ class Table:
     header_row: int
     frame: pd.DataFrame
     positions: dict[str, int] = field(default_factory=dict)
+    unknown: dict[int, str] = field(default_factory=dict)
 
 
 @dataclass
@@ -120,10 +122,23 @@ class Item:
 
 
 @dataclass
+class Weekly:
+    """Face-to-face employer contacts week by week: ``starts`` and ``days`` of each week of
+    the period (a last week cut short by the period's end has fewer than 7 days), and per
+    specialist (named as Staff or Caseload gives it) the contacts in each week. Empty without
+    an Employer Log or a period."""
+
+    starts: list[dt.date] = field(default_factory=list)
+    days: list[int] = field(default_factory=list)
+    contacts: dict[str, list[int]] = field(default_factory=dict)
+
+
+@dataclass
 class Scores:
     items: list[Item]
     outcomes: dict[str, float | int | None]
     specialists: list[dict[str, object]]
+    weekly: Weekly = field(default_factory=Weekly)
 
     def item(self, item_id: str) -> Item:
         for it in self.items:

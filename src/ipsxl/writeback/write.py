@@ -6,9 +6,11 @@ import datetime as dt
 import itertools
 
 from ipsxl import sheets
+from ipsxl.fidelity_sheet import Review, fidelity_layout
 from ipsxl.model import ERROR, Report
 from ipsxl.standard import FIDELITY_SHEET, FLAGS_SHEET, OWN_SHEETS
 from ipsxl.writeback import charts, highlights, render, state, undo, xmltext
+from ipsxl.writeback.deadline import NO_DEADLINE, Deadline
 from ipsxl.writeback.journal import Journal, append_children, sha256
 from ipsxl.writeback.package import (
     CT_CHART,
@@ -34,13 +36,17 @@ from ipsxl.writeback.styles import MINIMAL_STYLES, StyleBook
 from ipsxl.writeback.xmltext import BadPart
 
 
-def strip(pkg: Package) -> dict[int, float]:
-    """Remove everything ipsxl wrote; the reviewer scores its Fidelity sheet held."""
+def strip(pkg: Package) -> dict[int, Review]:
+    """Remove everything ipsxl wrote; what a reviewer typed on its Fidelity sheet.
+
+    The reviewer's entries are read from the sheet itself, so they are kept when the workbook
+    was saved by an application that dropped ipsxl's record of its last run."""
     workbook = pkg.workbook_part()
-    scores: dict[int, float] = {}
     found = state.find(pkg, workbook)
     if found is not None:
         scores = undo.undo(pkg, workbook, found)
+    else:
+        scores = undo.sheet_reviews(pkg, workbook, FIDELITY_SHEET)
     # sheets under ipsxl's names that no recorded run wrote (the Excel add-in writes them too)
     for name in OWN_SHEETS:
         undo.remove_sheet(pkg, workbook, name)
@@ -56,8 +62,9 @@ def write(
     pkg: Package,
     report: Report,
     generated_at: dt.datetime,
-    reviewer_scores: dict[int, float],
+    reviewer_scores: dict[int, Review],
     indexes: SheetIndexes | None = None,
+    deadline: Deadline = NO_DEADLINE,
 ) -> None:
     """Add the Fidelity and Flags sheets, the highlights and the state to a clean package.
 
@@ -66,8 +73,7 @@ def write(
     workbook = pkg.workbook_part()
     indexes = SheetIndexes() if indexes is None else indexes
     journal = Journal(pkg)
-    wb_text = journal.text(workbook)
-    wb_root = xmltext.parse(wb_text.encode("utf-8"), workbook)
+    wb_root = pkg.xml(workbook)  # the journal edits it as text: the tree stays as read
     if wb_root.tag.startswith("{http://purl.oclc.org/"):
         raise PackageError("Strict Open XML workbooks are not supported; save as .xlsx")
     date1904 = any(
@@ -83,6 +89,7 @@ def write(
     worksheets = worksheet_parts(pkg, listed)
     blocks = _BlockAllocator(highlights.used_shape_blocks(journal))
     for sheet, cells in sheets.highlight_marks(report, set(worksheets)).items():
+        deadline.check()
         saved.highlights.append(
             highlights.highlight_sheet(
                 journal, styles, sheet, indexes.get(pkg, worksheets[sheet]), cells, blocks
@@ -92,7 +99,7 @@ def write(
     # the two sheets, put in front of the agency's; the workbook opens on Flags when there are
     # errors to correct, else on Fidelity
     opens_on = FLAGS_SHEET if report.counts()[ERROR] else FIDELITY_SHEET
-    fidelity = sheets.fidelity_layout(report, generated_at, reviewer_scores)
+    fidelity = fidelity_layout(report, generated_at, reviewer_scores)
     flags = sheets.flags_layout(report, sheets=list(worksheets))
     fid_part = journal.new_name("xl/worksheets/sheet{}.xml")
     journal.add_part(fid_part, b"", CT_WORKSHEET)
@@ -288,8 +295,11 @@ def _open_on(journal: Journal, workbook: str, index: int) -> None:
 
 def _deselect(journal: Journal, pkg: Package, indexes: SheetIndexes, parts) -> None:
     """Unselect the agency's selected tabs: Excel groups every selected sheet with the active
-    one, and typing into a group types into all of its sheets."""
+    one, and typing into a group types into all of its sheets. A sheet whose bytes do not
+    name the attribute is not read (a workbook may have thousands of sheets)."""
     for part in parts:
+        if b"tabSelected" not in pkg.get(part):
+            continue
         try:
             index = indexes.get(pkg, part)
         except (BadPart, PackageError, KeyError):
