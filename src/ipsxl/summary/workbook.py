@@ -306,9 +306,15 @@ def _submissions_sheet(ws: Worksheet, summary: Summary) -> None:
     _widths(ws, {j: c.width for j, c in enumerate(SUBMISSION_COLUMNS, start=1)})
     for j, col in enumerate(SUBMISSION_COLUMNS, start=1):
         _header(ws, 1, j, col.header)
+    file_width = SUBMISSION_COLUMNS[0].width
     for i, sub in enumerate(summary.rows, start=2):
         for j, col in enumerate(SUBMISSION_COLUMNS, start=1):
-            _put(ws, i, j, sub.row[col.key], col.kind)
+            _put(ws, i, j, sub.row[col.key], col.kind).alignment = TOP
+        # a file's path wraps in its column rather than being cut by the next one
+        ws.cell(row=i, column=1).alignment = WRAP
+        lines = wrapped_lines(str(sub.row["file"]), file_width)
+        if lines > 1:
+            ws.row_dimensions[i].height = LINE_POINTS * lines
     ws.freeze_panes = "B2"
     ws.print_title_rows = "1:1"
     ws.print_title_cols = "A:A"
