@@ -288,3 +288,27 @@ def test_the_template_prints_one_page_per_tab_each_one_page_wide(printed):
         assert page.landscape, tab.name
         first, last = tab.columns[0].name, tab.columns[-1].name
         assert page.has(first.split()[0]) and page.has(last.split()[0]), tab.name
+
+
+# --- the README's pictures ---------------------------------------------------------------------
+
+
+def test_the_screenshot_script_draws_the_pictures_the_readme_shows(tmp_path):
+    """docs/screenshots.py prints the checked example's Fidelity and Flags sheets to PNGs."""
+    import struct
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    run = subprocess.run(
+        [sys.executable, str(ROOT / "docs" / "screenshots.py"), "--out", str(tmp_path)],
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert run.returncode == 0, run.stderr
+    for name in ("fidelity", "flags"):
+        assert f"](docs/images/{name}.png)" in readme
+        assert (ROOT / "docs" / "images" / f"{name}.png").exists()  # committed
+        png = (tmp_path / f"{name}.png").read_bytes()
+        assert png[:8] == b"\x89PNG\r\n\x1a\n"
+        width, height = struct.unpack(">II", png[16:24])
+        assert width > height and width <= 11 * 60 + 1  # a landscape page at 60 dpi
