@@ -17,16 +17,19 @@ from pathlib import Path
 from typing import Any
 
 from ipsxl.limits import MB, Limits, UnreadableWorkbook, first_line
+from ipsxl.snapshot import Snapshot
 
 # --- time and memory limits ---------------------------------------------------------------------
 
 
-def guarded(func: Callable[..., Any], path: Path, limits: Limits, **kwargs: Any) -> Any:
+def guarded(func: Callable[..., Any], path: Path | Snapshot, limits: Limits, **kwargs: Any) -> Any:
     """``func(path, limits, **kwargs)`` under the time and memory limits; see ``start``."""
     return start(func, path, limits, **kwargs).result()
 
 
-def start(func: Callable[..., Any], path: Path, limits: Limits, **kwargs: Any) -> Pending:
+def start(
+    func: Callable[..., Any], path: Path | Snapshot, limits: Limits, **kwargs: Any
+) -> Pending:
     """Start ``func(path, limits, **kwargs)`` under the time and memory limits; its
     ``result()`` waits for it, so the caller can do other work meanwhile (``ipsxl check``
     prepares the write-back while the child reads and checks).
@@ -73,7 +76,7 @@ def _too_big_for_memory(limits: Limits) -> UnreadableWorkbook:
 
 
 def _in_child(
-    func: Callable[..., Any], path: Path, limits: Limits, kwargs: dict[str, Any]
+    func: Callable[..., Any], path: Path | Snapshot, limits: Limits, kwargs: dict[str, Any]
 ) -> Pending:
     import lxml.etree  # noqa: F401 - imported before the fork, never inside the child
     import python_calamine  # noqa: F401
@@ -142,7 +145,7 @@ def leave_for_exit(*objects: object) -> None:
 
 
 def _child(
-    func: Callable[..., Any], path: Path, limits: Limits, kwargs: dict[str, Any], fd: int
+    func: Callable[..., Any], path: Path | Snapshot, limits: Limits, kwargs: dict[str, Any], fd: int
 ) -> None:
     """Run in the forked child: read, send the outcome pickled through ``fd``, and exit without
     running anything of the parent's (no atexit handlers, no buffered output flushed twice)."""
@@ -227,7 +230,10 @@ def _kill(pid: int) -> None:
 
 
 def _in_thread(
-    func: Callable[..., Any], path: Path, limits: Limits, kwargs: dict[str, Any] | None = None
+    func: Callable[..., Any],
+    path: Path | Snapshot,
+    limits: Limits,
+    kwargs: dict[str, Any] | None = None,
 ) -> Pending:
     outcome: dict[str, Any] = {}
 
