@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import contextlib
 import os
-import shutil
 import sys
 import tempfile
 import uuid
@@ -27,6 +26,7 @@ from pathlib import Path
 from xml.sax.saxutils import escape
 
 from ipsxl import __version__
+from ipsxl.safefiles import replacing, write_bytes
 
 ADDIN_NAME = "ipsxl.xlam"
 PYTHON_MODULE = "ipsxl.excel"
@@ -180,21 +180,16 @@ def build_addin(target: Path, *, source_dir: Path | None = None) -> Path:
         "xl/vbaProject.bin": vba_project,
         ribbon_part: ribbon,
     }
-    fd, tmp_name = tempfile.mkstemp(prefix=".ipsxl-", suffix=".xlam.tmp", dir=path.parent)
-    os.close(fd)
     try:
-        with zipfile.ZipFile(tmp_name, "w", zipfile.ZIP_DEFLATED) as archive:
+        with replacing(path) as fh, zipfile.ZipFile(fh, "w", zipfile.ZIP_DEFLATED) as archive:
             for name, data in parts.items():
                 archive.writestr(name, data)
-        try:
-            os.replace(tmp_name, path)
-        except PermissionError as exc:
-            raise AddinError(
-                f"cannot replace {path}: it is probably open in Excel. Quit Excel and try again."
-            ) from exc
-    finally:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(tmp_name)
+    except PermissionError as exc:
+        if not path.exists():
+            raise
+        raise AddinError(
+            f"cannot replace {path}: it is probably open in Excel. Quit Excel and try again."
+        ) from exc
     return path
 
 
@@ -560,7 +555,7 @@ def install_addin(
         installed = target_dir / ADDIN_NAME
         if Path(addin).resolve() != installed.resolve():
             try:
-                shutil.copyfile(addin, installed)
+                write_bytes(installed, Path(addin).read_bytes())
             except PermissionError as exc:
                 raise AddinError(
                     f"cannot write {installed}: it is probably open in Excel. "
@@ -620,8 +615,7 @@ def configure_xlwings(
 
     if changes:
         config_file.parent.mkdir(parents=True, exist_ok=True)
-        with open(config_file, "w", encoding="utf-8", errors="surrogateescape", newline="") as f:
-            f.write("".join(lines))
+        write_bytes(config_file, "".join(lines).encode("utf-8", errors="surrogateescape"))
     return changes
 
 
