@@ -11,6 +11,7 @@ is being checked is never half-reported or overwritten.
 from __future__ import annotations
 
 import hashlib
+import importlib
 import json
 import os
 import shutil
@@ -365,22 +366,26 @@ def test_a_file_replaced_during_the_check_is_reported_as_it_was_read(book, tmp_p
     assert any("Enrollment Date" in str(row) for row in flags.iter_rows(values_only=True))
 
 
-def test_in_place_refuses_a_file_replaced_before_it_is_written(book, tmp_path, monkeypatch):
-    import ipsxl.checked
-
+@pytest.mark.parametrize(
+    "after", ["ipsxl.checked.prepare", "ipsxl.safefiles.keep_backup"], ids=["read", "backup"]
+)
+def test_in_place_refuses_a_file_replaced_before_it_is_written(book, tmp_path, monkeypatch, after):
+    """Saved over by another program once ipsxl has read it, or even once the backup is made
+    and the checked workbook is being written: the newer file is left as it is."""
     other = _other_workbook(tmp_path)
     replaced = digest(other)
-    real_prepare = ipsxl.checked.prepare
+    module, name = after.rsplit(".", 1)
+    real = getattr(importlib.import_module(module), name)
 
-    def prepare_then_a_save(*args, **kwargs):
-        prepared = real_prepare(*args, **kwargs)
+    def then_a_save(*args, **kwargs):
+        done = real(*args, **kwargs)
         os.replace(other, book)
-        return prepared
+        return done
 
-    monkeypatch.setattr(ipsxl.checked, "prepare", prepare_then_a_save)
+    monkeypatch.setattr(after, then_a_save)
     result = CliRunner().invoke(main, ["check", str(book), "--in-place"])
     assert result.exit_code == 2, result.output
     line = one_line(result.stderr)
     assert str(book) in line and "changed" in line
-    assert digest(book) == replaced  # the newer save is left as it is
-    assert names_in(book.parent) == ["agency.xlsx"]
+    assert digest(book) == replaced
+    assert names_in(book.parent) == ["agency.xlsx"]  # no backup of what was not written into

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import sys
-from contextlib import nullcontext
+from contextlib import ExitStack
 from functools import partial
 from pathlib import Path
 
@@ -247,12 +247,16 @@ def check(path, output, in_place, force, start, end, max_rows, max_mb) -> None:
         _refuse(path, "--output is the workbook itself; use --in-place to write into it")
     if in_place and not force and safefiles.read_only(path):
         _refuse(path, "is read-only; add --force to write into it anyway")
-    try:
-        with safefiles.locked(path) if in_place else nullcontext():
-            _check_and_write(path, target, in_place, _options(start, end, max_rows, max_mb))
-    except safefiles.Busy as exc:
-        click.echo(f"ipsxl: {exc}", err=True)
-        sys.exit(2)
+    with ExitStack() as stack:
+        if in_place and path.exists():
+            try:
+                stack.enter_context(safefiles.locked(path))
+            except safefiles.Busy as exc:
+                click.echo(f"ipsxl: {exc}", err=True)
+                sys.exit(2)
+            except OSError as exc:
+                _refuse(path, f"cannot be written into: {exc.strerror or exc}")
+        _check_and_write(path, target, in_place, _options(start, end, max_rows, max_mb))
 
 
 def _check_and_write(path: Path, target: Path, in_place: bool, opts: Options) -> None:
@@ -268,16 +272,17 @@ def _check_and_write(path: Path, target: Path, in_place: bool, opts: Options) ->
         click.echo(report.to_text(result), nl=False)
         click.echo(f"ipsxl: {path}: {result.error}", err=True)
         sys.exit(2)
+    backup = None
     try:
         if in_place:
             checked.snapshot.ensure_unchanged()
             backup = safefiles.keep_backup(checked.snapshot)
         checked.write(target)
-    except Changed as exc:
-        click.echo(f"ipsxl: {exc}", err=True)
-        sys.exit(2)
-    except (WritebackError, OSError) as exc:
-        click.echo(f"ipsxl: {path}: cannot write {target}: {exc}", err=True)
+    except (Changed, WritebackError, OSError) as exc:
+        if backup is not None:  # nothing was written: a backup of it would only mislead
+            backup.unlink(missing_ok=True)
+        why = exc if isinstance(exc, Changed) else f"{path}: cannot write {target}: {exc}"
+        click.echo(f"ipsxl: {why}", err=True)
         sys.exit(2)
     click.echo(report.to_text(result), nl=False)
     if in_place:
