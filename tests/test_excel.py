@@ -441,7 +441,7 @@ def test_validate_writes_the_flags_sheet_as_a_table_with_links(example_json, cli
 
     rows = block(actions, start, "Flags")
     assert tuple(rows[0]) == sheets.FLAGS_HEADERS
-    expected = sheets.flags_table(cli_report, sheets=set(start))
+    expected = sheets.flags_table(cli_report, sheets=start)  # in the book's tab order
     assert len(rows) - 1 == len(expected) == len(cli_report.flags)
     for row, (_, rec) in zip(rows[1:], expected.iterrows(), strict=True):
         assert row[:7] == [blank_as_empty(rec[k]) for k in sheets.FLAGS_COLUMNS[:7]]
@@ -459,6 +459,15 @@ def test_validate_writes_the_flags_sheet_as_a_table_with_links(example_json, cli
     assert [t["args"] for t in tables] == [
         [f"$A$1:$H${len(rows)}", True, excel.TABLE_STYLE, sheets.FLAGS_TABLE]
     ]
+
+    # rows whose message wraps get the height of its lines, as the file's Flags sheet does
+    heights = {
+        row: a["args"][0]
+        for a in on_sheet(actions, start, "Flags", "setRowHeight")
+        for row in range(a["start_row"] + 1, a["start_row"] + a["row_count"] + 1)
+    }
+    layout = sheets.flags_layout(cli_report, sheets=start)
+    assert heights == layout.heights
 
 
 def test_validate_fills_and_notes_exactly_the_flagged_cells(example_json, cli_report):

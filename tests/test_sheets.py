@@ -18,13 +18,15 @@ def _values(layout: sheets.SheetLayout) -> list[object]:
     return [c.value for row in layout.rows for c in row if c is not None]
 
 
-def test_flags_table_sorted_by_sheet_then_row_with_links():
+def test_flags_table_sorted_by_tab_then_row_with_links():
     report = make_report()
-    table = sheets.flags_table(report, sheets={"Caseload", "Employer Log"})
+    tabs = ["Caseload", "Employer Log"]
+    table = sheets.flags_table(report, sheets=tabs)
     assert list(table.columns) == sheets.FLAGS_COLUMNS
     assert len(table) == len(FLAGS)
     keys = [
-        (rec["Sheet"], -1 if pd.isna(rec["Row"]) else rec["Row"])
+        (tabs.index(rec["Sheet"]) if rec["Sheet"] in tabs else -1, rec["Sheet"])
+        + (-1 if pd.isna(rec["Row"]) else rec["Row"],)
         for rec in table.to_dict("records")
     ]
     assert keys == sorted(keys)
@@ -133,3 +135,53 @@ def test_without_scores_every_item_is_for_the_reviewer():
 def _rows(ref: str) -> tuple[int, int]:
     first, last = ref.split(":")
     return split_ref(first)[0], split_ref(last)[0] + 1
+
+
+# --- the Flags sheet: order, reading and printing ----------------------------------------------
+
+
+def _sheet_of_each_row(layout: sheets.SheetLayout) -> list[tuple[str, object]]:
+    return [(row[0].value, row[1].value) for row in layout.rows[1:]]
+
+
+def test_flags_follow_the_workbooks_tab_order_then_row():
+    """Employer Log before Caseload in the workbook: its flags come first; a tab the workbook
+    lacks (nothing to point at) leads, and within a tab a whole-tab flag leads the rows."""
+    layout = sheets.flags_layout(make_report(), sheets=["Program", "Employer Log", "Caseload"])
+    keys = _sheet_of_each_row(layout)
+    order = [s for s, _ in keys]
+    first_of = {s: order.index(s) for s in set(order)}
+    assert first_of["Employer Log"] < first_of["Caseload"]
+    missing = [s for s in order if s not in ("Program", "Employer Log", "Caseload")]
+    assert missing and order[: len(missing)] == missing
+    for tab in ("Employer Log", "Caseload"):
+        rows = [r for s, r in keys if s == tab]
+        assert rows == sorted(rows, key=lambda r: -1 if r is None else r)
+    log_rows = [r for s, r in keys if s == "Employer Log"]
+    assert log_rows[0] is None  # the week's low-contacts flag is about the whole tab
+
+
+def test_flags_rows_are_tall_enough_for_their_wrapped_message():
+    """A message that wraps gets a row tall enough for its lines, so rows never overlap."""
+    report = make_report()
+    long = "the contact is dated before the client enrolled; check both dates " * 6
+    report.flags.loc[0, "message"] = long
+    layout = sheets.flags_layout(report, sheets=["Caseload", "Employer Log"])
+    message_col = sheets.FLAGS_HEADERS.index("Message") + 1
+    chars = layout.widths[message_col]
+    for i, row in enumerate(layout.rows[1:], start=2):
+        text = row[message_col - 1].value or ""
+        # a line holds at most about 1.25 characters per unit of column width in any common
+        # font: the row must have room for at least that many lines
+        needed = max(1, -(-len(text) // int(1.25 * chars))) * 15
+        assert layout.heights.get(i, 15) >= needed, (i, text)
+    tall = [i for i, row in enumerate(layout.rows[1:], start=2) if row[5].value == long]
+    assert layout.heights[tall[0]] >= 15 * 6
+
+
+def test_flags_print_landscape_one_page_wide_with_the_header_on_every_page():
+    layout = sheets.flags_layout(make_report(), sheets=["Caseload", "Employer Log"])
+    assert layout.landscape and layout.fit_width
+    assert layout.print_titles == "$1:$1"
+    assert layout.freeze == "A2"
+    assert layout.table is not None  # its autofilter: filter Severity to "error" for errors

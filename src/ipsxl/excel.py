@@ -211,7 +211,7 @@ def _run(book: xw.Book, with_fidelity: bool) -> Report | None:
     keep = () if with_fidelity else (std.FIDELITY_SHEET,)
     with _quiet(book, engine):
         _take_back(book, engine, state, keep=keep)
-        worksheets = {s.name for s in book.sheets}
+        worksheets = [s.name for s in book.sheets]
         written = [name for name in keep if _find_sheet(book, name) is not None]
         if with_fidelity:
             layout = sheets.fidelity_layout(report, dt.datetime.now(), reviewer)
@@ -765,6 +765,12 @@ def render(sheet: xw.Sheet, engine: _Engine, layout: sheets.SheetLayout) -> None
 
     for col, chars in sorted(layout.widths.items()):
         sheet.range((1, col)).column_width = engine.column_width(chars)
+    for first, last, points in _height_runs(layout.heights):
+        _optional(
+            lambda first=first, last=last, points=points: setattr(
+                sheet.range((first, 1), (last, 1)), "row_height", points
+            )
+        )
     _optional(lambda: layout.freeze and sheet.freeze_panes.freeze_at(layout.freeze))
     _optional(
         lambda: layout.print_area and setattr(sheet.page_setup, "print_area", layout.print_area)
@@ -779,6 +785,18 @@ def render(sheet: xw.Sheet, engine: _Engine, layout: sheets.SheetLayout) -> None
     if engine.charts:
         for chart in layout.charts:
             _optional(lambda chart=chart: _add_chart(sheet, layout, chart))
+
+
+def _height_runs(heights: dict[int, float]) -> list[tuple[int, int, float]]:
+    """Row heights as (first row, last row, points) runs of adjacent rows of one height, so a
+    long Flags sheet costs a call per run rather than per row."""
+    runs: list[list] = []
+    for row, points in sorted(heights.items()):
+        if runs and runs[-1][1] == row - 1 and runs[-1][2] == points:
+            runs[-1][1] = row
+        else:
+            runs.append([row, row, points])
+    return [tuple(r) for r in runs]
 
 
 def _cell_value(cell: sheets.Cell | None) -> object:

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import textwrap
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 
@@ -25,7 +26,7 @@ import pandas as pd
 
 from ipsxl import scale
 from ipsxl.model import ERROR, INFO, WARNING, Item, Report
-from ipsxl.standard import FIDELITY_SHEET, FLAGS_SHEET
+from ipsxl.standard import FIDELITY_SHEET, FLAGS_SHEET, TABS
 
 # --- styles -----------------------------------------------------------------------------------
 
@@ -33,6 +34,7 @@ TITLE = "title"
 LABEL = "label"  # a bold caption beside a value
 HEADER = "header"  # the header row of a table
 TEXT = "text"
+TEXT_TOP = "text-top"  # text at the top of its row, level with a wrapped cell beside it
 WRAP = "wrap"  # text that may run long (item labels, messages, notes)
 INTEGER = "integer"
 DECIMAL = "decimal"
@@ -67,6 +69,7 @@ STYLES: dict[str, Style] = {
     LABEL: Style(bold=True),
     HEADER: Style(bold=True, fill="D9E1F2", wrap=True),
     TEXT: Style(),
+    TEXT_TOP: Style(),
     WRAP: Style(wrap=True),
     INTEGER: Style(number_format="0"),
     DECIMAL: Style(number_format="0.0"),
@@ -155,6 +158,7 @@ class SheetLayout:
     validations: list[Validation] = field(default_factory=list)
     freeze: str | None = None  # the top-left cell of the scrolling pane, e.g. "A2"
     print_area: str | None = None  # "$A$1:$I$80"
+    print_titles: str | None = None  # rows repeated at the top of every printed page: "$1:$1"
     landscape: bool = False
     fit_width: bool = False  # fit to one page wide, as many pages tall as needed
     # named places in the sheet, for faces and tests: "scores" -> "F10:F34", "total" -> "F35"
@@ -242,11 +246,17 @@ def flag_cell(report: Report, sheet: str, row: object, col: object) -> tuple[int
 
 
 def flags_table(report: Report, sheets: Collection[str] | None = None) -> pd.DataFrame:
-    """One row per flag, sorted by sheet then row: what the Flags sheet lists.
+    """One row per flag, in the workbook's tab order then by row: what the Flags sheet lists.
+
+    ``sheets`` is the workbook's sheet names; given as a list or tuple, its order is the tab
+    order a person sees, so the Flags sheet reads the workbook left to right. Flags on a tab the
+    workbook lacks come first (they are about the whole workbook), and within a tab a flag about
+    the whole tab comes before its rows. Without an ordered ``sheets`` the standard's tab order
+    is used.
 
     ``Link target`` is the cell the flag points at (see ``flag_cell``) as "'Sheet'!C12", or None
-    when there is no such cell, or when ``sheets`` (the workbook's sheet names) is given and
-    does not hold the flag's sheet (a missing tab). ``Value`` is the offending value as text.
+    when there is no such cell, or when ``sheets`` is given and does not hold the flag's sheet
+    (a missing tab). ``Value`` is the offending value as text.
     """
     flags = report.flags
     rows = []
@@ -272,41 +282,87 @@ def flags_table(report: Report, sheets: Collection[str] | None = None) -> pd.Dat
     table = pd.DataFrame(rows, columns=FLAGS_COLUMNS)
     table["Row"] = table["Row"].astype("Int64")
     if len(table):
-        table = table.sort_values(["Sheet", "Row"], kind="stable", na_position="first")
+        rank = tab_order(report, sheets)
+        position = table["Sheet"].map(lambda s: rank.get(s, -1))
+        table = (
+            table.assign(_tab=position, _row=table["Row"].fillna(0))
+            .sort_values(["_tab", "Sheet", "_row"], kind="stable")
+            .drop(columns=["_tab", "_row"])
+        )
     return table.reset_index(drop=True)
+
+
+def tab_order(report: Report, sheets: Collection[str] | None) -> dict[str, int]:
+    """Sheet name -> its place among the tabs: the workbook's order when ``sheets`` is ordered,
+    else the standard's order of the tabs ipsxl found."""
+    if isinstance(sheets, list | tuple):
+        return {name: i for i, name in enumerate(sheets)}
+    found = [report.tables[t.name].sheet for t in TABS if t.name in report.tables]
+    return {name: i for i, name in enumerate(found)}
+
+
+# Column widths of the Flags sheet, in characters; the message column is wide and wraps.
+FLAGS_WIDTHS = {1: 18, 2: 7, 3: 22, 4: 20, 5: 10, 6: 64, 7: 22, 8: 18}
+_MESSAGE_COL = FLAGS_HEADERS.index("Message") + 1
+LINE_POINTS = 15  # the height of one line of 11-point text
 
 
 def flags_layout(report: Report, sheets: Collection[str] | None = None) -> SheetLayout:
     """The Flags sheet: a header row and one row per flag, as an Excel table with a filter.
 
-    The last column links to the flagged cell; its text names the cell ("Jobs!B4").
+    The last column links to the flagged cell; its text names the cell ("Jobs!B4"). A message
+    too long for its column wraps, and its row is given the height of its lines: neither Excel
+    nor LibreOffice grows a row for wrapped text written by another program, so without it the
+    lines would be cut or run into the next row. It prints landscape, one page wide, with the
+    header row on every page; the table's filter on Severity shows the errors alone.
     """
     table = flags_table(report, sheets)
     rows: list[list[Cell | None]] = [[Cell(h, style=HEADER) for h in FLAGS_HEADERS]]
+    heights: dict[int, float] = {}
     for rec in table.to_dict("records"):
         link = as_text(rec["Link target"])
         severity = as_text(rec["Severity"]) or ""
+        message = as_text(rec["Message"])
         rows.append(
             [
-                Cell(as_text(rec["Sheet"])),
+                Cell(as_text(rec["Sheet"]), style=TEXT_TOP),
                 Cell(_int_or_none(rec["Row"]), style=INTEGER),
-                Cell(as_text(rec["Column"])),
-                Cell(as_text(rec["Code"])),
-                Cell(severity or None, style=_SEVERITY_STYLE.get(severity, TEXT)),
-                Cell(as_text(rec["Message"]), style=WRAP),
-                Cell(as_text(rec["Value"])),
+                Cell(as_text(rec["Column"]), style=TEXT_TOP),
+                Cell(as_text(rec["Code"]), style=TEXT_TOP),
+                Cell(severity or None, style=_SEVERITY_STYLE.get(severity, TEXT_TOP)),
+                Cell(message, style=WRAP),
+                Cell(as_text(rec["Value"]), style=TEXT_TOP),
                 Cell(_link_text(link), style=LINK, link=link) if link else Cell(None),
             ]
         )
+        lines = wrapped_lines(message or "", FLAGS_WIDTHS[_MESSAGE_COL])
+        if lines > 1:
+            heights[len(rows)] = lines * LINE_POINTS
     last = max(2, len(rows))
     ref = f"A1:{column_letter(len(FLAGS_HEADERS))}{last}"
     return SheetLayout(
         name=FLAGS_SHEET,
         rows=rows,
-        widths={1: 20, 2: 7, 3: 22, 4: 22, 5: 10, 6: 60, 7: 24, 8: 20},
+        widths=dict(FLAGS_WIDTHS),
+        heights=heights,
         table=TableSpec(FLAGS_TABLE, ref, FLAGS_HEADERS),
         freeze="A2",
+        landscape=True,
+        fit_width=True,
+        print_titles="$1:$1",
         anchors={"table": ref},
+    )
+
+
+def wrapped_lines(text: str, width: float) -> int:
+    """How many lines ``text`` takes wrapped at word boundaries in a column ``width`` characters
+    wide. A column's width counts digits, and a line of words holds about a tenth more
+    characters than that in Calibri or Arial; wider fonts fit fewer, so the row then has
+    room to spare rather than lines cut off."""
+    per_line = max(1, int(width * 1.1))
+    return sum(
+        max(1, len(textwrap.wrap(part, per_line, break_long_words=True)))
+        for part in text.split("\n")
     )
 
 

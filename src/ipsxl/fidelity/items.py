@@ -385,7 +385,9 @@ def work_incentives_planning(frames: Frames, period: Period) -> Item:
 def referred_before_start(jobs: pd.DataFrame, referrals: pd.DataFrame) -> pd.Series:
     """Per job: its client has a Benefits Referral dated on or before the job's start."""
     first = referrals.dropna(subset=[pop.CLIENT_ID]).groupby(pop.CLIENT_ID)["Referral Date"].min()
-    return (jobs[pop.CLIENT_ID].map(first) <= jobs["Job Start Date"]).fillna(False).astype(bool)
+    # reindex, not Series.map: mapping through an empty date Series fails under pandas 3
+    referred = pd.Series(first.reindex(jobs[pop.CLIENT_ID]).to_numpy(), index=jobs.index)
+    return (referred <= jobs["Job Start Date"]).fillna(False).astype(bool)
 
 
 # --- all items ----------------------------------------------------------------------------------

@@ -27,19 +27,15 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from ipsxl import codes
 from ipsxl import standard as std
 from ipsxl.fidelity.population import distinct
-from ipsxl.model import WARNING, Parsed
+from ipsxl.model import Parsed
 from ipsxl.rules import flags
 from ipsxl.rules.dates import day, iso
 from ipsxl.rules.identity import client_key, has_columns, name_key, staff_listed
 
-CODES = {
-    "slow-job-search": WARNING,
-    "late-job-start-contact": WARNING,
-    "no-benefits-planning": WARNING,
-    "low-contacts": WARNING,
-}
+CODES = codes.family("timeliness")
 
 FIRST_CONTACT_DAYS = 30
 PRE_START_DAYS = 7
@@ -99,7 +95,7 @@ def _slow_job_search(ctx: Parsed) -> pd.DataFrame:
         ]
     )
     return flags.cells(
-        ctx, tab, slow | none_yet, "First Employer Contact", "slow-job-search", WARNING, message
+        ctx, tab, slow | none_yet, "First Employer Contact", codes.SLOW_JOB_SEARCH, message
     )
 
 
@@ -145,9 +141,7 @@ def _late_contacts(ctx: Parsed) -> pd.DataFrame:
             ]
         )
         found.append(
-            flags.cells(
-                ctx, tab, missed | overdue, column, "late-job-start-contact", WARNING, message
-            )
+            flags.cells(ctx, tab, missed | overdue, column, codes.LATE_JOB_START_CONTACT, message)
         )
     return flags.concat(found)
 
@@ -189,7 +183,7 @@ def _no_benefits_planning(ctx: Parsed) -> pd.DataFrame:
         + later
         + ": offer benefits planning before a job starts, and record the referral"
     )
-    return flags.cells(ctx, jobs_tab, missing, START, "no-benefits-planning", WARNING, message)
+    return flags.cells(ctx, jobs_tab, missing, START, codes.NO_BENEFITS_PLANNING, message)
 
 
 def _specialists(ctx: Parsed) -> pd.Series:
@@ -231,7 +225,7 @@ def _low_contacts(ctx: Parsed) -> pd.DataFrame:
         " employer visits, and log every one"
         for spec, week, count in zip(low_spec, low_week, counts, strict=True)
     ]
-    return flags.tabs(ctx, tab, "low-contacts", WARNING, messages, counts)
+    return flags.tabs(ctx, tab, codes.LOW_CONTACTS, messages, counts)
 
 
 def weekly_contacts(

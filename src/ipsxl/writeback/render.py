@@ -67,8 +67,11 @@ def sheet_xml(
     date1904: bool = False,
     drawing_rid: str | None = None,
     table_rid: str | None = None,
+    selected: bool = False,
 ) -> bytes:
-    """The worksheet part of a layout; ``xf`` gives the cellXfs index of a style tag."""
+    """The worksheet part of a layout; ``xf`` gives the cellXfs index of a style tag.
+
+    ``selected`` marks the sheet's tab selected, as the sheet a workbook opens on must be."""
     rows_xml = []
     last_col = 1
     links = []
@@ -93,7 +96,7 @@ def sheet_xml(
     if layout.fit_width:
         parts.append('<sheetPr><pageSetUpPr fitToPage="1"/></sheetPr>')
     parts.append(f'<dimension ref="A1:{column_letter(last_col)}{last_row}"/>')
-    parts.append(_views(layout.freeze))
+    parts.append(_views(layout.freeze, selected))
     parts.append('<sheetFormatPr defaultRowHeight="15"/>')
     if layout.widths:
         parts.append(
@@ -143,9 +146,14 @@ def sheet_xml(
     return "".join(parts).encode("utf-8")
 
 
-def _views(freeze: str | None) -> str:
+def _views(freeze: str | None, selected: bool = False) -> str:
+    view = (
+        '<sheetView tabSelected="1" workbookViewId="0"'
+        if selected
+        else '<sheetView workbookViewId="0"'
+    )
     if not freeze:
-        return '<sheetViews><sheetView workbookViewId="0"/></sheetViews>'
+        return f"<sheetViews>{view}/></sheetViews>"
     row, col = split_ref(freeze)
     split = []
     if col > 1:
@@ -154,7 +162,7 @@ def _views(freeze: str | None) -> str:
         split.append(f'ySplit="{row - 1}"')
     pane = "bottomRight" if row > 1 and col > 1 else ("bottomLeft" if row > 1 else "topRight")
     return (
-        f'<sheetViews><sheetView workbookViewId="0"><pane {" ".join(split)} '
+        f"<sheetViews>{view}><pane {' '.join(split)} "
         f'topLeftCell="{freeze}" activePane="{pane}" state="frozen"/>'
         f'<selection pane="{pane}" activeCell="{freeze}" sqref="{freeze}"/></sheetView>'
         "</sheetViews>"

@@ -128,19 +128,20 @@ class StyleBook:
         )
         fill = self._fill(style.fill) if style.fill else 0
         fmt = self._format(style.number_format or "General")
-        align = ""
-        if style.wrap or style.align:
-            align = (
-                f"<{p('alignment')}"
-                + (f' horizontal="{style.align}"' if style.align else "")
-                + ' vertical="top"'
-                + (' wrapText="1"' if style.wrap else "")
-                + "/>"
-            )
+        # every ipsxl cell reads from the top of its row, level with wrapped text beside it
+        align = (
+            f"<{p('alignment')}"
+            + (f' horizontal="{style.align}"' if style.align else "")
+            + ' vertical="top"'
+            + (' wrapText="1"' if style.wrap else "")
+            + "/>"
+        )
         xf = (
             f'<{p("xf")} numFmtId="{fmt}" fontId="{font}" fillId="{fill}" borderId="0" '
             'xfId="0" applyNumberFormat="1" applyFont="1" applyFill="1"'
-            + (' applyAlignment="1">' + align + f"</{p('xf')}>" if align else "/>")
+            + ' applyAlignment="1">'
+            + align
+            + f"</{p('xf')}>"
         )
         return self.lists["cellXfs"].index(xf)
 
