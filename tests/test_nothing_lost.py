@@ -1,9 +1,9 @@
 """Nothing lost: an agency's workbook is the one copy of a quarter's records.
 
 Every command leaves its input's bytes as they were, except ``check --in-place``, which keeps
-the original as NAME.bak.xlsx first (a later run's as NAME.bak-2.xlsx, and so on). A ``check`` killed while it writes leaves the original
-intact and nothing half-written under the final name; two ``check`` runs on one file at once
-leave a sound workbook behind.
+the original as NAME.bak.xlsx first (a later run's as NAME.bak-2.xlsx, and so on). A ``check``
+killed while it writes leaves the original intact and nothing half-written under the final
+name; two ``check`` runs on one file at once leave a sound workbook behind.
 """
 
 from __future__ import annotations
