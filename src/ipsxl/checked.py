@@ -22,6 +22,7 @@ from ipsxl.limits import DEFAULT_LIMITS, Limits, UnreadableWorkbook
 from ipsxl.model import Report
 from ipsxl.snapshot import Snapshot
 from ipsxl.writeback import Prepared, WritebackError, prepare
+from ipsxl.writeback.deadline import NO_DEADLINE, Deadline
 from ipsxl.zipscan import check_file, check_package
 
 
@@ -32,6 +33,7 @@ class Checked:
     report: Report
     prepared: Prepared | None
     problem: WritebackError | None = None
+    deadline: Deadline = NO_DEADLINE  # the time limit of the whole check, write-back included
     snapshot: Snapshot | None = None  # the bytes both were made from
 
     def write(self, target: Path, generated_at: dt.datetime | None = None) -> None:
@@ -41,7 +43,7 @@ class Checked:
             raise self.problem
         if self.prepared is None:
             raise WritebackError(f"{self.report.file}: unreadable, nothing to write")
-        self.prepared.write(Path(target), self.report, generated_at)
+        self.prepared.write(Path(target), self.report, generated_at, self.deadline)
 
 
 def check_for_writing(
@@ -51,8 +53,9 @@ def check_for_writing(
     limits: Limits = DEFAULT_LIMITS,
     today: dt.date | None = None,
 ) -> Checked:
-    """Check ``path`` and prepare its write-back at the same time."""
+    """Check ``path`` and prepare its write-back at the same time, both within the time limit."""
     path = Path(path)
+    deadline = Deadline.after(limits.max_seconds)
     try:
         snapshot = check_file(path, limits)
     except UnreadableWorkbook as exc:
@@ -61,7 +64,7 @@ def check_for_writing(
     prepared, problem = None, None
     try:
         check_package(snapshot, limits, extents=False)
-        prepared = prepare(snapshot)
+        prepared = prepare(snapshot, deadline)
     except UnreadableWorkbook as exc:  # the child says so too, in the report
         problem = WritebackError(f"{path}: {exc}")
     except WritebackError as exc:
@@ -69,4 +72,4 @@ def check_for_writing(
     report = pending.result()
     if not report.readable:
         return Checked(report, None, snapshot=snapshot)
-    return Checked(report, prepared, problem, snapshot)
+    return Checked(report, prepared, problem, deadline, snapshot)
