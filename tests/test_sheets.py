@@ -119,7 +119,7 @@ def test_outcomes_benchmarks_and_specialists():
     contacts, employment = layout.charts
     assert any(s.kind == "line" for s in contacts.series)
     target = [layout.cell(f"E{r}").value for r in range(*_rows(contacts.categories))]
-    assert set(target) == {scale.BANDS_BY_ID["employer_contacts"].cuts[0]}
+    assert set(target) == {scale.CONTACTS_PER_WEEK}  # the scale's 6 a week
     bench = [layout.cell(f"H{r}").value for r in range(*_rows(employment.categories))]
     assert set(bench) == {0.41}
 

@@ -349,7 +349,7 @@ SPECIALIST_COLUMNS: tuple[tuple[str, tuple[str, ...], str], ...] = (
     ("Job starts", ("job_starts",), INTEGER),
 )
 
-CONTACTS_TARGET = scale.BANDS_BY_ID["employer_contacts"].cuts[0]  # 6 a week scores 5
+CONTACTS_TARGET = scale.CONTACTS_PER_WEEK  # the scale's 6 a week
 AVERAGE_RATE = next(v for v, name in scale.EMPLOYMENT_RATE_BENCHMARKS if name == "average")
 
 
@@ -477,8 +477,8 @@ def fidelity_layout(
     records = list(scores.specialists) if scores else []
     for rec in records:
         r += 1
-        _put_specialist(grid, r, rec)
-    if records:
+        _put_specialist(grid, r, rec, style=LABEL if rec.get("kind") == "total" else None)
+    if records and not any(rec.get("kind") == "total" for rec in records):
         r += 1
         overall = {
             "name": "All specialists",

@@ -35,8 +35,8 @@ _OTHER = "\x00unassigned"  # the key clients under no specialist's name are coun
 
 def specialist_table(frames: Frames, period: Period | None) -> list[dict[str, object]]:
     """The specialists' rows sorted by name (case ignored), then the unassigned row (when
-    anything is unassigned) and the All specialists row; without a period, the specialists'
-    names, FTE and Employment Services % only."""
+    anything is unassigned) and the All specialists row (when there is a row to add up);
+    without a period, the specialists' names, FTE and Employment Services % only."""
     specs = pop.specialists(frames.staff, frames.caseload)
     keys = specs.index
     table = pd.DataFrame(
@@ -63,7 +63,8 @@ def specialist_table(frames: Frames, period: Period | None) -> list[dict[str, ob
     if other.fillna(0).astype(float).any():
         rows.append(_row(UNASSIGNED, UNASSIGNED_NAME, other.to_dict()))
     body = pd.concat(rows)
-    rows.append(_row(ALL_SPECIALISTS, ALL_NAME, _totals(body, table)))
+    if len(body):
+        rows.append(_row(ALL_SPECIALISTS, ALL_NAME, _totals(body, table)))
     return _records(pd.concat(rows))
 
 
