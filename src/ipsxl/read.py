@@ -24,7 +24,6 @@ from __future__ import annotations
 import datetime as dt
 import math
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from concurrent.futures import ThreadPoolExecutor
 from functools import partial
 from itertools import chain
 from pathlib import Path
@@ -33,6 +32,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from ipsxl import runtime
 from ipsxl import standard as std
 from ipsxl.guard import guarded, leave_for_exit
 from ipsxl.limits import DEFAULT_LIMITS, MB, Limits, UnreadableWorkbook, first_line
@@ -242,20 +242,31 @@ def _read_grids(
             _check_extent(name, package.extents.get(name, package.largest), limits)
     sizes = sheet_sizes(path, limits)
     largest = max(wanted, key=lambda name: sizes.get(name, 0), default=None)
-    pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="ipsxl-calamine")
+    pool = _sheet_thread()
     try:
-        big = None if largest is None else pool.submit(_parse_sheet, path, largest)
+        big = None if largest is None or pool is None else pool.submit(_parse_sheet, path, largest)
         if package is None:
             package = check_package(path, limits, extents=False)
         loads: dict[str, Callable[[], Any]] = {  # the others here, the largest last
             name: partial(_parse_sheet, path, name) for name in wanted if name != largest
         }
-        if big is not None:
-            loads[largest] = big.result
+        if largest is not None:
+            loads[largest] = partial(_parse_sheet, path, largest) if big is None else big.result
         grids = _grids(wanted, loads, package, limits, on_grid)
     finally:  # a capped child exits as soon as it has answered: no need to wait for the thread
-        pool.shutdown(wait=not capped, cancel_futures=True)
+        if pool is not None:
+            pool.shutdown(wait=not capped, cancel_futures=True)
     return grids, hidden, sheets
+
+
+def _sheet_thread() -> Any:
+    """A pool of one thread for the largest sheet; None where threads cannot start (Pyodide),
+    and every sheet is then parsed in turn here."""
+    if not runtime.can_start_threads():
+        return None
+    from concurrent.futures import ThreadPoolExecutor
+
+    return ThreadPoolExecutor(max_workers=1, thread_name_prefix="ipsxl-calamine")
 
 
 def _sheet_names(metas: list[Any]) -> tuple[list[str], list[str]]:

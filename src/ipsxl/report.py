@@ -11,7 +11,7 @@ import json
 import math
 from collections.abc import Sequence
 
-from ipsxl import __version__, scale
+from ipsxl import __version__, codes, scale
 from ipsxl.model import ERROR, INFO, WARNING, Report
 
 RATE_KEYS = ("employment_rate", "retention_90")
@@ -143,8 +143,8 @@ def to_csv(reports: Sequence[Report]) -> str:
             writer.writerow(
                 {
                     "file": report.file,
-                    "code": "unreadable",
-                    "severity": ERROR,
+                    "code": codes.UNREADABLE.name,
+                    "severity": codes.UNREADABLE.severity,
                     "message": report.error,
                 }
             )

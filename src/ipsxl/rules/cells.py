@@ -5,19 +5,19 @@ from __future__ import annotations
 
 import pandas as pd
 
+from ipsxl import codes, values
 from ipsxl import standard as std
-from ipsxl import values
-from ipsxl.model import ERROR, Parsed
+from ipsxl.model import Parsed
 from ipsxl.rules import flags
 
-CODES = {"missing-value": ERROR, "bad-date": ERROR, "bad-number": ERROR, "bad-choice": ERROR}
+CODES = codes.family("cells")
 
 BAD_CODE = {
-    std.DATE: "bad-date",
-    std.NUMBER: "bad-number",
-    std.PERCENT: "bad-number",
-    std.CHOICE: "bad-choice",
-    std.YESNO: "bad-choice",
+    std.DATE: codes.BAD_DATE,
+    std.NUMBER: codes.BAD_NUMBER,
+    std.PERCENT: codes.BAD_NUMBER,
+    std.CHOICE: codes.BAD_CHOICE,
+    std.YESNO: codes.BAD_CHOICE,
 }
 
 
@@ -59,9 +59,7 @@ def _table_flags(ctx: Parsed, tab: std.Tab) -> list[pd.DataFrame]:
         bad = ctx.bad[tab.name][col.name]
         if col.type in BAD_CODE and bad.any():
             message = bad_message(col, ctx.raw[tab.name][col.name][bad])
-            found.append(
-                flags.cells(ctx, tab.name, bad, col.name, BAD_CODE[col.type], ERROR, message)
-            )
+            found.append(flags.cells(ctx, tab.name, bad, col.name, BAD_CODE[col.type], message))
         blank = _required_blank(ctx, tab, col)
         if blank is not None and blank.any():
             why = " (the case is Closed)" if not col.required else ""
@@ -71,8 +69,7 @@ def _table_flags(ctx: Parsed, tab: std.Tab) -> list[pd.DataFrame]:
                     tab.name,
                     blank,
                     col.name,
-                    "missing-value",
-                    ERROR,
+                    codes.MISSING_VALUE,
                     f"{col.name} is blank{why}",
                 )
             )
@@ -94,7 +91,6 @@ def _program_flags(ctx: Parsed) -> list[pd.DataFrame]:
                     ctx,
                     std.PROGRAM.name,
                     BAD_CODE[field.type],
-                    ERROR,
                     message,
                     column="Value",
                     row=row,
@@ -107,8 +103,7 @@ def _program_flags(ctx: Parsed) -> list[pd.DataFrame]:
                 flags.tab(
                     ctx,
                     std.PROGRAM.name,
-                    "missing-value",
-                    ERROR,
+                    codes.MISSING_VALUE,
                     f"{field.name} {where}",
                     column="Value",
                     row=row,

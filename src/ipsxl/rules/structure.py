@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import pandas as pd
 
+from ipsxl import codes
 from ipsxl import standard as std
-from ipsxl.model import ERROR, Parsed
+from ipsxl.model import Parsed
 from ipsxl.rules import flags
 
-CODES = {"missing-tab": ERROR, "missing-column": ERROR}
+CODES = codes.family("structure")
 
 
 def check(ctx: Parsed) -> pd.DataFrame:
@@ -21,8 +22,7 @@ def check(ctx: Parsed) -> pd.DataFrame:
                     flags.tab(
                         ctx,
                         tab.name,
-                        "missing-tab",
-                        ERROR,
+                        codes.MISSING_TAB,
                         f"the required tab '{tab.name}' is missing",
                     )
                 )
@@ -35,8 +35,7 @@ def check(ctx: Parsed) -> pd.DataFrame:
                     flags.tab(
                         ctx,
                         tab.name,
-                        "missing-column",
-                        ERROR,
+                        codes.MISSING_COLUMN,
                         f"the required column '{col.name}' is missing from '{table.sheet}'",
                         column=col.name,
                         row=table.header_row or None,

@@ -30,20 +30,15 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from ipsxl import scale
+from ipsxl import codes, scale
 from ipsxl import standard as std
 from ipsxl.fidelity import population as pop
-from ipsxl.model import WARNING, Parsed
+from ipsxl.model import Parsed
 from ipsxl.rules import flags
 from ipsxl.rules.dates import day, iso
 from ipsxl.rules.identity import has_columns
 
-CODES = {
-    "slow-job-search": WARNING,
-    "late-job-start-contact": WARNING,
-    "no-benefits-planning": WARNING,
-    "low-contacts": WARNING,
-}
+CODES = codes.family("timeliness")
 
 FIRST_CONTACT_DAYS = scale.FIRST_CONTACT_DAYS
 PRE_START_DAYS = scale.PRE_START_DAYS
@@ -99,7 +94,7 @@ def _slow_job_search(ctx: Parsed) -> pd.DataFrame:
         ]
     )
     return flags.cells(
-        ctx, tab, slow | none_yet, "First Employer Contact", "slow-job-search", WARNING, message
+        ctx, tab, slow | none_yet, "First Employer Contact", codes.SLOW_JOB_SEARCH, message
     )
 
 
@@ -143,9 +138,7 @@ def _late_contacts(ctx: Parsed) -> pd.DataFrame:
             ]
         )
         found.append(
-            flags.cells(
-                ctx, tab, missed | overdue, column, "late-job-start-contact", WARNING, message
-            )
+            flags.cells(ctx, tab, missed | overdue, column, codes.LATE_JOB_START_CONTACT, message)
         )
     return flags.concat(found)
 
@@ -178,7 +171,7 @@ def _no_benefits_planning(ctx: Parsed) -> pd.DataFrame:
         + later
         + ": offer benefits planning before a job starts, and record the referral"
     )
-    return flags.cells(ctx, jobs_tab, missing, START, "no-benefits-planning", WARNING, message)
+    return flags.cells(ctx, jobs_tab, missing, START, codes.NO_BENEFITS_PLANNING, message)
 
 
 def _specialists(ctx: Parsed) -> pd.Series:
@@ -199,7 +192,7 @@ def _low_contacts(ctx: Parsed) -> pd.DataFrame:
     specialists = _specialists(ctx)
     if judged == 0 or specialists.empty:
         return flags.concat([])
-    per_week = pop.weekly_contacts(ctx.frames[tab], specialists.index, start, judged)
+    per_week = pop.contacts_by_week(ctx.frames[tab], specialists.index, start, judged)
     low_spec, low_week = np.nonzero(per_week < CONTACTS_PER_WEEK)  # by specialist, then week
     if len(low_spec) == 0:
         return flags.concat([])
@@ -214,7 +207,7 @@ def _low_contacts(ctx: Parsed) -> pd.DataFrame:
         " employer visits, and log every one"
         for spec, week, count in zip(low_spec, low_week, counts, strict=True)
     ]
-    return flags.tabs(ctx, tab, "low-contacts", WARNING, messages, counts)
+    return flags.tabs(ctx, tab, codes.LOW_CONTACTS, messages, counts)
 
 
 def check(ctx: Parsed) -> pd.DataFrame:

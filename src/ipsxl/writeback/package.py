@@ -18,10 +18,10 @@ import struct
 import tempfile
 import zipfile
 import zlib
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
+from ipsxl import runtime
 from ipsxl.writeback import xmltext
 
 NS_MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
@@ -279,7 +279,8 @@ class Package:
     def _deflate_changed(self, infos: dict[str, zipfile.ZipInfo]) -> dict[str, bytes]:
         """The changed (and new) deflated parts, compressed side by side in threads (zlib lets
         go of the GIL), with their ``infos`` given the CRC and sizes to match: the worksheet of
-        a 50,000-row log and the other flagged sheets then take the time of the largest."""
+        a 50,000-row log and the other flagged sheets then take the time of the largest.
+        Where threads cannot start (Pyodide) they are compressed one after another."""
         names = [
             n
             for n, info in infos.items()
@@ -287,8 +288,14 @@ class Package:
             and info.compress_type == zipfile.ZIP_DEFLATED
             and self.parts[n]
         ]
-        with ThreadPoolExecutor(max_workers=2) as pool:
-            done = dict(zip(names, pool.map(_deflate, (self.parts[n] for n in names)), strict=True))
+        texts = (self.parts[n] for n in names)
+        if runtime.can_start_threads():
+            from concurrent.futures import ThreadPoolExecutor
+
+            with ThreadPoolExecutor(max_workers=2) as pool:
+                done = dict(zip(names, pool.map(_deflate, texts), strict=True))
+        else:
+            done = dict(zip(names, map(_deflate, texts), strict=True))
         for name, (data, crc) in done.items():
             info = infos[name]
             info.CRC, info.file_size, info.compress_size = crc, len(self.parts[name]), len(data)
