@@ -27,7 +27,7 @@ Definitions (fidelity.md), and what this module decides where the contract is si
   dated on or before the start.
 - An employer contact counts for a specialist when it is Face-to-Face, dated in the period, and
   logged under a name that folds to the specialist's. The rules count the same contacts week by
-  week (``weekly_contacts``). Contacts logged under any other name (a
+  week (``contacts_by_week``). Contacts logged under any other name (a
   supervisor, a typo the identity rules flag) count for no specialist and are left out of the
   contact rates; ``stray_contacts`` lists them so the item can say so.
 """
@@ -420,7 +420,7 @@ def face_to_face_rows(log: pd.DataFrame, period: Period) -> np.ndarray:
     return is_face_to_face(log) & in_period(log["Date"], period).to_numpy()
 
 
-def weekly_contacts(
+def contacts_by_week(
     log: pd.DataFrame, keys: pd.Index, start: pd.Timestamp, weeks: int
 ) -> np.ndarray:
     """Face-to-face contacts per specialist (rows: ``keys``, folded names) and 7-day week from

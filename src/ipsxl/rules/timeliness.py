@@ -176,9 +176,9 @@ def _no_benefits_planning(ctx: Parsed) -> pd.DataFrame:
 
 def _specialists(ctx: Parsed) -> pd.Series:
     """Employment specialists by folded name -> the name as first typed, as the fidelity
-    figures count them (``population.specialists``)."""
+    figures count them (``population.specialists``), in folded-name order."""
     frames = pop.Frames.from_parsed(ctx)
-    return pop.specialists(frames.staff, frames.caseload)[pop.NAME]
+    return pop.specialists(frames.staff, frames.caseload)[pop.NAME].sort_index()
 
 
 def _low_contacts(ctx: Parsed) -> pd.DataFrame:
