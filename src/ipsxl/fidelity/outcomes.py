@@ -22,7 +22,8 @@ from ipsxl.fidelity import population as pop
 from ipsxl.fidelity.population import Frames
 from ipsxl.model import NOT_RECORDED, OUTCOME_KEYS, Outcomes, Period
 
-OUTCOME_IDS = OUTCOME_KEYS
+# the outcome figures (the keys of ``Outcomes`` but the employment rate's note)
+OUTCOME_IDS = tuple(key for key in OUTCOME_KEYS if key != "employment_rate_note")
 _END_REASONS = std.JOBS.column("End Reason").choices
 
 
