@@ -43,7 +43,8 @@ class Table:
     ``frame`` is indexed by Excel row number (index name ``row``) and holds one column per
     standard column found (raw cell values, blanks as None). ``positions`` maps each found
     standard column to its 1-based column number in the sheet; a required column missing from the
-    sheet is absent from both.
+    sheet is absent from both. ``unknown`` holds the other headers of the header row (1-based
+    column -> the header as typed): columns the standard does not know, which are not read.
     """
 
     tab: Tab
@@ -51,6 +52,7 @@ class Table:
     header_row: int
     frame: pd.DataFrame
     positions: dict[str, int] = field(default_factory=dict)
+    unknown: dict[int, str] = field(default_factory=dict)
 
 
 @dataclass
