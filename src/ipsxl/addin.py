@@ -8,7 +8,10 @@ xlwings add-in's ``RunPython``. ``RIBBON_ACTIONS`` lists those buttons so tests 
 ribbon, the VBA and the Python side against one list.
 
 ms-ovba writes its intermediate files into the current directory and next to the module sources,
-so the build runs in a private temporary directory on copies of the sources.
+so the build runs in a private temporary directory on copies of the sources. The build is
+reproducible (fixed time stamps and obfuscation seed), and its result ships beside the sources
+(``shipped_addin``): installing copies it, so a PC needs no VBA compiler, and the tests check
+that it is exactly what the sources build.
 """
 
 from __future__ import annotations
