@@ -24,7 +24,7 @@ from wb_fixtures import (
     sheet_part,
 )
 
-from ipsxl import sheets
+from ipsxl import fidelity_sheet, sheets
 from ipsxl.model import ERROR, INFO, WARNING
 from ipsxl.standard import FIDELITY_SHEET, FLAGS_SHEET
 from ipsxl.writeback import WritebackError, clear, package, write_back
@@ -348,7 +348,7 @@ def _edited(written: Path, tmp_path: Path) -> Path:
     case = sheet_part(written, "Caseload")
     fid = sheet_part(written, FIDELITY_SHEET)
     parts[case] = parts[case].replace(b"13/45/2026", b"2026-06-02")
-    ref = sheets.fidelity_layout(make_report(), WHEN).input_cells[2]
+    ref = fidelity_sheet.fidelity_layout(make_report(), WHEN).input_cells[2]
     parts[fid], n = re.subn(
         rf'<c r="{ref}" s="(\d+)"/>'.encode(),
         rf'<c r="{ref}" s="\1"><v>4</v></c>'.encode(),
@@ -371,7 +371,7 @@ def test_rerun_after_edits_replaces_the_last_run_and_keeps_reviewer_scores(writt
     assert wb["Caseload"]["C3"].value == "2026-06-02"
     assert wb["Caseload"]["A2"].comment.text.count("C1 repeats in row 5") == 1
     assert wb["Caseload"]["C3"].comment.text.count("is not a date") == 1
-    ref = sheets.fidelity_layout(make_report(), WHEN).input_cells[2]
+    ref = fidelity_sheet.fidelity_layout(make_report(), WHEN).input_cells[2]
     assert wb[FIDELITY_SHEET][ref].value == 4
 
 

@@ -120,10 +120,23 @@ class Item:
 
 
 @dataclass
+class Weekly:
+    """Face-to-face employer contacts week by week: ``starts`` and ``days`` of each week of
+    the period (a last week cut short by the period's end has fewer than 7 days), and per
+    specialist (named as Staff or Caseload gives it) the contacts in each week. Empty without
+    an Employer Log or a period."""
+
+    starts: list[dt.date] = field(default_factory=list)
+    days: list[int] = field(default_factory=list)
+    contacts: dict[str, list[int]] = field(default_factory=dict)
+
+
+@dataclass
 class Scores:
     items: list[Item]
     outcomes: dict[str, float | int | None]
     specialists: list[dict[str, object]]
+    weekly: Weekly = field(default_factory=Weekly)
 
     def item(self, item_id: str) -> Item:
         for it in self.items:

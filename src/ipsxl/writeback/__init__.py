@@ -23,6 +23,7 @@ import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
 
+from ipsxl.fidelity_sheet import Review
 from ipsxl.model import Report
 from ipsxl.writeback import undo
 from ipsxl.writeback.package import Package, PackageError
@@ -44,7 +45,7 @@ class Prepared:
 
     source: Path
     package: Package  # as it was before any run wrote into it
-    reviewer_scores: dict[int, float]  # what a reviewer typed on the last run's Fidelity sheet
+    reviewer_scores: dict[int, Review]  # what a reviewer typed on the last run's Fidelity sheet
     indexes: SheetIndexes
 
     def write(self, target: Path, report: Report, generated_at: dt.datetime | None = None) -> None:

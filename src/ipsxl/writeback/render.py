@@ -80,8 +80,10 @@ def sheet_xml(
         for j, cell in enumerate(row, start=1):
             if cell is None:
                 continue
+            if cell.value is None and cell.formula is None and cell.style == sheets.TEXT:
+                continue
             ref = cell_ref(i, j)
-            c = cell_xml(ref, cell, xf(cell.style) if cell.style != sheets.TEXT else 0, date1904)
+            c = cell_xml(ref, cell, xf(cell.style), date1904)
             if c:
                 cells.append(c)
                 last_col = max(last_col, j)
@@ -138,6 +140,13 @@ def sheet_xml(
         setup.append('fitToWidth="1" fitToHeight="0"')
     if setup:
         parts.append(f"<pageSetup {' '.join(setup)}/>")
+    if layout.row_breaks:
+        n = len(layout.row_breaks)
+        parts.append(
+            f'<rowBreaks count="{n}" manualBreakCount="{n}">'
+            + "".join(f'<brk id="{r}" max="16383" man="1"/>' for r in layout.row_breaks)
+            + "</rowBreaks>"
+        )
     if drawing_rid:
         parts.append(f'<drawing r:id="{drawing_rid}"/>')
     if table_rid:

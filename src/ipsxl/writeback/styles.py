@@ -114,18 +114,18 @@ class StyleBook:
 
     def _style_xf(self, style: sheets.Style) -> int:
         p = self._el
-        font = (
-            self.lists["fonts"].index(
+        font = 0
+        if style.bold or style.italic or style.underline or style.size or style.color or style.font:
+            font = self.lists["fonts"].index(
                 f"<{p('font')}>"
                 + ("<b/>" if style.bold else "")
+                + ("<i/>" if style.italic else "")
                 + ("<u/>" if style.underline else "")
                 + f'<{p("sz")} val="{style.size or self._font_size}"/>'
                 + (f'<{p("color")} rgb="FF{style.color}"/>' if style.color else "")
-                + f'<{p("name")} val="{xmltext.esc_attr(self._font_name)}"/></{p("font")}>'
+                + f'<{p("name")} val="{xmltext.esc_attr(style.font or self._font_name)}"/>'
+                + f"</{p('font')}>"
             )
-            if (style.bold or style.underline or style.size or style.color)
-            else 0
-        )
         fill = self._fill(style.fill) if style.fill else 0
         fmt = self._format(style.number_format or "General")
         # every ipsxl cell reads from the top of its row, level with wrapped text beside it

@@ -6,6 +6,7 @@ import datetime as dt
 import itertools
 
 from ipsxl import sheets
+from ipsxl.fidelity_sheet import Review, fidelity_layout
 from ipsxl.model import ERROR, Report
 from ipsxl.standard import FIDELITY_SHEET, FLAGS_SHEET, OWN_SHEETS
 from ipsxl.writeback import charts, highlights, render, state, undo, xmltext
@@ -34,13 +35,17 @@ from ipsxl.writeback.styles import MINIMAL_STYLES, StyleBook
 from ipsxl.writeback.xmltext import BadPart
 
 
-def strip(pkg: Package) -> dict[int, float]:
-    """Remove everything ipsxl wrote; the reviewer scores its Fidelity sheet held."""
+def strip(pkg: Package) -> dict[int, Review]:
+    """Remove everything ipsxl wrote; what a reviewer typed on its Fidelity sheet.
+
+    The reviewer's entries are read from the sheet itself, so they are kept when the workbook
+    was saved by an application that dropped ipsxl's record of its last run."""
     workbook = pkg.workbook_part()
-    scores: dict[int, float] = {}
     found = state.find(pkg, workbook)
     if found is not None:
         scores = undo.undo(pkg, workbook, found)
+    else:
+        scores = undo.sheet_reviews(pkg, workbook, FIDELITY_SHEET)
     # sheets under ipsxl's names that no recorded run wrote (the Excel add-in writes them too)
     for name in OWN_SHEETS:
         undo.remove_sheet(pkg, workbook, name)
@@ -56,7 +61,7 @@ def write(
     pkg: Package,
     report: Report,
     generated_at: dt.datetime,
-    reviewer_scores: dict[int, float],
+    reviewer_scores: dict[int, Review],
     indexes: SheetIndexes | None = None,
 ) -> None:
     """Add the Fidelity and Flags sheets, the highlights and the state to a clean package.
@@ -92,7 +97,7 @@ def write(
     # the two sheets, put in front of the agency's; the workbook opens on Flags when there are
     # errors to correct, else on Fidelity
     opens_on = FLAGS_SHEET if report.counts()[ERROR] else FIDELITY_SHEET
-    fidelity = sheets.fidelity_layout(report, generated_at, reviewer_scores)
+    fidelity = fidelity_layout(report, generated_at, reviewer_scores)
     flags = sheets.flags_layout(report, sheets=list(worksheets))
     fid_part = journal.new_name("xl/worksheets/sheet{}.xml")
     journal.add_part(fid_part, b"", CT_WORKSHEET)
