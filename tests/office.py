@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 import shutil
 import subprocess
+import sys
 import zipfile
 from pathlib import Path
 
@@ -120,3 +121,17 @@ def pdf_pages(pdf: Path) -> list[str]:
     ).stdout
     pages = out.split("\f")
     return pages[:-1] if pages and not pages[-1].strip() else pages
+
+
+def checked_copy(source: Path, folder: Path) -> Path:
+    """``source`` copied into ``folder`` and checked by ``ipsxl check`` run as a user runs it;
+    the checked copy's path."""
+    path = folder / source.name
+    if path != source:
+        shutil.copy(source, path)
+    done = subprocess.run(
+        [sys.executable, "-m", "ipsxl", "check", str(path)], capture_output=True, text=True
+    )
+    out = path.with_name(f"{path.stem}.checked{path.suffix}")
+    assert out.exists(), done.stderr
+    return out

@@ -9,13 +9,20 @@ from __future__ import annotations
 
 import datetime as dt
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import openpyxl
 import pytest
-from office import SOFFICE, convert, type_into, without_cached_results
+from office import (
+    PDFTOTEXT,
+    SOFFICE,
+    checked_copy,
+    convert,
+    only_sheet,
+    pdf_pages,
+    type_into,
+    without_cached_results,
+)
 
 from ipsxl import fidelity_sheet, scale, sheets
 from ipsxl.check import check_file
@@ -50,12 +57,7 @@ def checked(tmp_path_factory) -> Path:
 
 
 def _check(path: Path) -> Path:
-    done = subprocess.run(
-        [sys.executable, "-m", "ipsxl", "check", str(path)], capture_output=True, text=True
-    )
-    out = path.with_name(f"{path.stem}.checked{path.suffix}")
-    assert out.exists(), done.stderr
-    return out
+    return checked_copy(path, path.parent)
 
 
 def _data_used(report) -> dict[int, int]:
@@ -153,3 +155,48 @@ def test_entries_survive_a_save_by_libreoffice(checked, layout, tmp_path):
     typed, reviews = _typed_workbook(checked, layout, tmp_path / "reviewed.xlsx")
     saved = convert(typed, tmp_path)  # opened and saved again by LibreOffice
     assert _reviews_in(_check(saved), layout) == reviews
+
+
+# --- printed ----------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def printed(checked, tmp_path_factory) -> list[str]:
+    """The text of each page of the Fidelity sheet printed to PDF by LibreOffice."""
+    tmp = tmp_path_factory.mktemp("printed")
+    alone = only_sheet(checked, tmp / "fidelity.xlsx", FIDELITY_SHEET)
+    return pdf_pages(convert(alone, tmp, to="pdf"))
+
+
+@pytest.mark.skipif(PDFTOTEXT is None, reason="poppler (pdftotext) is not installed")
+def test_printed_the_items_outcomes_and_charts_each_start_a_page_one_page_wide(printed, layout):
+    assert len(printed) == 3
+    items, tables, charts = printed
+    # one page wide: the first and the last column's headers on the same page
+    assert "Section" in items and "Score used" in items and "Outcomes" not in items
+    assert "Outcomes" in tables and "Employment specialists" in tables
+    for chart in layout.charts:
+        assert chart.title in charts
+
+
+@pytest.mark.skipif(PDFTOTEXT is None, reason="poppler (pdftotext) is not installed")
+def test_printed_each_chart_whole_on_one_page(printed, layout):
+    """A chart cut by a page break has its title on one page and its legend on the next."""
+    for chart in layout.charts:
+        holding = [
+            n
+            for n, text in enumerate(printed)
+            if chart.title in text and all(s.name in text for s in chart.series)
+        ]
+        assert holding, chart.title
+
+
+@pytest.mark.skipif(PDFTOTEXT is None, reason="poppler (pdftotext) is not installed")
+def test_printed_headers_whole_words_and_money_as_money(printed, report):
+    words = {
+        w for h, _, _ in fidelity_sheet.SPECIALIST_COLUMNS for w in h.split() if len(w) > 3
+    } | {w for h in fidelity_sheet.FIDELITY_HEADERS for w in h.split() if len(w) > 3}
+    text = "\n".join(printed)
+    assert not [w for w in words if w not in text]
+    wage = report.scores.outcomes["mean_wage"]
+    assert f"${wage:,.2f}" in printed[1]

@@ -73,7 +73,7 @@ ITEM_COLUMNS: tuple[tuple[str, float], ...] = (
     ("Target", 12),
     ("Data score", 12),
     ("Basis", 13),
-    ("n", 12),
+    ("n", 14),
     ("Note", 28),
     ("Reviewer score", 11),
     ("Reviewer note", 22),
@@ -165,11 +165,11 @@ def fidelity_layout(
     items = _put_items(sheet, report, reviews)
     outcomes = _put_outcomes(sheet, items.end + 2, report)
     specs = _put_specialists(sheet, outcomes.end + 2, report)
-    sheet.breaks.append(items.end)  # the items on a page of their own
+    sheet.breaks.append(items.end + 1)  # the items on a page of their own
     last = specs.end
     charts: list[Chart] = []
     if specs.people:
-        sheet.breaks.append(specs.end)  # the charts from the top of a page
+        sheet.breaks.append(specs.end + 1)  # the charts from the top of a page
         charts, last = _put_charts(sheet, specs.end + 2, report, specs.people)
 
     widths = {c: w for c, (_, w) in enumerate(ITEM_COLUMNS, start=1)} | _EXTRA_WIDTHS
@@ -695,9 +695,8 @@ class _ChartData:
         caption = ""
         if len(shown) > CHART_ALL:
             caption = (
-                f"Shown: the {CHART_EACH_END} specialists with the highest and the "
-                f"{CHART_EACH_END} with the lowest {header.lower()}, of {len(shown)}; the "
-                "table above lists everyone."
+                f"Top {CHART_EACH_END} and bottom {CHART_EACH_END} of {len(shown)} specialists "
+                f"by {header.lower()}; the table lists all."
             )
             shown = shown[:CHART_EACH_END] + shown[-CHART_EACH_END:]
         style = PERCENT if key == "employment_rate" else DECIMAL
@@ -723,7 +722,7 @@ class _ChartData:
             return None
         if len(counts) <= WEEKLY_LINES:
             lines = counts
-            caption = "Each line is one specialist's face-to-face contacts in each week."
+            caption = "A line per specialist: face-to-face contacts in each week."
         else:
             columns = list(zip(*counts.values(), strict=True))
             lines = {
@@ -731,12 +730,9 @@ class _ChartData:
                 "Lowest": [min(c) for c in columns],
                 "Highest": [max(c) for c in columns],
             }
-            caption = (
-                f"Lines: the mean of the {len(counts)} specialists' contacts each week, and "
-                "the lowest and the highest specialist's count that week."
-            )
+            caption = f"Mean, lowest and highest of the {len(counts)} specialists each week."
         if weekly.days and weekly.days[-1] < 7:
-            caption += f" The last week has {weekly.days[-1]} days."
+            caption += f" The last week has {_plural(weekly.days[-1], 'day')}."
         headers = ["Week of", *lines, "Target"]
         first = self._block(headers, [11] + [11] * len(lines) + [9])
         for i, (start, days) in enumerate(zip(weekly.starts, weekly.days, strict=True), 1):
@@ -757,6 +753,10 @@ class _ChartData:
 def centered(style: str, bold: bool = False) -> str:
     """The centred (and bold) twin of a figure's style, see ``sheets.STYLES``."""
     return f"{style}-center" + ("-bold" if bold else "")
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}" + ("" if n == 1 else "s")
 
 
 def _basename(path: str) -> str:
