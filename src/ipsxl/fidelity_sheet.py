@@ -437,6 +437,8 @@ def _put_items(sheet: _Sheet, report: Report, reviews: Mapping[int, Review]) -> 
     sheet.put(count_row, USED_COL, len(used), TOTAL, formula=f"COUNT({used_range})")
     band = band_text(sum(used), len(used))
     sheet.put(band_row, USED_COL, band, TOTAL, formula=band_formula(count_ref, total_ref))
+    for c in range(USED_COL + 1, PRINT_COLUMNS + 1):  # the band's text runs on over these
+        sheet.put(band_row, c, None, TOTAL)
     legend = (
         "Score used: the reviewer's score where one is typed, else the data's score of a "
         "'scale' item (scored on the IPS-25's own anchors).",
