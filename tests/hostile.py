@@ -861,10 +861,35 @@ def _readable(folder: Path) -> list[Case]:
     return cases
 
 
+def many_sheets_xlsx(path: Path, empty: int) -> Path:
+    """The standard tabs, one bad date on Caseload, and ``empty`` empty sheets after them (a
+    package of thousands of parts: 5,000 sheets make 1.5 MB)."""
+    tabs = clean_tabs()
+    set_cell(tabs, "Caseload", 1, "Enrollment Date", "13/45/2026")
+    return write_xlsx(
+        path, sheets_of(tabs) + [Sheet(f"Empty {i}", []) for i in range(1, empty + 1)]
+    )
+
+
+MANY_SHEETS = 5_000
+
+
+def _many_parts(folder: Path) -> list[Case]:
+    many_sheets_xlsx(folder / "many-sheets.xlsx", MANY_SHEETS)
+    return [
+        Case(
+            "many-sheets.xlsx",
+            f"{MANY_SHEETS:,} empty sheets beside the standard tabs",
+            exit_code=1,
+            flags=[Flag("Caseload", 2, "Enrollment Date", "bad-date", "'13/45/2026'")],
+        )
+    ]
+
+
 def build_corpus(folder: Path, secret: Path | None = None) -> list[Case]:
     """Write every case into ``folder``; ``secret`` is the file the XXE cases try to read."""
     folder.mkdir(parents=True, exist_ok=True)
     if secret is None:
         secret = folder / ".secret.txt"
         secret.write_text("TOP-SECRET-XXE")
-    return _broken(folder) + _crafted(folder, secret) + _readable(folder)
+    return _broken(folder) + _crafted(folder, secret) + _readable(folder) + _many_parts(folder)

@@ -58,7 +58,8 @@ def _limit_options(func):
         show_default=True,
         expose_value=False,
         callback=lambda ctx, _param, value: ctx.meta.update(ipsxl_timeout=value),
-        help="Give up on a workbook that takes longer than this many seconds to read.",
+        help="Give up on a workbook that takes longer than this many seconds to read and"
+        " check (for check, to write its checked copy too).",
     )(func)
 
 

@@ -260,18 +260,19 @@ def flag_cell(report: Report, sheet: str, row: object, col: object) -> tuple[int
 
     A flag about a whole row or a missing column (``col`` None) points at the first cell of the
     row; one about a whole tab (``row`` None) at the first cell of the tab's header row. The first
-    cell is where the tab's table starts when ipsxl found it, else column A. None when the flag
-    names no sheet that was read and has no row.
+    cell is where the tab's table starts when ipsxl found it, else column A. None when there is
+    no such cell: the flag has no row and ipsxl found no header row (or no tab) to point at.
     """
     table = next((t for t in report.tables.values() if t.sheet == sheet), None)
     first_col = min(table.positions.values()) if table and table.positions else 1
     r = _int_or_none(row)
     c = _int_or_none(col)
     if r is None:
-        if table is None:
+        if table is None or table.header_row < 1:  # no header row found: no cell to point at
             return None
-        return table.header_row, first_col
-    return r, c if c is not None else first_col
+        r = table.header_row
+    c = c if c is not None else first_col
+    return (r, c) if r >= 1 and c >= 1 else None
 
 
 def flags_table(report: Report, sheets: Collection[str] | None = None) -> pd.DataFrame:

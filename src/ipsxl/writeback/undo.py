@@ -289,6 +289,11 @@ def _run_text(text: str, run: xmltext.Tag, end: int) -> str:
     return "".join(_unescape(m) for m in re.findall(r"<(?:\w+:)?t\b[^>]*>([^<]*)<", inner))
 
 
+# a note shape's cell, whatever prefix the drawing binds to the Excel namespace
+_CLIENT_ROW = re.compile(r"<(?:[\w.\-]+:)?Row>\s*(\d+)\s*</(?:[\w.\-]+:)?Row>")
+_CLIENT_COLUMN = re.compile(r"<(?:[\w.\-]+:)?Column>\s*(\d+)\s*</(?:[\w.\-]+:)?Column>")
+
+
 def _remove_shapes(pkg: Package, part: str, cells: set[tuple[int, int]]) -> int:
     """Remove the note shapes of the given cells; the shapes left."""
     text, how = xmltext.decode(pkg.get(part))
@@ -301,8 +306,8 @@ def _remove_shapes(pkg: Package, part: str, cells: set[tuple[int, int]]) -> int:
         total += 1
         end = xmltext.element_end(text, t)
         body = text[t.end : end]
-        row = re.search(r"<x:Row>\s*(\d+)\s*</x:Row>", body)
-        col = re.search(r"<x:Column>\s*(\d+)\s*</x:Column>", body)
+        row = _CLIENT_ROW.search(body)
+        col = _CLIENT_COLUMN.search(body)
         if 'ObjectType="Note"' in body and row and col:
             if (int(row.group(1)) + 1, int(col.group(1)) + 1) in cells:
                 edit.replace(t.start, end, "")

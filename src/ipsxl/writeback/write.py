@@ -10,6 +10,7 @@ from ipsxl.fidelity_sheet import Review, fidelity_layout
 from ipsxl.model import ERROR, Report
 from ipsxl.standard import FIDELITY_SHEET, FLAGS_SHEET, OWN_SHEETS
 from ipsxl.writeback import charts, highlights, render, state, undo, xmltext
+from ipsxl.writeback.deadline import NO_DEADLINE, Deadline
 from ipsxl.writeback.journal import Journal, append_children, sha256
 from ipsxl.writeback.package import (
     CT_CHART,
@@ -63,6 +64,7 @@ def write(
     generated_at: dt.datetime,
     reviewer_scores: dict[int, Review],
     indexes: SheetIndexes | None = None,
+    deadline: Deadline = NO_DEADLINE,
 ) -> None:
     """Add the Fidelity and Flags sheets, the highlights and the state to a clean package.
 
@@ -71,8 +73,7 @@ def write(
     workbook = pkg.workbook_part()
     indexes = SheetIndexes() if indexes is None else indexes
     journal = Journal(pkg)
-    wb_text = journal.text(workbook)
-    wb_root = xmltext.parse(wb_text.encode("utf-8"), workbook)
+    wb_root = pkg.xml(workbook)  # the journal edits it as text: the tree stays as read
     if wb_root.tag.startswith("{http://purl.oclc.org/"):
         raise PackageError("Strict Open XML workbooks are not supported; save as .xlsx")
     date1904 = any(
@@ -88,6 +89,7 @@ def write(
     worksheets = worksheet_parts(pkg, listed)
     blocks = _BlockAllocator(highlights.used_shape_blocks(journal))
     for sheet, cells in sheets.highlight_marks(report, set(worksheets)).items():
+        deadline.check()
         saved.highlights.append(
             highlights.highlight_sheet(
                 journal, styles, sheet, indexes.get(pkg, worksheets[sheet]), cells, blocks
@@ -293,8 +295,11 @@ def _open_on(journal: Journal, workbook: str, index: int) -> None:
 
 def _deselect(journal: Journal, pkg: Package, indexes: SheetIndexes, parts) -> None:
     """Unselect the agency's selected tabs: Excel groups every selected sheet with the active
-    one, and typing into a group types into all of its sheets."""
+    one, and typing into a group types into all of its sheets. A sheet whose bytes do not
+    name the attribute is not read (a workbook may have thousands of sheets)."""
     for part in parts:
+        if b"tabSelected" not in pkg.get(part):
+            continue
         try:
             index = indexes.get(pkg, part)
         except (BadPart, PackageError, KeyError):
