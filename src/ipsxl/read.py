@@ -37,7 +37,7 @@ from ipsxl import standard as std
 from ipsxl.guard import guarded, leave_for_exit
 from ipsxl.limits import DEFAULT_LIMITS, MB, Limits, UnreadableWorkbook, first_line
 from ipsxl.model import ROW, Grid, RawWorkbook, Table
-from ipsxl.values import CellError
+from ipsxl.values import CellError, Uncomputed, display
 from ipsxl.zipscan import Extent, check_file, check_package, sheet_sizes
 
 __all__ = [
@@ -61,22 +61,26 @@ def _is_blank(value: object) -> bool:
     return isinstance(value, float) and math.isnan(value)
 
 
-def _find_header(grid: Grid, tab: std.Tab) -> tuple[int, dict[str, int]] | None:
+def _find_header(grid: Grid, tab: std.Tab) -> tuple[int, dict[str, int], dict[int, str]] | None:
     """The first row (0-based) in the first rows that names at least half the required columns,
-    with the 0-based position of each standard column it names (the first spelling wins)."""
+    with the 0-based position of each standard column it names (the first spelling wins), and
+    its other headers (1-based column -> the header as typed)."""
     lookup = std.header_lookup(tab)
     required = {c.name for c in tab.required_columns}
     need = max(1, math.ceil(len(required) * std.HEADER_MATCH_SHARE))
     for r, row in enumerate(grid[: std.HEADER_SEARCH_ROWS]):
         found: dict[str, int] = {}
+        unknown: dict[int, str] = {}
         for c, cell in enumerate(row):
             if _is_blank(cell):
                 continue
             col = lookup.get(std.fold(cell))
-            if col is not None and col.name not in found:
+            if col is None:
+                unknown[c + 1] = display(cell)
+            elif col.name not in found:
                 found[col.name] = c
         if len(required & found.keys()) >= need:
-            return r, found
+            return r, found, unknown
     return None
 
 
@@ -84,7 +88,7 @@ def _table(grid: Grid, tab: std.Tab, sheet: str) -> Table | None:
     header = _find_header(grid, tab)
     if header is None:
         return None
-    header_index, found = header
+    header_index, found, unknown = header
     names = list(found)
     body = _rectangle(grid[header_index + 1 :], len(grid[header_index]))
     # on the numpy array, what frame.mask(frame.eq("")).dropna(how="all") did on the frame:
@@ -96,7 +100,8 @@ def _table(grid: Grid, tab: std.Tab, sheet: str) -> Table | None:
     keep = pd.notna(cells).any(axis=1)
     if not keep.all():
         frame = frame.loc[keep]
-    return Table(tab, sheet, header_index + 1, frame, {n: found[n] + 1 for n in names})
+    positions = {n: found[n] + 1 for n in names}
+    return Table(tab, sheet, header_index + 1, frame, positions, unknown)
 
 
 def _rectangle(rows: Grid, min_width: int = 0) -> np.ndarray:
@@ -354,10 +359,55 @@ def _sheet_grid(load: Callable[[], Any], name: str, extent: Extent, limits: Limi
         if isinstance(exc, MemoryError):
             raise UnreadableWorkbook(f"too large: sheet '{name}' does not fit in memory") from None
         raise UnreadableWorkbook(f"damaged: sheet '{name}': {first_line(exc)}") from None
-    for (r, c), text in extent.errors.items():  # calamine reads an error result as ''
+    return _marked(grid, extent, limits)
+
+
+def _marked(grid: list[list[Any]], extent: Extent, limits: Limits) -> list[list[Any]]:
+    """The grid with what the package scan found and calamine does not say: error results
+    (calamine reads them as ''), formulas never computed (calamine reads them as nothing), the
+    totals rows of Excel tables (no records: taken out), and merged ranges (their value given
+    to every cell they cover)."""
+    for (r, c), text in extent.errors.items():
         if r <= len(grid) and c <= len(grid[r - 1]) and grid[r - 1][c - 1] in ("", None):
             grid[r - 1][c - 1] = CellError(text)
+    for (r, c), formula in extent.uncomputed.items():
+        if r <= limits.max_rows and c <= limits.max_columns:
+            while len(grid) < r:
+                grid.append([])
+            row = grid[r - 1]
+            if len(row) < c:
+                row.extend([None] * (c - len(row)))
+            if row[c - 1] in ("", None):
+                row[c - 1] = Uncomputed(formula)
+    for r1, c1, r2, c2 in extent.totals:
+        for row in grid[r1 - 1 : r2]:
+            row[c1 - 1 : c2] = [None] * len(row[c1 - 1 : c2])
+    _fill_merged(grid, extent.merged)
     return grid
+
+
+def _fill_merged(grid: list[list[Any]], merged: Iterable[tuple[int, int, int, int]]) -> None:
+    """Give each merged range's value (its first cell's) to the cells it covers, in the rows of
+    the grid that hold something else: a row holding nothing but a name merged down past the
+    last record is no record. Excel's ranges never overlap; a crafted file's may, so no more
+    cells are filled than the grid holds."""
+    budget = sum(len(row) for row in grid)
+    for r1, c1, r2, c2 in merged:
+        if r1 > len(grid) or c1 > len(grid[r1 - 1]):
+            continue
+        value = grid[r1 - 1][c1 - 1]
+        if value is None or value == "":
+            continue
+        for r in range(r1, min(r2, len(grid)) + 1):
+            row = grid[r - 1]
+            covered = range(c1 - 1, min(c2, len(row)))
+            budget -= len(covered)
+            if budget < 0:
+                return
+            if r > r1 and all(v is None or v == "" for i, v in enumerate(row) if i not in covered):
+                continue
+            for c in covered:
+                row[c] = value
 
 
 def _rows_from_a1(sheet: Any) -> Iterator[list[Any]]:
