@@ -437,17 +437,19 @@ def _standard_sheet_parts(
     return parts, sheets
 
 
-def sheet_sizes(path: Path, limits: Limits) -> dict[str, int]:
-    """The size of each standard sheet's part, by sheet name, as the zip directory claims:
-    only a hint, for reading the largest sheet first; empty when the package cannot tell
-    (whatever is wrong with it, the package scan says)."""
+def part_sizes(path: Path, limits: Limits) -> tuple[dict[str, int], int]:
+    """The size of each standard sheet's part, by sheet name, and of the shared strings, as the
+    zip directory claims: only hints, for how to read the sheets; empty (0) when the package
+    cannot tell (whatever is wrong with it, the package scan says)."""
     try:
         with zipfile.ZipFile(path) as zf, path.open("rb") as fh:
             by_name = {info.filename.lower(): info for info in zf.infolist()}
             parts, _ = _standard_sheet_parts(fh, by_name, _Budget(limits.max_uncompressed))
     except Exception:  # noqa: BLE001 - a hint only, see above
-        return {}
-    return {name: by_name[part].file_size for name, part in parts.items() if part in by_name}
+        return {}, 0
+    shared = sum(i.file_size for n, i in by_name.items() if n.endswith("sharedstrings.xml"))
+    sizes = {name: by_name[part].file_size for name, part in parts.items() if part in by_name}
+    return sizes, shared
 
 
 def _part_name(target: str) -> str:
