@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import shutil
 import sys
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -108,6 +109,17 @@ def test_a_file_that_is_not_an_addin_has_no_version(tmp_path: Path) -> None:
     broken = tmp_path / XLWINGS_ADDIN
     broken.write_bytes(b"PK\x03\x04 not really")
     assert xlwings_addin_version(broken) is None
+
+
+def test_an_addin_with_damaged_vba_has_no_version(tmp_path: Path) -> None:
+    damaged = tmp_path / XLWINGS_ADDIN
+    with zipfile.ZipFile(PIP_XLWINGS_ADDIN) as source, zipfile.ZipFile(damaged, "w") as target:
+        for name in source.namelist():
+            data = source.read(name)
+            if name == "xl/vbaProject.bin":
+                data = data[:4096] + bytes(len(data) - 4096)  # everything after the header gone
+            target.writestr(name, data)
+    assert xlwings_addin_version(damaged) is None
 
 
 def test_config_file_is_where_xlwings_reads_it() -> None:

@@ -197,7 +197,7 @@ def xlwings_addin_version(path: Path) -> str | None:
     """``XLWINGS_VERSION`` as the xlwings add-in's VBA declares it; None if it cannot be read."""
     try:
         sources = module_sources(path)
-    except (OSError, ValueError, KeyError, zipfile.BadZipFile, struct.error):
+    except (OSError, ValueError, KeyError, IndexError, zipfile.BadZipFile, struct.error):
         return None
     for source in sources.values():
         match = XLWINGS_VERSION_RE.search(source)
