@@ -145,6 +145,15 @@ STAFF = Tab(
             width=10,
             help="does this person provide only employment services",
         ),
+        Column(
+            "Employment Services %",
+            PERCENT,
+            aliases=("IPS %", "Time on Employment Services"),
+            minimum=0,
+            maximum=100,
+            width=12,
+            help="percent of working time spent on employment services; preferred over IPS Only",
+        ),
     ),
 )
 
