@@ -317,7 +317,9 @@ def assert_realistic(report: dict, rate: tuple[float, float], starts: tuple[floa
     items = {i["id"]: i for i in report["fidelity"]["items"]}
     assert rate[0] <= outcomes["employment_rate"] <= rate[1]
     assert starts[0] <= outcomes["job_starts"] / outcomes["active_clients"] <= starts[1]
-    for spec in report["specialists"]:
+    specialists = [s for s in report["specialists"] if s["kind"] == "specialist"]
+    assert specialists
+    for spec in specialists:
         assert 4 <= spec["contacts_per_week"] <= 8, spec
     assert 4.5 <= items["employer_contacts"]["value"] <= 7.5
     assert 15 <= items["caseload_size"]["value"] <= 25
@@ -339,7 +341,7 @@ def test_a_small_program_is_calibrated_within_its_noise(tmp_path: Path, seed: in
     report = figures(path)
     assert_realistic(report, rate=(0.3, 0.5), starts=(0.075, 0.175))
     items = {i["id"]: i for i in report["fidelity"]["items"]}
-    assert 50 <= items["diversity_job_types"]["value"] <= 95  # mostly different kinds of work
+    assert items["diversity_job_types"]["value"] >= 50  # mostly different kinds of work
 
 
 def test_the_shipped_example_is_the_documented_demo(example_path: Path) -> None:

@@ -9,7 +9,7 @@ seconds.
 
 What the data looks like, calibrated to published ranges for IPS programs over a quarter:
 caseloads of 16-24 active clients per full-time specialist; each specialist's face-to-face
-employer contacts at a usual rate of 5-7.5 a week (the target is 6), week by week around it, with
+employer contacts at a usual rate of 5-7 a week (the target is 6), week by week around it, with
 about one phone or email contact for three visits; about 40% of the caseload holding a
 competitive job in the period and about an eighth starting one; jobs across some forty kinds of
 business, most matching the client's preference, at as many different employers. Enrollment
@@ -94,7 +94,7 @@ LOW_WEEK_CONTACTS = 3
 # A program of fair-to-good fidelity, as published IPS programs look over a quarter:
 CASELOAD_PER_FTE = (16, 24)  # active clients per full-time specialist (the scale wants <= 20)
 SPECIALIST_FTES = ((1.0, 75), (0.8, 15), (0.5, 10))  # (FTE, weight)
-FACE_TO_FACE_PER_WEEK = (5.0, 7.5)  # each specialist's usual rate; the target is 6
+FACE_TO_FACE_PER_WEEK = (5.0, 7.0)  # each specialist's usual rate; the target is 6
 WEEKLY_SPREAD = 1.0  # standard deviation of a specialist's week around that rate
 FEWEST_IN_A_WEEK = 5  # no ordinary week falls to the planted week of leave (LOW_WEEK_CONTACTS)
 REMOTE_PER_FACE_TO_FACE = 0.3  # phone, email and other contacts besides each visit
@@ -107,6 +107,7 @@ EMPLOYED = 0.43  # some jobs are not competitive or planted wrong: the rate come
 STARTING = 0.125
 SEED_SPREAD = 0.012  # standard deviation of those shares across seeds
 EARLIER_JOB = 0.3  # share of clients with an earlier job that ended before the period
+DAYS_TO_FIRST_JOB = 120  # mean wait from a week after the first employer contact to a job
 REFERRALS_PER_CLIENT = 0.4  # benefits-planning referrals per client in the period
 CONTACTS_PER_CLIENT = 25  # the stress workbook's employer contacts per client (a knob)
 
@@ -816,9 +817,10 @@ class _Demo:
     def build_jobs(self) -> None:
         """Who works in the period, who starts a job in it, and earlier jobs that ended.
 
-        The period's starters are drawn from every client whose search allows a start; the
-        rest of the period's workers hold a job started before it, drawn from clients searching
-        since before the period, the longer searching the likelier.
+        The period's starters are drawn from every client whose search allows a start, recent
+        searches likelier; the rest of the period's workers hold a job started some months into
+        their search, drawn from clients searching since before the period, the longer
+        searching the likelier.
         """
         rng = self.rng
         last_start = self.end - dt.timedelta(days=4)
@@ -831,7 +833,12 @@ class _Demo:
         ]
         employed = round(self.n * rng.gauss(EMPLOYED, SEED_SPREAD))
         starting = max(1, round(self.n * rng.gauss(STARTING, SEED_SPREAD)))
-        starters = rng.sample(ready, min(starting, len(ready)))
+        # a start is likelier early in a search: weight by how recently it began
+        recency = {
+            id(c): rng.random() ** ((max(0, (self.start - c.first_contact).days) + 60) / 60)
+            for c in ready
+        }
+        starters = sorted(ready, key=lambda c: recency[id(c)], reverse=True)[:starting]
         chosen = {id(c) for c in starters}
         searching = [
             c
@@ -847,8 +854,9 @@ class _Demo:
         holders = searching[: max(0, employed - len(starters))]
         current: dict[int, dt.date] = {}
         for c in holders:
-            start = _between(rng, c.first_contact + dt.timedelta(days=7), self.start)
-            start = min(start, self.start - dt.timedelta(days=1))
+            # most find work within months of starting to look (DAYS_TO_FIRST_JOB on average)
+            wait = dt.timedelta(days=7 + round(rng.expovariate(1 / DAYS_TO_FIRST_JOB)))
+            start = min(c.first_contact + wait, self.start - dt.timedelta(days=1))
             end = None
             if rng.random() < 0.15:  # some jobs end during the period
                 end = _between(rng, self.start, self.end - dt.timedelta(days=1))
