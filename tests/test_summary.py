@@ -353,8 +353,8 @@ def _axis_scale(chart: str) -> tuple[float, float]:
 def test_trends_axes_fit_the_data_and_the_benchmark_lines_are_labelled(batch):
     ws = openpyxl.load_workbook(batch["out"])["Trends"]
     lines = [c for c in _charts(batch["out"]) if re.search(r"<(c:)?lineChart>", c)]
-    rate_chart = next(c for c in lines if 'formatCode="0%"' in c)
-    total_chart = next(c for c in lines if c is not rate_chart)
+    rate_chart = next(c for c in lines if "Employment rate by period" in c)
+    total_chart = next(c for c in lines if "Data total by period" in c)
 
     def plotted(title: str) -> list[float]:
         return [v for per in _block(ws, title).values() for v in per.values() if v is not None]
@@ -444,7 +444,7 @@ def test_overview_lists_every_workbook_what_to_send_back_first(batch):
 
 
 def test_a_period_sent_three_times_is_said_so_with_the_one_used():
-    from ipsxl.summary.table import Submission, trends
+    from ipsxl.summary.table import TREND_MEASURES, Submission, trends
 
     q1 = (D(2026, 1, 1), D(2026, 3, 31))
     q2 = (D(2026, 4, 1), D(2026, 6, 30))
@@ -452,7 +452,7 @@ def test_a_period_sent_three_times_is_said_so_with_the_one_used():
 
     def sub(index: int, file: str, errors: int, period) -> Submission:
         row = {"file": file, "errors": errors, "readable": True, "needs_correction": bool(errors)}
-        row.update({"employment_rate": 0.4, "data_total": 40})
+        row.update({measure.key: 1 for measure in TREND_MEASURES})
         return Submission(index, row, key, "Hill", period)
 
     rows = [
