@@ -30,13 +30,14 @@ class Checked:
     problem: WritebackError | None = None
     deadline: Deadline = NO_DEADLINE  # the time limit of the whole check, write-back included
 
-    def write(self, target: Path, generated_at: dt.datetime | None = None) -> None:
-        """Write the checked copy to ``target`` (which may be the source itself)."""
+    def write(self, target: Path, generated_at: dt.datetime | None = None) -> list[str]:
+        """Write the checked copy to ``target`` (which may be the source itself); what a
+        person should be told of it beyond "written" (see ``Prepared.write``)."""
         if self.problem is not None:
             raise self.problem
         if self.prepared is None:
             raise WritebackError(f"{self.report.file}: unreadable, nothing to write")
-        self.prepared.write(Path(target), self.report, generated_at, self.deadline)
+        return self.prepared.write(Path(target), self.report, generated_at, self.deadline)
 
 
 def check_for_writing(

@@ -260,7 +260,7 @@ def check(path, output, in_place, start, end, max_rows, max_mb) -> None:
     else:
         target = output or path.with_name(f"{path.stem}.checked{path.suffix}")
     try:
-        checked.write(target)
+        said = checked.write(target)
     except (WritebackError, OSError) as exc:
         click.echo(f"ipsxl: {path}: cannot write {target}: {exc}", err=True)
         sys.exit(2)
@@ -269,6 +269,8 @@ def check(path, output, in_place, start, end, max_rows, max_mb) -> None:
         click.echo(f"  wrote into {target} (original kept as {backup})")
     else:
         click.echo(f"  wrote {target}")
+    for line in said:
+        click.echo(f"  {line}")
     sys.exit(1 if result.counts()[ERROR] else 0)
 
 
