@@ -26,8 +26,8 @@ from pathlib import Path
 from ipsxl import standard as std
 from ipsxl.fidelity_sheet import Review
 from ipsxl.model import Report
+from ipsxl.own_sheets import PreviousSheet
 from ipsxl.writeback import undo
-from ipsxl.writeback.carry import PreviousSheet
 from ipsxl.writeback.deadline import NO_DEADLINE, Deadline
 from ipsxl.writeback.package import Package, PackageError
 from ipsxl.writeback.rows import SheetIndexes
@@ -64,7 +64,7 @@ class Prepared:
         the Fidelity sheet gives (now when None); past ``deadline`` nothing is written.
 
         Returns what a person should be told beyond "written": a sheet name that was taken,
-        what was kept of what they added to ipsxl's earlier sheets (see ``carry``)."""
+        what was kept of what they added to ipsxl's earlier sheets (see ``own_sheets``)."""
         when = generated_at or dt.datetime.now()
         pkg = self.package.copy()
         try:

@@ -10,9 +10,9 @@ import re
 
 from ipsxl import sheets as layouts
 from ipsxl.fidelity_sheet import Review, reviews_from_grid
+from ipsxl.own_sheets import ROLES, PreviousSheet, parse_area
 from ipsxl.sheets import split_ref
 from ipsxl.writeback import xmltext
-from ipsxl.writeback.carry import ROLES, PreviousSheet, parse_area
 from ipsxl.writeback.highlights import MARKER, CellChange, SheetChanges
 from ipsxl.writeback.journal import sha256
 from ipsxl.writeback.package import (

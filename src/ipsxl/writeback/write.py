@@ -6,12 +6,13 @@ import datetime as dt
 import itertools
 from dataclasses import dataclass, field
 
+from ipsxl import own_sheets as own
 from ipsxl import sheets
 from ipsxl.fidelity_sheet import Review, fidelity_layout
 from ipsxl.model import ERROR, Report
+from ipsxl.own_sheets import PreviousSheet
 from ipsxl.standard import FIDELITY_SHEET, FLAGS_SHEET
-from ipsxl.writeback import carry, charts, highlights, render, state, undo, xmltext
-from ipsxl.writeback.carry import PreviousSheet
+from ipsxl.writeback import charts, highlights, render, state, undo, xmltext
 from ipsxl.writeback.deadline import NO_DEADLINE, Deadline
 from ipsxl.writeback.journal import Journal, append_children, sha256
 from ipsxl.writeback.package import (
@@ -57,7 +58,7 @@ def strip(pkg: Package) -> Stripped:
     is ipsxl's only by its mark: an agency's sheet named "Flags" is the agency's."""
     workbook = pkg.workbook_part()
     previous = undo.previous_sheets(pkg, workbook)
-    fidelity = previous.get(carry.FIDELITY)
+    fidelity = previous.get(own.FIDELITY)
     reviews = undo.sheet_reviews(pkg, workbook, fidelity.name) if fidelity else {}
     found = state.find(pkg, workbook)
     if found is not None:
@@ -122,7 +123,7 @@ def write(
 
     ``indexes`` holds the worksheets read ahead of the report (see ``prepare``); a worksheet
     not in it is read here. ``previous`` are ipsxl's sheets of the earlier run (``strip``):
-    what a person added to them is carried to the new ones (see ``carry``)."""
+    what a person added to them is carried to the new ones (see ``own_sheets``)."""
     workbook = pkg.workbook_part()
     indexes = SheetIndexes() if indexes is None else indexes
     previous = previous or {}
@@ -130,10 +131,10 @@ def write(
     agency = worksheet_parts(pkg, [s for s in undo.sheet_parts(pkg, workbook) if s[0] not in gone])
     fidelity = fidelity_layout(report, generated_at, reviewer_scores)
     flags = sheets.flags_layout(report, sheets=list(agency))
-    areas = {carry.FIDELITY: carry.area_of(fidelity), carry.FLAGS: carry.area_of(flags)}
+    areas = {own.FIDELITY: own.area_of(fidelity), own.FLAGS: own.area_of(flags)}
     carried = {
-        carry.FIDELITY: carry.carry(fidelity, previous.get(carry.FIDELITY)),
-        carry.FLAGS: carry.carry(flags, previous.get(carry.FLAGS)),
+        own.FIDELITY: own.carry(fidelity, previous.get(own.FIDELITY)),
+        own.FLAGS: own.carry(flags, previous.get(own.FLAGS)),
     }
     said = [
         f"kept what you added beside the earlier {previous[role].name} sheet's cells:"
@@ -143,8 +144,8 @@ def write(
     ]
     said += settle(pkg, previous, {r: bool(c.left) for r, c in carried.items()}, generated_at)
     taken = {n for n, _, _ in undo.sheet_parts(pkg, workbook)}
-    fidelity.name = carry.free_name(FIDELITY_SHEET, taken)
-    flags.name = carry.free_name(FLAGS_SHEET, taken | {fidelity.name})
+    fidelity.name = own.free_name(FIDELITY_SHEET, taken)
+    flags.name = own.free_name(FLAGS_SHEET, taken | {fidelity.name})
     for mine, wanted in ((fidelity.name, FIDELITY_SHEET), (flags.name, FLAGS_SHEET)):
         if mine != wanted:
             said.append(f"a sheet of yours is named '{wanted}': ipsxl's is '{mine}'")
@@ -214,13 +215,13 @@ def write(
     fid_rid = journal.add_rel(workbook, RT_WORKSHEET, fid_part)
     flags_rid = journal.add_rel(workbook, RT_WORKSHEET, flags_part)
     new = [
-        (fidelity.name, fid_rid, fidelity, (carry.FIDELITY, areas[carry.FIDELITY])),
-        (flags.name, flags_rid, flags, (carry.FLAGS, areas[carry.FLAGS])),
+        (fidelity.name, fid_rid, fidelity, (own.FIDELITY, areas[own.FIDELITY])),
+        (flags.name, flags_rid, flags, (own.FLAGS, areas[own.FLAGS])),
     ]
     _add_sheets(journal, workbook, wb_root, new)
     _open_on(journal, workbook, [n for n, *_ in new].index(opens_on))
     _deselect(journal, pkg, indexes, worksheets.values())
-    saved.sheets = {carry.FIDELITY: fidelity.name, carry.FLAGS: flags.name}
+    saved.sheets = {own.FIDELITY: fidelity.name, own.FLAGS: flags.name}
     saved.reviewer_cells = dict(fidelity.input_cells)
 
     # the state part, related from the workbook; its content is known only at the end
@@ -292,13 +293,13 @@ def _add_sheets(
     journal: Journal,
     workbook: str,
     wb_root,
-    new: list[tuple[str, str, sheets.SheetLayout, tuple[str, carry.Area]]],
+    new: list[tuple[str, str, sheets.SheetLayout, tuple[str, own.Area]]],
 ) -> None:
     """Put ``new`` sheets (name, relationship id, layout) in front of the workbook's own.
 
     Names scoped to a sheet (a print area, print titles) say which by the sheet's position, so
     every existing one moves along by the sheets put in front; the new sheets' print area and
-    print titles are added as such names, and ipsxl's mark on each (see ``carry``)."""
+    print titles are added as such names, and ipsxl's mark on each (see ``own_sheets``)."""
     edit = journal.edit(workbook)
     text = edit.text
     top = next(t for t in xmltext.tags(text) if not t.closing)
@@ -318,8 +319,8 @@ def _add_sheets(
         )
         quoted = xmltext.esc_text(sheets.quote_sheet(name))
         names.append(
-            f'<{prefix}definedName name="{carry.MARKS[role]}" localSheetId="{k}" hidden="1">'
-            f"{quoted}!{carry.area_ref(area)}</{prefix}definedName>"
+            f'<{prefix}definedName name="{own.MARKS[role]}" localSheetId="{k}" hidden="1">'
+            f"{quoted}!{own.area_ref(area)}</{prefix}definedName>"
         )
         for defined, ref in (
             ("_xlnm.Print_Area", layout.print_area),

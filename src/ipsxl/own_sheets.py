@@ -1,4 +1,4 @@
-"""What a person added to ipsxl's own sheets, kept across a re-run.
+"""ipsxl's own sheets: the mark they carry, and what a person added to them, kept on a re-run.
 
 ipsxl knows its sheets by its mark, not by their names: a name scoped to the sheet
 (``ipsxl_flags``, ``ipsxl_fidelity``) that refers to the block of cells ipsxl wrote there. A
