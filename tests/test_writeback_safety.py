@@ -313,6 +313,11 @@ def test_rerun_after_libreoffice_saved_the_workbook(tmp_path):
     layout = fidelity_layout(report, dt.datetime.now())
     pos, ref = next(iter(layout.input_cells.items()))
     wb["Fidelity"][ref] = 4
+    other = next(
+        f for f in report.flags.itertuples() if f.code == "duplicate-id" and f.col is not None
+    )
+    noted = wb[other.sheet].cell(int(other.row), int(other.col))
+    noted.comment = openpyxl.comments.Comment(noted.comment.text + "\nCalled Ann on 12/4", "me")
     wb.save(checked)
     saved = _libreoffice_save(checked, tmp_path)
     assert not any(n.startswith("customXml/") for n in parts(saved))  # the record is gone
@@ -328,6 +333,8 @@ def test_rerun_after_libreoffice_saved_the_workbook(tmp_path):
             for c in row:
                 if c.comment is not None:
                     assert c.comment.text.count(sheets.NOTE_MARKER) <= 1, (ws.title, c.coordinate)
+    typed = wb[other.sheet].cell(int(other.row), int(other.col)).comment.text
+    assert typed.count("Called Ann on 12/4") == 1 and typed.count(sheets.NOTE_MARKER) == 1
     fixed = wb[bad.sheet].cell(int(bad.row), int(bad.col))
     assert fixed.comment is None
     assert (fixed.fill.fgColor.rgb or "")[-6:] not in sheets.HIGHLIGHT_FILLS.values()
@@ -359,3 +366,48 @@ def _libreoffice_save(path: Path, tmp_path: Path) -> Path:
         timeout=240,
     )
     return out / f"{path.stem}.xlsx"
+
+
+def _rezip(path: Path, parts_now: dict[str, bytes]) -> None:
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zf:
+        for name, data in parts_now.items():
+            zf.writestr(name, data)
+
+
+def _typed_into_note(data: bytes, ref: str, line: str) -> bytes:
+    """A comments part with ``line`` typed at the end of the note on ``ref``, as Excel saves it
+    (a run of its own)."""
+    head = f'<comment ref="{ref}"'.encode()
+    at = data.index(head)
+    end = data.index(b"</text>", at)
+    run = f'<r><t xml:space="preserve">\n{line}</t></r>'.encode()
+    return data[:end] + run + data[end:]
+
+
+def test_rerun_keeps_text_typed_into_an_ipsxl_note(tmp_path):
+    """Excel keeps ipsxl's record of its run when it saves; what a person typed into one of
+    ipsxl's notes is kept on a re-run, beside the new messages or alone once the cell is right."""
+    tabs = clean_tabs()
+    date_row = set_cell(tabs, "Caseload", 1, "Enrollment Date", "13/45/2026")
+    status_row = set_cell(tabs, "Caseload", 2, "Status", "Sleeping")
+    header = tabs["Caseload"][0]
+    date_ref = f"{sheets.column_letter(header.index('Enrollment Date') + 1)}{date_row}"
+    status_ref = f"{sheets.column_letter(header.index('Status') + 1)}{status_row}"
+    checked = check(write_xlsx(tmp_path / "agency.xlsx", sheets_of(tabs)))
+    now = parts(checked)
+    comments = next(n for n, d in now.items() if f'<comment ref="{date_ref}"'.encode() in d)
+    now[comments] = _typed_into_note(now[comments], date_ref, "Called Ann on 12/4")
+    now[comments] = _typed_into_note(now[comments], status_ref, "Status list sent")
+    sheet = "xl/worksheets/sheet3.xml"
+    now[sheet] = now[sheet].replace(b"<t>Sleeping</t>", b"<t>Active</t>")
+    _rezip(checked, now)
+
+    again = check(checked)
+    ws = openpyxl.load_workbook(again)["Caseload"]
+    date_note = ws[date_ref].comment.text
+    assert date_note.count("Called Ann on 12/4") == 1 and date_note.count(sheets.NOTE_MARKER) == 1
+    assert "is not a date" in date_note or "not a date" in date_note
+    status_note = ws[status_ref].comment.text
+    assert status_note.strip() == "Status list sent"  # the cell is right: only what was typed
+    assert (ws[status_ref].fill.fgColor.rgb or "")[-6:] not in sheets.HIGHLIGHT_FILLS.values()
+    assert strict_errors(again) == {}

@@ -159,6 +159,25 @@ def _put(layout: SheetLayout, where: tuple[int, int], value: object) -> None:
     row[c - 1] = Cell(value, style=sheets.WRAP if isinstance(value, str) else sheets.TEXT)
 
 
+def note_texts(flags: PreviousSheet) -> dict[tuple[str, str], str]:
+    """(sheet, cell) -> the messages ipsxl's note on that cell held, read back from an earlier
+    Flags sheet (each row's message and "Go to" cell): what tells the lines a person typed into
+    one of ipsxl's notes from ipsxl's own, once ipsxl's record of its run is gone."""
+    top, left, bottom, _ = flags.area
+    message_col = left + sheets.FLAGS_HEADERS.index("Message")
+    goto_col = left + sheets.FLAGS_HEADERS.index("Go to")
+    out: dict[tuple[str, str], list[str]] = {}
+    for r in range(top + 1, bottom + 1):
+        message, goto = flags.cells.get((r, message_col)), flags.cells.get((r, goto_col))
+        if not isinstance(message, str) or not isinstance(goto, str) or "!" not in goto:
+            continue
+        sheet, _, ref = goto.rpartition("!")
+        lines = out.setdefault((sheet, ref.replace("$", "")), [])
+        if message not in lines:
+            lines.append(message)
+    return {key: "\n".join(lines) for key, lines in out.items()}
+
+
 def free_name(wanted: str, taken: Mapping[str, object] | set[str]) -> str:
     """``wanted``, or ``wanted (ipsxl)``, ``wanted (ipsxl 2)``, ... : the first no sheet has
     (names differing only by case count as taken, as Excel has it)."""

@@ -272,17 +272,26 @@ def _remove_notes(pkg: Package, part: str, h: SheetChanges) -> int:
         marked = next((i for i, line in enumerate(lines) if line.strip() == MARKER), None)
         if marked is None:
             continue
+        typed = _typed_lines(lines[marked + 1 :], h.texts.get(ref))
+        if marked == 0 and typed:  # a person typed into ipsxl's note: it is theirs now
+            body_tag = body[0][0]
+            close = xmltext.closing_tag(text, body_tag)
+            assert close is not None
+            edit.replace(body_tag.end, close.start, _run(body_tag.prefix, "\n".join(typed)))
+            h.notes[ref] = "kept"
+            continue
         if marked == 0:  # the whole note is ipsxl's
             edit.replace(t.start, end, "")
             removed += 1
             continue
         runs = [(r, e) for r, e in kids if r.name == "r"]
         starts = [i for i, (r, e) in enumerate(runs) if _is_marker_run(text, r, e)]
+        kept = _run(body[0][0].prefix, "\n" + "\n".join(typed)) if typed else ""
         if starts:
-            edit.replace(runs[starts[0]][0].start, runs[-1][1], "")
+            edit.replace(runs[starts[0]][0].start, runs[-1][1], kept)
         else:  # saved as one piece of text: keep the lines before ipsxl's
-            kept = xmltext.t_element("\n".join(lines[:marked]), body[0][0].prefix + "t")
-            edit.replace(body[0][0].end, xmltext.closing_tag(text, body[0][0]).start, kept)
+            plain = xmltext.t_element("\n".join(lines[:marked] + typed), body[0][0].prefix + "t")
+            edit.replace(body[0][0].end, xmltext.closing_tag(text, body[0][0]).start, plain)
     if edit:
         pkg.set(part, xmltext.encode(edit.apply()[0], how))
     return total - removed
@@ -294,6 +303,26 @@ def _run_text(text: str, run: xmltext.Tag, end: int) -> str:
         return _unescape(text[run.end : end][: -len(f"</{run.qname}>")]) if not run.empty else ""
     inner = text[run.end : end]
     return "".join(_unescape(m) for m in re.findall(r"<(?:\w+:)?t\b[^>]*>([^<]*)<", inner))
+
+
+def _typed_lines(lines: list[str], written: str | None) -> list[str]:
+    """The lines of ipsxl's part of a note that ipsxl did not write (``written``: its messages,
+    as recorded; unknown when the record is gone, and then nothing is told apart)."""
+    if written is None:
+        return []
+    left = written.split("\n")
+    typed = []
+    for line in lines:
+        if line in left:
+            left.remove(line)
+        elif line.strip():
+            typed.append(line)
+    return typed
+
+
+def _run(prefix: str, text: str) -> str:
+    """One plain run of note text."""
+    return f"<{prefix}r>{xmltext.t_element(text, prefix + 't')}</{prefix}r>"
 
 
 def _is_marker_run(text: str, run: xmltext.Tag, end: int) -> bool:
@@ -482,11 +511,16 @@ def rename_sheet(pkg: Package, workbook: str, name: str, new_name: str) -> None:
 # --- ipsxl's notes and fills, by their look -------------------------------------------------
 
 
-def notes_by_marker(pkg: Package, workbook: str) -> list[SheetChanges]:
+def notes_by_marker(
+    pkg: Package, workbook: str, texts: dict[tuple[str, str], str] | None = None
+) -> list[SheetChanges]:
     """ipsxl's notes and fills on the agency's sheets, found without any record of the run that
     wrote them (the workbook was saved by an application that dropped it): a note whose text
     starts with "ipsxl:" is ipsxl's, as is a part of a note from a line "ipsxl:" on; the cell
-    of such a note filled in one of ipsxl's colours had that fill from ipsxl."""
+    of such a note filled in one of ipsxl's colours had that fill from ipsxl. ``texts``, the
+    messages of each note as the earlier Flags sheet lists them, tell lines a person typed into
+    a note of ipsxl's (see ``own_sheets.note_texts``)."""
+    texts = texts or {}
     found = []
     fills = _highlight_xfs(pkg, workbook)
     for name, part, _ in sheet_parts(pkg, workbook):
@@ -500,6 +534,7 @@ def notes_by_marker(pkg: Package, workbook: str) -> list[SheetChanges]:
             continue
         h = SheetChanges(name, made_comments=True, made_vml=True)
         h.notes = notes
+        h.texts = {ref: text for (sheet, ref), text in texts.items() if sheet == name}
         text = pkg.get(part).decode("utf-8", "replace")
         for m in _CELL_STYLE.finditer(text):
             ref, style = m.group(1), m.group(2)

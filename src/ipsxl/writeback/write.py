@@ -64,7 +64,9 @@ def strip(pkg: Package) -> Stripped:
     if found is not None:
         recorded = undo.undo(pkg, workbook, found)
         reviews = reviews or recorded
-    for changes in undo.notes_by_marker(pkg, workbook):
+    flags = previous.get(own.FLAGS)
+    texts = own.note_texts(flags) if flags else {}
+    for changes in undo.notes_by_marker(pkg, workbook, texts):
         undo.unhighlight(pkg, workbook, changes)
     names = {n for n, _, _ in undo.sheet_parts(pkg, workbook)}
     return Stripped(reviews, {r: p for r, p in previous.items() if p.name in names})
