@@ -618,8 +618,9 @@ def test_fidelity_sheet_shows_the_command_lines_scores(example_json, cli_report)
         assert row[2] == item.label
         computed = by_id.get(item.id)
         expected: object = computed.score if computed is not None else None
-        if computed is not None and computed.basis == scale.INDICATOR and expected is not None:
-            expected = f"suggests {expected}"  # shown, never counted
+        if computed is not None and computed.basis == scale.INDICATOR:
+            assert computed.score is None  # shown, never counted
+            expected = None if computed.suggests is None else f"suggests {computed.suggests}"
         assert row[fidelity_sheet.SCORE_COL - 1] == blank_as_empty(expected), item.label
 
     # the total, count and band are live formulas over the 25 score cells

@@ -94,8 +94,8 @@ def test_indicators_show_what_they_suggest_and_are_never_counted():
         if it is None or it.basis != scale.INDICATOR:
             continue
         shown = layout.cell(sheets.cell_ref(first + pos, data_col)).value
-        suggested = it.score
-        assert shown == (f"suggests {suggested}" if suggested is not None else None)
+        assert it.score is None and it.suggests is not None  # no score, only a suggestion
+        assert shown == f"suggests {it.suggests}"
         used = layout.cell(sheets.cell_ref(first + pos, used_col))
         assert used.value == "" and sheets.cell_ref(first + pos, data_col) not in used.formula
 

@@ -5,8 +5,12 @@ from __future__ import annotations
 
 import json
 
-from builders import clean_tabs, set_cell, write_workbook
+import openpyxl
+from builders import clean_tabs, column, set_cell, write_workbook
 from click.testing import CliRunner
+from hostile import Raw, sheets_of, write_xlsx
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.table import Table
 
 from ipsxl.cli import main
 
@@ -76,7 +80,142 @@ def test_zero_width_and_non_breaking_spaces_do_not_split_one_id_or_name(tmp_path
     report = validate(write_workbook(tmp_path / "b.xlsx", tabs))
     assert report["flags"] == []
     assert report["outcomes"]["employed_clients"] == 2
-    assert {s["name"]: s["caseload"] for s in report["specialists"]} == {
+    people = [s for s in report["specialists"] if s["kind"] == "specialist"]
+    assert {s["name"]: s["caseload"] for s in people} == {
         "Ann Lee": 2,
         "Bo Chan": 1,
     }
+
+
+# --- formulas that were never computed ---------------------------------------------------------
+
+UNCOMPUTED = "formula without a computed value: open and save the workbook in Excel"
+
+
+def test_a_formula_never_computed_is_flagged_not_read_as_blank(tmp_path):
+    tabs = clean_tabs()  # written by openpyxl, as a script would: no formula has a value yet
+    wage = set_cell(tabs, "Jobs", 1, "Hourly Wage", "=16.5*1")
+    title = set_cell(tabs, "Jobs", 1, "Job Title", '=PROPER("stocker")')
+    tabs["Program"][1][1] = '="Test Agency"'
+    report = validate(write_workbook(tmp_path / "b.xlsx", tabs))
+    found = [
+        (f["sheet"], f["row"], f["column"], f["severity"], f["value"]) for f in report["flags"]
+    ]
+    assert found == [
+        ("Program", 2, "Value", "error", '="Test Agency"'),
+        ("Jobs", title, "Job Title", "error", '=PROPER("stocker")'),
+        ("Jobs", wage, "Hourly Wage", "error", "=16.5*1"),
+    ]
+    assert set(codes(report)) == {"bad-value"}
+    assert all(UNCOMPUTED in f["message"] for f in report["flags"])
+    assert report["outcomes"]["mean_wage"] == 17.0  # C3's wage alone, not a blank wage of C1
+
+
+def test_a_formula_with_its_computed_value_reads_the_value(tmp_path):
+    tabs = clean_tabs()
+    set_cell(tabs, "Jobs", 1, "Hourly Wage", Raw('<c r="{ref}"><f>16.5*1</f><v>16.5</v></c>'))
+    set_cell(
+        tabs,
+        "Jobs",
+        1,
+        "Employer",
+        Raw('<c r="{ref}" t="str"><f>"Acme "&amp;"Grocery"</f><v>Acme Grocery</v></c>'),
+    )
+    set_cell(tabs, "Jobs", 2, "Job Title", Raw('<c r="{ref}" t="str"><f>""</f><v></v></c>'))
+    report = validate(write_xlsx(tmp_path / "b.xlsx", sheets_of(tabs)))
+    assert report["flags"] == []
+    assert report["outcomes"]["mean_wage"] == 16.75
+
+
+# --- merged cells -------------------------------------------------------------------------------
+
+
+def test_a_merged_cell_gives_its_value_to_every_cell_it_covers(tmp_path):
+    tabs = clean_tabs()
+    set_cell(tabs, "Caseload", 2, "Employment Specialist", None)  # C2: Ann Lee, as C1
+    path = write_workbook(tmp_path / "b.xlsx", tabs)
+    book = openpyxl.load_workbook(path)
+    book["Caseload"].merge_cells("B2:B3")  # Ann Lee's name over both her clients' rows
+    book.save(path)
+    report = validate(path)
+    assert report["flags"] == []
+    caseloads = {s["name"]: s["caseload"] for s in report["specialists"]}
+    assert (caseloads["Ann Lee"], caseloads["Bo Chan"]) == (2, 1)
+
+
+# --- an Excel table's totals row ----------------------------------------------------------------
+
+
+def test_the_totals_row_of_an_excel_table_is_not_a_record(tmp_path):
+    tabs = clean_tabs()
+    jobs = tabs["Jobs"]
+    totals = [None] * len(jobs[0])
+    totals[0] = "Total"
+    totals[column(tabs, "Jobs", "Hours Per Week")] = 35
+    totals[column(tabs, "Jobs", "Hourly Wage")] = 16.75
+    jobs.append(totals)
+    path = write_workbook(tmp_path / "b.xlsx", tabs)
+    book = openpyxl.load_workbook(path)
+    sheet = book["Jobs"]
+    ref = f"A1:{get_column_letter(len(jobs[0]))}{len(jobs)}"
+    sheet.add_table(Table(displayName="JobsTable", ref=ref, totalsRowCount=1))
+    book.save(path)
+    report = validate(path)
+    assert report["flags"] == []
+    assert report["outcomes"]["mean_wage"] == 16.75
+    assert report["outcomes"]["mean_hours"] == 17.5
+
+
+# --- headers the standard does not know ---------------------------------------------------------
+
+
+def _rename(tabs: dict, tab: str, name: str, header: str) -> int:
+    """Give a column another header; its 1-based sheet column."""
+    at = column(tabs, tab, name)
+    tabs[tab][0][at] = header
+    return at + 1
+
+
+def test_common_spellings_of_hours_and_wage_are_read(tmp_path):
+    tabs = clean_tabs()
+    _rename(tabs, "Jobs", "Hours Per Week", "Hrs/Wk")
+    _rename(tabs, "Jobs", "Hourly Wage", "Wage/Hr")
+    report = validate(write_workbook(tmp_path / "b.xlsx", tabs))
+    assert report["flags"] == []
+    assert (report["outcomes"]["mean_hours"], report["outcomes"]["mean_wage"]) == (17.5, 16.75)
+
+
+def test_a_header_the_standard_does_not_know_is_a_note_with_the_likely_column(tmp_path):
+    tabs = clean_tabs()
+    _rename(tabs, "Jobs", "Hours Per Week", "Hours Per Weak")
+    tabs["Caseload"][0].append("Favourite Colour")
+    report = validate(write_workbook(tmp_path / "b.xlsx", tabs))
+    notes = [
+        (f["sheet"], f["row"], f["code"], f["severity"], f["message"]) for f in report["flags"]
+    ]
+    assert notes == [
+        (
+            "Caseload",
+            1,
+            "unknown-column",
+            "info",
+            "column 'Favourite Colour' is not part of the standard; it is not read",
+        ),
+        (
+            "Jobs",
+            1,
+            "unknown-column",
+            "info",
+            "column 'Hours Per Weak' is not part of the standard; did you mean 'Hours Per Week'?",
+        ),
+    ]
+    assert report["counts"] == {"error": 0, "warning": 0, "info": 2}
+    assert report["outcomes"]["mean_hours"] is None  # the column is not read: said, not hidden
+    text = CliRunner().invoke(main, ["validate", str(tmp_path / "b.xlsx")])
+    assert text.exit_code == 0 and "2 notes" in text.output
+    target = tmp_path / "checked.xlsx"
+    checked = CliRunner().invoke(main, ["check", str(tmp_path / "b.xlsx"), "--output", str(target)])
+    assert checked.exit_code == 0, checked.output
+    flags_sheet = openpyxl.load_workbook(target)["Flags"]
+    shown = [c.value for row in flags_sheet.iter_rows() for c in row]
+    assert "unknown-column" in shown and "info" in shown

@@ -163,7 +163,7 @@ def test_no_unknown_client_flood_when_caseload_lacks_client_id(tmp_path):
     tabs = b.clean_tabs()
     tabs["Caseload"][0][0] = "Customer"  # not a Client ID spelling
     found = run(tmp_path, tabs)
-    assert list(found["code"]) == ["missing-column"]
+    assert list(found["code"]) == ["missing-column", "unknown-column"]  # and a note on the header
 
 
 # --- unknown-specialist -----------------------------------------------------------------------

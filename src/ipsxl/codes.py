@@ -51,6 +51,15 @@ MISSING_COLUMN = _code(
     "a required column is absent from a tab",
     "add the column, or rename its header to the standard name or one of its aliases",
 )
+UNKNOWN_COLUMN = _code(
+    "unknown-column",
+    INFO,
+    "structure",
+    "a header of a standard tab is not a column of the standard (nor one of its other "
+    "spellings): the column is not read",
+    "rename the header to the standard name if the column is one of the standard's (the note "
+    "suggests the likely one); otherwise nothing to do",
+)
 
 # --- cells: blank or wrongly typed values ------------------------------------------------------
 MISSING_VALUE = _code(
@@ -81,6 +90,14 @@ BAD_CHOICE = _code(
     "cells",
     "a choice or yes/no cell holds a value not in its list",
     "pick one of the listed values (the template's drop-down offers them)",
+)
+BAD_VALUE = _code(
+    "bad-value",
+    ERROR,
+    "cells",
+    "a cell holds a formula without a computed value (the workbook was written by a program "
+    "and never opened in Excel), so its value is unknown",
+    "open the workbook in Excel and save it: Excel computes every formula as it saves",
 )
 
 # --- identity: keys that should point at one another -------------------------------------------

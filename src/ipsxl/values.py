@@ -69,6 +69,20 @@ class CellError(str):
         return (CellError, (str(self),))
 
 
+class Uncomputed(CellError):
+    """A formula cell that holds no computed value (written by a script, never opened in Excel):
+    its formula, as the formula bar shows it. Not a blank: its value is unknown, so every
+    column, text included, reports it (the ``bad`` mask), and the rules say what to do."""
+
+    __slots__ = ()
+
+    def __repr__(self) -> str:
+        return f"Uncomputed({str.__repr__(self)})"
+
+    def __reduce__(self) -> tuple[type, tuple[str]]:
+        return (Uncomputed, (str(self),))
+
+
 def is_error(raw: pd.Series) -> pd.Series:
     """Cells holding a formula's error result."""
     return raw.map(type) == CellError
@@ -211,18 +225,19 @@ def parse_text(raw: pd.Series, col: Column | None = None) -> Parsed:
 
 def _read_text(cells: np.ndarray, col: Column | None) -> Read:
     # text is stripped, blank text and formula errors are None, other values read as
-    # _number_text
+    # _number_text; a formula never computed is None too, and bad
     text = [
         None
         if missing
         else ((value.strip() or None) if value.isprintable() else _clean_text(value))
         if type(value) is str
         else None
-        if type(value) is CellError
+        if isinstance(value, CellError)
         else _number_text(value)
         for value, missing in zip(cells, pd.isna(cells).tolist(), strict=True)
     ]
-    return np.array(text, dtype=object), np.zeros(len(cells), dtype=bool)
+    uncomputed = [type(value) is Uncomputed for value in cells]
+    return np.array(text, dtype=object), np.array(uncomputed, dtype=bool)
 
 
 def _clean_text(value: str) -> str | None:

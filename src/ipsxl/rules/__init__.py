@@ -3,8 +3,8 @@ names its family; the family module below raises it and lists it in its ``CODES`
 
 | module        | codes |
 |---------------|-------|
-| structure.py  | missing-tab, missing-column |
-| cells.py      | missing-value, bad-date, bad-number, bad-choice |
+| structure.py  | missing-tab, missing-column, unknown-column |
+| cells.py      | missing-value, bad-date, bad-number, bad-choice, bad-value |
 | identity.py   | duplicate-id, unknown-client, unknown-specialist, unknown-supervisor |
 | dates.py      | date-order, future-date, out-of-period |
 | timeliness.py | slow-job-search, no-benefits-planning, late-job-start-contact, low-contacts |

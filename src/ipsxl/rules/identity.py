@@ -11,14 +11,14 @@ rules accept is one the figures count):
 - Client IDs as typed, once ``parse_text`` has stripped them and turned the number 1023 into
   ``"1023"``. Case and leading zeros count (``c12`` is not ``C12``, ``0123`` is not ``123``):
   guessing would hide real differences, and a flag asks the agency to settle it.
-- Names folded for case and spacing (``ann  lee`` is ``Ann Lee``); punctuation counts. A name
-  that still does not match gets the closest Staff name suggested.
+- Names folded for case and spacing (``ann  lee`` is ``Ann Lee``; ``population.name_key``, the
+  one fold the figures use too); punctuation counts. A name that still does not match gets the
+  closest Staff name suggested.
 """
 
 from __future__ import annotations
 
 import difflib
-import re
 from collections.abc import Callable, Iterable
 
 import numpy as np
@@ -26,7 +26,7 @@ import pandas as pd
 
 from ipsxl import codes
 from ipsxl import standard as std
-from ipsxl.fidelity.population import distinct
+from ipsxl.fidelity.population import distinct, name_key
 from ipsxl.model import Parsed
 from ipsxl.rules import flags
 
@@ -48,29 +48,6 @@ def client_key(ids: pd.Series) -> pd.Series:
     stripped = [v.strip() if isinstance(v, str) else np.nan for v in uniques] + [np.nan]
     return pd.Series(
         np.array(stripped, dtype=object)[codes], index=ids.index, name=ids.name, dtype=object
-    )
-
-
-_SPACES = re.compile(r"\s+")
-
-
-def name_key(names: pd.Series) -> pd.Series:
-    """The comparable form of people's names: case folded, all whitespace removed; blank -> NA.
-
-    The fidelity figures fold names the same way, so "Ann Lee", "ann  lee" and "AnnLee" are
-    one specialist everywhere.
-    """
-    names = pd.Series(names)
-    # folded once per distinct name (a log of 50,000 rows names a few dozen people), as text the
-    # way the "string" dtype writes it; code -1 (a blank) takes the NaN appended last, as does a
-    # name that folds to nothing
-    codes, uniques = distinct(names)
-    text = pd.array(uniques.to_numpy(), dtype="string")
-    folded = [
-        np.nan if name is pd.NA else _SPACES.sub("", name.casefold()) or np.nan for name in text
-    ] + [np.nan]
-    return pd.Series(
-        np.array(folded, dtype=object)[codes], index=names.index, name=names.name, dtype=object
     )
 
 

@@ -10,12 +10,16 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import posixpath
+import zipfile
 from pathlib import Path
 
+from lxml import etree
 from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.chart import BarChart, LineChart, Reference
 from openpyxl.formatting.rule import FormulaRule
+from openpyxl.packaging.custom import StringProperty
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.table import Table, TableStyleInfo
@@ -25,7 +29,9 @@ from ipsxl import scale
 from ipsxl.summary.table import (
     BELOW_MINIMAL,
     DATE,
+    DECIMAL,
     INTEGER,
+    MONEY,
     RATE,
     SCORE,
     SCORES,
@@ -39,6 +45,10 @@ from ipsxl.summary.table import (
 from ipsxl.template import save_atomically
 
 SUBMISSIONS, TRENDS, ITEMS, ABOUT = "Submissions", "Trends", "Items", "About"
+# ipsxl's mark on the summary: a custom document property, so a summary kept among the
+# submissions is never summarised as one, however it is named
+MARK, MARK_VALUE = "ipsxl", "summary"
+_MAX_PART = 1 << 20
 
 # Excel's own "good / neutral / bad" cell styles, so the colours read as they do elsewhere.
 RED = ("FFC7CE", "9C0006")
@@ -48,7 +58,14 @@ GREEN = ("C6EFCE", "006100")
 SCORE_COLOURS = {1: "C00000", 2: "FF7C80", 3: "FFC000", 4: "92D050", 5: "00B050"}
 CORRECTION_FILL = PatternFill("solid", fgColor="FCE4D6")
 
-NUMBER_FORMATS = {DATE: "yyyy-mm-dd", RATE: "0.0%", INTEGER: "0", SCORE: "0"}
+NUMBER_FORMATS = {
+    DATE: "yyyy-mm-dd",
+    RATE: "0.0%",
+    INTEGER: "0",
+    SCORE: "0",
+    DECIMAL: "0.0",
+    MONEY: "0.00",
+}
 BOLD = Font(bold=True)
 TITLE = Font(bold=True, size=14)
 HEADER_FILL = PatternFill("solid", fgColor="D9E1F2")
@@ -67,9 +84,42 @@ def write_summary(summary: Summary, path: str | Path) -> Path:
         _print_setup(ws)
     wb.properties.title = "IPS submissions summary"
     wb.properties.creator = f"ipsxl {summary.version}"
+    wb.custom_doc_props.append(StringProperty(name=MARK, value=MARK_VALUE))
     path = Path(path)
     save_atomically(wb, path)
     return path
+
+
+def is_summary(path: str | Path) -> bool:
+    """Whether the file is a summary ipsxl wrote, whatever it is called now: it carries ipsxl's
+    custom document property (Excel and LibreOffice keep those when they save the file), which
+    no agency's workbook has. Only the package's relationships and that small part are read."""
+    try:
+        with zipfile.ZipFile(path) as zf:
+            rels = _small_xml(zf, "_rels/.rels")
+            targets = [
+                el.get("Target", "").lstrip("/")
+                for el in rels
+                if el.get("Type", "").endswith("/custom-properties")
+            ]
+            props = [_small_xml(zf, posixpath.normpath(t)) for t in targets if t]
+    except (OSError, KeyError, ValueError, zipfile.BadZipFile, etree.XMLSyntaxError):
+        return False
+    return any(
+        el.get("name") == MARK and "".join(el.itertext()).strip() == MARK_VALUE
+        for root in props
+        for el in root
+    )
+
+
+def _small_xml(zf: zipfile.ZipFile, part: str):
+    """A small XML part, parsed without DTDs or entities (the file may be anyone's)."""
+    with zf.open(part) as fh:
+        data = fh.read(_MAX_PART + 1)
+    if len(data) > _MAX_PART or b"<!DOCTYPE" in data or b"<!ENTITY" in data:
+        raise ValueError(f"{part}: not a part ipsxl wrote")
+    parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False)
+    return etree.fromstring(data, parser)
 
 
 def _print_setup(ws: Worksheet) -> None:
@@ -216,7 +266,7 @@ def _trends_sheet(ws: Worksheet, summary: Summary) -> None:
         for threshold, name in scale.EMPLOYMENT_RATE_BENCHMARKS
     ]
     for measure in TREND_MEASURES:
-        extra = benchmarks if measure.kind == RATE else []
+        extra = benchmarks if measure.key == "employment_rate" else []
         _put(ws, row, 1, measure.header, font=BOLD)
         head = row + 1
         _header(ws, head, 1, "Period")
@@ -483,17 +533,22 @@ def _definitions() -> list[tuple[str, str]]:
             "Employed clients (active clients with a competitive job held on at"
             " least one day of the period) divided by active clients (enrolled by the period's"
             f" end and not closed before its start). Benchmarks: {minimal:.0%} minimal,"
-            f" {average:.0%} average, {excellent:.0%} excellent (US IPS learning-community data).",
+            f" {average:.0%} average, {excellent:.0%} excellent (US IPS learning-community data)."
+            " They are quarterly figures: Rate Note says when a period is not about a quarter.",
         ),
         (
             "Scores",
-            "Each computed IPS-25 item is scored 1 to 5 from the workbook's data:"
-            " 1-2 red, 3 amber, 4-5 green. A blank score means no data for the item.",
+            "Each computed IPS-25 item is scored 1 to 5 from the workbook's data, on the"
+            " scale's thresholds as worded: 1-2 red, 3 amber, 4-5 green. A blank score means no"
+            " data for the item. The three indicators (supervisor ratio, follow-along, work"
+            " incentives planning), headed '(suggests)', show the score the figure suggests:"
+            " a reviewer scores those items, and no total counts them.",
         ),
         (
             "Data total",
-            "The sum of the computed items' scores (Items Scored of them, Data Max ="
-            " 5 x Items Scored). It is not the IPS-25 total: a reviewer scores the other items."
+            "The sum of the scale items' scores from the data (Items Scored of them, Data"
+            " Max = 5 x Items Scored; indicators never count). It is not the IPS-25 total: a"
+            " reviewer scores the other items."
             " Totals over different numbers of scored items do not compare.",
         ),
         (

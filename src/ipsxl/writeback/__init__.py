@@ -27,6 +27,7 @@ from ipsxl import standard as std
 from ipsxl.fidelity_sheet import Review
 from ipsxl.model import Report
 from ipsxl.own_sheets import PreviousSheet
+from ipsxl.snapshot import Snapshot
 from ipsxl.writeback import undo
 from ipsxl.writeback.deadline import NO_DEADLINE, Deadline
 from ipsxl.writeback.package import Package, PackageError
@@ -51,6 +52,7 @@ class Prepared:
     reviewer_scores: dict[int, Review]  # what a reviewer typed on the last run's Fidelity sheet
     indexes: SheetIndexes
     previous: dict[str, PreviousSheet] = field(default_factory=dict)  # the last run's sheets
+    snapshot: Snapshot | None = None  # the bytes read, when written back over the source
 
     def write(
         self,
@@ -64,34 +66,42 @@ class Prepared:
         the Fidelity sheet gives (now when None); past ``deadline`` nothing is written.
 
         Returns what a person should be told beyond "written": a sheet name that was taken,
-        what was kept of what they added to ipsxl's earlier sheets (see ``own_sheets``)."""
+        what was kept of what they added to ipsxl's earlier sheets (see ``own_sheets``).
+        Written over the source itself, the file must still be the one that was read, or
+        ``snapshot.Changed`` is raised."""
         when = generated_at or dt.datetime.now()
         pkg = self.package.copy()
         try:
             said = write(
                 pkg, report, when, self.reviewer_scores, self.indexes, deadline, self.previous
             )
-            pkg.save(Path(target), like=self.source, deadline=deadline)
+            pkg.save(Path(target), like=self.snapshot or self.source, deadline=deadline)
         except (PackageError, BadPart, KeyError) as exc:
             raise WritebackError(f"{self.source}: {exc}") from exc
         return said
 
 
-def prepare(source: Path, deadline: Deadline = NO_DEADLINE) -> Prepared:
+def prepare(source: Path | Snapshot, deadline: Deadline = NO_DEADLINE) -> Prepared:
     """Everything of ``write_back`` that does not need the report, which may not exist yet.
 
     A workbook that cannot be read or cleaned raises WritebackError here; a worksheet that
     cannot be edited raises it from ``Prepared.write``, and only if the report flags a cell on
-    it. The source's bytes are all read here: ``Prepared.write`` only copies its file mode."""
-    source = Path(source)
+    it. The source's bytes are all read here (or were: ``source`` may be a snapshot already):
+    ``Prepared.write`` only makes sure the file is unchanged when it writes over it."""
     try:
-        pkg = Package.read(source, deadline)
+        snapshot = Snapshot.of(source)
+    except OSError as exc:
+        raise WritebackError(f"{source}: {exc.strerror or exc}") from exc
+    try:
+        pkg = Package.read(snapshot, deadline)
         stripped = strip(pkg)
         indexes = SheetIndexes()
         indexes.warm(pkg, _worksheets(pkg), deadline)
     except (PackageError, BadPart, KeyError) as exc:
-        raise WritebackError(f"{source}: {exc}") from exc
-    return Prepared(source, pkg, stripped.reviews, indexes, stripped.previous)
+        raise WritebackError(f"{snapshot.path}: {exc}") from exc
+    return Prepared(
+        snapshot.path, pkg, stripped.reviews, indexes, previous=stripped.previous, snapshot=snapshot
+    )
 
 
 def _worksheets(pkg: Package) -> list[str]:
@@ -122,13 +132,16 @@ def clear(source: Path, target: Path) -> list[str]:
     An ipsxl sheet a person added to is kept, renamed with the date (see ``settle``)."""
     source, target = Path(source), Path(target)
     try:
-        pkg = Package.read(source)
+        snapshot = Snapshot.take(source)
+        pkg = Package.read(snapshot)
         stripped = strip(pkg)
         left = {role: bool(p.added()) for role, p in stripped.previous.items()}
         said = settle(pkg, stripped.previous, left, dt.datetime.now())
     except (PackageError, BadPart, KeyError) as exc:
         raise WritebackError(f"{source}: {exc}") from exc
-    pkg.save(target, like=source)
+    except OSError as exc:
+        raise WritebackError(f"{source}: {exc.strerror or exc}") from exc
+    pkg.save(target, like=snapshot)
     return said
 
 
