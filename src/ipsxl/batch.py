@@ -8,13 +8,14 @@ from __future__ import annotations
 
 import datetime as dt
 import glob
+import traceback
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, replace
 from functools import partial
 from pathlib import Path
 
-from ipsxl.check import check_file
+from ipsxl.check import check_file, internal_error
 from ipsxl.model import Report
 from ipsxl.read import DEFAULT_LIMITS, Limits
 
@@ -97,8 +98,12 @@ def check_many(
         futures = {pool.submit(work, paths[i]): i for i in order}
         try:
             for future in as_completed(futures):
-                report = future.result()
-                slots[futures[future]] = report
+                i = futures[future]
+                try:
+                    report = future.result()
+                except Exception:  # noqa: BLE001 - a worker that failed fails its workbook only
+                    report = internal_error(paths[i], traceback.format_exc())
+                slots[i] = report
                 if on_done:
                     on_done(report)
         except BaseException:

@@ -47,6 +47,9 @@ def check_for_writing(
     """Check ``path`` and prepare its write-back at the same time."""
     path = Path(path)
     pending = start_check(path, start=start, end=end, limits=limits, today=today)
+    refused = pending.known()
+    if refused is not None:  # a pipe or a device must not be opened again to prepare
+        return Checked(refused, None)
     prepared, problem = None, None
     try:
         check_package(path, limits, extents=False)

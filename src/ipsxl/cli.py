@@ -62,6 +62,33 @@ def _limit_options(func):
     )(func)
 
 
+def _debug_option(func):
+    """--debug: a bug of ours is still one line per workbook, followed by its traceback."""
+    return click.option(
+        "--debug",
+        is_flag=True,
+        expose_value=False,
+        callback=lambda ctx, _param, value: ctx.meta.update(ipsxl_debug=value),
+        help="Show the traceback of an internal error (to include when reporting it).",
+    )(func)
+
+
+def _debugging() -> bool:
+    ctx = click.get_current_context(silent=True)
+    return bool(ctx and ctx.meta.get("ipsxl_debug"))
+
+
+def _tell(reports, also_on_stdout: bool) -> None:
+    """One line on stderr for each workbook without figures, unless the text report on stdout
+    said it already (a terminal shows both streams: the line would be there twice); with
+    --debug, the traceback of each internal error in any case."""
+    for r in reports:
+        if not r.readable and not also_on_stdout:
+            click.echo(f"ipsxl: {report.problem_line(r)}", err=True)
+        if r.internal is not None and _debugging():
+            click.echo(r.internal.rstrip("\n"), err=True)
+
+
 def _options(start, end, max_rows, max_mb) -> Options:
     ctx = click.get_current_context(silent=True)
     timeout = ctx.meta.get("ipsxl_timeout", DEFAULT_LIMITS.max_seconds) if ctx else None
@@ -114,6 +141,7 @@ def main() -> None:
 )
 @_period_options
 @_limit_options
+@_debug_option
 def validate(paths, fmt, out_dir, jobs, dask_address, start, end, max_rows, max_mb) -> None:
     """Validate workbooks (files, folders, globs) and print a report for each.
 
@@ -137,9 +165,7 @@ def validate(paths, fmt, out_dir, jobs, dask_address, start, end, max_rows, max_
         for r in reports:
             click.echo(report.to_text(r, full_report=written.get(r.file)))
         click.echo(report.batch_text(reports), nl=False)
-    for r in reports:
-        if not r.readable:
-            click.echo(f"ipsxl: {r.file}: {r.error}", err=True)
+    _tell(reports, also_on_stdout=fmt == "text")
     sys.exit(report.exit_code(reports))
 
 
@@ -232,6 +258,7 @@ def _write_text(target: Path, body: str) -> None:
 )
 @_period_options
 @_limit_options
+@_debug_option
 def check(path, output, in_place, start, end, max_rows, max_mb) -> None:
     """Validate one workbook and write Fidelity, Flags and cell highlights into a copy.
 
@@ -249,8 +276,7 @@ def check(path, output, in_place, start, end, max_rows, max_mb) -> None:
     checked = check_for_writing(path, start=opts.start, end=opts.end, limits=opts.limits)
     result = checked.report
     if not result.readable:
-        click.echo(report.to_text(result), nl=False)
-        click.echo(f"ipsxl: {path}: {result.error}", err=True)
+        _tell([result], also_on_stdout=False)
         sys.exit(2)
     if in_place:
         backup = path.with_name(f"{path.stem}.bak{path.suffix}")
@@ -334,6 +360,7 @@ def demo(file: Path, clients: int, seed: int) -> None:
 )
 @_period_options
 @_limit_options
+@_debug_option
 def summary(paths, output, fmt, jobs, start, end, max_rows, max_mb) -> None:
     """Validate a quarter's submissions and write one summary workbook for the state office.
 
@@ -374,9 +401,7 @@ def summary(paths, output, fmt, jobs, start, end, max_rows, max_mb) -> None:
         click.echo(summ.to_text(result, str(output)), nl=False)
     if output is not None and fmt != "text":
         click.echo(f"wrote {output}", err=True)
-    for r in reports:
-        if not r.readable:
-            click.echo(f"ipsxl: {r.file}: {r.error}", err=True)
+    _tell(reports, also_on_stdout=fmt == "text")
     sys.exit(report.exit_code(reports))
 
 

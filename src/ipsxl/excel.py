@@ -30,6 +30,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import math
+import traceback
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -39,9 +40,10 @@ import xlwings as xw
 
 from ipsxl import scale, sheets
 from ipsxl import standard as std
-from ipsxl.check import check_raw
+from ipsxl.check import check_raw, internal_error
 from ipsxl.model import ERROR, WARNING, RawWorkbook, Report
 from ipsxl.read import DEFAULT_LIMITS, Limits, UnreadableWorkbook, tables_from_grids
+from ipsxl.report import problem_line
 from ipsxl.values import CellError
 
 TITLE = "ipsxl"
@@ -190,6 +192,17 @@ def _caller(book: xw.Book | None) -> xw.Book:
 
 
 def _run(book: xw.Book, with_fidelity: bool) -> Report | None:
+    """One Validate or Fidelity click; a bug of ours is an alert asking to report it, not a
+    Python error dialog, so the workbook stays usable and the next click works."""
+    try:
+        return _check_and_mark(book, with_fidelity)
+    except Exception:  # noqa: BLE001 - see above
+        failed = internal_error(_source(book), traceback.format_exc())
+        _alert(book, f"ipsxl hit an {problem_line(failed)}.")
+        return None
+
+
+def _check_and_mark(book: xw.Book, with_fidelity: bool) -> Report | None:
     engine = _Engine.of(book)
     try:
         raw = read_book(book)

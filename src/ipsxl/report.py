@@ -12,10 +12,29 @@ import math
 from collections.abc import Sequence
 
 from ipsxl import __version__, scale
+from ipsxl.check import INTERNAL_ERROR
 from ipsxl.model import ERROR, INFO, WARNING, Report
 
 RATE_KEYS = ("employment_rate",)
 TEXT_FLAGS_PER_TAB = 5
+
+
+def shown(name: object) -> str:
+    """A file or sheet name as it is safe to print: as it is when every character prints as
+    itself, else escaped the way ``repr`` does (quotes included). A name can hold a terminal's
+    escape sequences, a right-to-left override that shows ``xlsx.exe`` as ``exe.xlsx``, or bytes
+    that are not UTF-8 (held as surrogates); printed raw, these would recolour or hide the
+    report, or stop the program."""
+    text = str(name)
+    return text if text.isprintable() else repr(text)
+
+
+def problem_line(report: Report) -> str:
+    """The one line that says why a workbook has no figures (without the ``ipsxl:`` prefix)."""
+    if report.internal is not None:
+        cause = (report.error or "").removeprefix(f"{INTERNAL_ERROR}: ")
+        return f"{INTERNAL_ERROR} while checking {shown(report.file)}: {cause}"
+    return f"{shown(report.file)}: {report.error}"
 
 
 def _clean(value: object) -> object:
@@ -157,8 +176,10 @@ def _percent(value: object) -> str:
 
 def to_text(report: Report, full_report: str | None = None) -> str:
     """What a person reads in a terminal: the state of one workbook at a glance."""
+    if report.internal is not None:
+        return problem_line(report) + "\n"
     if not report.readable:
-        return f"{report.file}: UNREADABLE: {report.error}\n"
+        return f"{shown(report.file)}: UNREADABLE: {report.error}\n"
     c = report.counts()
     period = (
         f"{report.period.start.isoformat()} to {report.period.end.isoformat()}"
@@ -166,13 +187,13 @@ def to_text(report: Report, full_report: str | None = None) -> str:
         else "no reporting period"
     )
     lines = [
-        f"{report.file}: {report.agency or '(no agency)'}, {period}",
+        f"{shown(report.file)}: {shown(report.agency or '(no agency)')}, {period}",
         f"  {c[ERROR]} errors, {c[WARNING]} warnings, {c[INFO]} notes",
     ]
     lines += _flag_lines(report)
     lines += _score_lines(report)
     if full_report:
-        lines.append(f"  full report: {full_report}")
+        lines.append(f"  full report: {shown(full_report)}")
     elif len(report.flags) > TEXT_FLAGS_PER_TAB:
         lines.append("  every flag: ipsxl validate --format json (or --out DIR)")
     return "\n".join(lines) + "\n"
@@ -181,7 +202,7 @@ def to_text(report: Report, full_report: str | None = None) -> str:
 def _flag_lines(report: Report) -> list[str]:
     lines = []
     for sheet, group in report.flags.groupby("sheet", sort=False):
-        lines.append(f"  {sheet}: {len(group)} flags")
+        lines.append(f"  {shown(sheet)}: {len(group)} flags")
         for rec in group.head(TEXT_FLAGS_PER_TAB).to_dict("records"):
             where = f"row {int(rec['row'])}" if _clean(rec["row"]) is not None else "tab"
             column = f", {rec['column']}" if _clean(rec["column"]) else ""

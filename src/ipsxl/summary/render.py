@@ -11,6 +11,8 @@ import datetime as dt
 import io
 import json
 
+from ipsxl.check import INTERNAL_ERROR
+from ipsxl.report import shown
 from ipsxl.summary.table import SUBMISSION_COLUMNS, YESNO, Summary
 
 
@@ -64,12 +66,14 @@ def to_text(summary: Summary, output: str | None = None) -> str:
     lines = []
     for sub in summary.needing_correction:
         row = sub.row
-        if not row["readable"]:
-            lines.append(f"{row['file']}: send back: unreadable: {row['reason']}")
+        if not row["readable"] and str(row["reason"]).startswith(INTERNAL_ERROR):
+            lines.append(f"{shown(row['file'])}: not checked: {row['reason']}")
+        elif not row["readable"]:
+            lines.append(f"{shown(row['file'])}: send back: unreadable: {row['reason']}")
         else:
             period = row["period"] or "no period"
             lines.append(
-                f"{row['file']}: send back: {row['errors']} errors,"
+                f"{shown(row['file'])}: send back: {row['errors']} errors,"
                 f" {row['warnings']} warnings ({sub.name}, {period})"
             )
     t = totals(summary)
