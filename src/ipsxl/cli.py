@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import shutil
 import sys
@@ -17,19 +18,47 @@ from ipsxl.read import DEFAULT_LIMITS, Limits
 
 FORMATS = ("text", "json", "csv")
 RENDER = {
-    "json": report.to_json,
+    "json": lambda reports, raw: report.to_json(reports),
     "csv": report.to_csv,
-    "text": lambda reports: "".join(report.to_text(r) for r in reports),
+    "text": lambda reports, raw: "".join(report.to_text(r) for r in reports),
 }
-DATE = click.DateTime(formats=["%Y-%m-%d"])
+
+
+def _csv_raw_option(func):
+    # reaches the printing through the context (``_csv_raw``), as --timeout does
+    return click.option(
+        "--csv-raw",
+        is_flag=True,
+        expose_value=False,
+        callback=lambda ctx, _param, value: ctx.meta.update(ipsxl_csv_raw=value),
+        help="CSV cells exactly as found, for scripts. Without it, a cell starting with ="
+        " + - @ gets a leading ' so that Excel shows it instead of running it.",
+    )(func)
+
+
+class Day(click.ParamType):
+    """A day typed as 2026-07-01 (the form the reports print); the error says so in words."""
+
+    name = "date"
+
+    def get_metavar(self, param, ctx=None) -> str:  # ctx: click >= 8.2 passes it
+        return "DATE"
+
+    def convert(self, value, param, ctx) -> dt.date:
+        if isinstance(value, dt.date):
+            return value
+        try:
+            return dt.datetime.strptime(str(value), "%Y-%m-%d").date()
+        except ValueError:
+            self.fail(f"expected a date such as 2026-07-01, not {value!r}", param, ctx)
 
 
 def _period_options(func):
-    func = click.option("--end", type=DATE, help="Last day of the period (overrides Program).")(
-        func
-    )
+    func = click.option(
+        "--end", type=Day(), help="Last day of the period, as 2026-09-30 (overrides Program)."
+    )(func)
     return click.option(
-        "--start", type=DATE, help="First day of the period, YYYY-MM-DD (overrides Program)."
+        "--start", type=Day(), help="First day of the period, as 2026-07-01 (overrides Program)."
     )(func)
 
 
@@ -73,6 +102,11 @@ def _debug_option(func):
     )(func)
 
 
+def _csv_raw() -> bool:
+    ctx = click.get_current_context(silent=True)
+    return bool(ctx and ctx.meta.get("ipsxl_csv_raw"))
+
+
 def _debugging() -> bool:
     ctx = click.get_current_context(silent=True)
     return bool(ctx and ctx.meta.get("ipsxl_debug"))
@@ -98,9 +132,9 @@ def _options(start, end, max_rows, max_mb) -> Options:
         max_bytes=max(DEFAULT_LIMITS.max_bytes, max_mb * 2**20),
         max_seconds=timeout if ctx else DEFAULT_LIMITS.max_seconds,
     )
-    return Options(
-        start=start.date() if start else None, end=end.date() if end else None, limits=limits
-    )
+    if start and end and start > end:
+        raise click.UsageError(f"--start {start} is after --end {end}")
+    return Options(start=start, end=end, limits=limits)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -139,6 +173,7 @@ def main() -> None:
     help="Validate on a Dask cluster instead (its scheduler, tcp://host:8786); the"
     " workers must see the same files. Needs ipsxl[dask].",
 )
+@_csv_raw_option
 @_period_options
 @_limit_options
 @_debug_option
@@ -160,7 +195,7 @@ def validate(paths, fmt, out_dir, jobs, dask_address, start, end, max_rows, max_
     if fmt == "json":
         click.echo(report.to_json(reports))
     elif fmt == "csv":
-        click.echo(report.to_csv(reports), nl=False)
+        click.echo(report.to_csv(reports, raw=_csv_raw()), nl=False)
     else:
         for r in reports:
             click.echo(report.to_text(r, full_report=written.get(r.file)))
@@ -225,7 +260,7 @@ def _write_reports(reports, out_dir: Path, fmt: str) -> dict[str, str]:
             name = f"{stem}-{k}"
         used.add(name)
         target = out_dir / f"{name}{suffix}"
-        _write_text(target, RENDER[fmt]([r]))
+        _write_text(target, RENDER[fmt]([r], _csv_raw()))
         written[r.file] = str(target)
     return written
 
@@ -358,6 +393,7 @@ def demo(file: Path, clients: int, seed: int) -> None:
     show_default=True,
     help="Workbooks validated at once, in worker processes.",
 )
+@_csv_raw_option
 @_period_options
 @_limit_options
 @_debug_option
@@ -396,7 +432,7 @@ def summary(paths, output, fmt, jobs, start, end, max_rows, max_mb) -> None:
     if fmt == "json":
         click.echo(summ.to_json(result))
     elif fmt == "csv":
-        click.echo(summ.to_csv(result), nl=False)
+        click.echo(summ.to_csv(result, raw=_csv_raw()), nl=False)
     else:
         click.echo(summ.to_text(result, str(output)), nl=False)
     if output is not None and fmt != "text":

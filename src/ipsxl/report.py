@@ -139,25 +139,51 @@ def to_json(reports: Sequence[Report]) -> str:
 CSV_FIELDS = ("file", "sheet", "row", "column", "code", "severity", "message", "value")
 
 
-def to_csv(reports: Sequence[Report]) -> str:
-    """One row per flag across workbooks; an unreadable workbook is one row saying why."""
+def to_csv(reports: Sequence[Report], raw: bool = False) -> str:
+    """One row per flag across workbooks; an unreadable workbook is one row saying why.
+
+    Written for a person who opens it in Excel: names escaped as the terminal shows them, and
+    no cell that Excel would run as a formula (see ``defused``). ``raw``: every text exactly as
+    it is, for scripts."""
     out = io.StringIO()
     writer = csv.DictWriter(out, fieldnames=CSV_FIELDS, lineterminator="\n")
     writer.writeheader()
     for report in reports:
+        file = report.file if raw else shown(report.file)
         if not report.readable:
-            writer.writerow(
-                {
-                    "file": report.file,
-                    "code": "unreadable",
-                    "severity": ERROR,
-                    "message": report.error,
-                }
-            )
-            continue
-        for rec in flag_records(report):
-            writer.writerow({"file": report.file, **rec})
+            rows = [
+                {"file": file, "code": "unreadable", "severity": ERROR, "message": report.error}
+            ]
+        else:
+            rows = [{**rec, "file": file} for rec in flag_records(report)]
+        for row in rows:
+            if not raw:
+                if row.get("sheet") is not None:
+                    row["sheet"] = shown(row["sheet"])
+                row = {k: defused(v) for k, v in row.items()}
+            writer.writerow(row)
     return out.getvalue()
+
+
+# What makes Excel (or LibreOffice) read a CSV cell as a formula rather than text.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def defused(value: object) -> object:
+    """A text that would run as a formula when the CSV is opened, kept as text by a leading
+    apostrophe (OWASP's advice for CSV injection). Numbers are left alone, also as text
+    ("-5" is read as the number it is, never run), and so is any other text."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS) and not _number(value):
+        return "'" + value
+    return value
+
+
+def _number(text: str) -> bool:
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return text == text.strip()
 
 
 def _fmt(value: object, digits: int = 1) -> str:

@@ -12,7 +12,7 @@ import io
 import json
 
 from ipsxl.check import INTERNAL_ERROR
-from ipsxl.report import shown
+from ipsxl.report import defused, shown
 from ipsxl.summary.table import SUBMISSION_COLUMNS, YESNO, Summary
 
 
@@ -31,8 +31,11 @@ def to_json(summary: Summary) -> str:
     return json.dumps(document, indent=2, ensure_ascii=False)
 
 
-def to_csv(summary: Summary) -> str:
-    """One line per workbook; yes/no columns as ``yes``/``no``, blanks where nothing applies."""
+def to_csv(summary: Summary, raw: bool = False) -> str:
+    """One line per workbook; yes/no columns as ``yes``/``no``, blanks where nothing applies.
+
+    For a person who opens it in Excel, as validate's CSV (``report.to_csv``): file names
+    escaped as printed, no text Excel would run as a formula; ``raw`` keeps every text as is."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow([c.key for c in SUBMISSION_COLUMNS])
@@ -44,8 +47,10 @@ def to_csv(summary: Summary) -> str:
                 line.append("")
             elif c.kind == YESNO:
                 line.append("yes" if value else "no")
-            else:
+            elif raw:
                 line.append(_plain(value))
+            else:
+                line.append(defused(shown(value) if c.key == "file" else _plain(value)))
         writer.writerow(line)
     return out.getvalue()
 
