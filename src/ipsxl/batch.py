@@ -16,34 +16,24 @@ from functools import partial
 from pathlib import Path
 
 from ipsxl.check import check_file, internal_error
+from ipsxl.kinds import looks_submitted
 from ipsxl.model import Report
 from ipsxl.read import DEFAULT_LIMITS, Limits
-
-SUFFIXES = (".xlsx", ".xlsm")
-
-
-def _is_submission(path: Path) -> bool:
-    """A workbook an agency submitted, not Excel's lock file or a file ipsxl wrote itself."""
-    name = path.name.lower()
-    return (
-        path.suffix.lower() in SUFFIXES
-        and not name.startswith("~$")
-        and ".checked." not in name
-        and ".bak." not in name
-    )
 
 
 def find_workbooks(paths: Iterable[str | Path]) -> list[Path]:
     """Files as given (whatever their type, so a stray file is reported, not skipped), folders
-    searched for .xlsx/.xlsm, and globs the shell did not expand; each file once, in order."""
+    searched for what an agency may have submitted (``kinds.looks_submitted``: other kinds of
+    spreadsheet too, each reported as unreadable with what to do), and globs the shell did not
+    expand; each file once, in order."""
     found: list[Path] = []
     for given in paths:
         path = Path(given)
-        if path.is_dir():
-            found += sorted(p for p in path.rglob("*") if p.is_file() and _is_submission(p))
+        if path.is_dir() and path.suffix.lower() != ".numbers":
+            found += sorted(p for p in path.rglob("*") if _submitted(p))
         elif not path.exists() and glob.has_magic(str(given)):
             found += sorted(
-                Path(p) for p in glob.glob(str(given), recursive=True) if _is_submission(Path(p))
+                Path(p) for p in glob.glob(str(given), recursive=True) if _submitted(Path(p))
             )
         else:
             found.append(path)
@@ -51,6 +41,12 @@ def find_workbooks(paths: Iterable[str | Path]) -> list[Path]:
     for path in found:
         unique.setdefault(path, None)
     return list(unique)
+
+
+def _submitted(path: Path) -> bool:
+    """Not a folder (but a Mac's Numbers file, which is one), and named like a submission: a
+    named pipe or a broken link with a workbook's name is listed, to be reported."""
+    return looks_submitted(path) and (not path.is_dir() or path.suffix.lower() == ".numbers")
 
 
 @dataclass(frozen=True)

@@ -5,11 +5,12 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import datetime as dt
+import os
 import traceback
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 
-from ipsxl import fidelity, parse
+from ipsxl import fidelity, kinds, parse
 from ipsxl.guard import CheckFailed, Pending, leave_for_exit, start
 from ipsxl.limits import first_line
 from ipsxl.model import RawWorkbook, Report, Table
@@ -94,6 +95,9 @@ def start_check(
     """
     path = Path(path)
     try:
+        refused = kinds.refusal(path)
+        if refused:
+            raise UnreadableWorkbook(refused)
         check_on_disk(path, limits)
         pending = _start_guarded(path, limits, start=start, end=end, today=today)
     except UnreadableWorkbook as exc:
@@ -132,7 +136,9 @@ def _read_and_check(
         with _ours(path):
             parsed[table.tab.name] = parse.parse_table(table.tab, table)
 
-    raw = read_unguarded(path, limits, capped, on_table=parse_early)
+    with _utf8_name(path) as readable:
+        raw = read_unguarded(readable, limits, capped, on_table=parse_early)
+    raw.source = str(path)
     with _ours(path):
         report = check_raw(raw, parsed=parsed, **period)
     leave_for_exit(raw, parsed)
@@ -140,6 +146,26 @@ def _read_and_check(
         name: dataclasses.replace(t, frame=t.frame.iloc[:0]) for name, t in report.tables.items()
     }
     return dataclasses.replace(report, tables=tables)
+
+
+@contextlib.contextmanager
+def _utf8_name(path: Path) -> Iterator[Path]:
+    """``path``, or where its name is not UTF-8 (bytes from an old file server), the same file
+    under a name that is: python-calamine takes only UTF-8 paths and would call the file
+    missing. The file is opened here and read through its descriptor's /dev/fd name."""
+    try:
+        str(path).encode("utf-8")
+    except UnicodeEncodeError:
+        if not Path("/dev/fd").is_dir():
+            yield path
+            return
+        fd = os.open(path, os.O_RDONLY)
+        try:
+            yield Path(f"/dev/fd/{fd}")
+        finally:
+            os.close(fd)
+    else:
+        yield path
 
 
 @contextlib.contextmanager

@@ -114,13 +114,23 @@ def _debugging() -> bool:
 
 def _tell(reports, also_on_stdout: bool) -> None:
     """One line on stderr for each workbook without figures, unless the text report on stdout
-    said it already (a terminal shows both streams: the line would be there twice); with
-    --debug, the traceback of each internal error in any case."""
+    said it already to the same place (a terminal shows both streams: the line would be there
+    twice); with --debug, the traceback of each internal error in any case."""
+    said = also_on_stdout and _same_place(sys.stdout, sys.stderr)
     for r in reports:
-        if not r.readable and not also_on_stdout:
+        if not r.readable and not said:
             click.echo(f"ipsxl: {report.problem_line(r)}", err=True)
         if r.internal is not None and _debugging():
             click.echo(r.internal.rstrip("\n"), err=True)
+
+
+def _same_place(one, other) -> bool:
+    """Whether two streams end in the same file, pipe or terminal."""
+    try:
+        a, b = os.fstat(one.fileno()), os.fstat(other.fileno())
+    except (AttributeError, OSError, ValueError):  # io.UnsupportedOperation is an OSError
+        return False
+    return (a.st_dev, a.st_ino) == (b.st_dev, b.st_ino)
 
 
 def _options(start, end, max_rows, max_mb) -> Options:

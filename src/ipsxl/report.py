@@ -29,6 +29,33 @@ def shown(name: object) -> str:
     return text if text.isprintable() else repr(text)
 
 
+def printable(text: object) -> str:
+    """Free text (a message that quotes a sheet or cell) with each character that would not
+    print as itself escaped as ``repr`` escapes it, so the line stays one readable line."""
+    text = str(text)
+    if text.isprintable():
+        return text
+    return "".join(ch if ch.isprintable() else repr(ch)[1:-1] for ch in text)
+
+
+def json_text(document: object) -> str:
+    """``document`` as indented JSON, with every character that would not print as itself
+    written as a \\u escape: the same JSON to a parser (a file name comes back exactly, even
+    one that is not UTF-8), and nothing a terminal would act on or that cannot be encoded."""
+    text = json.dumps(document, indent=2, ensure_ascii=False)
+    if text.isprintable():
+        return text
+    return "".join(ch if ch.isprintable() or ch == "\n" else _json_escape(ch) for ch in text)
+
+
+def _json_escape(ch: str) -> str:
+    code = ord(ch)
+    if code <= 0xFFFF:
+        return f"\\u{code:04x}"
+    code -= 0x10000  # outside the BMP: JSON spells it as a UTF-16 surrogate pair
+    return f"\\u{0xD800 + (code >> 10):04x}\\u{0xDC00 + (code & 0x3FF):04x}"
+
+
 def problem_line(report: Report) -> str:
     """The one line that says why a workbook has no figures (without the ``ipsxl:`` prefix)."""
     if report.internal is not None:
@@ -133,7 +160,7 @@ def to_json(reports: Sequence[Report]) -> str:
         "workbooks": [to_dict(r) for r in reports],
         "totals": totals(reports),
     }
-    return json.dumps(document, indent=2, ensure_ascii=False)
+    return json_text(document)
 
 
 CSV_FIELDS = ("file", "sheet", "row", "column", "code", "severity", "message", "value")
@@ -160,6 +187,7 @@ def to_csv(reports: Sequence[Report], raw: bool = False) -> str:
             if not raw:
                 if row.get("sheet") is not None:
                     row["sheet"] = shown(row["sheet"])
+                row["message"] = printable(row["message"])
                 row = {k: defused(v) for k, v in row.items()}
             writer.writerow(row)
     return out.getvalue()
@@ -233,7 +261,8 @@ def _flag_lines(report: Report) -> list[str]:
             where = f"row {int(rec['row'])}" if _clean(rec["row"]) is not None else "tab"
             column = f", {rec['column']}" if _clean(rec["column"]) else ""
             lines.append(
-                f"    {rec['severity']:<7} {where}{column}: {rec['message']} [{rec['code']}]"
+                f"    {rec['severity']:<7} {where}{column}: {printable(rec['message'])}"
+                f" [{rec['code']}]"
             )
         if len(group) > TEXT_FLAGS_PER_TAB:
             lines.append(f"    ... and {len(group) - TEXT_FLAGS_PER_TAB} more")

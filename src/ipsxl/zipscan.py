@@ -88,7 +88,7 @@ def _ole_reason(path: Path) -> str:
             found_book = found_book or any(name in window for name in workbook)
             tail = window[-64:]
     if found_book:
-        return "not an Excel workbook: old binary .xls format; open it and save it as .xlsx"
+        return "not an Excel workbook: an old .xls workbook: save it as .xlsx in Excel"
     return "not an Excel workbook: an old Office binary file; open it and save it as .xlsx"
 
 

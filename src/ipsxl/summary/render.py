@@ -9,10 +9,9 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
-import json
 
 from ipsxl.check import INTERNAL_ERROR
-from ipsxl.report import defused, shown
+from ipsxl.report import defused, json_text, shown
 from ipsxl.summary.table import SUBMISSION_COLUMNS, YESNO, Summary
 
 
@@ -28,7 +27,7 @@ def to_json(summary: Summary) -> str:
         "submissions": rows,
         "totals": totals(summary),
     }
-    return json.dumps(document, indent=2, ensure_ascii=False)
+    return json_text(document)
 
 
 def to_csv(summary: Summary, raw: bool = False) -> str:

@@ -13,7 +13,6 @@ import math
 from pathlib import Path
 
 from openpyxl import Workbook
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.chart import BarChart, LineChart, Reference
 from openpyxl.formatting.rule import FormulaRule
 from openpyxl.styles import Alignment, Font, PatternFill
@@ -22,6 +21,7 @@ from openpyxl.worksheet.table import Table, TableStyleInfo
 from openpyxl.worksheet.worksheet import Worksheet
 
 from ipsxl import scale
+from ipsxl.report import printable
 from ipsxl.summary.table import (
     BELOW_MINIMAL,
     DATE,
@@ -94,8 +94,8 @@ def _put(
     """Write one cell: names as text (never formulas), yes/no as words, numbers formatted."""
     if kind == YESNO and value is not None:
         value = "Yes" if value else "No"
-    if isinstance(value, str):
-        value = ILLEGAL_CHARACTERS_RE.sub("", value)
+    if isinstance(value, str):  # a name from a file or folder may hold what no cell can
+        value = printable(value)  # (control characters, bytes that are not UTF-8): escaped
     cell = ws.cell(row=row, column=col, value=value)
     if isinstance(value, str) and cell.data_type == "f":
         cell.data_type = "s"  # an agency called "=HYPERLINK(...)" stays a name
