@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import datetime as dt
 import glob
+import os
+import signal
 import traceback
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
@@ -15,6 +17,7 @@ from dataclasses import dataclass, replace
 from functools import partial
 from pathlib import Path
 
+from ipsxl import guard
 from ipsxl.check import check_file, internal_error
 from ipsxl.kinds import looks_submitted
 from ipsxl.model import Report
@@ -89,7 +92,8 @@ def check_many(
                 on_done(results[-1])
         return results
     slots: list[Report | None] = [None] * len(paths)
-    with ProcessPoolExecutor(max_workers=min(jobs, len(paths))) as pool:
+    workers = min(jobs, len(paths))
+    with ProcessPoolExecutor(max_workers=workers, initializer=_worker_started) as pool:
         order = sorted(range(len(paths)), key=lambda i: -_size(paths[i]))
         futures = {pool.submit(work, paths[i]): i for i in order}
         try:
@@ -102,10 +106,39 @@ def check_many(
                 slots[i] = report
                 if on_done:
                     on_done(report)
-        except BaseException:
-            pool.shutdown(wait=False, cancel_futures=True)
+        except BaseException:  # Ctrl-C, SIGTERM (``stop.Stopped``): no worker reads on
+            _stop_workers(pool)
             raise
     return slots  # type: ignore[return-value] - every slot is filled by now
+
+
+def _worker_started() -> None:
+    """In each worker process: Ctrl-C is left to the command, which stops the workers (a
+    worker interrupted on its own would print a traceback and leave its task half done), and
+    SIGTERM ends the worker with the reading child it started."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, _worker_stopped)
+
+
+def _worker_stopped(signum: int, _frame: object) -> None:
+    guard.kill_children()
+    os._exit(128 + signum)
+
+
+def _stop_workers(pool: ProcessPoolExecutor) -> None:
+    """Cancel what has not started and end the workers now, not after their current workbook.
+    The executor has no public call for the second half before Python 3.14 (and forgets its
+    processes on shutdown, so they are taken first)."""
+    terminate = getattr(pool, "terminate_workers", None)
+    if terminate is not None:  # Python 3.14: also shuts the executor down
+        terminate()
+        return
+    running = list((getattr(pool, "_processes", None) or {}).values())
+    pool.shutdown(wait=False, cancel_futures=True)
+    for process in running:
+        process.terminate()
+    for process in running:
+        process.join(5)
 
 
 def _size(path: Path) -> int:

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+import errno
 import os
 import shutil
 import sys
+import traceback
 from functools import partial
 from pathlib import Path
 
@@ -13,6 +15,8 @@ import click
 
 from ipsxl import __version__, report
 from ipsxl.batch import Options, check_many, find_workbooks
+from ipsxl.check import INTERNAL_ERROR
+from ipsxl.limits import first_line
 from ipsxl.model import ERROR
 from ipsxl.read import DEFAULT_LIMITS, Limits
 
@@ -147,7 +151,39 @@ def _options(start, end, max_rows, max_mb) -> Options:
     return Options(start=start, end=end, limits=limits)
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class _Commands(click.Group):
+    """The ``ipsxl`` group: whatever a command did not handle ends it with one line and exit
+    code 2 (1 would read as "errors found in the workbooks"), the traceback only with --debug:
+    an I/O error says which file and why, anything else is a bug of ours to report."""
+
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except (click.ClickException, click.exceptions.Exit, click.Abort):
+            raise
+        except OSError as exc:
+            if exc.errno == errno.EPIPE:
+                raise  # click's own: the reader of the output went away
+            where = f"{report.shown(exc.filename)}: " if exc.filename else ""
+            _stop_with(f"{where}{exc.strerror or first_line(exc)}")
+        except Exception as exc:  # noqa: BLE001 - see above
+            _stop_with(
+                f"{INTERNAL_ERROR}: {type(exc).__name__}: {first_line(exc)}; please report it"
+            )
+
+
+def _stop_with(line: str) -> None:
+    click.echo(f"ipsxl: {line}", err=True)
+    if _debugging():
+        click.echo(traceback.format_exc().rstrip("\n"), err=True)
+    sys.exit(2)
+
+
+def _cannot_write(target: Path, exc: OSError) -> str:
+    return f"cannot write {report.shown(target)}: {exc.strerror or first_line(exc)}"
+
+
+@click.group(cls=_Commands, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="ipsxl")
 def main() -> None:
     """Check IPS supported-employment workbooks: flag bad or late entries, score fidelity."""
@@ -201,7 +237,7 @@ def validate(paths, fmt, out_dir, jobs, dask_address, start, end, max_rows, max_
     if dask_address and jobs > 1:
         raise click.UsageError("--jobs and --dask cannot be used together")
     reports = _run_batch(files, _options(start, end, max_rows, max_mb), jobs, dask_address)
-    written = _write_reports(reports, out_dir, fmt) if out_dir else {}
+    written, not_written = _write_reports(reports, out_dir, fmt) if out_dir else ({}, None)
     if fmt == "json":
         click.echo(report.to_json(reports))
     elif fmt == "csv":
@@ -211,6 +247,8 @@ def validate(paths, fmt, out_dir, jobs, dask_address, start, end, max_rows, max_
             click.echo(report.to_text(r, full_report=written.get(r.file)))
         click.echo(report.batch_text(reports), nl=False)
     _tell(reports, also_on_stdout=fmt == "text")
+    if not_written:
+        _stop_with(not_written)
     sys.exit(report.exit_code(reports))
 
 
@@ -256,9 +294,13 @@ def _on_dask(address: str, options: Options):
     return run
 
 
-def _write_reports(reports, out_dir: Path, fmt: str) -> dict[str, str]:
-    """One report per workbook, named after it; returns file -> report path."""
-    out_dir.mkdir(parents=True, exist_ok=True)
+def _write_reports(reports, out_dir: Path, fmt: str) -> tuple[dict[str, str], str | None]:
+    """One report per workbook, named after it; returns file -> report path, and the line
+    saying what could not be written (the first report that failed, and none after it)."""
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        return {}, _cannot_write(out_dir, exc)
     suffix = {"json": ".json", "csv": ".csv", "text": ".txt"}[fmt]
     written: dict[str, str] = {}
     used: set[str] = set()
@@ -270,9 +312,12 @@ def _write_reports(reports, out_dir: Path, fmt: str) -> dict[str, str]:
             name = f"{stem}-{k}"
         used.add(name)
         target = out_dir / f"{name}{suffix}"
-        _write_text(target, RENDER[fmt]([r], _csv_raw()))
+        try:
+            _write_text(target, RENDER[fmt]([r], _csv_raw()))
+        except OSError as exc:
+            return written, _cannot_write(target, exc)
         written[r.file] = str(target)
-    return written
+    return written, None
 
 
 def _copy_atomically(source: Path, target: Path) -> None:
@@ -287,8 +332,11 @@ def _copy_atomically(source: Path, target: Path) -> None:
 
 def _write_text(target: Path, body: str) -> None:
     tmp = target.with_name(f".{target.name}.tmp")
-    tmp.write_text(body, encoding="utf-8")
-    tmp.replace(target)
+    try:
+        tmp.write_text(body, encoding="utf-8")
+        tmp.replace(target)
+    finally:
+        tmp.unlink(missing_ok=True)
 
 
 @main.command()
@@ -325,7 +373,10 @@ def check(path, output, in_place, start, end, max_rows, max_mb) -> None:
         sys.exit(2)
     if in_place:
         backup = path.with_name(f"{path.stem}.bak{path.suffix}")
-        _copy_atomically(path, backup)
+        try:
+            _copy_atomically(path, backup)
+        except OSError as exc:
+            _stop_with(_cannot_write(backup, exc))
         target = path
     else:
         target = output or path.with_name(f"{path.stem}.checked{path.suffix}")
