@@ -659,6 +659,92 @@ def _readable(folder: Path) -> list[Case]:
     )
 
     tabs = clean_tabs()
+    wage_row = set_cell(
+        tabs, "Jobs", 1, "Hourly Wage", Raw('<c r="{ref}"><f>16.5*1</f><v></v></c>')
+    )
+    hours_row = set_cell(
+        tabs, "Jobs", 2, "Hours Per Week", Raw('<c r="{ref}"><f t="shared" si="0"/></c>')
+    )
+    title_row = set_cell(
+        tabs, "Jobs", 2, "Job Title", Raw('<c r="{ref}" t="str"><f>""</f><v/></c>')
+    )
+    write_xlsx(folder / "formulas-never-computed.xlsx", sheets_of(tabs))
+    cases.append(
+        Case(
+            "formulas-never-computed.xlsx",
+            "formulas a script wrote and no one computed (an empty text result is computed)",
+            exit_code=1,
+            flags=[
+                Flag("Jobs", wage_row, "Hourly Wage", "bad-value", "open and save", "=16.5*1"),
+                Flag("Jobs", hours_row, "Hours Per Week", "bad-value", "open and save"),
+            ],
+            clean=[("Jobs", title_row, "Job Title")],
+        )
+    )
+
+    tabs = clean_tabs()
+    set_cell(tabs, "Caseload", 2, "Employment Specialist", None)  # C2 is Ann Lee's, as C1
+    merges = '<mergeCells count="1"><mergeCell ref="B2:B3"/></mergeCells>'
+    write_xlsx(folder / "merged-specialist.xlsx", sheets_of(tabs, Caseload={"after_data": merges}))
+    cases.append(
+        Case(
+            "merged-specialist.xlsx",
+            "a specialist's name merged down over the rows of their clients",
+            exit_code=0,
+        )
+    )
+
+    tabs = clean_tabs()
+    jobs = tabs["Jobs"]
+    jobs.append(["Total", *[None] * 6, 35, 16.75, None, None, None])
+    ref = f"A1:L{len(jobs)}"
+    table = (
+        f'{XML_DECL}<table xmlns="{NS}" id="1" name="Jobs" displayName="Jobs" ref="{ref}" '
+        f'totalsRowCount="1"><tableColumns count="12">'
+        + "".join(f'<tableColumn id="{i + 1}" name="{h}"/>' for i, h in enumerate(jobs[0]))
+        + "</tableColumns></table>"
+    ).encode()
+    rels = (
+        f'{XML_DECL}<Relationships xmlns="{NS_PKG_R}"><Relationship Id="rId1" '
+        f'Type="{NS_R}/table" Target="../tables/table1.xml"/></Relationships>'
+    ).encode()
+    jobs_part = f"xl/worksheets/sheet{list(tabs).index('Jobs') + 1}.xml"
+    rels_part = jobs_part.replace("worksheets/", "worksheets/_rels/") + ".rels"
+    write_xlsx(
+        folder / "table-totals-row.xlsx",
+        sheets_of(
+            tabs, Jobs={"after_data": '<tableParts count="1"><tablePart r:id="rId1"/></tableParts>'}
+        ),
+        edit=lambda parts: [*parts, (rels_part, rels), ("xl/tables/table1.xml", table)],
+    )
+    cases.append(
+        Case(
+            "table-totals-row.xlsx",
+            "the Jobs table of Excel with its totals row shown",
+            exit_code=0,
+            clean=[("Jobs", len(jobs), None)],
+        )
+    )
+
+    tabs = clean_tabs()
+    set_cell(tabs, "Jobs", 1, "Hourly Wage", "17,50")
+    set_cell(tabs, "Jobs", 1, "Hours Per Week", "1.234,5")  # 1234.5 hours: out of range
+    bad_row = set_cell(tabs, "Jobs", 2, "Hourly Wage", "1,7,50")
+    write_xlsx(folder / "decimal-commas.xlsx", sheets_of(tabs))
+    cases.append(
+        Case(
+            "decimal-commas.xlsx",
+            "numbers typed with a decimal comma, as a European locale writes them",
+            exit_code=1,
+            flags=[
+                Flag("Jobs", 2, "Hours Per Week", "bad-number", "'1.234,5'"),
+                Flag("Jobs", bad_row, "Hourly Wage", "bad-number", "'1,7,50'"),
+            ],
+            clean=[("Jobs", 2, "Hourly Wage")],
+        )
+    )
+
+    tabs = clean_tabs()
     title = ["Caseload, July to September 2026"] + [None] * 10
     tabs["Caseload"].insert(0, title)
     tabs["Caseload"][1][5] = "Job Preference"
@@ -861,10 +947,35 @@ def _readable(folder: Path) -> list[Case]:
     return cases
 
 
+def many_sheets_xlsx(path: Path, empty: int) -> Path:
+    """The standard tabs, one bad date on Caseload, and ``empty`` empty sheets after them (a
+    package of thousands of parts: 5,000 sheets make 1.5 MB)."""
+    tabs = clean_tabs()
+    set_cell(tabs, "Caseload", 1, "Enrollment Date", "13/45/2026")
+    return write_xlsx(
+        path, sheets_of(tabs) + [Sheet(f"Empty {i}", []) for i in range(1, empty + 1)]
+    )
+
+
+MANY_SHEETS = 5_000
+
+
+def _many_parts(folder: Path) -> list[Case]:
+    many_sheets_xlsx(folder / "many-sheets.xlsx", MANY_SHEETS)
+    return [
+        Case(
+            "many-sheets.xlsx",
+            f"{MANY_SHEETS:,} empty sheets beside the standard tabs",
+            exit_code=1,
+            flags=[Flag("Caseload", 2, "Enrollment Date", "bad-date", "'13/45/2026'")],
+        )
+    ]
+
+
 def build_corpus(folder: Path, secret: Path | None = None) -> list[Case]:
     """Write every case into ``folder``; ``secret`` is the file the XXE cases try to read."""
     folder.mkdir(parents=True, exist_ok=True)
     if secret is None:
         secret = folder / ".secret.txt"
         secret.write_text("TOP-SECRET-XXE")
-    return _broken(folder) + _crafted(folder, secret) + _readable(folder)
+    return _broken(folder) + _crafted(folder, secret) + _readable(folder) + _many_parts(folder)

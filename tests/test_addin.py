@@ -7,10 +7,12 @@ a VBA project olevba can read the module source back from.
 
 from __future__ import annotations
 
+import io
 import os
 import posixpath
 import re
 import shutil
+import stat
 import subprocess
 import sys
 import zipfile
@@ -41,15 +43,22 @@ from ipsxl.addin import (
     default_addin_dir,
     install_addin,
     macros_dir,
+    shipped_addin,
     vba_sources,
 )
 
 olevba = pytest.importorskip("oletools.olevba")
+olefile = pytest.importorskip("olefile")
 python_calamine = pytest.importorskip("python_calamine")
 
 CT_NS = "{http://schemas.openxmlformats.org/package/2006/content-types}"
 REL_NS = "{http://schemas.openxmlformats.org/package/2006/relationships}"
 MAIN_NS = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+# Add-ins Excel itself saved, shipped inside the xlwings package: what "as Excel writes it" means.
+EXCEL_MADE = [
+    Path(xlwings.__file__).parent / "addin" / "xlwings.xlam",
+    Path(xlwings.__file__).parent / "quickstart_addin.xlam",
+]
 
 
 @pytest.fixture(scope="module")
@@ -385,3 +394,150 @@ def test_default_folder_is_the_users_excel_startup_folder(tmp_path: Path) -> Non
 
 def test_default_config_file_is_xlwings_own(user_config: Path) -> None:
     assert addin.default_config_file() == user_config
+
+
+# --------------------------------------------------------------------------- as Excel writes it
+
+
+def vba_storage(path: Path) -> olefile.OleFileIO:
+    with zipfile.ZipFile(path) as archive:
+        return olefile.OleFileIO(io.BytesIO(archive.read("xl/vbaProject.bin")))
+
+
+def project_text(path: Path) -> str:
+    return vba_storage(path).openstream("PROJECT").read().decode("cp1252")
+
+
+def project_layout(text: str) -> list[str]:
+    """What each line of a PROJECT stream is, names and values left out, runs of one kind
+    (the module lines, the window lines) as one."""
+    kinds: list[str] = []
+    section = ""
+    for line in text.split("\r\n"):
+        if line.startswith("["):
+            section = kind = line
+        elif not line:
+            kind = "blank"
+        elif section == "[Workspace]":
+            kind = "window"
+        else:
+            key = line.split("=")[0]
+            kind = "module" if key in ("Document", "Module", "Class") else key
+            if key.startswith("&H"):
+                kind = "host extender"
+        if not kinds or kinds[-1] != kind:
+            kinds.append(kind)
+    return kinds
+
+
+def project_modules(text: str) -> list[str]:
+    """The module names PROJECT lists, in order (a document module's name before its "/")."""
+    names = []
+    for line in text.split("\r\n"):
+        key, _, value = line.partition("=")
+        if key in ("Document", "Module", "Class"):
+            names.append(value.split("/")[0])
+    return names
+
+
+def test_project_stream_is_laid_out_as_excel_lays_it_out(xlam: Path) -> None:
+    ours = project_text(xlam)
+    for made in EXCEL_MADE:
+        assert project_layout(ours) == project_layout(project_text(made)), made.name
+    assert ours.endswith("\r\n\r\n")  # Excel ends the stream with a blank line
+
+
+def test_project_stream_has_the_version_line_excel_writes(xlam: Path) -> None:
+    def version_line(text: str) -> list[str]:
+        return [line for line in text.split("\r\n") if line.startswith("VersionCompatible32=")]
+
+    assert version_line(project_text(xlam)) == version_line(project_text(EXCEL_MADE[0]))
+    assert version_line(project_text(xlam)) == ['VersionCompatible32="393222000"']
+
+
+def test_workspace_lists_every_module_with_its_window_closed(xlam: Path) -> None:
+    text = project_text(xlam)
+    workspace = text.split("[Workspace]\r\n")[1].strip("\r\n").split("\r\n")
+    windows = dict(line.split("=") for line in workspace)
+    assert list(windows) == project_modules(text)
+    assert set(windows.values()) == {"0, 0, 0, 0, C"}
+    assert set(project_modules(text)) == {WORKBOOK_CODENAME, SHEET_CODENAME, "ipsxl"}
+
+
+def test_projectwm_names_every_module_in_both_encodings(xlam: Path) -> None:
+    storage = vba_storage(xlam)
+    assert storage.exists("PROJECTwm")
+    data = storage.openstream("PROJECTwm").read()
+    names = []
+    while not data.startswith(b"\x00\x00"):
+        mbcs, data = data.split(b"\x00", 1)
+        end = next(i for i in range(0, len(data), 2) if data[i : i + 2] == b"\x00\x00")
+        assert data[:end].decode("utf-16-le") == mbcs.decode("cp1252")
+        names.append(mbcs.decode("cp1252"))
+        data = data[end + 2 :]
+    assert data == b"\x00\x00"
+    assert names == project_modules(project_text(xlam))
+
+
+@pytest.mark.parametrize("umask", [0o022, 0o027])
+def test_addin_is_written_with_the_permissions_the_umask_gives(
+    tmp_path: Path, user_config: Path, umask: int
+) -> None:
+    # a temporary file is made private (0600); the add-in is an ordinary file others may read
+    previous = os.umask(umask)
+    try:
+        built = build_addin(tmp_path / "built")
+        installed = install_addin(tmp_path / "XLSTART", config_file=user_config).addin
+    finally:
+        os.umask(previous)
+    for path in (built, installed):
+        assert stat.S_IMODE(path.stat().st_mode) == 0o666 & ~umask, path
+
+
+# --------------------------------------------------------------------------- the shipped add-in
+
+
+def zip_parts(path: Path) -> dict[str, bytes]:
+    with zipfile.ZipFile(path) as archive:
+        return {name: archive.read(name) for name in archive.namelist()}
+
+
+def test_two_builds_are_identical(tmp_path: Path) -> None:
+    first = build_addin(tmp_path / "a")
+    second = build_addin(tmp_path / "b")
+    assert first.read_bytes() == second.read_bytes()
+
+
+def test_shipped_addin_is_what_macros_builds(tmp_path: Path) -> None:
+    # ipsxl ships a built ipsxl.xlam so that installing needs no VBA compiler; it must be
+    # exactly what the sources in macros/ build to
+    rebuilt = build_addin(tmp_path)
+    shipped = shipped_addin()
+    stale = "out of date: rebuild it with  ipsxl addin build --out macros/ipsxl.xlam"
+    assert zip_parts(shipped) == zip_parts(rebuilt), f"{shipped} is {stale}"
+    assert vba_modules(shipped) == vba_modules(rebuilt)
+    assert shipped.read_bytes() == rebuilt.read_bytes(), f"{shipped} is {stale}"
+
+
+def without_ms_ovba(monkeypatch: pytest.MonkeyPatch) -> None:
+    """ms-ovba and its parts made unimportable, loaded already or not."""
+    for name in [*sys.modules, "ms_ovba", "ms_ovba_compression", "ms_cfb"]:
+        if name.split(".")[0] in ("ms_ovba", "ms_ovba_compression", "ms_cfb"):
+            monkeypatch.setitem(sys.modules, name, None)
+
+
+def test_install_needs_no_vba_compiler(
+    tmp_path: Path, user_config: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    without_ms_ovba(monkeypatch)  # as on a PC with a plain pip install
+    result = install_addin(tmp_path / "XLSTART", config_file=user_config)
+    assert result.addin.read_bytes() == shipped_addin().read_bytes()
+    assert "ipsxl" in vba_modules(result.addin)
+
+
+def test_building_without_ms_ovba_says_which_extra_to_install(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    without_ms_ovba(monkeypatch)
+    with pytest.raises(AddinError, match=r"ipsxl\[addin\]"):
+        build_addin(tmp_path)

@@ -34,14 +34,20 @@ def test_clean_workbook_exits_0_with_the_report_md_json_shape(tmp_path):
     items = wb["fidelity"]["items"]
     assert [i["id"] for i in items] == list(scale.COMPUTED_IDS)
     for item in items:
-        assert {"id", "value", "target", "score", "n"} <= set(item)
+        assert set(item) == {"id", "value", "target", "score", "n", "basis", "note", "suggests"}
         assert item["score"] is None or 1 <= item["score"] <= 5
+        if item["basis"] == "indicator":  # shown with what it suggests, never scored
+            assert item["score"] is None and 1 <= item["suggests"] <= 5, item
     scored = [i["score"] for i in items if i["score"] is not None]
     assert wb["fidelity"]["scored_items"] == len(scored)
     assert wb["fidelity"]["data_total"] == sum(scored)
     assert wb["fidelity"]["data_max"] == 5 * len(scored)
     assert wb["outcomes"]["active_clients"] == 3  # C1, C2, C3 are all open in the quarter
-    assert {s["name"] for s in wb["specialists"]} == {"Ann Lee", "Bo Chan"}
+    assert [(s["kind"], s["name"]) for s in wb["specialists"]] == [
+        ("specialist", "Ann Lee"),
+        ("specialist", "Bo Chan"),
+        ("total", "All specialists"),
+    ]
     assert doc["totals"] == {"workbooks": 1, "unreadable": 0, "error": 0, "warning": 0}
 
 

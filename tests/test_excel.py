@@ -27,7 +27,7 @@ import pytest
 import xlwings as xw
 from builders import clean_tabs, set_cell
 
-from ipsxl import excel, scale, sheets
+from ipsxl import excel, fidelity_sheet, scale, sheets
 from ipsxl import standard as std
 from ipsxl.check import check_file
 from ipsxl.model import ERROR, WARNING
@@ -441,7 +441,7 @@ def test_validate_writes_the_flags_sheet_as_a_table_with_links(example_json, cli
 
     rows = block(actions, start, "Flags")
     assert tuple(rows[0]) == sheets.FLAGS_HEADERS
-    expected = sheets.flags_table(cli_report, sheets=set(start))
+    expected = sheets.flags_table(cli_report, sheets=start)  # in the book's tab order
     assert len(rows) - 1 == len(expected) == len(cli_report.flags)
     for row, (_, rec) in zip(rows[1:], expected.iterrows(), strict=True):
         assert row[:7] == [blank_as_empty(rec[k]) for k in sheets.FLAGS_COLUMNS[:7]]
@@ -459,6 +459,15 @@ def test_validate_writes_the_flags_sheet_as_a_table_with_links(example_json, cli
     assert [t["args"] for t in tables] == [
         [f"$A$1:$H${len(rows)}", True, excel.TABLE_STYLE, sheets.FLAGS_TABLE]
     ]
+
+    # rows whose message wraps get the height of its lines, as the file's Flags sheet does
+    heights = {
+        row: a["args"][0]
+        for a in on_sheet(actions, start, "Flags", "setRowHeight")
+        for row in range(a["start_row"] + 1, a["start_row"] + a["row_count"] + 1)
+    }
+    layout = sheets.flags_layout(cli_report, sheets=start)
+    assert heights == layout.heights
 
 
 def test_validate_fills_and_notes_exactly_the_flagged_cells(example_json, cli_report):
@@ -558,15 +567,18 @@ def test_fidelity_sheet_shows_the_command_lines_scores(example_json, cli_report)
     assert sim.names() == [*start, "Fidelity", "Flags", excel.STATE_SHEET]
 
     rows = block(actions, start, "Fidelity")
-    layout = sheets.fidelity_layout(cli_report, dt.datetime.now())
+    layout = fidelity_sheet.fidelity_layout(cli_report, dt.datetime.now())
     first = sheets.split_ref(layout.anchors["scores"].split(":")[0])[0]
     by_id = {item.id: item for item in cli_report.scores.items}
     for pos, item in enumerate(scale.ITEMS):
         row = rows[first - 1 + pos]
         assert row[2] == item.label
         computed = by_id.get(item.id)
-        expected = computed.score if computed is not None else None
-        assert row[sheets.SCORE_COL - 1] == blank_as_empty(expected), item.label
+        expected: object = computed.score if computed is not None else None
+        if computed is not None and computed.basis == scale.INDICATOR:
+            assert computed.score is None  # shown, never counted
+            expected = None if computed.suggests is None else f"suggests {computed.suggests}"
+        assert row[fidelity_sheet.SCORE_COL - 1] == blank_as_empty(expected), item.label
 
     # the total, count and band are live formulas over the 25 score cells
     formulas = {
@@ -579,11 +591,14 @@ def test_fidelity_sheet_shows_the_command_lines_scores(example_json, cli_report)
     band = sheets.split_ref(layout.anchors["band"])
     score_range = layout.anchors["scores"]
     assert formulas[total] == f"=SUM({score_range})"
-    assert formulas[band] == "=" + sheets.band_formula(score_range, layout.anchors["total"])
+    assert formulas[band] == "=" + fidelity_sheet.band_formula(
+        layout.anchors["count"], layout.anchors["total"]
+    )
 
-    # the reviewer's cells take whole numbers 1-5; two charts
+    # the reviewer's cells take whole numbers 1-5; the layout's charts
     rules = on_sheet(actions, start, "Fidelity", "setDataValidationRule")
-    assert rules and len(on_sheet(actions, start, "Fidelity", "addChart")) == 2
+    charts = on_sheet(actions, start, "Fidelity", "addChart")
+    assert rules and len(charts) == len(layout.charts) == 3
     text = alert_text(actions)
     assert f"data total {cli_report.scores.data_total} of {cli_report.scores.data_max}" in text
 
@@ -591,15 +606,24 @@ def test_fidelity_sheet_shows_the_command_lines_scores(example_json, cli_report)
 def test_fidelity_keeps_the_scores_a_reviewer_typed(example_json, cli_report):
     sim = ExcelSim(example_json)
     sim.run(excel.fidelity)
-    layout = sheets.fidelity_layout(cli_report, dt.datetime.now())
-    pos, ref = next(iter(layout.input_cells.items()))
-    r, c = sheets.split_ref(ref)
-    sim._put(sim.sheet("Fidelity"), r, c, 4)  # the reviewer types a 4
+    layout = fidelity_sheet.fidelity_layout(cli_report, dt.datetime.now())
+    typed = {0: 2, 7: 4, 24: 3}  # over a data score, over an indicator, a reviewer-only item
+    for pos, score in typed.items():
+        r, c = sheets.split_ref(layout.input_cells[pos])
+        sim._put(sim.sheet("Fidelity"), r, c, score)
+    note_row = sheets.split_ref(layout.input_cells[0])[0]
+    sim._put(sim.sheet("Fidelity"), note_row, fidelity_sheet.REVIEWER_NOTE_COL, "recounted by hand")
     start = sim.names()
     _, actions, _ = sim.run(excel.fidelity)
     rows = block(actions, start, "Fidelity")
-    assert rows[r - 1][c - 1] == 4
-    assert sim.cell_value("Fidelity", r, c) == 4
+    for pos, score in typed.items():
+        r, c = sheets.split_ref(layout.input_cells[pos])
+        assert rows[r - 1][c - 1] == score
+        assert sim.cell_value("Fidelity", r, c) == score
+    assert (
+        sim.cell_value("Fidelity", note_row, fidelity_sheet.REVIEWER_NOTE_COL)
+        == "recounted by hand"
+    )
 
 
 def test_validate_leaves_an_earlier_fidelity_sheet_alone(example_json):

@@ -21,8 +21,8 @@ ENROLLED = D(2026, 6, 1)  # before the period: active throughout
 # --- rows in standard column order ---------------------------------------------------------------
 
 
-def staff(name, role=ES, fte=1.0, supervisor="Sam Boss", community=70, ips="Yes"):
-    return [name, role, fte, supervisor, community, ips]
+def staff(name, role=ES, fte=1.0, supervisor="Sam Boss", community=70, ips="Yes", services=None):
+    return [name, role, fte, supervisor, community, ips, services]
 
 
 def client(
@@ -71,6 +71,7 @@ def book(period=(START, END), **rows):
     }
     for key, tab in names.items():
         tabs[tab] = [tabs[tab][0], *(rows.get(key) or [])]
+    tabs["Staff"][0] = [*tabs["Staff"][0], "Employment Services %"]
     if "staff" in rows and rows["staff"] is None:
         del tabs["Staff"]
     set_cell(tabs, "Program", 4, "Value", period[0])
@@ -102,7 +103,13 @@ def test_every_computed_item_in_scale_order_with_band_target_and_basis(tmp_path)
     for it in scores.items:
         band = scale.BANDS_BY_ID[it.id]
         assert (it.target, it.basis) == (band.target, band.basis)
-        assert it.score == scale.score(it.id, it.value)
+        if it.basis == scale.INDICATOR:  # shown with what it suggests, never scored
+            assert it.score is None and it.suggests == band.points(it.value)
+        elif it.id != "competitive_jobs":  # the clean book has 2 current jobs: see its tests
+            assert it.score == band.points(it.value) and it.suggests is None
+    assert scores.scored_items == 9  # the 9 scale items; the 3 indicators never count
+    assert scores.item("competitive_jobs").score == 1  # only 2 current jobs
+    assert scores.data_total == sum(i.score for i in scores.items if i.basis == scale.SCALE)
 
 
 def test_without_a_period_every_item_is_null_and_says_why(tmp_path):
@@ -124,9 +131,20 @@ def test_caseload_20_scores_5_and_21_scores_4(tmp_path, clients, expected_score)
     assert (it.score, it.n) == (expected_score, clients)
 
 
-def test_caseload_counts_active_clients_over_summed_fte(tmp_path):
+@pytest.mark.parametrize(("clients", "expected_score"), [(200, 5), (201, 4)])
+def test_caseload_20_0_scores_5_and_20_1_scores_4(tmp_path, clients, expected_score):
+    """ "20 or fewer" is applied to the value as computed: 20.1 is more than 20."""
+    team = [staff(f"S{k}") for k in range(10)]
+    rows = [client(f"C{i}", es=f"S{i % 10}") for i in range(clients)]
+    it = item(tmp_path, "caseload_size", staff=[*team, SAM], caseload=rows)
+    assert it.value == pytest.approx(clients / 10)
+    assert it.score == expected_score
+
+
+def test_caseload_counts_clients_active_on_the_last_day_over_summed_fte(tmp_path):
     active = [client(f"A{i}", es="Ann Lee") for i in range(30)]
     active += [client(f"B{i}", es="Bo Chan", closed=D(2026, 7, 15)) for i in range(3)]
+    active += [client("B9", es="Bo Chan", closed=END)]  # closed on the last day: still there
     gone = [
         client("X1", closed=D(2026, 6, 30)),  # closed the day before the period
         client("X2", enrolled=D(2026, 10, 1)),
@@ -137,11 +155,24 @@ def test_caseload_counts_active_clients_over_summed_fte(tmp_path):
         staff=[staff("Ann Lee", fte=1.0), staff("Bo Chan", fte=0.5), SAM],
         caseload=active + gone,
     )
-    assert it.value == 22.0 == (30 + 3) / (1.0 + 0.5)
-    assert (it.score, it.n) == (4, 33)
+    assert it.value == pytest.approx((30 + 1) / (1.0 + 0.5))  # 20.67
+    assert (it.score, it.n) == (4, 31)
+    assert "largest caseload per FTE: Ann Lee, 30.0 (30 clients at FTE 1)" in it.note
 
 
-def test_caseload_between_bands_goes_by_one_decimal(tmp_path):
+def test_caseload_turnover_does_not_inflate_it(tmp_path):
+    """A true caseload of 20 with 20% turnover: 4 clients left and 4 joined during the quarter;
+    counting everyone active on any day would show 24 (score 4)."""
+    stayed = [client(f"S{i}") for i in range(16)]
+    left = [client(f"L{i}", closed=D(2026, 8, 1)) for i in range(4)]
+    joined = [client(f"J{i}", enrolled=D(2026, 8, 2)) for i in range(4)]
+    it = item(
+        tmp_path, "caseload_size", staff=[staff("Ann Lee"), SAM], caseload=stayed + left + joined
+    )
+    assert (it.value, it.score, it.n) == (20.0, 5, 20)
+
+
+def test_caseload_20_5_scores_4_no_rounding_decides(tmp_path):
     rows = [client(f"C{i}", es="Ann Lee" if i % 2 else "Bo Chan") for i in range(41)]
     it = item(
         tmp_path, "caseload_size", staff=[staff("Ann Lee"), staff("Bo Chan"), SAM], caseload=rows
@@ -160,45 +191,69 @@ def test_caseload_without_staff_counts_each_caseload_name_at_fte_1(tmp_path):
     assert it.value == (25 + 10 + 10) / 2 == 22.5
     assert (it.score, it.n) == (4, 45)
     assert "FTE 1.0" in it.note
+    assert "largest caseload per FTE: Ann Lee, 25.0" in it.note
 
 
-def test_caseload_null_without_active_clients(tmp_path):
+def test_caseload_null_without_clients_on_the_last_day(tmp_path):
     it = item(
         tmp_path,
         "caseload_size",
         staff=[staff("Ann Lee"), SAM],
-        caseload=[client("X", enrolled=D(2026, 10, 2))],
+        caseload=[client("X", enrolled=D(2026, 10, 2)), client("Y", closed=D(2026, 8, 1))],
     )
     assert (it.value, it.score) == (None, None)
-    assert "no active clients" in it.note
+    assert it.note == "no client active on the period's last day"
 
 
 # --- Staffing 2: employment services staff --------------------------------------------------------
 
 
-def test_employment_services_staff_is_fte_share_saying_ips_only(tmp_path):
+def test_employment_services_staff_ten_percent_case_management_scores_4(tmp_path):
+    """Every specialist spends 10% of their time on case management: 90% on employment
+    services is "90-95%" on the scale, 4, however their IPS Only cell reads."""
+    rows = [staff(name, ips="No", services=90) for name in ("Ann", "Bo", "Cy")]
+    it = item(tmp_path, "employment_services_staff", staff=[*rows, SAM])
+    assert (it.value, it.score, it.n) == (90.0, 4, 3)
+
+
+def test_employment_services_staff_is_the_fte_weighted_mean_share_of_time(tmp_path):
     it = item(
         tmp_path,
         "employment_services_staff",
         staff=[
-            staff("Ann", fte=1.0, ips="Yes"),
-            staff("Bo", fte=0.5, ips="No"),
-            staff("Cy", fte=0.5, ips=None),
-            staff("Sam Boss", role=SUP, ips="No"),
+            staff("Ann", fte=1.0, services=100),
+            staff("Bo", fte=0.5, services=80),
+            staff("Cy", fte=0.5, ips="Yes", services=None),  # IPS Only = yes: 100
+            staff("Di", fte=1.0, ips="No", services=None),  # no data
+            staff("Ed", fte=1.0, ips=None, services=None),  # no data
+            staff("Sam Boss", role=SUP, services=10),
         ],
     )
-    assert it.value == 100 * 1.0 / (1.0 + 0.5 + 0.5) == 50.0
-    assert (it.score, it.n) == (1, 3)
-    assert "IPS Only blank for 1 of 3 specialists" in it.note
+    assert it.value == (100 * 1.0 + 80 * 0.5 + 100 * 0.5) / (1.0 + 0.5 + 0.5) == 95.0
+    assert (it.score, it.n) == (4, 3)
+    assert "1 specialist without Employment Services % counted at 100%" in it.note
+    assert "Employment Services % blank for 2 of 5 specialists" in it.note
 
 
-def test_employment_services_staff_all_yes_scores_5(tmp_path):
-    it = item(
-        tmp_path,
-        "employment_services_staff",
-        staff=[staff("Ann", fte=0.8), staff("Bo", fte=None), SAM],
-    )
+@pytest.mark.parametrize(
+    ("share", "expected_score"),
+    [(96, 5), (95.9, 4), (90, 4), (89.9, 3), (75, 3), (74.9, 2), (60, 2), (59.9, 1)],
+)
+def test_employment_services_staff_thresholds_as_worded(tmp_path, share, expected_score):
+    it = item(tmp_path, "employment_services_staff", staff=[staff("Ann", services=share), SAM])
+    assert (it.value, it.score) == (share, expected_score)
+
+
+def test_employment_services_staff_without_the_column_counts_ips_only_yes_as_100(tmp_path):
+    rows = [staff("Ann", fte=0.8), staff("Bo", fte=None), SAM]  # IPS Only = yes, no share
+    it = item(tmp_path, "employment_services_staff", staff=rows)
     assert (it.value, it.score, it.n) == (100.0, 5, 2)
+
+
+def test_employment_services_staff_ips_only_no_is_no_data(tmp_path):
+    it = item(tmp_path, "employment_services_staff", staff=[staff("Ann", ips="No"), SAM])
+    assert (it.value, it.score, it.n) == (None, None, 0)
+    assert "Employment Services % is blank" in it.note
 
 
 def test_employment_services_staff_null_without_staff(tmp_path):
@@ -210,24 +265,48 @@ def test_employment_services_staff_null_without_staff(tmp_path):
 # --- Organization 5: supervisor ratio -------------------------------------------------------------
 
 
-@pytest.mark.parametrize(("team", "expected_score"), [(10, 5), (11, 3)])
-def test_supervisor_ratio_is_the_largest_team(tmp_path, team, expected_score):
+@pytest.mark.parametrize(("team", "suggests"), [(10, 5), (11, 3)])
+def test_supervisor_ratio_is_an_indicator_of_the_largest_team(tmp_path, team, suggests):
     rows = [staff(f"S{i}", supervisor="Sam Boss") for i in range(team)]
     rows += [staff(f"K{i}", supervisor="Kim Lead") for i in range(3)]
     rows += [staff("Loner", supervisor=None), SAM, staff("Kim Lead", role=SUP, supervisor=None)]
-    it = item(tmp_path, "supervisor_ratio", staff=rows)
+    scores = score(tmp_path, book(staff=rows))
+    it = scores.item("supervisor_ratio")
     assert it.value == max(team, 3)
-    assert (it.score, it.n) == (expected_score, team + 3)
+    assert (it.score, it.suggests, it.n, it.basis) == (None, suggests, team + 3, "indicator")
     assert "1 specialist with no supervisor named" in it.note
 
 
 def test_supervisor_ratio_null_without_supervisors_or_staff(tmp_path):
     it = item(tmp_path, "supervisor_ratio", staff=[staff("Ann", supervisor=None)])
-    assert (it.value, it.score) == (None, None)
+    assert (it.value, it.score, it.suggests) == (None, None, None)
     assert "names a supervisor" in it.note
     it = item(tmp_path, "supervisor_ratio", staff=None, caseload=[client("C1")])
     assert (it.value, it.score) == (None, None)
     assert "no Staff tab" in it.note
+
+
+def test_indicators_never_count_in_the_data_total(tmp_path):
+    """Supervisor ratio 10 suggests 5, follow-along and benefits planning 100% suggest 5: none
+    of them enters the total, which holds the scale items only."""
+    s = D(2026, 8, 10)
+    rows = dict(
+        staff=[staff("Ann Lee"), SAM],
+        caseload=[client("C1", benefits="Yes")],
+        jobs=[job("C1", s, pre=s, post=s)],
+        referrals=[referral("C1", D(2026, 7, 1))],
+    )
+    scores = score(tmp_path, book(**rows))
+    indicators = [i for i in scores.items if i.basis == scale.INDICATOR]
+    assert [(i.id, i.suggests, i.score) for i in indicators] == [
+        ("supervisor_ratio", 5, None),
+        ("work_incentives_planning", 5, None),
+        ("follow_along", 5, None),
+    ]
+    scored = [i for i in scores.items if i.score is not None]
+    assert all(i.basis == scale.SCALE for i in scored)
+    assert scores.scored_items == len(scored)
+    assert scores.data_total == sum(i.score for i in scored)
 
 
 # --- Services 4: rapid job search -----------------------------------------------------------------
@@ -239,19 +318,41 @@ def test_rapid_job_search_mean_days_over_the_year_to_the_period_end(tmp_path):
         client("P2", enrolled=D(2026, 8, 1), first=D(2026, 9, 10)),  # 40 days
         client("Y1", enrolled=D(2025, 10, 1), first=D(2026, 1, 9)),  # first day of the year: 100
         client("Y2", enrolled=D(2026, 3, 1), first=D(2026, 2, 20)),  # contact before: 0 days
-        client("W1", enrolled=D(2026, 8, 15)),  # no contact yet: not counted
+        client("W1", enrolled=D(2026, 8, 15)),  # still waiting: 46 days by 9/30
+        client("W2", enrolled=D(2026, 6, 1), closed=D(2026, 6, 21)),  # closed waiting: 20 days
         client("O1", enrolled=D(2025, 9, 30), first=D(2025, 10, 2)),  # over a year before end
     ]
     it = item(tmp_path, "rapid_job_search", caseload=rows)
-    assert it.value == (10 + 40 + 100 + 0) / 4 == 37.5
-    assert (it.score, it.n) == (4, 4)
-    assert "1 client enrolled then with no first employer contact yet" in it.note
+    assert it.value == (10 + 40 + 100 + 0 + 46 + 20) / 6 == 36.0
+    assert (it.score, it.n) == (4, 6)
+    assert "2 clients still waiting for a first employer contact" in it.note
 
 
-def test_rapid_job_search_null_without_first_contacts(tmp_path):
-    it = item(tmp_path, "rapid_job_search", caseload=[client("C1", enrolled=D(2026, 7, 2))])
+def test_a_stalled_caseload_cannot_score_5(tmp_path):
+    """One client met an employer in 5 days; nine enrolled on 6/1 wait still, 121 days by the
+    period's end. Averaging only the one with a contact would say 5 days (score 5)."""
+    rows = [client("Q", enrolled=D(2026, 7, 1), first=D(2026, 7, 6))]
+    rows += [client(f"S{i}", enrolled=D(2026, 6, 1)) for i in range(9)]
+    it = item(tmp_path, "rapid_job_search", caseload=rows)
+    assert it.value == (5 + 9 * 121) / 10 == 109.4
+    assert (it.score, it.n) == (3, 10)
+    assert "9 clients still waiting" in it.note
+
+
+@pytest.mark.parametrize(("second", "expected_score"), [(30, 5), (31, 4)])
+def test_rapid_job_search_30_days_scores_5_and_30_5_scores_4(tmp_path, second, expected_score):
+    rows = [
+        client("A", enrolled=D(2026, 7, 1), first=D(2026, 7, 31)),  # 30 days
+        client("B", enrolled=D(2026, 7, 1), first=D(2026, 7, 1) + dt.timedelta(days=second)),
+    ]
+    it = item(tmp_path, "rapid_job_search", caseload=rows)
+    assert (it.value, it.score) == ((30 + second) / 2, expected_score)
+
+
+def test_rapid_job_search_null_without_recent_enrollments(tmp_path):
+    it = item(tmp_path, "rapid_job_search", caseload=[client("C1", enrolled=D(2025, 1, 2))])
     assert (it.value, it.score) == (None, None)
-    assert "First Employer Contact" in it.note
+    assert "no client enrolled in the period or the 12 months before its end" in it.note
 
 
 # --- Services 5: individualized job search --------------------------------------------------------
@@ -278,8 +379,13 @@ def test_individualized_job_search_share_of_client_contacts_reflecting_preferenc
 TEN_WEEKS = (START, START + dt.timedelta(days=69))  # 70 days, both ends included
 
 
-@pytest.mark.parametrize(("contacts", "expected_score"), [(59, 4), (60, 5)])
-def test_employer_contacts_5_9_scores_4_and_6_0_scores_5(tmp_path, contacts, expected_score):
+@pytest.mark.parametrize(
+    ("contacts", "expected_score"),
+    [(60, 5), (55, 5), (54, 4), (45, 4), (44, 3), (30, 3), (29, 2), (20, 2), (19, 1)],
+)
+def test_employer_contacts_scored_at_the_closest_scale_point(tmp_path, contacts, expected_score):
+    """The scale's points are 6, 5, 4 and 2 a week: 5.5 is half-way to 6 and scores 5, 5.4 is
+    closer to 5 (4), 4.5 half-way to 5 (4), 3.0 half-way between 4 and 2 (3)."""
     log = [contact(d) for d in days(contacts)]
     log += [
         contact(D(2026, 7, 2), ctype="Phone"),  # not face to face
@@ -306,7 +412,7 @@ def test_employer_contacts_average_every_specialist_and_skip_other_names(tmp_pat
         log=log,
     )
     assert it.value == ((80 + 10) / 10 + 0 / 10) / 2 == 4.5
-    assert (it.score, it.n) == (3, 90)
+    assert (it.score, it.n) == (4, 90)
     assert "7 face-to-face contacts logged by names that are no specialist's (Sam Boss)" in it.note
 
 
@@ -354,28 +460,78 @@ def held_jobs():
     return rows
 
 
+def held_clients():
+    """The clients of ``held_jobs``, all Ann Lee's."""
+    return [client(f"C{k}") for k in range(len(HELD))] + [client("X1"), client("X2")]
+
+
 def test_diversity_job_types_distinct_folded_types_over_jobs_with_a_type(tmp_path):
-    it = item(tmp_path, "diversity_job_types", jobs=held_jobs())
+    it = item(tmp_path, "diversity_job_types", jobs=held_jobs(), caseload=held_clients())
     # typed: 11 of 12; distinct after folding: retail, foodservice, clerical, janitorial,
     # stocking, driving, care, landscaping
-    assert it.value == round(100 * 8 / 11, 1) == 72.7
+    assert it.value == pytest.approx(100 * 8 / 11)  # 72.7
     assert (it.score, it.n) == (4, 11)
     assert "Job Type blank for 1 of 12 jobs held" in it.note
     assert "fewer than 10" not in it.note
 
 
 def test_diversity_employers_distinct_folded_employers(tmp_path):
-    it = item(tmp_path, "diversity_employers", jobs=held_jobs())
+    it = item(tmp_path, "diversity_employers", jobs=held_jobs(), caseload=held_clients())
     # named: 11; distinct: Acme Grocery (3 spellings) + 8 others = 9
-    assert it.value == round(100 * 9 / 11, 1) == 81.8
+    assert it.value == pytest.approx(100 * 9 / 11)  # 81.8
     assert (it.score, it.n) == (4, 11)
 
 
-def test_competitive_jobs_share_of_jobs_held(tmp_path):
+def test_diversity_is_per_specialist_then_the_mean(tmp_path):
+    """Ann's 4 jobs: 2 types (50%); Bo's 2 jobs: 2 types (100%); Cy's one job counts 100%;
+    Di has no job and is not in the mean. Agency-wide it would be 3 types in 7 jobs (43%)."""
+    caseload = [client(f"A{k}", es="Ann Lee") for k in range(4)]
+    caseload += [client("B0", es="Bo Chan"), client("B1", es="Bo Chan"), client("C0", es="Cy")]
+    s = D(2026, 8, 1)
+    jobs = [job(f"A{k}", s, jtype="retail" if k < 2 else "clerical") for k in range(4)]
+    jobs += [job("B0", s, jtype="retail"), job("B1", s, jtype="clerical")]
+    jobs += [job("C0", s, jtype="care")]
+    team = [staff("Ann Lee"), staff("Bo Chan"), staff("Cy"), staff("Di"), SAM]
+    it = item(tmp_path, "diversity_job_types", staff=team, caseload=caseload, jobs=jobs)
+    assert it.value == pytest.approx((50 + 100 + 100) / 3)
+    assert (it.score, it.n) == (4, 7)
+    assert "mean over 3 specialists with a job" in it.note
+
+
+def test_diversity_of_a_large_demo_program_does_not_collapse(tmp_path):
+    """2,000 clients: distinct ÷ jobs over the whole agency falls near 0 whatever its
+    specialists do; per specialist it stays where a specialist's own caseload puts it."""
+    from ipsxl import demo
+
+    path = tmp_path / "big.xlsx"
+    demo.write_demo(path, clients=2000, seed=3)
+    scores = fidelity.score_workbook(parse.parse_workbook(read.read_workbook(path)))
+    for iid in ("diversity_job_types", "diversity_employers"):
+        it = scores.item(iid)
+        assert it.n > 300  # many jobs...
+        assert it.value > 50 and it.score >= 2, it  # ...yet each specialist's jobs are diverse
+
+
+def test_competitive_jobs_share_of_jobs_held_on_the_last_day(tmp_path):
     it = item(tmp_path, "competitive_jobs", jobs=held_jobs())
-    assert it.value == round(100 * 10 / 12, 1) == 83.3
-    assert (it.score, it.n) == (3, 12)
-    assert "Competitive blank for 1 of 12 jobs held" in it.note
+    # 11 current (the Blue Cafe job ended 7/1); 9 competitive, 1 blank
+    assert it.value == pytest.approx(100 * 9 / 11)  # 81.8
+    assert (it.score, it.n) == (3, 11)
+    assert "Competitive blank for 1 of 11 current jobs" in it.note
+
+
+@pytest.mark.parametrize(("current", "expected_score"), [(9, 1), (10, 5)])
+def test_competitive_jobs_fewer_than_10_current_jobs_scores_1(tmp_path, current, expected_score):
+    rows = [job(f"C{k}", D(2026, 8, 1), employer=f"E{k}") for k in range(current)]
+    rows.append(job("Z", D(2026, 8, 1), end=D(2026, 9, 1)))  # ended: not current
+    it = item(tmp_path, "competitive_jobs", jobs=rows)
+    assert (it.value, it.score, it.n) == (100.0, expected_score, current)
+    if current < 10:
+        assert it.note.startswith(
+            "scored 1: only 9 jobs held on 2026-09-30; the scale scores 1 below 10 current jobs"
+        )
+    else:
+        assert "scored 1" not in it.note
 
 
 def test_job_items_on_few_jobs_are_scored_with_a_warning(tmp_path):
@@ -389,22 +545,21 @@ def test_job_items_on_few_jobs_are_scored_with_a_warning(tmp_path):
         )
         for k in range(4)
     ]
-    scores = score(tmp_path, book(jobs=rows))
-    it = scores.item("competitive_jobs")
-    assert it.value == 100 * 3 / 4 == 75.0
-    assert (it.score, it.n) == (3, 4)
-    assert it.note == "rests on only 4 jobs; fewer than 10"
+    scores = score(tmp_path, book(jobs=rows, caseload=[client(f"C{k}") for k in range(4)]))
     for iid in ("diversity_job_types", "diversity_employers"):
         it = scores.item(iid)
         assert (it.value, it.score, it.n) == (100.0, 5, 4)
-        assert it.note == "rests on only 4 jobs; fewer than 10"
+        assert "rests on only 4 jobs; fewer than 10" in it.note
 
 
 def test_job_items_null_without_jobs_held(tmp_path):
     scores = score(tmp_path, book(jobs=[job("X", D(2026, 1, 1), end=D(2026, 2, 1))]))
-    for iid in ("diversity_job_types", "diversity_employers", "competitive_jobs"):
+    for iid in ("diversity_job_types", "diversity_employers"):
         it = scores.item(iid)
         assert (it.value, it.score, it.n, it.note) == (None, None, 0, "no jobs held in the period")
+    it = scores.item("competitive_jobs")
+    assert (it.value, it.score, it.n) == (None, None, 0)
+    assert it.note == "no job held on 2026-09-30, the period's last day"
 
 
 # --- Services 12: follow-along --------------------------------------------------------------------
@@ -424,7 +579,7 @@ def test_follow_along_share_of_starts_with_contacts_before_and_after(tmp_path):
     ]
     it = item(tmp_path, "follow_along", jobs=rows)
     assert it.value == 100 * 2 / 5 == 40.0
-    assert (it.score, it.n) == (1, 5)
+    assert (it.score, it.suggests, it.n) == (None, 1, 5)
     assert it.note == "rests on only 5 job starts; fewer than 10"
 
 
@@ -464,7 +619,7 @@ def test_work_incentives_planning_share_of_benefit_recipients_starts_referred(tm
     )
     # B1 before, B4 on the day: planned; B2 after, B3 never: not; N1 has no benefits
     assert it.value == 100 * 2 / 4 == 50.0
-    assert (it.score, it.n) == (2, 4)
+    assert (it.score, it.suggests, it.n) == (None, 2, 4)
     assert it.note == "rests on only 4 job starts; fewer than 10"
 
 

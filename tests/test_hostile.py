@@ -18,13 +18,14 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from builders import clean_tabs
 from click.testing import CliRunner
-from hostile import Case, build_corpus, clean_xlsx, sheets_of, write_xlsx
+from hostile import Case, build_corpus, clean_xlsx, many_sheets_xlsx, sheets_of, write_xlsx
 
 from ipsxl import guard, read, zipscan
 from ipsxl.check import check_file
@@ -393,3 +394,54 @@ def test_every_xml_parser_in_the_source_is_hardened():
             r"load_workbook\(",
         ):
             assert not re.search(risky, text), f"{path.name}: {risky}; use a hardened lxml"
+
+
+# --- a package of thousands of parts ------------------------------------------------------------
+
+
+def _count_parses(monkeypatch) -> Counter:
+    """Count, by part name, every XML parse the write-back makes in this process."""
+    from ipsxl.writeback import xmltext
+
+    counts: Counter = Counter()
+    for name in ("parse", "parse_shallow"):
+        real = getattr(xmltext, name)
+
+        def counting(data, part="", *args, real=real, **kwargs):
+            counts[part] += 1
+            return real(data, part, *args, **kwargs)
+
+        monkeypatch.setattr(xmltext, name, counting)
+    return counts
+
+
+@pytest.mark.parametrize("empty", [5_000, 15_000])
+def test_check_reads_each_part_of_a_many_sheet_package_once(tmp_path, monkeypatch, empty):
+    """Thousands of empty sheets: the checked copy is written, and no part is parsed again for
+    each sheet (the write-back's cost grows with the package, not with its square)."""
+    book = many_sheets_xlsx(tmp_path / "many.xlsx", empty)
+    counts = _count_parses(monkeypatch)
+    result = CliRunner().invoke(main, ["check", str(book), "--timeout", "600"])
+    assert result.exit_code == 1, result.output
+    checked = tmp_path / "many.checked.xlsx"
+    assert {"Fidelity", "Flags"} <= set(read.read_workbook(checked, NO_GUARD).sheets)
+    assert counts["[Content_Types].xml"] == 1
+    assert counts["xl/workbook.xml"] <= 2  # as read, and once its ipsxl sheets are gone
+    assert max(counts.values()) <= 2, counts.most_common(3)
+    assert sum(counts.values()) < 50  # the standard tabs and the package's own parts
+
+
+def test_the_timeout_covers_the_write_back(tmp_path, monkeypatch):
+    """--timeout bounds the whole check, write-back included: past it, one line, exit 2, and
+    no checked copy (nor a temporary file) left behind. The write-back's clock is made to run
+    ten seconds a look, so the test does not depend on how fast this machine is."""
+    from ipsxl.writeback import deadline
+
+    ticks = iter(range(0, 10_000, 10))
+    monkeypatch.setattr(deadline, "monotonic", lambda: float(next(ticks)))
+    book = many_sheets_xlsx(tmp_path / "many.xlsx", 50)
+    result = CliRunner().invoke(main, ["check", str(book), "--timeout", "45"])
+    assert result.exit_code == 2
+    assert "too slow: checking and writing it took longer than 45 seconds" in result.output
+    assert "(raise --timeout to allow more)" in result.output
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["many.xlsx"]

@@ -206,17 +206,24 @@ def assert_figures_in_range(rep: Report) -> None:
     assert 0 <= scores.data_total <= scores.data_max == 5 * scores.scored_items
     out = scores.outcomes
     for key, value in out.items():
+        if key in ("job_endings", "closures"):  # reason -> count
+            assert value is None or all(isinstance(v, int) and v > 0 for v in value.values())
+            continue
+        if key == "employment_rate_note":
+            assert value is None or isinstance(value, str)
+            continue
         assert _finite_or_none(value), (key, value)
-        if value is not None and key != "mean_wage":
+        if value is not None and key not in ("mean_wage", "median_wage"):
             assert value >= 0, (key, value)
     for key in ("active_clients", "employed_clients", "job_starts", "in_education"):
         assert out[key] is None or (isinstance(out[key], int) and out[key] >= 0), out
     assert out["employment_rate"] is None or 0 <= out["employment_rate"] <= 1, out
+    assert out["retention_90"] is None or 0 <= out["retention_90"] <= 1, out
     if out["mean_hours"] is not None:
         assert 0 <= out["mean_hours"] <= 80
     for person in scores.specialists:
         for key, value in person.items():
-            if key != "name":
+            if key not in ("name", "kind"):
                 assert _finite_or_none(value) and (value is None or value >= 0), person
         rate = person.get("employment_rate")
         assert rate is None or 0 <= rate <= 1, person

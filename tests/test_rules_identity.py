@@ -63,6 +63,35 @@ def test_duplicate_id_number_and_text_are_one_id(tmp_path):
     assert flag["row"] == 3 and "row 2" in flag["message"]
 
 
+def test_duplicate_staff_name_is_flagged_like_a_duplicate_client(tmp_path):
+    """Staff Name is unique in the standard: a person listed twice (spelt with other spacing or
+    case) would be counted twice in every FTE sum."""
+    tabs = b.clean_tabs()
+    tabs["Staff"].append(["ann  LEE", "Employment Specialist", 0.5, "Sam Boss", 50, "Yes"])
+    flag = one(run(tmp_path, tabs), "duplicate-id")
+    assert (flag["sheet"], flag["row"], flag["column"]) == ("Staff", 5, "Name")
+    assert flag["severity"] == ERROR and "row 2" in flag["message"]
+    assert flag["value"] == "ann  LEE"
+
+
+def test_every_unique_column_of_the_standard_is_checked(tmp_path):
+    """duplicate-id follows ``Column.unique`` as missing-value follows ``required``: each unique
+    column, given one repeated value, raises exactly one duplicate-id on that column."""
+    from ipsxl import standard as std
+
+    unique = [(t.name, c.name) for t in std.TABS for c in t.columns if c.unique]
+    assert unique  # the standard declares some
+    for tab, column in unique:
+        tabs = b.clean_tabs()
+        first = b.set_cell(tabs, tab, 1, column, "Same Value")
+        second = b.set_cell(tabs, tab, 2, column, "Same Value")
+        found = run(tmp_path, tabs)
+        dup = found[found["code"] == "duplicate-id"]
+        where = zip(dup["sheet"], dup["row"], dup["column"], strict=True)
+        assert list(where) == [(tab, second, column)]
+        assert f"row {first}" in dup["message"].iloc[0]
+
+
 def test_blank_ids_are_not_duplicates(tmp_path):
     tabs = b.clean_tabs()
     b.set_cell(tabs, "Caseload", 2, "Client ID", None)
@@ -134,7 +163,7 @@ def test_no_unknown_client_flood_when_caseload_lacks_client_id(tmp_path):
     tabs = b.clean_tabs()
     tabs["Caseload"][0][0] = "Customer"  # not a Client ID spelling
     found = run(tmp_path, tabs)
-    assert list(found["code"]) == ["missing-column"]
+    assert list(found["code"]) == ["missing-column", "unknown-column"]  # and a note on the header
 
 
 # --- unknown-specialist -----------------------------------------------------------------------

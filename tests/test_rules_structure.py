@@ -207,9 +207,15 @@ def test_extra_columns_are_ignored_and_shift_the_sheet_column(tmp_path):
     for i, row in enumerate(tabs["Jobs"]):
         row.insert(0, "Agency note" if i == 0 else "ok")
         row.append("Supervisor comment" if i == 0 else None)
-    assert run(tmp_path, tabs).empty
+    notes = run(tmp_path, tabs)  # only a note on each header the standard does not know
+    assert list(zip(notes["code"], notes["severity"], notes["row"], notes["col"], strict=True)) == [
+        ("unknown-column", "info", 1, 1),
+        ("unknown-column", "info", 1, 14),
+    ]
+    assert list(notes["value"]) == ["Agency note", "Supervisor comment"]
     b.set_cell(tabs, "Jobs", 1, "Competitive", "sort of")
-    flag = one(run(tmp_path, tabs), "bad-choice")
+    found = run(tmp_path, tabs)
+    flag = one(found[found["code"] != "unknown-column"], "bad-choice")
     assert (flag["sheet"], flag["row"], flag["column"]) == ("Jobs", 2, "Competitive")
     assert flag["col"] == col_of(tabs, "Jobs", "Competitive") == 8
 

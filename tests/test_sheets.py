@@ -1,15 +1,13 @@
-"""The Fidelity and Flags layouts, as data any face renders."""
+"""The Flags layout, as data any face renders."""
 
 from __future__ import annotations
 
 import datetime as dt
 
 import pandas as pd
-import pytest
 from wb_fixtures import FLAGS, INJECTIONS, make_report
 
-from ipsxl import scale, sheets
-from ipsxl.sheets import SCORE_INPUT, split_ref
+from ipsxl import sheets
 
 WHEN = dt.datetime(2026, 10, 1, 9, 30)
 
@@ -18,13 +16,15 @@ def _values(layout: sheets.SheetLayout) -> list[object]:
     return [c.value for row in layout.rows for c in row if c is not None]
 
 
-def test_flags_table_sorted_by_sheet_then_row_with_links():
+def test_flags_table_sorted_by_tab_then_row_with_links():
     report = make_report()
-    table = sheets.flags_table(report, sheets={"Caseload", "Employer Log"})
+    tabs = ["Caseload", "Employer Log"]
+    table = sheets.flags_table(report, sheets=tabs)
     assert list(table.columns) == sheets.FLAGS_COLUMNS
     assert len(table) == len(FLAGS)
     keys = [
-        (rec["Sheet"], -1 if pd.isna(rec["Row"]) else rec["Row"])
+        (tabs.index(rec["Sheet"]) if rec["Sheet"] in tabs else -1, rec["Sheet"])
+        + (-1 if pd.isna(rec["Row"]) else rec["Row"],)
         for rec in table.to_dict("records")
     ]
     assert keys == sorted(keys)
@@ -53,83 +53,51 @@ def test_flags_layout_keeps_workbook_text_as_values():
     assert len(links) == len(FLAGS) - 1  # all but the missing tab
 
 
-def test_fidelity_lists_all_25_items_in_scale_order():
+# --- the Flags sheet: order, reading and printing ----------------------------------------------
+
+
+def _sheet_of_each_row(layout: sheets.SheetLayout) -> list[tuple[str, object]]:
+    return [(row[0].value, row[1].value) for row in layout.rows[1:]]
+
+
+def test_flags_follow_the_workbooks_tab_order_then_row():
+    """Employer Log before Caseload in the workbook: its flags come first; a tab the workbook
+    lacks (nothing to point at) leads, and within a tab a whole-tab flag leads the rows."""
+    layout = sheets.flags_layout(make_report(), sheets=["Program", "Employer Log", "Caseload"])
+    keys = _sheet_of_each_row(layout)
+    order = [s for s, _ in keys]
+    first_of = {s: order.index(s) for s in set(order)}
+    assert first_of["Employer Log"] < first_of["Caseload"]
+    missing = [s for s in order if s not in ("Program", "Employer Log", "Caseload")]
+    assert missing and order[: len(missing)] == missing
+    for tab in ("Employer Log", "Caseload"):
+        rows = [r for s, r in keys if s == tab]
+        assert rows == sorted(rows, key=lambda r: -1 if r is None else r)
+    log_rows = [r for s, r in keys if s == "Employer Log"]
+    assert log_rows[0] is None  # the week's low-contacts flag is about the whole tab
+
+
+def test_flags_rows_are_tall_enough_for_their_wrapped_message():
+    """A message that wraps gets a row tall enough for its lines, so rows never overlap."""
     report = make_report()
-    layout = sheets.fidelity_layout(report, WHEN)
-    first, last = layout.anchors["scores"].split(":")
-    r1, col = split_ref(first)
-    r2, _ = split_ref(last)
-    assert r2 - r1 + 1 == scale.ITEM_COUNT
-    for pos, item in enumerate(scale.ITEMS):
-        row = layout.rows[r1 - 1 + pos]
-        assert (row[0].value, row[1].value, row[2].value) == (item.section, item.number, item.label)
-    computed = {it.id: it for it in report.scores.items}
-    for pos, item in enumerate(scale.ITEMS):
-        score_cell = layout.rows[r1 - 1 + pos][col - 1]
-        it = computed.get(item.id) if item.id else None
-        if it is not None and it.score is not None:
-            assert score_cell.value == it.score and score_cell.style != SCORE_INPUT
-        else:
-            assert score_cell.value is None and score_cell.style == SCORE_INPUT
-            assert layout.input_cells[pos] == sheets.cell_ref(r1 + pos, col)
-    # an item without data says why
-    community = scale.ITEMS.index(next(i for i in scale.ITEMS if i.id == "community_based"))
-    note = layout.rows[r1 - 1 + community][8]
-    assert note.value == computed["community_based"].note
+    long = "the contact is dated before the client enrolled; check both dates " * 6
+    report.flags.loc[0, "message"] = long
+    layout = sheets.flags_layout(report, sheets=["Caseload", "Employer Log"])
+    message_col = sheets.FLAGS_HEADERS.index("Message") + 1
+    chars = layout.widths[message_col]
+    for i, row in enumerate(layout.rows[1:], start=2):
+        text = row[message_col - 1].value or ""
+        # a line holds at most about 1.25 characters per unit of column width in any common
+        # font: the row must have room for at least that many lines
+        needed = max(1, -(-len(text) // int(1.25 * chars))) * 15
+        assert layout.heights.get(i, 15) >= needed, (i, text)
+    tall = [i for i, row in enumerate(layout.rows[1:], start=2) if row[5].value == long]
+    assert layout.heights[tall[0]] >= 15 * 6
 
 
-def test_total_and_band_are_live_formulas_over_the_score_cells():
-    report = make_report()
-    layout = sheets.fidelity_layout(report, WHEN)
-    total = layout.cell(layout.anchors["total"])
-    band = layout.cell(layout.anchors["band"])
-    rng = layout.anchors["scores"]
-    assert total.formula == f"SUM({rng})"
-    assert total.value == report.scores.data_total
-    assert f"COUNT({rng})<{scale.ITEM_COUNT}" in band.formula
-    assert band.value == scale.INCOMPLETE
-    for _, name in scale.BANDS:
-        assert name in band.formula
-    used = {fn for c in (total, band) for fn in ("SUM", "COUNT", "IF") if fn + "(" in c.formula}
-    assert used == {"SUM", "COUNT", "IF"}
-
-
-@pytest.mark.parametrize("reviewer", [3, 5])
-def test_reviewer_scores_complete_the_band(reviewer):
-    report = make_report()
-    inputs = sheets.fidelity_layout(report, WHEN).input_cells
-    layout = sheets.fidelity_layout(report, WHEN, {pos: reviewer for pos in inputs})
-    total = report.scores.data_total + reviewer * len(inputs)
-    assert layout.cell(layout.anchors["total"]).value == total
-    assert layout.cell(layout.anchors["band"]).value == scale.fidelity_band(total)
-
-
-def test_outcomes_benchmarks_and_specialists():
-    report = make_report()
-    layout = sheets.fidelity_layout(report, WHEN)
-    values = _values(layout)
-    for value, name in scale.EMPLOYMENT_RATE_BENCHMARKS:
-        assert value in values and name in values
-    rate = layout.cell(layout.anchors["employment_rate"])
-    assert rate.value == pytest.approx(report.scores.outcomes["employment_rate"])
-    assert rate.style == sheets.PERCENT
-    for spec in report.scores.specialists:
-        assert spec["name"] in values  # names are values, even one that looks like a formula
-    assert len(layout.charts) == 2
-    contacts, employment = layout.charts
-    assert any(s.kind == "line" for s in contacts.series)
-    target = [layout.cell(f"E{r}").value for r in range(*_rows(contacts.categories))]
-    assert set(target) == {scale.BANDS_BY_ID["employer_contacts"].cuts[0]}
-    bench = [layout.cell(f"H{r}").value for r in range(*_rows(employment.categories))]
-    assert set(bench) == {0.41}
-
-
-def test_without_scores_every_item_is_for_the_reviewer():
-    layout = sheets.fidelity_layout(make_report(with_scores=False), WHEN)
-    assert len(layout.input_cells) == scale.ITEM_COUNT
-    assert layout.charts == []
-
-
-def _rows(ref: str) -> tuple[int, int]:
-    first, last = ref.split(":")
-    return split_ref(first)[0], split_ref(last)[0] + 1
+def test_flags_print_landscape_one_page_wide_with_the_header_on_every_page():
+    layout = sheets.flags_layout(make_report(), sheets=["Caseload", "Employer Log"])
+    assert layout.landscape and layout.fit_width
+    assert layout.print_titles == "$1:$1"
+    assert layout.freeze == "A2"
+    assert layout.table is not None  # its autofilter: filter Severity to "error" for errors

@@ -31,6 +31,7 @@ from ipsxl import scale
 from ipsxl.cli import main
 from ipsxl.demo import write_demo
 from ipsxl.summary import summarize
+from ipsxl.summary.table import TREND_MEASURES
 
 D = dt.date
 QUARTERS = [
@@ -46,7 +47,27 @@ NORTH = "North Valley Services (Supported Employment)"
 LAKESIDE = "Lakeside Clinic"
 HILL = "Hill County Behavioral Health (Hill IPS)"
 SOLO_BAD_DATE = "31/02/2026"
-ITEM_HEADERS = {it.id: it.label for it in scale.ITEMS if it.id}
+ITEM_HEADERS = {
+    it.id: f"{it.label} (suggests)" if scale.is_indicator(it.id) else it.label
+    for it in scale.ITEMS
+    if it.id
+}
+# the new outcome columns of Submissions: header -> how the report gives the figure
+OUTCOME_HEADERS = {
+    "New Enrollments": lambda o: o["new_enrollments"],
+    "Clients With a Job Start": lambda o: o["clients_with_job_start"],
+    "First Jobs": lambda o: o["first_jobs"],
+    "Median Days to First Job": lambda o: o["days_to_first_job"],
+    "Job Endings": lambda o: sum(o["job_endings"].values()),
+    "90-Day Retention": lambda o: o["retention_90"],
+    "Closures": lambda o: sum(o["closures"].values()),
+    "Median Wage": lambda o: o["median_wage"],
+}
+
+
+def shown_score(item):
+    """What the summary shows for an item: the data's score, or an indicator's suggestion."""
+    return item["suggests"] if item["basis"] == scale.INDICATOR else item["score"]
 
 
 def _run_together(*commands: list[str]) -> list[subprocess.CompletedProcess]:
@@ -239,7 +260,10 @@ def test_submissions_has_one_row_per_workbook_matching_its_report(batch):
         assert row["Employed Clients"] == rep["outcomes"]["employed_clients"]
         assert row["Employment Rate"] == pytest.approx(_rate(rep))
         for item in rep["fidelity"]["items"]:
-            assert row[ITEM_HEADERS[item["id"]]] == item["score"], item["id"]
+            assert row[ITEM_HEADERS[item["id"]]] == shown_score(item), item["id"]
+        for header, figure in OUTCOME_HEADERS.items():
+            assert row[header] == figure(rep["outcomes"]), header
+        assert row["Rate Note"] == rep["outcomes"]["employment_rate_note"]
         assert row["Data Total"] == rep["fidelity"]["data_total"]
         assert row["Items Scored"] == rep["fidelity"]["scored_items"]
     by_file = {r["File"]: r for r in rows}
@@ -284,7 +308,15 @@ def test_trends_follow_each_agency_across_quarters(batch):
 
     with zipfile.ZipFile(batch["out"]) as zf:
         charts = [zf.read(n).decode() for n in zf.namelist() if n.startswith("xl/charts/chart")]
-    assert sum(bool(re.search(r"<(c:)?lineChart>", c)) for c in charts) == 2
+    assert sum(bool(re.search(r"<(c:)?lineChart>", c)) for c in charts) == len(TREND_MEASURES)
+    for header, key in (
+        ("90-day retention", "retention_90"),
+        ("New enrollments", "new_enrollments"),
+    ):
+        block = _block(ws, header)
+        for name, folder in ((NORTH, "north"), (HILL, "hill")):
+            expect = [reports[str(files[(folder, q)])]["outcomes"][key] for q in range(4)]
+            assert [block[name][label] for label in LABELS] == pytest.approx(expect), (header, name)
     assert sum(bool(re.search(r"<(c:)?barChart>", c)) for c in charts) == 1
 
 
@@ -305,7 +337,8 @@ def test_items_count_agencies_by_score_at_their_latest_period(batch):
     assert list(table) == list(scale.COMPUTED_IDS)
     for item_id, row in table.items():
         scores = Counter(
-            next(i["score"] for i in r["fidelity"]["items"] if i["id"] == item_id) for r in latest
+            next(shown_score(i) for i in r["fidelity"]["items"] if i["id"] == item_id)
+            for r in latest
         )
         assert [row[f"Score {s}"] for s in range(1, 6)] == [scores[s] for s in range(1, 6)]
         assert row["Not Scored"] == scores[None]
@@ -395,7 +428,8 @@ def test_the_summary_opens_in_libreoffice(batch, tmp_path):
         "Yes" if not r["readable"] or r["counts"]["error"] else "No" for r in reports.values()
     ]
     with zipfile.ZipFile(converted) as zf:
-        assert len([n for n in zf.namelist() if n.startswith("xl/charts/chart")]) == 3
+        charts = [n for n in zf.namelist() if n.startswith("xl/charts/chart")]
+        assert len(charts) == len(TREND_MEASURES) + 1  # one per trend, and the Items chart
 
 
 def test_json_and_csv_print_the_submissions_table(batch):
@@ -411,7 +445,7 @@ def test_json_and_csv_print_the_submissions_table(batch):
             assert row["data_total"] == rep["fidelity"]["data_total"]
             assert row["period_start"] == rep["period"]["start"]
             for item in rep["fidelity"]["items"]:
-                assert row[item["id"]] == item["score"]
+                assert row[item["id"]] == shown_score(item)
     assert doc["totals"]["workbooks"] == len(reports) and doc["totals"]["unreadable"] == 1
 
     hill = batch["subs"] / "hill"

@@ -110,15 +110,17 @@ def test_contacts_per_week_says_what_is_wrong():
 # --------------------------------------------------------------------------- caseload size
 
 
-def test_caseload_size_is_active_clients_per_specialist_fte():
-    # active: C1, C2, C5 = 3; specialist FTE 1.0 + 0.5 (the supervisor is no specialist)
-    assert udfs.IPS_CASELOAD_SIZE(CASELOAD, STAFF, START, END) == pytest.approx(3 / 1.5)
+def test_caseload_size_is_clients_on_the_last_day_per_specialist_fte():
+    # on 9/27: C1, C2 (C5 closed 8/1); specialist FTE 1.0 + 0.5 (the supervisor is none)
+    assert udfs.IPS_CASELOAD_SIZE(CASELOAD, STAFF, START, END) == pytest.approx(2 / 1.5)
+    # on 7/31, C5 was still there
+    assert udfs.IPS_CASELOAD_SIZE(CASELOAD, STAFF, START, D(2026, 7, 31)) == pytest.approx(2.0)
 
 
 def test_caseload_size_without_staff_counts_each_caseload_name_once():
     # no Staff: Ann Lee and Bo Chan at FTE 1.0 each
-    assert udfs.IPS_CASELOAD_SIZE(CASELOAD, None, START, END) == pytest.approx(3 / 2)
-    assert udfs.IPS_CASELOAD_SIZE(CASELOAD, [[None, None]], START, END) == pytest.approx(1.5)
+    assert udfs.IPS_CASELOAD_SIZE(CASELOAD, None, START, END) == pytest.approx(2 / 2)
+    assert udfs.IPS_CASELOAD_SIZE(CASELOAD, [[None, None]], START, END) == pytest.approx(1.0)
 
 
 def test_caseload_size_says_what_is_wrong():
@@ -127,7 +129,7 @@ def test_caseload_size_says_what_is_wrong():
         "#IPS: no 'Enrollment Date' column in caseload"
     )
     assert udfs.IPS_CASELOAD_SIZE(CASELOAD[:1], STAFF, START, END) == (
-        "#IPS: no active clients or no employment specialists in the period"
+        "#IPS: no client active on the last day or no employment specialists"
     )
     assert udfs.IPS_CASELOAD_SIZE(CASELOAD, [["Name", "FTE"], ["Ann Lee", 1]], START, END) == (
         "#IPS: no 'Role' column in staff"
@@ -156,23 +158,54 @@ def test_employment_rate_says_what_is_wrong():
     )
 
 
+# --------------------------------------------------------------------------- outcomes
+
+
+def test_new_enrollments_counts_enrollments_in_the_period():
+    assert udfs.IPS_NEW_ENROLLMENTS(CASELOAD, START, END) == 1  # C2 on 7/15
+    assert udfs.IPS_NEW_ENROLLMENTS(CASELOAD, D(2026, 1, 1), END) == 4  # C1, C2, C3, C5
+
+
+def test_days_to_first_job_is_the_median_over_first_jobs_in_the_period():
+    # first competitive jobs: C1 8/1 (92 days after 5/1), C2 3/1 (before it), C5 7/20 (169 days)
+    assert udfs.IPS_DAYS_TO_FIRST_JOB(CASELOAD, JOBS, START, END) == (92 + 169) / 2
+    assert udfs.IPS_DAYS_TO_FIRST_JOB(CASELOAD, JOBS, D(2026, 8, 1), END) == 92
+    assert udfs.IPS_DAYS_TO_FIRST_JOB(CASELOAD, JOBS, D(2026, 9, 1), END) == (
+        "#IPS: no client's first competitive job started in the period"
+    )
+
+
+def test_retention_90_over_competitive_jobs_started_90_days_before_the_end():
+    # started by 6/29: C2's 3/1-6/30 job, held 121 days
+    assert udfs.IPS_RETENTION_90(JOBS, START, END) == 1.0
+    # by the end of the year C1's job (8/1, still held) and C5's (11 days) are due too
+    assert udfs.IPS_RETENTION_90(JOBS, START, D(2026, 12, 31)) == round(2 / 3, 3)
+    assert udfs.IPS_RETENTION_90(JOBS, D(2026, 1, 1), D(2026, 5, 1)) == (
+        "#IPS: no competitive job started 90 or more days before the end"
+    )
+
+
 # --------------------------------------------------------------------------- score and band
 
 
 @pytest.mark.parametrize(
     ("item", "value", "score"),
     [
-        ("caseload_size", 20.4, 5),
-        ("caseload_size", 20.5, 4),
+        ("caseload_size", 20, 5),
+        ("caseload_size", 20.1, 4),
+        ("caseload_size", 20.4, 4),
         ("caseload_size", 41, 1),
-        ("employer_contacts", 5.99, 5),
-        ("employer_contacts", 5.94, 4),
+        ("employer_contacts", 5.5, 5),
+        ("employer_contacts", 5.4, 4),
         ("employer_contacts", 1.9, 1),
+        ("employment_services_staff", 75, 3),
+        ("employment_services_staff", 74.9, 2),
         ("competitive_jobs", 95, 5),
         ("competitive_jobs", 0.95, 5),
         ("competitive_jobs", "90%", 4),
         ("competitive_jobs", 64, 1),
         ("rapid_job_search", 31, 4),
+        ("rapid_job_search", 30, 5),
         ("supervisor_ratio", 10, 5),
         ("supervisor_ratio", 11, 3),
         ("Caseload Size", 18, 5),

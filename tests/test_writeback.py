@@ -24,7 +24,7 @@ from wb_fixtures import (
     sheet_part,
 )
 
-from ipsxl import sheets
+from ipsxl import fidelity_sheet, sheets
 from ipsxl.model import ERROR, INFO, WARNING
 from ipsxl.standard import FIDELITY_SHEET, FLAGS_SHEET
 from ipsxl.writeback import WritebackError, clear, package, write_back
@@ -110,7 +110,7 @@ def test_values_read_back_unchanged_by_openpyxl_and_calamine(source, written):
         assert _all_values(written, name) == _all_values(source, name)
     cal_before = python_calamine.CalamineWorkbook.from_path(str(source))
     cal_after = python_calamine.CalamineWorkbook.from_path(str(written))
-    assert cal_after.sheet_names == [*cal_before.sheet_names, FIDELITY_SHEET, FLAGS_SHEET]
+    assert cal_after.sheet_names == [FIDELITY_SHEET, FLAGS_SHEET, *cal_before.sheet_names]
     for name in AGENCY_SHEETS:
         assert _trimmed(cal_after.get_sheet_by_name(name).to_python()) == _trimmed(
             cal_before.get_sheet_by_name(name).to_python()
@@ -120,7 +120,7 @@ def test_values_read_back_unchanged_by_openpyxl_and_calamine(source, written):
 def test_workbook_features_survive(source, written):
     before = openpyxl.load_workbook(source)
     after = openpyxl.load_workbook(written)
-    assert after.sheetnames == [*before.sheetnames, FIDELITY_SHEET, FLAGS_SHEET]
+    assert after.sheetnames == [FIDELITY_SHEET, FLAGS_SHEET, *before.sheetnames]
     assert after["Lookup"].sheet_state == "hidden"
     assert after["Caseload"].freeze_panes == before["Caseload"].freeze_panes == "A2"
     assert set(after.defined_names) >= set(before.defined_names)
@@ -180,6 +180,64 @@ def test_flags_sheet_is_a_table_with_links(written):
     assert fid.page_setup.orientation == "landscape"
     assert fid.page_setup.fitToWidth == 1
     assert fid.print_area
+
+
+# --- where the checked workbook opens -----------------------------------------------------------
+
+
+def _selected(path: Path) -> list[str]:
+    wb = openpyxl.load_workbook(path)
+    return [ws.title for ws in wb.worksheets if ws.sheet_view.tabSelected]
+
+
+def test_ipsxls_sheets_come_first_and_it_opens_on_flags_when_there_are_errors(written):
+    wb = openpyxl.load_workbook(written)
+    assert wb.sheetnames[:2] == [FIDELITY_SHEET, FLAGS_SHEET]
+    assert wb.active.title == FLAGS_SHEET  # the report holds error flags
+    assert _selected(written) == [FLAGS_SHEET]  # one selected tab: no sheets grouped
+
+
+def test_without_errors_it_opens_on_fidelity(source, tmp_path):
+    report = make_report()
+    report.flags = report.flags[report.flags["severity"] != ERROR].reset_index(drop=True)
+    out = tmp_path / "no-errors.xlsm"
+    write_back(source, out, report, generated_at=WHEN)
+    assert openpyxl.load_workbook(out).active.title == FIDELITY_SHEET
+    assert _selected(out) == [FIDELITY_SHEET]
+
+
+def test_sheet_scoped_names_stay_with_their_sheets(tmp_path):
+    """A print area on an agency tab is scoped by the tab's position: it must follow the tab
+    when ipsxl's sheets are put in front of it."""
+    wb = openpyxl.Workbook()
+    wb.active.title = "Program"
+    case = wb.create_sheet("Caseload")
+    case.append(["Client ID", "Employment Specialist", "Enrollment Date", "Status"])
+    case.print_area = "A1:D40"
+    case.print_title_rows = "1:1"
+    wb.active = 1
+    source = tmp_path / "scoped.xlsx"
+    wb.save(source)
+    out = tmp_path / "scoped.checked.xlsx"
+    write_back(source, out, make_report(), generated_at=WHEN)
+    after = openpyxl.load_workbook(out)
+    assert after["Caseload"].print_area == "'Caseload'!$A$1:$D$40"
+    assert after["Caseload"].print_title_rows == "$1:$1"
+    assert after[FLAGS_SHEET].print_title_rows == "$1:$1"
+    assert after[FIDELITY_SHEET].print_area
+    assert not after["Program"].print_area and not after["Program"].print_title_rows
+    cleared = tmp_path / "cleared.xlsx"
+    clear(out, cleared)
+    assert read_parts(cleared) == read_parts(source)
+
+
+def test_flags_sheet_prints_landscape_one_page_wide_with_its_header_repeated(written):
+    ws = openpyxl.load_workbook(written)[FLAGS_SHEET]
+    assert ws.page_setup.orientation == "landscape"
+    assert ws.sheet_properties.pageSetUpPr.fitToPage
+    assert ws.page_setup.fitToWidth == 1 and ws.page_setup.fitToHeight == 0
+    assert ws.print_title_rows == "$1:$1"
+    assert ws.freeze_panes == "A2"
 
 
 # --- text stays text --------------------------------------------------------------------------
@@ -277,7 +335,7 @@ def test_plain_xlsx_stays_xlsx(tmp_path):
     types = read_parts(out)["[Content_Types].xml"]
     assert b"spreadsheetml.sheet.main+xml" in types and XLSM_TYPE.encode() not in types
     wb = openpyxl.load_workbook(out)
-    assert wb.sheetnames[-2:] == [FIDELITY_SHEET, FLAGS_SHEET]
+    assert wb.sheetnames[:2] == [FIDELITY_SHEET, FLAGS_SHEET]
     assert wb[FLAGS_SHEET].max_row == 1
 
 
@@ -290,7 +348,7 @@ def _edited(written: Path, tmp_path: Path) -> Path:
     case = sheet_part(written, "Caseload")
     fid = sheet_part(written, FIDELITY_SHEET)
     parts[case] = parts[case].replace(b"13/45/2026", b"2026-06-02")
-    ref = sheets.fidelity_layout(make_report(), WHEN).input_cells[2]
+    ref = fidelity_sheet.fidelity_layout(make_report(), WHEN).input_cells[2]
     parts[fid], n = re.subn(
         rf'<c r="{ref}" s="(\d+)"/>'.encode(),
         rf'<c r="{ref}" s="\1"><v>4</v></c>'.encode(),
@@ -309,11 +367,11 @@ def test_rerun_after_edits_replaces_the_last_run_and_keeps_reviewer_scores(writt
     again = tmp_path / "again.xlsm"
     write_back(edited, again, make_report(), generated_at=WHEN)
     wb = openpyxl.load_workbook(again)
-    assert wb.sheetnames == [*AGENCY_SHEETS, FIDELITY_SHEET, FLAGS_SHEET]
+    assert wb.sheetnames == [FIDELITY_SHEET, FLAGS_SHEET, *AGENCY_SHEETS]
     assert wb["Caseload"]["C3"].value == "2026-06-02"
     assert wb["Caseload"]["A2"].comment.text.count("C1 repeats in row 5") == 1
     assert wb["Caseload"]["C3"].comment.text.count("is not a date") == 1
-    ref = sheets.fidelity_layout(make_report(), WHEN).input_cells[2]
+    ref = fidelity_sheet.fidelity_layout(make_report(), WHEN).input_cells[2]
     assert wb[FIDELITY_SHEET][ref].value == 4
 
 

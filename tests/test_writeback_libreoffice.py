@@ -18,7 +18,7 @@ import openpyxl
 import pytest
 from wb_fixtures import build_workbook, make_report, read_parts, sheet_part
 
-from ipsxl import scale, sheets
+from ipsxl import fidelity_sheet, scale, sheets
 from ipsxl.standard import FIDELITY_SHEET, FLAGS_SHEET
 from ipsxl.writeback import write_back
 
@@ -77,9 +77,10 @@ def test_libreoffice_computes_the_fidelity_formulas_and_reads_flags(tmp_path):
     report = make_report()
     source = build_workbook(tmp_path / "agency.xlsm")
     written = tmp_path / "agency.checked.xlsm"
-    # every reviewer item scored 4, so the band formula has a band to compute
-    inputs = sheets.fidelity_layout(report, WHEN).input_cells
-    layout = sheets.fidelity_layout(report, WHEN, {pos: 4 for pos in inputs})
+    # the reviewer scores every item 4 (over the data's scores too), so the band formula has a
+    # band to compute
+    inputs = fidelity_sheet.fidelity_layout(report, WHEN).input_cells
+    layout = fidelity_sheet.fidelity_layout(report, WHEN, {pos: 4 for pos in inputs})
     write_back(source, written, report, generated_at=WHEN)
     # put the reviewer scores in as a person would, then drop every cached result
     parts = read_parts(written)
@@ -98,7 +99,7 @@ def test_libreoffice_computes_the_fidelity_formulas_and_reads_flags(tmp_path):
 
     wb = openpyxl.load_workbook(converted, data_only=True)
     ws = wb[FIDELITY_SHEET]
-    total = report.scores.data_total + 4 * len(inputs)
+    total = 4 * scale.ITEM_COUNT
     assert ws[layout.anchors["total"]].value == total
     assert ws[layout.anchors["count"]].value == scale.ITEM_COUNT
     assert ws[layout.anchors["band"]].value == scale.fidelity_band(total)
@@ -116,13 +117,19 @@ def test_libreoffice_computes_the_fidelity_formulas_and_reads_flags(tmp_path):
 
 
 def test_libreoffice_sees_the_unscored_total(tmp_path):
-    """Without reviewer scores the total is the computed scores and the band 'incomplete'."""
+    """Without reviewer scores the total is the scale items' data scores (an indicator's
+    suggestion never counts) and the band says how many items are scored."""
     report = make_report()
     source = build_workbook(tmp_path / "agency.xlsm")
     written = tmp_path / "agency.checked.xlsm"
     write_back(source, written, report, generated_at=WHEN)
     converted = _convert(_without_cached_results(written, tmp_path / "bare.xlsm"), tmp_path)
     ws = openpyxl.load_workbook(converted, data_only=True)[FIDELITY_SHEET]
-    layout = sheets.fidelity_layout(report, WHEN)
-    assert ws[layout.anchors["total"]].value == report.scores.data_total
-    assert ws[layout.anchors["band"]].value == scale.INCOMPLETE
+    layout = fidelity_sheet.fidelity_layout(report, WHEN)
+    scale_scores = [
+        it.score for it in report.scores.items if it.basis == scale.SCALE and it.score is not None
+    ]
+    assert ws[layout.anchors["total"]].value == sum(scale_scores)
+    assert ws[layout.anchors["band"]].value == (
+        f"{scale.INCOMPLETE} ({len(scale_scores)} of {scale.ITEM_COUNT} scored)"
+    )

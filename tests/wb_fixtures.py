@@ -326,9 +326,9 @@ def make_report(flags=FLAGS, with_scores: bool = True) -> Report:
     for item_id, (value, n) in ITEM_VALUES.items():
         band = scale.BANDS_BY_ID[item_id]
         note = "" if value is not None else "no Staff tab"
-        items.append(
-            Item(item_id, value, band.target, scale.score(item_id, value), n, band.basis, note)
-        )
+        suggests = scale.points(item_id, value) if scale.is_indicator(item_id) else None
+        score = scale.score(item_id, value)
+        items.append(Item(item_id, value, band.target, score, n, band.basis, note, suggests))
     specialists = [
         {
             "name": "Ann Lee",

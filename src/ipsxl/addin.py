@@ -8,25 +8,33 @@ xlwings add-in's ``RunPython``. ``RIBBON_ACTIONS`` lists those buttons so tests 
 ribbon, the VBA and the Python side against one list.
 
 ms-ovba writes its intermediate files into the current directory and next to the module sources,
-so the build runs in a private temporary directory on copies of the sources.
+so the build runs in a private temporary directory on copies of the sources. The build is
+reproducible (fixed time stamps and obfuscation seed), and its result ships beside the sources
+(``shipped_addin``): installing copies it, so a PC needs no VBA compiler, and the tests check
+that it is exactly what the sources build.
 """
 
 from __future__ import annotations
 
 import contextlib
 import os
+import random
 import shutil
 import sys
 import tempfile
 import uuid
 import zipfile
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
+from typing import TYPE_CHECKING, BinaryIO
 from xml.sax.saxutils import escape
 
 from ipsxl import __version__
+
+if TYPE_CHECKING:
+    from ipsxl.addin_check import Check
 
 ADDIN_NAME = "ipsxl.xlam"
 PYTHON_MODULE = "ipsxl.excel"
@@ -70,6 +78,11 @@ _DOC_MODULE_GUIDS = {
 }
 # A fixed project id keeps every build of the add-in recognisably the same VBA project.
 _PROJECT_ID = "{" + str(uuid.uuid5(uuid.NAMESPACE_URL, "https://ipsxl/addin")).upper() + "}"
+# What Excel writes in PROJECT as VersionCompatible32 (every Excel-made project has this value).
+_VERSION_COMPATIBLE32 = "393222000"
+# Window state of a module in PROJECT's [Workspace]: left, top, right, bottom, and C (closed).
+_CLOSED_WINDOW = (0, 0, 0, 0, "C")
+_PART_TIME = (2020, 1, 1, 0, 0, 0)
 
 
 @dataclass(frozen=True)
@@ -180,22 +193,57 @@ def build_addin(target: Path, *, source_dir: Path | None = None) -> Path:
         "xl/vbaProject.bin": vba_project,
         ribbon_part: ribbon,
     }
-    fd, tmp_name = tempfile.mkstemp(prefix=".ipsxl-", suffix=".xlam.tmp", dir=path.parent)
-    os.close(fd)
-    try:
-        with zipfile.ZipFile(tmp_name, "w", zipfile.ZIP_DEFLATED) as archive:
+
+    def write(fh: BinaryIO) -> None:
+        with zipfile.ZipFile(fh, "w", zipfile.ZIP_DEFLATED) as archive:
             for name, data in parts.items():
-                archive.writestr(name, data)
+                # a fixed time stamp: the same sources always build the same bytes, so the
+                # shipped add-in can be checked against a fresh build
+                info = zipfile.ZipInfo(name, date_time=_PART_TIME)
+                info.compress_type = zipfile.ZIP_DEFLATED
+                archive.writestr(info, data)
+
+    _write_file(path, write)
+    return path
+
+
+def shipped_addin() -> Path:
+    """The built ``ipsxl.xlam`` that ships with ipsxl, beside the sources it is built from.
+
+    Installing copies it, so a PC needs no VBA compiler (ms-ovba); the tests check that it is
+    exactly what ``build_addin`` makes of the sources.
+    """
+    path = macros_dir() / ADDIN_NAME
+    if not path.is_file():
+        raise AddinError(
+            f"{path} is missing; build it with: ipsxl addin build --out {path} "
+            "(needs pip install 'ipsxl[addin]')"
+        )
+    return path
+
+
+def _write_file(path: Path, write: Callable[[BinaryIO], None]) -> None:
+    """Write ``path`` under a temporary name beside it and move it into place, so a failed
+    write never leaves a broken add-in where Excel would load it.
+
+    The file is created with the permissions the umask gives an ordinary file (0644 under the
+    usual 022), not the owner-only ones of a temporary file: an add-in in a shared start-up
+    folder must be readable by whoever starts Excel.
+    """
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.{uuid.uuid4().hex[:8]}.tmp")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o666)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            write(fh)
         try:
-            os.replace(tmp_name, path)
+            os.replace(tmp, path)
         except PermissionError as exc:
             raise AddinError(
                 f"cannot replace {path}: it is probably open in Excel. Quit Excel and try again."
             ) from exc
     finally:
         with contextlib.suppress(FileNotFoundError):
-            os.unlink(tmp_name)
-    return path
+            os.unlink(tmp)
 
 
 def compile_vba_project(modules: list[Path]) -> bytes:
@@ -223,10 +271,15 @@ def compile_vba_project(modules: list[Path]) -> bytes:
         tempfile.TemporaryDirectory(prefix="ipsxl-vba-") as tmp,
         contextlib.chdir(tmp),
         _spec_copy_token_length(),
+        _fixed_obfuscation_seed(),
     ):
         work = Path(tmp)
         project = VbaProject()
         project.project_id = _PROJECT_ID
+        # what Excel always writes, though MS-OVBA makes it optional: the PROJECTwm stream (the
+        # module names in Unicode), the VersionCompatible32 line and the [Workspace] section
+        project.include_projectwm()
+        project.add_attribute("VersionCompatible32", _VERSION_COMPATIBLE32)
 
         for name, guid in _DOC_MODULE_GUIDS.items():
             source = work / f"{name}.cls"
@@ -235,6 +288,7 @@ def compile_vba_project(modules: list[Path]) -> bytes:
             doc.add_file(str(source))
             doc.add_guid(uuid.UUID(guid))
             doc.normalize_file()
+            doc.add_workspace(*_CLOSED_WINDOW)
             project.add_module(doc)
 
         for module in modules:
@@ -244,6 +298,7 @@ def compile_vba_project(modules: list[Path]) -> bytes:
             std = StdModule(module.stem)
             std.add_file(str(copy))
             std.normalize_file()
+            std.add_workspace(*_CLOSED_WINDOW)
             project.add_module(std)
 
         # stdole and the Office library, as in a new Excel project; IRibbonControl is in Office
@@ -266,7 +321,10 @@ def compile_vba_project(modules: list[Path]) -> bytes:
             library = LibidReference(uuid.UUID(libid), version, "0", path, description)
             project.add_reference(Reference(ReferenceRegistered(library), ref_name))
 
-        ProjectOleFile.write_file(project)
+        streams = ProjectOleFile._build_ole_directory(project)  # writes each stream's file
+        with open(work / "project.bin", "ab") as project_stream:
+            project_stream.write(b"\r\n")  # Excel ends PROJECT with a blank line
+        ProjectOleFile._write_ole_file(streams)
         return (work / "vbaProject.bin").read_bytes()
 
 
@@ -294,6 +352,20 @@ def _spec_copy_token_length() -> Iterator[None]:
         yield
     finally:
         MsOvba.copytoken_help = original
+
+
+@contextlib.contextmanager
+def _fixed_obfuscation_seed() -> Iterator[None]:
+    """Draw the random bytes that obscure PROJECT's CMG, DPB and GC values (MS-OVBA 2.4.3)
+    from a fixed seed, so the same sources always build the same add-in, byte for byte."""
+    from ms_ovba_crypto import ms_ovba_crypto
+
+    original = ms_ovba_crypto.random
+    ms_ovba_crypto.random = random.Random(_PROJECT_ID)
+    try:
+        yield
+    finally:
+        ms_ovba_crypto.random = original
 
 
 def _check_module_name(module: Path) -> None:
@@ -479,6 +551,12 @@ class InstallResult:
     config_file: Path
     config_changes: tuple[str, ...]
     notes: tuple[str, ...] = field(default=())
+    checks: tuple[Check, ...] = field(default=())  # see ``addin_check.check_setup``
+
+    @property
+    def problems(self) -> tuple[Check, ...]:
+        """The checks that failed: what still keeps the IPS tab from working."""
+        return tuple(check for check in self.checks if not check.ok)
 
     def summary(self) -> str:
         lines = [f"Installed the add-in: {self.addin}"]
@@ -487,6 +565,9 @@ class InstallResult:
             lines += [f"  {change}" for change in self.config_changes]
         else:
             lines.append(f"{self.config_file} already had the ipsxl settings.")
+        if self.problems:
+            lines.append("The IPS tab will not work until this is put right:")
+            lines += [check.line() for check in self.problems]
         lines += self.notes
         return "\n".join(lines)
 
@@ -535,48 +616,66 @@ def install_addin(
     config_file: Path | None = None,
     udf_module: str = UDF_MODULE,
     interpreter: str | None = None,
+    platform: str | None = None,
+    home: Path | None = None,
 ) -> InstallResult:
     """Put ``ipsxl.xlam`` where Excel loads it and point xlwings at ipsxl.
 
     ``target_dir`` defaults to this user's Excel start-up folder (XLSTART); on a system without
-    Excel it must be given. ``addin`` is a built add-in to copy; without it a fresh one is built
-    in place. The xlwings user config gets ``udf_module`` added to "UDF MODULES" and, only if it
-    names no interpreter yet, this Python as the interpreter (the one that has ipsxl installed);
-    every other line is left as it was.
+    Excel it must be given. ``addin`` is a built add-in to copy; without it the one that ships
+    with ipsxl is copied (so no VBA compiler is needed here). The xlwings user config gets
+    ``udf_module`` added to "UDF MODULES" and, only if it names no interpreter yet, this Python
+    as the interpreter (the one that has ipsxl installed); every other line is left as it was.
+
+    On Windows and macOS (``platform``, this system by default) the result then carries the
+    checks of ``ipsxl addin status``: whatever else keeps the IPS tab from working (no xlwings
+    add-in, one of another version than pip's xlwings, no RunPython AppleScript) with the
+    command that fixes it.
     """
+    platform = platform or sys.platform
     if target_dir is None:
-        target_dir = default_addin_dir()
+        target_dir = default_addin_dir(platform, home)
         if target_dir is None:
             raise AddinError(
-                f"there is no Excel on {sys.platform}, so no start-up folder to install into; "
+                f"there is no Excel on {platform}, so no start-up folder to install into; "
                 "give the folder to copy ipsxl.xlam to"
             )
     target_dir = Path(target_dir)
     target_dir.mkdir(parents=True, exist_ok=True)
 
-    if addin is None:
-        installed = build_addin(target_dir)
-    else:
-        installed = target_dir / ADDIN_NAME
-        if Path(addin).resolve() != installed.resolve():
-            try:
-                shutil.copyfile(addin, installed)
-            except PermissionError as exc:
-                raise AddinError(
-                    f"cannot write {installed}: it is probably open in Excel. "
-                    "Quit Excel and try again."
-                ) from exc
+    source = Path(addin) if addin is not None else shipped_addin()
+    installed = target_dir / ADDIN_NAME
+    if source.resolve() != installed.resolve():
+        try:
+            _write_file(installed, lambda fh: _copy_into(source, fh))
+        except PermissionError as exc:
+            raise AddinError(
+                f"cannot write {installed}: it is probably open in Excel. Quit Excel and try again."
+            ) from exc
 
     config_file = Path(config_file) if config_file is not None else default_config_file()
-    changes = configure_xlwings(config_file, udf_module=udf_module, interpreter=interpreter)
+    changes = configure_xlwings(
+        config_file, udf_module=udf_module, interpreter=interpreter, platform=platform
+    )
 
-    notes = [
-        "Restart Excel to see the IPS tab. The xlwings add-in must be installed too "
-        "(xlwings addin install)."
-    ]
-    if sys.platform == "darwin":
-        notes.append("On macOS RunPython also needs: xlwings runpython install")
-    return InstallResult(installed, config_file, tuple(changes), tuple(notes))
+    checks: list[Check] = []
+    if platform == "darwin" or platform.startswith("win"):
+        from ipsxl.addin_check import check_setup
+
+        checks = check_setup(target_dir, config_file, platform=platform, home=home)
+        quit_excel = "quit it with Cmd-Q" if platform == "darwin" else "close it"
+        notes = [f"Start Excel again ({quit_excel} first) to see the IPS tab."]
+    else:
+        notes = [
+            f"There is no Excel on {platform}: copy {installed.name} and the xlwings add-in "
+            "to Excel's start-up folder, then check with: ipsxl addin status --dir FOLDER"
+        ]
+    return InstallResult(installed, config_file, tuple(changes), tuple(notes), tuple(checks))
+
+
+def _copy_into(source: Path, target: BinaryIO) -> None:
+    with open(source, "rb") as fh:
+        shutil.copyfileobj(fh, target)
 
 
 def configure_xlwings(
@@ -596,16 +695,10 @@ def configure_xlwings(
     platform = platform or sys.platform
     interpreter_key = "INTERPRETER_MAC" if platform == "darwin" else "INTERPRETER_WIN"
     config_file = Path(config_file)
-    text = ""
-    if config_file.exists():
-        with open(config_file, encoding="utf-8", errors="surrogateescape", newline="") as f:
-            text = f.read()
+    text = _config_text(config_file)
     newline = "\r\n" if "\r\n" in text else ("\n" if text else os.linesep)
     lines = text.splitlines(keepends=True)
-    settings: dict[str, str] = {}
-    for key, value in map(_parse_config_line, lines):
-        if key:
-            settings.setdefault(key.upper(), value)  # the add-in's VBA uses the first line
+    settings = _settings(lines)
 
     changes: list[str] = []
     modules = [m for m in settings.get(UDF_CONFIG_KEY, "").split(";") if m.strip()]
@@ -623,6 +716,27 @@ def configure_xlwings(
         with open(config_file, "w", encoding="utf-8", errors="surrogateescape", newline="") as f:
             f.write("".join(lines))
     return changes
+
+
+def read_config(config_file: Path) -> dict[str, str]:
+    """The settings of an xlwings config file, keys upper-cased; of a key given twice, the
+    first (the one the add-in's VBA uses). Empty when there is no such file."""
+    return _settings(_config_text(Path(config_file)).splitlines(keepends=True))
+
+
+def _config_text(config_file: Path) -> str:
+    if not config_file.exists():
+        return ""
+    with open(config_file, encoding="utf-8", errors="surrogateescape", newline="") as f:
+        return f.read()
+
+
+def _settings(lines: list[str]) -> dict[str, str]:
+    settings: dict[str, str] = {}
+    for key, value in map(_parse_config_line, lines):
+        if key:
+            settings.setdefault(key.upper(), value)  # the add-in's VBA uses the first line
+    return settings
 
 
 def _parse_config_line(line: str) -> tuple[str, str]:

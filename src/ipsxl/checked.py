@@ -17,6 +17,7 @@ from ipsxl.check import start_check
 from ipsxl.limits import DEFAULT_LIMITS, Limits, UnreadableWorkbook
 from ipsxl.model import Report
 from ipsxl.writeback import Prepared, WritebackError, prepare
+from ipsxl.writeback.deadline import NO_DEADLINE, Deadline
 from ipsxl.zipscan import check_package
 
 
@@ -27,6 +28,7 @@ class Checked:
     report: Report
     prepared: Prepared | None
     problem: WritebackError | None = None
+    deadline: Deadline = NO_DEADLINE  # the time limit of the whole check, write-back included
 
     def write(self, target: Path, generated_at: dt.datetime | None = None) -> None:
         """Write the checked copy to ``target`` (which may be the source itself)."""
@@ -34,7 +36,7 @@ class Checked:
             raise self.problem
         if self.prepared is None:
             raise WritebackError(f"{self.report.file}: unreadable, nothing to write")
-        self.prepared.write(Path(target), self.report, generated_at)
+        self.prepared.write(Path(target), self.report, generated_at, self.deadline)
 
 
 def check_for_writing(
@@ -44,8 +46,9 @@ def check_for_writing(
     limits: Limits = DEFAULT_LIMITS,
     today: dt.date | None = None,
 ) -> Checked:
-    """Check ``path`` and prepare its write-back at the same time."""
+    """Check ``path`` and prepare its write-back at the same time, both within the time limit."""
     path = Path(path)
+    deadline = Deadline.after(limits.max_seconds)
     pending = start_check(path, start=start, end=end, limits=limits, today=today)
     refused = pending.known()
     if refused is not None:  # a pipe or a device must not be opened again to prepare
@@ -53,7 +56,7 @@ def check_for_writing(
     prepared, problem = None, None
     try:
         check_package(path, limits, extents=False)
-        prepared = prepare(path)
+        prepared = prepare(path, deadline)
     except UnreadableWorkbook as exc:  # the child says so too, in the report, unless the
         problem = WritebackError(f"{path}: {exc}")  # file changed between the two looks
     except WritebackError as exc:
@@ -63,4 +66,4 @@ def check_for_writing(
     report = pending.result()
     if not report.readable:
         return Checked(report, None)
-    return Checked(report, prepared, problem)
+    return Checked(report, prepared, problem, deadline)

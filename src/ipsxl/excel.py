@@ -38,7 +38,7 @@ from pathlib import Path
 
 import xlwings as xw
 
-from ipsxl import scale, sheets
+from ipsxl import fidelity_sheet, scale, sheets
 from ipsxl import standard as std
 from ipsxl.check import check_raw, internal_error
 from ipsxl.model import ERROR, WARNING, RawWorkbook, Report
@@ -218,16 +218,16 @@ def _check_and_mark(book: xw.Book, with_fidelity: bool) -> Report | None:
         )
         return None
     report = check_raw(raw)
-    reviewer = _reviewer_scores(book, report) if with_fidelity else {}
+    reviewer = _reviewer_scores(book) if with_fidelity else {}
 
     state = _read_state(book)
     keep = () if with_fidelity else (std.FIDELITY_SHEET,)
     with _quiet(book, engine):
         _take_back(book, engine, state, keep=keep)
-        worksheets = {s.name for s in book.sheets}
+        worksheets = [s.name for s in book.sheets]
         written = [name for name in keep if _find_sheet(book, name) is not None]
         if with_fidelity:
-            layout = sheets.fidelity_layout(report, dt.datetime.now(), reviewer)
+            layout = fidelity_sheet.fidelity_layout(report, dt.datetime.now(), reviewer)
             _write_sheet(book, engine, layout)
             written.append(layout.name)
         flags = sheets.flags_layout(report, sheets=worksheets)
@@ -432,25 +432,19 @@ def _find_sheet(book: xw.Book, name: str) -> xw.Sheet | None:
     return None
 
 
-def _reviewer_scores(book: xw.Book, report: Report) -> dict[int, float]:
-    """Scores a reviewer typed on the Fidelity sheet now in the workbook, by scale position.
+def _reviewer_scores(book: xw.Book) -> dict[int, fidelity_sheet.Review]:
+    """What a reviewer typed on the Fidelity sheet now in the workbook, by scale position.
 
-    A reviewer's cell is an item row whose Basis reads "reviewer" (as the layout writes it), so
-    a Fidelity sheet the file write-back wrote keeps its scores too.
+    The sheet is read in one block from A1 and its item rows found by Section and # (see
+    ``fidelity_sheet.reviews_from_grid``), so a Fidelity sheet the file write-back wrote, or one a
+    person moved rows on, keeps its scores and notes too.
     """
     sheet = _find_sheet(book, std.FIDELITY_SHEET)
     if sheet is None:
         return {}
-    layout = sheets.fidelity_layout(report, dt.datetime.now())
-    first, col = sheets.split_ref(layout.anchors["scores"].split(":")[0])
-    last, _ = sheets.split_ref(layout.anchors["scores"].split(":")[1])
-    block = sheet.range((first, col), (last, col + 1)).options(ndim=2).value or []
-    scores: dict[int, float] = {}
-    for pos, (score, basis) in enumerate(block):
-        value = sheets.score_or_none(score)
-        if value is not None and str(basis or "").strip().endswith(sheets.REVIEWER):
-            scores[pos] = value
-    return scores
+    last = sheet.used_range.last_cell
+    grid = sheet.range((1, 1), (last.row, last.column)).options(ndim=2).value or []
+    return fidelity_sheet.reviews_from_grid(grid)
 
 
 # --------------------------------------------------------------------------- the state sheet
@@ -778,6 +772,12 @@ def render(sheet: xw.Sheet, engine: _Engine, layout: sheets.SheetLayout) -> None
 
     for col, chars in sorted(layout.widths.items()):
         sheet.range((1, col)).column_width = engine.column_width(chars)
+    for first, last, points in _height_runs(layout.heights):
+        _optional(
+            lambda first=first, last=last, points=points: setattr(
+                sheet.range((first, 1), (last, 1)), "row_height", points
+            )
+        )
     _optional(lambda: layout.freeze and sheet.freeze_panes.freeze_at(layout.freeze))
     _optional(
         lambda: layout.print_area and setattr(sheet.page_setup, "print_area", layout.print_area)
@@ -792,6 +792,18 @@ def render(sheet: xw.Sheet, engine: _Engine, layout: sheets.SheetLayout) -> None
     if engine.charts:
         for chart in layout.charts:
             _optional(lambda chart=chart: _add_chart(sheet, layout, chart))
+
+
+def _height_runs(heights: dict[int, float]) -> list[tuple[int, int, float]]:
+    """Row heights as (first row, last row, points) runs of adjacent rows of one height, so a
+    long Flags sheet costs a call per run rather than per row."""
+    runs: list[list] = []
+    for row, points in sorted(heights.items()):
+        if runs and runs[-1][1] == row - 1 and runs[-1][2] == points:
+            runs[-1][1] = row
+        else:
+            runs.append([row, row, points])
+    return [tuple(r) for r in runs]
 
 
 def _cell_value(cell: sheets.Cell | None) -> object:
@@ -847,11 +859,14 @@ def _write_formulas(sheet: xw.Sheet, formulas: Mapping[Cellpos, str]) -> None:
 # (attribute, value) -> how to set it on a range
 _SETTERS: dict[str, Callable[[xw.Range, object], None]] = {
     "bold": lambda rng, v: setattr(rng.font, "bold", v),
+    "italic": lambda rng, v: setattr(rng.font, "italic", v),
+    "font": lambda rng, v: setattr(rng.font, "name", v),
     "size": lambda rng, v: setattr(rng.font, "size", v),
     "color": lambda rng, v: setattr(rng.font, "color", f"#{v}"),
     "number_format": lambda rng, v: setattr(rng, "number_format", v),
     "wrap": lambda rng, v: setattr(rng, "wrap_text", v),
     "align": lambda rng, v: setattr(rng, "horizontal_alignment", v),
+    "valign": lambda rng, v: setattr(rng, "vertical_alignment", v),
 }
 
 
@@ -869,11 +884,14 @@ def _apply_styles(
                 fills[(r, c)] = style.fill
             for attr, value in (
                 ("bold", style.bold or None),
+                ("italic", style.italic or None),
+                ("font", style.font),
                 ("size", style.size),
                 ("color", style.color),
                 ("number_format", style.number_format),
                 ("wrap", style.wrap or None),
                 ("align", style.align),
+                ("valign", "top"),  # as the file write-back: a row reads across
             ):
                 if value is not None:
                     groups[(attr, value)].append((r, c))
@@ -908,8 +926,12 @@ def _add_chart(sheet: xw.Sheet, layout: sheets.SheetLayout, spec: sheets.Chart) 
     above = layout.cell(sheets.cell_ref(first - 1, cols[0])) if first > 1 else None
     if above is not None and above.style == sheets.HEADER:
         first -= 1
+    bars = any(s.kind == "bar" for s in spec.series)
     chart = sheet.charts.add(
-        anchor=sheet.range(spec.top_left), width=width, height=height, chart_type="column_clustered"
+        anchor=sheet.range(spec.top_left),
+        width=width,
+        height=height,
+        chart_type="column_clustered" if bars else "line",
     )
     chart.set_source_data(sheet.range((first, cols[0]), (last, cols[-1])), plot_by="columns")
     chart.set_x_axis_values(sheet.range(spec.categories))
@@ -918,7 +940,7 @@ def _add_chart(sheet: xw.Sheet, layout: sheets.SheetLayout, spec: sheets.Chart) 
         title=spec.y_title or None, number_format=spec.y_format, minimum_scale=spec.y_min
     )
     for i, series in enumerate(spec.series[: len(cols)], 1):
-        if series.kind == "line":
+        if bars and series.kind != "bar":
             _optional(lambda i=i: chart.series(i).set(chart_type="line"))
 
 

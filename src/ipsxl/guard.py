@@ -4,19 +4,19 @@ hang or exhaust the reader costs one line in the report, not the batch."""
 from __future__ import annotations
 
 import contextlib
-import faulthandler
 import gc
 import os
-import pickle
-import selectors
-import signal
-import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from ipsxl import runtime
 from ipsxl.limits import MB, Limits, UnreadableWorkbook, first_line
+
+# Process and thread machinery (pickle, selectors, signal, threading, faulthandler) is imported
+# where it is used: where there is none (Pyodide, see ``runtime``) the guard runs ``func``
+# inline and never touches it.
 
 # --- time and memory limits ---------------------------------------------------------------------
 
@@ -35,13 +35,16 @@ def start(func: Callable[..., Any], path: Path, limits: Limits, **kwargs: Any) -
     capped (``func`` then gets ``capped=True``), and whatever happens to it (a crash in native
     code, the memory cap reached) is one UnreadableWorkbook here. Elsewhere (Windows) the time
     limit is kept with a thread that is abandoned when it runs over, and the package scan's
-    limits bound the memory. With neither limit, ``func`` runs when the result is asked for.
+    limits bound the memory. With neither limit, or where there are neither processes nor
+    threads (Pyodide, which caps its own memory), ``func`` runs when the result is asked for.
     """
     if limits.max_seconds is None and limits.max_memory is None:
         return Pending(lambda: func(path, limits, **kwargs))
-    if hasattr(os, "fork"):
+    if runtime.can_fork():
         return _in_child(func, path, limits, kwargs)
-    return _in_thread(func, path, limits, kwargs)
+    if runtime.can_start_threads():
+        return _in_thread(func, path, limits, kwargs)
+    return Pending(lambda: func(path, limits, **kwargs))
 
 
 class Pending:
@@ -75,7 +78,12 @@ def _too_big_for_memory(limits: Limits) -> UnreadableWorkbook:
 def _in_child(
     func: Callable[..., Any], path: Path, limits: Limits, kwargs: dict[str, Any]
 ) -> Pending:
-    import lxml.etree  # noqa: F401 - imported before the fork, never inside the child
+    # imported before the fork, never inside the child
+    import pickle  # noqa: F401
+    import selectors  # noqa: F401
+    import signal  # noqa: F401
+
+    import lxml.etree  # noqa: F401
     import python_calamine  # noqa: F401
 
     read_end, write_end = os.pipe()
@@ -112,6 +120,9 @@ def kill_children() -> None:
 
 def _outcome(pid: int, read_end: int, deadline: float | None, limits: Limits) -> Any:
     """What the child sent, once it has sent it all (or the deadline has passed)."""
+    import pickle
+    import signal
+
     try:
         data = _collect(read_end, deadline)
     except BaseException:
@@ -160,6 +171,10 @@ def _child(
 ) -> None:
     """Run in the forked child: read, send the outcome pickled through ``fd``, and exit without
     running anything of the parent's (no atexit handlers, no buffered output flushed twice)."""
+    import faulthandler
+    import pickle
+    import signal
+
     try:
         global _IN_CHILD
         _IN_CHILD = True
@@ -215,6 +230,8 @@ def _collect(fd: int, deadline: float | None) -> bytes | None:
     """Everything the child writes until it closes the pipe, or None when the deadline passes
     with nothing more to read. What is ready is read even after the deadline: a child that
     finished in time may sit blocked on a full pipe while the parent was busy elsewhere."""
+    import selectors
+
     chunks: list[bytes] = []
     with selectors.DefaultSelector() as sel:
         sel.register(fd, selectors.EVENT_READ)
@@ -232,6 +249,8 @@ def _collect(fd: int, deadline: float | None) -> bytes | None:
 
 def _kill(pid: int) -> None:
     _CHILDREN.discard(pid)
+    import signal
+
     try:
         os.kill(pid, signal.SIGKILL)
     except ProcessLookupError:
@@ -245,6 +264,8 @@ def _kill(pid: int) -> None:
 def _in_thread(
     func: Callable[..., Any], path: Path, limits: Limits, kwargs: dict[str, Any] | None = None
 ) -> Pending:
+    import threading
+
     outcome: dict[str, Any] = {}
 
     def run() -> None:

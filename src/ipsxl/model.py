@@ -43,7 +43,8 @@ class Table:
     ``frame`` is indexed by Excel row number (index name ``row``) and holds one column per
     standard column found (raw cell values, blanks as None). ``positions`` maps each found
     standard column to its 1-based column number in the sheet; a required column missing from the
-    sheet is absent from both.
+    sheet is absent from both. ``unknown`` holds the other headers of the header row (1-based
+    column -> the header as typed): columns the standard does not know, which are not read.
     """
 
     tab: Tab
@@ -51,6 +52,7 @@ class Table:
     header_row: int
     frame: pd.DataFrame
     positions: dict[str, int] = field(default_factory=dict)
+    unknown: dict[int, str] = field(default_factory=dict)
 
 
 @dataclass
@@ -108,7 +110,15 @@ class Parsed:
 
 @dataclass
 class Item:
-    """One computed fidelity item of fidelity.md."""
+    """One computed fidelity item of fidelity.md.
+
+    ``value`` is the figure as computed (unrounded: faces show it to one decimal, and a
+    percentage item's value is on 0..100). ``score`` is the data's 1-5 score of a ``scale`` item
+    and is None for an ``indicator`` and for an item without data, so a total never counts
+    either; ``suggests`` is what an indicator's figure suggests (None for a scale item), shown
+    beside the reviewer's cell. ``n`` counts the records the value rests on; ``note`` says what
+    a reader should know (why there is no value, what was left out, what the value rests on).
+    """
 
     id: str
     value: float | None
@@ -117,13 +127,77 @@ class Item:
     n: int
     basis: str
     note: str = ""
+    suggests: int | None = None
+
+
+# Keys of one row of the ``Scores.specialists`` list (fidelity.md, the specialists table), in
+# the order a table shows them. ``kind`` tells the rows apart: one ``specialist`` row per
+# employment specialist (sorted by name), then one ``unassigned`` row for clients (and contacts)
+# under no specialist's name, then the ``total`` row ("All specialists") that adds up exactly
+# the rows above it. Counts are ints; ``employment_rate`` a fraction 0..1 to 3 places;
+# ``employment_services_pct`` a percentage 0..100; ``caseload_per_fte`` and
+# ``contacts_per_week`` unrounded. A figure that cannot be computed is None.
+SPECIALIST_KEYS = (
+    "kind",
+    "name",
+    "fte",
+    "caseload",  # clients active on the period's last day
+    "caseload_per_fte",
+    "employment_services_pct",
+    "face_to_face_contacts",  # in the period
+    "contacts_per_week",
+    "active_clients",  # clients active on any day of the period (the rate's denominator)
+    "employed_clients",
+    "employment_rate",
+    "job_starts",
+    "in_education",
+)
+SPECIALIST, UNASSIGNED, ALL_SPECIALISTS = "specialist", "unassigned", "total"
+
+# Keys of ``Scores.outcomes`` (fidelity.md, Outcomes), in the order a report lists them. Counts
+# are ints, rates fractions 0..1 to 3 places, ``job_endings`` and ``closures`` mappings reason
+# -> count (a blank reason counted under NOT_RECORDED), ``employment_rate_note`` text or None.
+OUTCOME_KEYS = (
+    "active_clients",
+    "employed_clients",
+    "employment_rate",
+    "employment_rate_note",
+    "job_starts",
+    "in_education",
+    "mean_hours",
+    "mean_wage",
+    "median_wage",
+    "new_enrollments",
+    "clients_with_job_start",
+    "first_jobs",
+    "days_to_first_job",
+    "job_endings",
+    "retention_90",
+    "closures",
+)
+NOT_RECORDED = "(not recorded)"
+
+Outcomes = dict[str, object]
+
+
+@dataclass
+class Weekly:
+    """Face-to-face employer contacts week by week: ``starts`` and ``days`` of each week of
+    the period (a last week cut short by the period's end has fewer than 7 days), and per
+    specialist (named as Staff or Caseload gives it) the contacts in each week. Empty without
+    an Employer Log or a period."""
+
+    starts: list[dt.date] = field(default_factory=list)
+    days: list[int] = field(default_factory=list)
+    contacts: dict[str, list[int]] = field(default_factory=dict)
 
 
 @dataclass
 class Scores:
     items: list[Item]
-    outcomes: dict[str, float | int | None]
+    outcomes: Outcomes
     specialists: list[dict[str, object]]
+    weekly: Weekly = field(default_factory=Weekly)
 
     def item(self, item_id: str) -> Item:
         for it in self.items:
@@ -133,6 +207,7 @@ class Scores:
 
     @property
     def scored_items(self) -> int:
+        """Items the data scores (scale items with a value; indicators never count)."""
         return sum(1 for it in self.items if it.score is not None)
 
     @property

@@ -24,7 +24,6 @@ from __future__ import annotations
 import datetime as dt
 import math
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from concurrent.futures import ThreadPoolExecutor
 from functools import partial
 from itertools import chain
 from pathlib import Path
@@ -33,12 +32,13 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from ipsxl import runtime
 from ipsxl import standard as std
 from ipsxl.guard import guarded, leave_for_exit
 from ipsxl.limits import DEFAULT_LIMITS, MB, Limits, UnreadableWorkbook, first_line
 from ipsxl.model import ROW, Grid, RawWorkbook, Table
-from ipsxl.values import CellError
-from ipsxl.zipscan import Extent, check_file, check_package, sheet_sizes
+from ipsxl.values import CellError, Uncomputed, display
+from ipsxl.zipscan import Extent, check_file, check_package, part_sizes
 
 __all__ = [
     "DEFAULT_LIMITS",
@@ -61,22 +61,26 @@ def _is_blank(value: object) -> bool:
     return isinstance(value, float) and math.isnan(value)
 
 
-def _find_header(grid: Grid, tab: std.Tab) -> tuple[int, dict[str, int]] | None:
+def _find_header(grid: Grid, tab: std.Tab) -> tuple[int, dict[str, int], dict[int, str]] | None:
     """The first row (0-based) in the first rows that names at least half the required columns,
-    with the 0-based position of each standard column it names (the first spelling wins)."""
+    with the 0-based position of each standard column it names (the first spelling wins), and
+    its other headers (1-based column -> the header as typed)."""
     lookup = std.header_lookup(tab)
     required = {c.name for c in tab.required_columns}
     need = max(1, math.ceil(len(required) * std.HEADER_MATCH_SHARE))
     for r, row in enumerate(grid[: std.HEADER_SEARCH_ROWS]):
         found: dict[str, int] = {}
+        unknown: dict[int, str] = {}
         for c, cell in enumerate(row):
             if _is_blank(cell):
                 continue
             col = lookup.get(std.fold(cell))
-            if col is not None and col.name not in found:
+            if col is None:
+                unknown[c + 1] = display(cell)
+            elif col.name not in found:
                 found[col.name] = c
         if len(required & found.keys()) >= need:
-            return r, found
+            return r, found, unknown
     return None
 
 
@@ -84,7 +88,7 @@ def _table(grid: Grid, tab: std.Tab, sheet: str) -> Table | None:
     header = _find_header(grid, tab)
     if header is None:
         return None
-    header_index, found = header
+    header_index, found, unknown = header
     names = list(found)
     body = _rectangle(grid[header_index + 1 :], len(grid[header_index]))
     # on the numpy array, what frame.mask(frame.eq("")).dropna(how="all") did on the frame:
@@ -96,7 +100,8 @@ def _table(grid: Grid, tab: std.Tab, sheet: str) -> Table | None:
     keep = pd.notna(cells).any(axis=1)
     if not keep.all():
         frame = frame.loc[keep]
-    return Table(tab, sheet, header_index + 1, frame, {n: found[n] + 1 for n in names})
+    positions = {n: found[n] + 1 for n in names}
+    return Table(tab, sheet, header_index + 1, frame, positions, unknown)
 
 
 def _rectangle(rows: Grid, min_width: int = 0) -> np.ndarray:
@@ -220,9 +225,11 @@ def _read_grids(
     ``on_grid`` hears of each grid as soon as it is built.
 
     calamine lets go of the GIL while it parses a sheet's XML, so the largest sheet (the
-    Employer Log, most of the work) is parsed in a thread of its own, with a book of its own (a
-    book is not shared between threads), while this thread does everything else: the package
-    scan, the other sheets, and what ``on_grid`` does with them. calamine allocates a sheet's
+    Employer Log, most of the work) is parsed in a thread of its own while this thread does
+    everything else: the package scan, the other sheets, and what ``on_grid`` does with them.
+    A book serves one thread at a time and parses all the shared strings as it opens, so the
+    thread has a book of its own, unless the strings are many (``SHARED_STRINGS_TWICE``): then
+    they are parsed once, and the other sheets wait for the largest. calamine allocates a sheet's
     whole rectangle at once, so where the memory of this process is not ``capped`` the scan runs
     first and measures each standard sheet's extent before any sheet is parsed. Where it is
     capped (the guard's child) a rectangle too big for the cap only ends this process, the extent
@@ -230,7 +237,8 @@ def _read_grids(
     largest sheet is parsed; nothing calamine read is used unless the scan has passed."""
     package = None if capped else check_package(path, limits, extents=True)
     try:
-        metas = _sheets_metadata(path)
+        book = _open_book(path)
+        metas = book.sheets_metadata
     except UnreadableWorkbook:
         if package is None:  # the scan's reason, when it has one, says more than calamine's
             check_package(path, limits, extents=False)
@@ -240,22 +248,51 @@ def _read_grids(
     if package is not None:
         for name in wanted:
             _check_extent(name, package.extents.get(name, package.largest), limits)
-    sizes = sheet_sizes(path, limits)
+    sizes, shared_strings = part_sizes(path, limits)
     largest = max(wanted, key=lambda name: sizes.get(name, 0), default=None)
-    pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="ipsxl-calamine")
+    # a second book for the thread parses the shared strings again: worth it for the time the
+    # other sheets save by being parsed meanwhile, unless there are many strings
+    one_book = shared_strings > SHARED_STRINGS_TWICE
+    pool = _sheet_thread()
     try:
-        big = None if largest is None else pool.submit(_parse_sheet, path, largest)
+        big = None
+        if largest is not None and pool is not None:
+            big = (
+                pool.submit(_parse_sheet, book, largest)
+                if one_book
+                else pool.submit(_parse_alone, path, largest)
+            )
         if package is None:
             package = check_package(path, limits, extents=False)
-        loads: dict[str, Callable[[], Any]] = {  # the others here, the largest last
-            name: partial(_parse_sheet, path, name) for name in wanted if name != largest
+        loads: dict[str, Callable[[], Any]] = {
+            name: partial(_parse_sheet, book, name) for name in wanted if name != largest
         }
-        if big is not None:
-            loads[largest] = big.result
+        if largest is not None:  # the largest last, or first when the others wait for its book
+            parse_largest = big.result if big is not None else partial(_parse_sheet, book, largest)
+            loads = (
+                {largest: parse_largest, **loads} if one_book else {**loads, largest: parse_largest}
+            )
         grids = _grids(wanted, loads, package, limits, on_grid)
+        leave_for_exit(book)
     finally:  # a capped child exits as soon as it has answered: no need to wait for the thread
-        pool.shutdown(wait=not capped, cancel_futures=True)
+        if pool is not None:
+            pool.shutdown(wait=not capped, cancel_futures=True)
     return grids, hidden, sheets
+
+
+# The size (inflated) of the shared strings past which the largest sheet is not parsed with a
+# book of its own: each book parses all the strings when it opens.
+SHARED_STRINGS_TWICE = 4 * MB
+
+
+def _sheet_thread() -> Any:
+    """A pool of one thread for the largest sheet; None where threads cannot start (Pyodide),
+    and every sheet is then parsed in turn here."""
+    if not runtime.can_start_threads():
+        return None
+    from concurrent.futures import ThreadPoolExecutor
+
+    return ThreadPoolExecutor(max_workers=1, thread_name_prefix="ipsxl-calamine")
 
 
 def _sheet_names(metas: list[Any]) -> tuple[list[str], list[str]]:
@@ -295,22 +332,27 @@ def _grids(
     return {name: outcomes[name] for name in wanted}
 
 
-def _sheets_metadata(path: Path) -> list[Any]:
+def _open_book(path: Path) -> Any:
+    """The workbook opened by calamine, which reads its shared strings then: once per book."""
     from python_calamine import CalamineWorkbook
 
     try:
-        return CalamineWorkbook.from_path(str(path)).sheets_metadata
+        return CalamineWorkbook.from_path(str(path))
     except BaseException as exc:  # noqa: BLE001 - calamine's errors, and pyo3 panics
         if isinstance(exc, (KeyboardInterrupt, SystemExit)):
             raise
         raise UnreadableWorkbook(f"damaged: {first_line(exc)}") from None
 
 
-def _parse_sheet(path: Path, name: str) -> Any:
-    """One sheet parsed by calamine, with a book of its own (see ``_read_grids``)."""
-    from python_calamine import CalamineWorkbook
+def _parse_sheet(book: Any, name: str) -> Any:
+    """One sheet parsed by calamine; a book is used by one thread at a time (calamine refuses
+    two at once), see ``_read_grids``."""
+    return book.get_sheet_by_name(name)
 
-    return CalamineWorkbook.from_path(str(path)).get_sheet_by_name(name)
+
+def _parse_alone(path: Path, name: str) -> Any:
+    """One sheet parsed with a book of its own, so other sheets can be parsed meanwhile."""
+    return _parse_sheet(_open_book(path), name)
 
 
 def _check_extent(name: str, extent: Extent, limits: Limits) -> None:
@@ -343,10 +385,55 @@ def _sheet_grid(load: Callable[[], Any], name: str, extent: Extent, limits: Limi
         if isinstance(exc, MemoryError):
             raise UnreadableWorkbook(f"too large: sheet '{name}' does not fit in memory") from None
         raise UnreadableWorkbook(f"damaged: sheet '{name}': {first_line(exc)}") from None
-    for (r, c), text in extent.errors.items():  # calamine reads an error result as ''
+    return _marked(grid, extent, limits)
+
+
+def _marked(grid: list[list[Any]], extent: Extent, limits: Limits) -> list[list[Any]]:
+    """The grid with what the package scan found and calamine does not say: error results
+    (calamine reads them as ''), formulas never computed (calamine reads them as nothing), the
+    totals rows of Excel tables (no records: taken out), and merged ranges (their value given
+    to every cell they cover)."""
+    for (r, c), text in extent.errors.items():
         if r <= len(grid) and c <= len(grid[r - 1]) and grid[r - 1][c - 1] in ("", None):
             grid[r - 1][c - 1] = CellError(text)
+    for (r, c), formula in extent.uncomputed.items():
+        if r <= limits.max_rows and c <= limits.max_columns:
+            while len(grid) < r:
+                grid.append([])
+            row = grid[r - 1]
+            if len(row) < c:
+                row.extend([None] * (c - len(row)))
+            if row[c - 1] in ("", None):
+                row[c - 1] = Uncomputed(formula)
+    for r1, c1, r2, c2 in extent.totals:
+        for row in grid[r1 - 1 : r2]:
+            row[c1 - 1 : c2] = [None] * len(row[c1 - 1 : c2])
+    _fill_merged(grid, extent.merged)
     return grid
+
+
+def _fill_merged(grid: list[list[Any]], merged: Iterable[tuple[int, int, int, int]]) -> None:
+    """Give each merged range's value (its first cell's) to the cells it covers, in the rows of
+    the grid that hold something else: a row holding nothing but a name merged down past the
+    last record is no record. Excel's ranges never overlap; a crafted file's may, so no more
+    cells are filled than the grid holds."""
+    budget = sum(len(row) for row in grid)
+    for r1, c1, r2, c2 in merged:
+        if r1 > len(grid) or c1 > len(grid[r1 - 1]):
+            continue
+        value = grid[r1 - 1][c1 - 1]
+        if value is None or value == "":
+            continue
+        for r in range(r1, min(r2, len(grid)) + 1):
+            row = grid[r - 1]
+            covered = range(c1 - 1, min(c2, len(row)))
+            budget -= len(covered)
+            if budget < 0:
+                return
+            if r > r1 and all(v is None or v == "" for i, v in enumerate(row) if i not in covered):
+                continue
+            for c in covered:
+                row[c] = value
 
 
 def _rows_from_a1(sheet: Any) -> Iterator[list[Any]]:

@@ -11,12 +11,13 @@ import json
 import math
 from collections.abc import Sequence
 
-from ipsxl import __version__, scale
+from ipsxl import __version__, codes, scale
 from ipsxl.check import INTERNAL_ERROR
 from ipsxl.model import ERROR, INFO, WARNING, Report
 
-RATE_KEYS = ("employment_rate",)
+RATE_KEYS = ("employment_rate", "retention_90")
 TEXT_FLAGS_PER_TAB = 5
+PLACES = 3  # figures other than counts go into the JSON to 3 places (the value as computed)
 
 
 def shown(name: object) -> str:
@@ -80,6 +81,17 @@ def _clean(value: object) -> object:
     return value
 
 
+def _figure(value: object) -> object:
+    """A figure for the JSON: null for no data, floats to ``PLACES``, mappings figure by figure
+    (job endings and closures by reason)."""
+    if isinstance(value, dict):
+        return {str(k): _figure(v) for k, v in value.items()}
+    value = _clean(value)
+    if isinstance(value, float):
+        return round(value, PLACES)
+    return value
+
+
 def _int_or_none(value: object) -> int | None:
     value = _clean(value)
     return None if value is None else int(value)
@@ -125,12 +137,13 @@ def to_dict(report: Report) -> dict[str, object]:
             "items": [
                 {
                     "id": it.id,
-                    "value": _clean(it.value),
+                    "value": _figure(it.value),
                     "target": it.target,
                     "score": _clean(it.score),
                     "n": int(it.n),
                     "basis": it.basis,
                     "note": it.note or None,
+                    "suggests": _clean(it.suggests),
                 }
                 for it in scores.items
             ],
@@ -138,8 +151,8 @@ def to_dict(report: Report) -> dict[str, object]:
             "data_total": scores.data_total,
             "data_max": scores.data_max,
         },
-        "outcomes": {k: _clean(v) for k, v in scores.outcomes.items()},
-        "specialists": [{k: _clean(v) for k, v in s.items()} for s in scores.specialists],
+        "outcomes": {k: _figure(v) for k, v in scores.outcomes.items()},
+        "specialists": [{k: _figure(v) for k, v in s.items()} for s in scores.specialists],
     }
 
 
@@ -179,7 +192,12 @@ def to_csv(reports: Sequence[Report], raw: bool = False) -> str:
         file = report.file if raw else shown(report.file)
         if not report.readable:
             rows = [
-                {"file": file, "code": "unreadable", "severity": ERROR, "message": report.error}
+                {
+                    "file": file,
+                    "code": codes.UNREADABLE.name,
+                    "severity": codes.UNREADABLE.severity,
+                    "message": report.error,
+                }
             ]
         else:
             rows = [{**rec, "file": file} for rec in flag_records(report)]
@@ -273,26 +291,98 @@ def _score_lines(report: Report) -> list[str]:
     scores = report.scores
     lines = [
         "  Fidelity items from the data (IPS-25):",
-        f"    {'item':<27}{'value':>8}  {'target':<12}{'score':>5}{'n':>7}  basis",
+        f"    {'item':<27}{'value':>8}  {'target':<18}{'score':>11}{'n':>7}  basis",
     ]
     for it in scores.items:
+        score = f"suggests {it.suggests}" if it.suggests is not None else _fmt(it.score)
         lines.append(
-            f"    {it.id:<27}{_fmt(it.value):>8}  {it.target:<12}"
-            f"{_fmt(it.score):>5}{it.n:>7}  {it.basis}" + (f"  ({it.note})" if it.note else "")
+            f"    {it.id:<27}{_fmt(it.value):>8}  {it.target:<18}"
+            f"{score:>11}{it.n:>7}  {it.basis}" + (f"  ({it.note})" if it.note else "")
         )
     lines.append(
         f"    data total {scores.data_total} of {scores.data_max}"
-        f" ({scores.scored_items} items scored; the other"
-        f" {scale.ITEM_COUNT - scores.scored_items} need a reviewer)"
+        f" ({scores.scored_items} items scored from the data; indicators are never counted;"
+        f" the other {scale.ITEM_COUNT - scores.scored_items} need a reviewer)"
     )
-    o = scores.outcomes
-    lines.append(
-        f"  Outcomes: {_fmt(o.get('active_clients'))} active clients,"
-        f" {_fmt(o.get('employed_clients'))} employed"
-        f" ({_percent(o.get('employment_rate'))}; benchmark 41% average),"
-        f" {_fmt(o.get('job_starts'))} job starts"
-    )
+    return lines + _outcome_lines(scores.outcomes) + _specialist_lines(scores.specialists)
+
+
+def _outcome_lines(o: dict[str, object]) -> list[str]:
+    rate = f"{_fmt(o.get('employed_clients'))} employed ({_percent(o.get('employment_rate'))};"
+    rate += " benchmark 41% average)"
+    lines = [
+        f"  Outcomes: {_fmt(o.get('active_clients'))} active clients, {rate},"
+        f" {_fmt(o.get('job_starts'))} job starts",
+    ]
+    if o.get("employment_rate_note"):
+        lines.append(f"    note: {o['employment_rate_note']}")
+    lines += [
+        f"    {_fmt(o.get('new_enrollments'))} new enrollments,"
+        f" {_fmt(o.get('clients_with_job_start'))} clients with a job start,"
+        f" {_fmt(o.get('first_jobs'))} first jobs"
+        f" (median {_fmt(o.get('days_to_first_job'))} days from enrollment),"
+        f" {_fmt(o.get('in_education'))} in education",
+        f"    {_percent(o.get('retention_90'))} of jobs kept 90 days;"
+        f" wages mean {_money(o.get('mean_wage'))}, median {_money(o.get('median_wage'))};"
+        f" {_fmt(o.get('mean_hours'))} hours a week",
+        f"    job endings: {_by_reason(o.get('job_endings'))}",
+        f"    closures: {_by_reason(o.get('closures'))}",
+    ]
     return lines
+
+
+def _money(value: object) -> str:
+    value = _clean(value)
+    return "-" if value is None else f"{value:.2f}"
+
+
+def _by_reason(counts: object) -> str:
+    if not isinstance(counts, dict):
+        return "-"
+    if not counts:
+        return "none"
+    return f"{sum(counts.values())} (" + ", ".join(f"{k} {v}" for k, v in counts.items()) + ")"
+
+
+SPECIALIST_TEXT = (
+    ("name", "specialist", 22, 0),
+    ("caseload", "caseload", 9, 0),
+    ("caseload_per_fte", "per FTE", 8, 1),
+    ("employment_services_pct", "ES %", 6, 0),
+    ("face_to_face_contacts", "contacts", 9, 0),
+    ("contacts_per_week", "a week", 7, 1),
+    ("employed_clients", "employed", 9, 0),
+    ("employment_rate", "rate", 7, None),
+    ("job_starts", "starts", 7, 0),
+    ("in_education", "education", 10, 0),
+)
+
+
+def _specialist_lines(records: Sequence[dict[str, object]]) -> list[str]:
+    if not records:
+        return []
+    head = "".join(
+        f"{title:<{width}}" if key == "name" else f"{title:>{width}}"
+        for key, title, width, _ in SPECIALIST_TEXT
+    )
+    lines = ["  Employment specialists:", f"    {head}"]
+    for rec in records:
+        cells = []
+        for key, _, width, digits in SPECIALIST_TEXT:
+            value = rec.get(key)
+            if key == "name":
+                cells.append(f"{str(value)[: width - 1]:<{width}}")
+            elif digits is None:
+                cells.append(f"{_percent(value):>{width}}")
+            else:
+                cells.append(f"{_fmt(value, digits) if digits else _whole(value):>{width}}")
+        lines.append("    " + "".join(cells))
+    return lines
+
+
+def _whole(value: object) -> str:
+    value = _clean(value)
+    return "-" if value is None else f"{value:.0f}"
 
 
 def batch_text(reports: Sequence[Report]) -> str:

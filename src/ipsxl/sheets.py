@@ -1,6 +1,8 @@
-"""The Fidelity and Flags sheets as plain data: what goes in which cell, in which style.
+"""The sheets ipsxl writes, as plain data: what goes in which cell, in which style.
 
-Two faces render these sheets: ``ipsxl.writeback`` writes them into a workbook file's XML, and the
+This module holds the shapes (cells, styles, charts, page setup), the Flags sheet and the
+highlights; ``fidelity_sheet`` lays out the Fidelity sheet in the same shapes. Two faces render
+these sheets: ``ipsxl.writeback`` writes them into a workbook file's XML, and the
 Excel add-in writes them through xlwings into an open book. Both take the layouts from here so
 the sheets look and calculate the same whichever door a user came in by. Nothing in this module
 knows how a sheet is written.
@@ -18,34 +20,48 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from collections.abc import Collection, Mapping
+import textwrap
+from collections.abc import Collection
 from dataclasses import dataclass, field
 
 import pandas as pd
 
-from ipsxl import scale
-from ipsxl.model import ERROR, INFO, WARNING, Item, Report
-from ipsxl.standard import FIDELITY_SHEET, FLAGS_SHEET
+from ipsxl.model import ERROR, INFO, WARNING, Report
+from ipsxl.standard import FLAGS_SHEET, TABS
 
 # --- styles -----------------------------------------------------------------------------------
 
 TITLE = "title"
 LABEL = "label"  # a bold caption beside a value
+LABEL_RIGHT = "label-right"  # a bold caption that ends where its value starts
 HEADER = "header"  # the header row of a table
+HEADER_LINE = "header-line"  # a table's first heading, running on over empty header cells
 TEXT = "text"
+TEXT_TOP = "text-top"  # text at the top of its row, level with a wrapped cell beside it
 WRAP = "wrap"  # text that may run long (item labels, messages, notes)
+WRAP_CENTER = "wrap-center"  # short text centred in its column, wrapped if it runs long
+NUMBER = "number"  # a small whole number shown centred (an item's number in its section)
 INTEGER = "integer"
 DECIMAL = "decimal"
+FTE = "fte"  # a share of full time: 1, 0.5, 0.75
 PERCENT = "percent"  # a fraction shown as a percentage
+MONEY = "money"  # dollars and cents
 DATE = "date"
 DATETIME = "datetime"
-SCORE = "score"  # a score ipsxl computed
+SCORE = "score"  # a score: the data's, or the one used
+SUGGESTION = "suggestion"  # what an indicator's figure suggests, never a score
 SCORE_INPUT = "score-input"  # an empty cell for the reviewer's 1-5 score
+NOTE_INPUT = "note-input"  # an empty cell for the reviewer's note
 TOTAL = "total"  # the live total and band formulas
 LINK = "link"  # an internal hyperlink
 SEVERITY_ERROR = "severity-error"
 SEVERITY_WARNING = "severity-warning"
 SEVERITY_INFO = "severity-info"
+
+# One font family on every cell ipsxl styles: Excel has Arial everywhere, and LibreOffice
+# shows it with its metric twin (Liberation Sans) where Arial is missing, so a column's text
+# fits the same in both.
+FONT = "Arial"
 
 
 @dataclass(frozen=True)
@@ -60,27 +76,44 @@ class Style:
     number_format: str | None = None  # None is General
     wrap: bool = False
     align: str | None = None  # "left", "center", "right"
+    italic: bool = False
+    font: str | None = FONT  # None keeps the workbook's default font
 
 
 STYLES: dict[str, Style] = {
     TITLE: Style(bold=True, size=14),
     LABEL: Style(bold=True),
-    HEADER: Style(bold=True, fill="D9E1F2", wrap=True),
+    LABEL_RIGHT: Style(bold=True, align="right"),
+    HEADER: Style(bold=True, fill="D9E1F2", wrap=True, align="center"),
+    HEADER_LINE: Style(bold=True, fill="D9E1F2"),
     TEXT: Style(),
+    TEXT_TOP: Style(),
     WRAP: Style(wrap=True),
+    WRAP_CENTER: Style(wrap=True, align="center"),
+    NUMBER: Style(number_format="0", align="center"),
     INTEGER: Style(number_format="0"),
     DECIMAL: Style(number_format="0.0"),
+    FTE: Style(number_format="0.0#"),
     PERCENT: Style(number_format="0.0%"),
+    MONEY: Style(number_format='"$"#,##0.00'),
     DATE: Style(number_format="yyyy-mm-dd", align="left"),
     DATETIME: Style(number_format="yyyy-mm-dd hh:mm", align="left"),
     SCORE: Style(bold=True, number_format="0", align="center"),
+    SUGGESTION: Style(italic=True, color="595959", align="center"),
     SCORE_INPUT: Style(fill="FFF2CC", number_format="0", align="center"),
+    NOTE_INPUT: Style(fill="FFF2CC", wrap=True),
     TOTAL: Style(bold=True, fill="E2EFDA"),
     LINK: Style(color="0563C1", underline=True),
     SEVERITY_ERROR: Style(fill="FFC7CE"),
     SEVERITY_WARNING: Style(fill="FFEB9C"),
     SEVERITY_INFO: Style(fill="DDEBF7"),
 }
+# centred twins of the figures' styles, for a table whose columns are wider than their
+# figures (so a figure stands under the middle of its header), and bold ones for a totals row
+for _tag in (TEXT, INTEGER, DECIMAL, FTE, PERCENT, MONEY):
+    _format = STYLES[_tag].number_format
+    STYLES[f"{_tag}-center"] = Style(number_format=_format, align="center")
+    STYLES[f"{_tag}-center-bold"] = Style(bold=True, number_format=_format, align="center")
 
 # The fill a flagged cell gets, by severity (error red, warning amber).
 HIGHLIGHT_FILLS: dict[str, str] = {ERROR: "FFC7CE", WARNING: "FFEB9C", INFO: "DDEBF7"}
@@ -106,7 +139,7 @@ class Series:
 
     name: str
     values: str
-    kind: str = "bar"  # "bar" (clustered columns) or "line"
+    kind: str = "bar"  # "bar" (clustered columns), "line", or "target" (a dashed line)
 
 
 @dataclass(frozen=True)
@@ -155,8 +188,10 @@ class SheetLayout:
     validations: list[Validation] = field(default_factory=list)
     freeze: str | None = None  # the top-left cell of the scrolling pane, e.g. "A2"
     print_area: str | None = None  # "$A$1:$I$80"
+    print_titles: str | None = None  # rows repeated at the top of every printed page: "$1:$1"
     landscape: bool = False
     fit_width: bool = False  # fit to one page wide, as many pages tall as needed
+    row_breaks: list[int] = field(default_factory=list)  # a new page starts after each row
     # named places in the sheet, for faces and tests: "scores" -> "F10:F34", "total" -> "F35"
     anchors: dict[str, str] = field(default_factory=dict)
     # scale position (0..24) -> the cell where the reviewer types that item's score
@@ -227,26 +262,33 @@ def flag_cell(report: Report, sheet: str, row: object, col: object) -> tuple[int
 
     A flag about a whole row or a missing column (``col`` None) points at the first cell of the
     row; one about a whole tab (``row`` None) at the first cell of the tab's header row. The first
-    cell is where the tab's table starts when ipsxl found it, else column A. None when the flag
-    names no sheet that was read and has no row.
+    cell is where the tab's table starts when ipsxl found it, else column A. None when there is
+    no such cell: the flag has no row and ipsxl found no header row (or no tab) to point at.
     """
     table = next((t for t in report.tables.values() if t.sheet == sheet), None)
     first_col = min(table.positions.values()) if table and table.positions else 1
     r = _int_or_none(row)
     c = _int_or_none(col)
     if r is None:
-        if table is None:
+        if table is None or table.header_row < 1:  # no header row found: no cell to point at
             return None
-        return table.header_row, first_col
-    return r, c if c is not None else first_col
+        r = table.header_row
+    c = c if c is not None else first_col
+    return (r, c) if r >= 1 and c >= 1 else None
 
 
 def flags_table(report: Report, sheets: Collection[str] | None = None) -> pd.DataFrame:
-    """One row per flag, sorted by sheet then row: what the Flags sheet lists.
+    """One row per flag, in the workbook's tab order then by row: what the Flags sheet lists.
+
+    ``sheets`` is the workbook's sheet names; given as a list or tuple, its order is the tab
+    order a person sees, so the Flags sheet reads the workbook left to right. Flags on a tab the
+    workbook lacks come first (they are about the whole workbook), and within a tab a flag about
+    the whole tab comes before its rows. Without an ordered ``sheets`` the standard's tab order
+    is used.
 
     ``Link target`` is the cell the flag points at (see ``flag_cell``) as "'Sheet'!C12", or None
-    when there is no such cell, or when ``sheets`` (the workbook's sheet names) is given and
-    does not hold the flag's sheet (a missing tab). ``Value`` is the offending value as text.
+    when there is no such cell, or when ``sheets`` is given and does not hold the flag's sheet
+    (a missing tab). ``Value`` is the offending value as text.
     """
     flags = report.flags
     rows = []
@@ -272,41 +314,87 @@ def flags_table(report: Report, sheets: Collection[str] | None = None) -> pd.Dat
     table = pd.DataFrame(rows, columns=FLAGS_COLUMNS)
     table["Row"] = table["Row"].astype("Int64")
     if len(table):
-        table = table.sort_values(["Sheet", "Row"], kind="stable", na_position="first")
+        rank = tab_order(report, sheets)
+        position = table["Sheet"].map(lambda s: rank.get(s, -1))
+        table = (
+            table.assign(_tab=position, _row=table["Row"].fillna(0))
+            .sort_values(["_tab", "Sheet", "_row"], kind="stable")
+            .drop(columns=["_tab", "_row"])
+        )
     return table.reset_index(drop=True)
+
+
+def tab_order(report: Report, sheets: Collection[str] | None) -> dict[str, int]:
+    """Sheet name -> its place among the tabs: the workbook's order when ``sheets`` is ordered,
+    else the standard's order of the tabs ipsxl found."""
+    if isinstance(sheets, list | tuple):
+        return {name: i for i, name in enumerate(sheets)}
+    found = [report.tables[t.name].sheet for t in TABS if t.name in report.tables]
+    return {name: i for i, name in enumerate(found)}
+
+
+# Column widths of the Flags sheet, in characters; the message column is wide and wraps.
+FLAGS_WIDTHS = {1: 18, 2: 7, 3: 22, 4: 20, 5: 10, 6: 64, 7: 22, 8: 18}
+_MESSAGE_COL = FLAGS_HEADERS.index("Message") + 1
+LINE_POINTS = 15  # the height of one line of 11-point text
 
 
 def flags_layout(report: Report, sheets: Collection[str] | None = None) -> SheetLayout:
     """The Flags sheet: a header row and one row per flag, as an Excel table with a filter.
 
-    The last column links to the flagged cell; its text names the cell ("Jobs!B4").
+    The last column links to the flagged cell; its text names the cell ("Jobs!B4"). A message
+    too long for its column wraps, and its row is given the height of its lines: neither Excel
+    nor LibreOffice grows a row for wrapped text written by another program, so without it the
+    lines would be cut or run into the next row. It prints landscape, one page wide, with the
+    header row on every page; the table's filter on Severity shows the errors alone.
     """
     table = flags_table(report, sheets)
     rows: list[list[Cell | None]] = [[Cell(h, style=HEADER) for h in FLAGS_HEADERS]]
+    heights: dict[int, float] = {}
     for rec in table.to_dict("records"):
         link = as_text(rec["Link target"])
         severity = as_text(rec["Severity"]) or ""
+        message = as_text(rec["Message"])
         rows.append(
             [
-                Cell(as_text(rec["Sheet"])),
+                Cell(as_text(rec["Sheet"]), style=TEXT_TOP),
                 Cell(_int_or_none(rec["Row"]), style=INTEGER),
-                Cell(as_text(rec["Column"])),
-                Cell(as_text(rec["Code"])),
-                Cell(severity or None, style=_SEVERITY_STYLE.get(severity, TEXT)),
-                Cell(as_text(rec["Message"]), style=WRAP),
-                Cell(as_text(rec["Value"])),
+                Cell(as_text(rec["Column"]), style=TEXT_TOP),
+                Cell(as_text(rec["Code"]), style=TEXT_TOP),
+                Cell(severity or None, style=_SEVERITY_STYLE.get(severity, TEXT_TOP)),
+                Cell(message, style=WRAP),
+                Cell(as_text(rec["Value"]), style=TEXT_TOP),
                 Cell(_link_text(link), style=LINK, link=link) if link else Cell(None),
             ]
         )
+        lines = wrapped_lines(message or "", FLAGS_WIDTHS[_MESSAGE_COL])
+        if lines > 1:
+            heights[len(rows)] = lines * LINE_POINTS
     last = max(2, len(rows))
     ref = f"A1:{column_letter(len(FLAGS_HEADERS))}{last}"
     return SheetLayout(
         name=FLAGS_SHEET,
         rows=rows,
-        widths={1: 20, 2: 7, 3: 22, 4: 22, 5: 10, 6: 60, 7: 24, 8: 20},
+        widths=dict(FLAGS_WIDTHS),
+        heights=heights,
         table=TableSpec(FLAGS_TABLE, ref, FLAGS_HEADERS),
         freeze="A2",
+        landscape=True,
+        fit_width=True,
+        print_titles="$1:$1",
         anchors={"table": ref},
+    )
+
+
+def wrapped_lines(text: str, width: float) -> int:
+    """How many lines ``text`` takes wrapped at word boundaries in a column ``width`` characters
+    wide. A column's width counts digits, and a line of words holds about a tenth more
+    characters than that in Calibri or Arial; wider fonts fit fewer, so the row then has
+    room to spare rather than lines cut off."""
+    per_line = max(1, int(width * 1.1))
+    return sum(
+        max(1, len(textwrap.wrap(part, per_line, break_long_words=True)))
+        for part in text.split("\n")
     )
 
 
@@ -315,331 +403,6 @@ def _link_text(target: str) -> str:
     sheet, _, ref = target.rpartition("!")
     name = sheet[1:-1].replace("''", "'")
     return f"{name}!{ref}"
-
-
-# --- the Fidelity sheet -----------------------------------------------------------------------
-
-FIDELITY_HEADERS = ("Section", "#", "Item", "Value", "Target", "Score", "Basis", "n", "Note")
-_ITEM_FIRST_ROW = 10
-SCORE_COL = 6  # F: the 25 score cells the total and band add up
-
-REVIEWER = "reviewer"
-
-# (label, outcome key, style)
-OUTCOMES: tuple[tuple[str, str, str], ...] = (
-    ("Active clients", "active_clients", INTEGER),
-    ("Employed clients (competitive job)", "employed_clients", INTEGER),
-    ("Employment rate", "employment_rate", PERCENT),
-    ("Job starts", "job_starts", INTEGER),
-    ("Clients in education", "in_education", INTEGER),
-    ("Mean hours per week (competitive jobs)", "mean_hours", DECIMAL),
-    ("Mean hourly wage (competitive jobs)", "mean_wage", DECIMAL),
-)
-
-# (header, keys the core may use in a specialist record, style); the first key found is used
-SPECIALIST_COLUMNS: tuple[tuple[str, tuple[str, ...], str], ...] = (
-    ("Employment specialist", ("name",), TEXT),
-    ("Caseload", ("caseload",), INTEGER),
-    ("Face-to-face contacts", ("face_to_face_contacts", "contacts"), INTEGER),
-    ("Contacts per week", ("contacts_per_week",), DECIMAL),
-    ("Target per week", (), DECIMAL),
-    ("Clients employed", ("employed_clients", "clients_employed", "employed"), INTEGER),
-    ("Employment rate", ("employment_rate",), PERCENT),
-    ("Benchmark rate", (), PERCENT),
-    ("Job starts", ("job_starts",), INTEGER),
-)
-
-CONTACTS_TARGET = scale.BANDS_BY_ID["employer_contacts"].cuts[0]  # 6 a week scores 5
-AVERAGE_RATE = next(v for v, name in scale.EMPLOYMENT_RATE_BENCHMARKS if name == "average")
-
-
-def fidelity_layout(
-    report: Report,
-    generated_at: dt.datetime,
-    reviewer_scores: Mapping[int, float] | None = None,
-) -> SheetLayout:
-    """The Fidelity sheet: header, the 25 items, live total and band, outcomes, specialists.
-
-    Items ipsxl computed show value, target, score, basis and n (and why, where the value is
-    missing); the others leave a yellow score cell for the reviewer. ``reviewer_scores`` maps a
-    scale position (0..24) to a score a reviewer typed on an earlier Fidelity sheet, so a re-run
-    keeps it. Total and band are formulas over the 25 score cells, so they follow the reviewer's
-    entries; the band reads "incomplete" until all 25 are scored.
-    """
-    reviewer_scores = reviewer_scores or {}
-    grid = _Grid()
-    scores = report.scores
-    computed = {it.id: it for it in scores.items} if scores else {}
-
-    grid.put(1, 1, Cell("IPS-25 fidelity review", style=TITLE))
-    period = report.period
-    header = [
-        ("Agency", Cell(report.agency)),
-        ("Program", Cell(report.program)),
-        ("Period start", Cell(period.start if period else None, style=DATE)),
-        ("Period end", Cell(period.end if period else None, style=DATE)),
-        ("Generated", Cell(generated_at.replace(microsecond=0, tzinfo=None), style=DATETIME)),
-        ("Workbook", Cell(_basename(report.file))),
-    ]
-    for i, (label, cell) in enumerate(header):
-        grid.put(2 + i, 1, Cell(label, style=LABEL))
-        grid.put(2 + i, 2, cell)
-
-    head_row = _ITEM_FIRST_ROW - 1
-    for j, h in enumerate(FIDELITY_HEADERS):
-        grid.put(head_row, 1 + j, Cell(h, style=HEADER))
-
-    inputs: dict[int, str] = {}
-    for pos, scale_item in enumerate(scale.ITEMS):
-        r = _ITEM_FIRST_ROW + pos
-        grid.put(r, 1, Cell(scale_item.section))
-        grid.put(r, 2, Cell(scale_item.number, style=INTEGER))
-        grid.put(r, 3, Cell(scale_item.label))
-        item = computed.get(scale_item.id) if scale_item.id else None
-        if item is not None:
-            _put_computed(grid, r, item)
-        if item is None or item.score is None:
-            inputs[pos] = cell_ref(r, SCORE_COL)
-            grid.put(r, SCORE_COL, Cell(score_or_none(reviewer_scores.get(pos)), style=SCORE_INPUT))
-            grid.put(r, 7, Cell(REVIEWER if item is None else f"{item.basis}; {REVIEWER}"))
-    last_item = _ITEM_FIRST_ROW + scale.ITEM_COUNT - 1
-    score_range = f"{cell_ref(_ITEM_FIRST_ROW, SCORE_COL)}:{cell_ref(last_item, SCORE_COL)}"
-
-    # the cached results a writer may store beside the formulas
-    entered = [grid.get(r, SCORE_COL).value for r in range(_ITEM_FIRST_ROW, last_item + 1)]
-    numbers = [v for v in entered if isinstance(v, int | float)]
-    total_value = sum(numbers)
-    band_value = scale.fidelity_band(total_value, len(numbers))
-
-    total_row = last_item + 1
-    count_row, band_row = total_row + 1, total_row + 2
-    total_ref = cell_ref(total_row, SCORE_COL)
-    grid.put(total_row, 5, Cell("Total (25-125)", style=LABEL))
-    grid.put(total_row, SCORE_COL, Cell(total_value, formula=f"SUM({score_range})", style=TOTAL))
-    grid.put(count_row, 5, Cell("Items scored", style=LABEL))
-    grid.put(count_row, SCORE_COL, Cell(len(numbers), formula=f"COUNT({score_range})", style=TOTAL))
-    grid.put(count_row, 7, Cell(f"of {scale.ITEM_COUNT}"))
-    grid.put(band_row, 5, Cell("Band", style=LABEL))
-    grid.put(
-        band_row,
-        SCORE_COL,
-        Cell(band_value, formula=band_formula(score_range, total_ref), style=TOTAL),
-    )
-    grid.put(
-        band_row + 1,
-        1,
-        Cell(
-            "Basis: 'scale' scores use the IPS-25's own anchors; 'indicator' scores are a data "
-            "indicator of an item a reviewer judges; yellow cells are for the reviewer's 1-5 "
-            "score.",
-            style=TEXT,
-        ),
-    )
-
-    # outcomes
-    r = band_row + 3
-    grid.put(r, 1, Cell("Outcomes", style=TITLE))
-    r += 1
-    for j, h in enumerate(("Outcome", "Value")):
-        grid.put(r, 1 + j, Cell(h, style=HEADER))
-    outcomes = scores.outcomes if scores else {}
-    rate_ref = None
-    for label, key, style in OUTCOMES:
-        r += 1
-        grid.put(r, 1, Cell(label))
-        grid.put(r, 2, Cell(_number(outcomes.get(key)), style=style))
-        if key == "employment_rate":
-            rate_ref = cell_ref(r, 2)
-    r += 2
-    grid.put(r, 1, Cell("Employment rate benchmarks", style=HEADER))
-    grid.put(r, 2, Cell("Rate", style=HEADER))
-    bench_refs = []
-    for value, name in scale.EMPLOYMENT_RATE_BENCHMARKS:
-        r += 1
-        grid.put(r, 1, Cell(name))
-        grid.put(r, 2, Cell(value, style=PERCENT))
-        bench_refs.append((cell_ref(r, 2), name))
-    r += 1
-    grid.put(r, 1, Cell("Program's level", style=LABEL))
-    rate = _number(outcomes.get("employment_rate"))
-    grid.put(
-        r, 2, Cell(_rate_level(rate), formula=level_formula(rate_ref, bench_refs), style=TOTAL)
-    )
-    level_ref = cell_ref(r, 2)
-
-    # specialists, with the chart data beside them
-    r += 2
-    grid.put(r, 1, Cell("Employment specialists", style=TITLE))
-    r += 1
-    spec_head = r
-    for j, (h, _, _) in enumerate(SPECIALIST_COLUMNS):
-        grid.put(r, 1 + j, Cell(h, style=HEADER))
-    records = list(scores.specialists) if scores else []
-    for rec in records:
-        r += 1
-        _put_specialist(grid, r, rec)
-    if records:
-        r += 1
-        overall = {
-            "name": "All specialists",
-            "caseload": outcomes.get("active_clients"),
-            "contacts_per_week": computed["employer_contacts"].value
-            if "employer_contacts" in computed
-            else None,
-            "employed_clients": outcomes.get("employed_clients"),
-            "employment_rate": outcomes.get("employment_rate"),
-            "job_starts": outcomes.get("job_starts"),
-        }
-        _put_specialist(grid, r, overall, style=LABEL)
-    spec_last = r
-
-    charts: list[Chart] = []
-    if records:
-        first, last = spec_head + 1, spec_last
-        top = spec_last + 2
-
-        def rng(col: int) -> str:
-            return f"{cell_ref(first, col, True)}:{cell_ref(last, col, True)}"
-
-        charts = [
-            Chart(
-                "Face-to-face employer contacts per week",
-                rng(1),
-                (
-                    Series("Contacts per week", rng(4), "bar"),
-                    Series(f"Target ({_g(CONTACTS_TARGET)} a week)", rng(5), "line"),
-                ),
-                cell_ref(top, 1),
-                cell_ref(top + 18, 3),
-                y_title="contacts a week",
-                y_format="0",
-            ),
-            Chart(
-                "Employment rate",
-                rng(1),
-                (
-                    Series("Employment rate", rng(7), "bar"),
-                    Series(f"Benchmark ({AVERAGE_RATE:.0%})", rng(8), "line"),
-                ),
-                cell_ref(top, 4),
-                cell_ref(top + 18, 10),
-                y_title="clients employed",
-                y_format="0%",
-            ),
-        ]
-        r = top + 18
-
-    width = len(SPECIALIST_COLUMNS)
-    layout = SheetLayout(
-        name=FIDELITY_SHEET,
-        rows=grid.rows(),
-        widths={1: 34, 2: 17, 3: 64, 4: 11, 5: 13, 6: 13, 7: 16, 8: 9, 9: 40},
-        heights={spec_head: 32},
-        charts=charts,
-        validations=[
-            Validation(
-                tuple(inputs.values()), 1, 5, "A reviewer's score is a whole number from 1 to 5."
-            )
-        ]
-        if inputs
-        else [],
-        print_area=f"$A$1:${column_letter(max(width, len(FIDELITY_HEADERS)))}${max(r, 1)}",
-        landscape=True,
-        fit_width=True,
-        anchors={
-            "scores": score_range,
-            "total": total_ref,
-            "count": cell_ref(count_row, SCORE_COL),
-            "band": cell_ref(band_row, SCORE_COL),
-            "employment_rate": rate_ref or "",
-            "rate_level": level_ref,
-            "specialists": f"A{spec_head}:{column_letter(width)}{spec_last}",
-        },
-        input_cells=inputs,
-    )
-    return layout
-
-
-def band_formula(score_range: str, total_ref: str) -> str:
-    """The band of the total, or "incomplete" while any of the 25 score cells is empty."""
-    expr = f'"{scale.BANDS[-1][1]}"'
-    for floor, name in reversed(scale.BANDS[:-1]):
-        expr = f'IF({total_ref}>={floor},"{name}",{expr})'
-    return f'IF(COUNT({score_range})<{scale.ITEM_COUNT},"{scale.INCOMPLETE}",{expr})'
-
-
-def level_formula(rate_ref: str | None, bench_refs: list[tuple[str, str]]) -> str | None:
-    """Which employment-rate benchmark the program's rate reaches, as a live formula."""
-    if rate_ref is None:
-        return None
-    expr = '"below minimal"'
-    for ref, name in bench_refs:
-        expr = f'IF({rate_ref}>={ref},"{name}",{expr})'
-    return f'IF({rate_ref}="","",{expr})'
-
-
-def _rate_level(rate: float | None) -> str:
-    if rate is None:
-        return ""
-    level = "below minimal"
-    for value, name in scale.EMPLOYMENT_RATE_BENCHMARKS:
-        if rate >= value:
-            level = name
-    return level
-
-
-def _put_computed(grid: _Grid, r: int, item: Item) -> None:
-    band = scale.BANDS_BY_ID.get(item.id)
-    value = _number(item.value)
-    if band is not None and band.percent and value is not None:
-        grid.put(r, 4, Cell(value / 100, style=PERCENT))
-    else:
-        grid.put(r, 4, Cell(value, style=DECIMAL))
-    grid.put(r, 5, Cell(item.target))
-    if item.score is not None:
-        grid.put(r, SCORE_COL, Cell(int(item.score), style=SCORE))
-        grid.put(r, 7, Cell(item.basis))
-    grid.put(r, 8, Cell(int(item.n), style=INTEGER))
-    note = item.note or ("no data to compute this item" if value is None else "")
-    grid.put(r, 9, Cell(note or None, style=WRAP))
-
-
-def _put_specialist(
-    grid: _Grid, r: int, rec: Mapping[str, object], style: str | None = None
-) -> None:
-    for j, (header, keys, cell_style) in enumerate(SPECIALIST_COLUMNS):
-        if header == "Target per week":
-            value: object = CONTACTS_TARGET
-        elif header == "Benchmark rate":
-            value = AVERAGE_RATE
-        else:
-            value = next((rec[k] for k in keys if k in rec), None)
-            value = value if isinstance(value, str) else _number(value)
-        grid.put(r, 1 + j, Cell(value, style=style if (style and j == 0) else cell_style))
-
-
-class _Grid:
-    """A sparse grid that turns into the row lists of a layout."""
-
-    def __init__(self) -> None:
-        self._cells: dict[tuple[int, int], Cell] = {}
-
-    def put(self, row: int, col: int, cell: Cell) -> None:
-        self._cells[(row, col)] = cell
-
-    def get(self, row: int, col: int) -> Cell:
-        return self._cells.get((row, col), Cell())
-
-    def rows(self) -> list[list[Cell | None]]:
-        if not self._cells:
-            return []
-        nrows = max(r for r, _ in self._cells)
-        out: list[list[Cell | None]] = [[] for _ in range(nrows)]
-        for (r, c), cell in sorted(self._cells.items()):
-            row = out[r - 1]
-            row.extend([None] * (c - len(row)))
-            row[c - 1] = cell
-        return out
 
 
 def _number(value: object) -> float | int | None:
@@ -679,14 +442,6 @@ def as_text(value: object) -> str | None:
     if isinstance(value, dt.date):
         return value.isoformat()
     return str(value)
-
-
-def _g(value: float) -> str:
-    return f"{value:g}"
-
-
-def _basename(path: str) -> str:
-    return path.replace("\\", "/").rsplit("/", 1)[-1] if path else ""
 
 
 # --- highlights on the agency's own sheets ------------------------------------------------------

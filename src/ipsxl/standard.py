@@ -132,6 +132,15 @@ STAFF = Tab(
             width=10,
             help="does this person provide only employment services",
         ),
+        Column(
+            "Employment Services %",
+            PERCENT,
+            aliases=("IPS %", "Time on Employment Services"),
+            minimum=0,
+            maximum=100,
+            width=12,
+            help="percent of working time spent on employment services; preferred over IPS Only",
+        ),
     ),
 )
 
@@ -144,7 +153,11 @@ CASELOAD = Tab(
     help="One row per client enrolled in IPS at any time during the period.",
     columns=(
         Column(
-            CLIENT_ID, required=True, aliases=("ID", "Client", "Client #"), unique=True, width=12
+            CLIENT_ID,
+            required=True,
+            aliases=("ID", "Client", "Client #", "Client Number", "Client No", "Participant ID"),
+            unique=True,
+            width=12,
         ),
         Column(SPECIALIST, required=True, aliases=("ES", "Specialist", "Staff"), width=22),
         Column("Referral Date", DATE, aliases=("Referred",)),
@@ -152,7 +165,13 @@ CASELOAD = Tab(
             "Enrollment Date",
             DATE,
             required=True,
-            aliases=("Intake Date", "Start Date", "Admission Date"),
+            aliases=(
+                "Intake Date",
+                "Start Date",
+                "Admission Date",
+                "Enrolment Date",
+                "Date Enrolled",
+            ),
         ),
         Column(
             "First Employer Contact",
@@ -188,8 +207,13 @@ JOBS = Tab(
     help="One row per job held at any time during the period.",
     columns=(
         Column(CLIENT_ID, required=True, aliases=("ID", "Client"), width=12),
-        Column(JOB_START, DATE, required=True, aliases=("Start Date", "Hire Date")),
-        Column("Job End Date", DATE, aliases=("End Date",), help="blank while the job is held"),
+        Column(JOB_START, DATE, required=True, aliases=("Start Date", "Hire Date", "Date Started")),
+        Column(
+            "Job End Date",
+            DATE,
+            aliases=("End Date", "Date Ended", "Separation Date"),
+            help="blank while the job is held",
+        ),
         Column("Employer", required=True, aliases=("Business", "Company"), width=26),
         Column("Job Title", aliases=("Position", "Title"), width=22),
         Column("Job Type", aliases=("Occupation", "Job Category"), width=18),
@@ -204,12 +228,41 @@ JOBS = Tab(
         Column(
             "Hours Per Week",
             NUMBER,
-            aliases=("Hours", "Weekly Hours"),
+            aliases=(
+                "Hours",
+                "Weekly Hours",
+                "Hrs",
+                "Hrs/Wk",
+                "Hrs/Week",
+                "Hrs Per Week",
+                "Hours/Week",
+                "Hours/Wk",
+                "Hours Per Wk",
+                "Weekly Hrs",
+                "Hours Worked Per Week",
+            ),
             minimum=0,
             maximum=80,
             width=10,
         ),
-        Column("Hourly Wage", NUMBER, aliases=("Wage", "Pay Rate"), minimum=0, width=10),
+        Column(
+            "Hourly Wage",
+            NUMBER,
+            aliases=(
+                "Wage",
+                "Pay Rate",
+                "Wage/Hr",
+                "Wage/Hour",
+                "Wage Per Hour",
+                "Hourly Rate",
+                "Hourly Pay",
+                "Pay/Hr",
+                "Pay Per Hour",
+                "Rate of Pay",
+            ),
+            minimum=0,
+            width=10,
+        ),
         Column(
             "End Reason",
             CHOICE,

@@ -27,7 +27,7 @@ import xlwings as xw
 
 from ipsxl import scale
 from ipsxl import standard as std
-from ipsxl.fidelity import population
+from ipsxl.fidelity import outcomes, population
 from ipsxl.fidelity.population import Frames
 from ipsxl.model import Period
 from ipsxl.parse import parse_workbook
@@ -75,7 +75,8 @@ def IPS_CONTACTS_PER_WEEK(employer_log, specialist, start, end):  # noqa: N802
 @xw.arg("caseload", ndim=2)
 @xw.arg("staff", ndim=2)
 def IPS_CASELOAD_SIZE(caseload, staff, start, end):  # noqa: N802
-    """Active clients per employment-specialist FTE in the period (IPS-25 Staffing 1).
+    """Clients active on the period's last day per employment-specialist FTE (IPS-25
+    Staffing 1): the caseload carried at the end, which turnover does not inflate.
 
     ``staff`` may be left empty: then every name in Caseload's Employment Specialist column is
     a specialist with FTE 1.0, as for a workbook without a Staff tab.
@@ -90,7 +91,7 @@ def IPS_CASELOAD_SIZE(caseload, staff, start, end):  # noqa: N802
         frames = _frames(period, grids, needed)
         value = population.caseload_size(frames.caseload, frames.staff, period)
         if value is None:
-            raise UdfError("no active clients or no employment specialists in the period")
+            raise UdfError("no client active on the last day or no employment specialists")
         return value
     except UdfError as exc:
         return _error(exc)
@@ -120,11 +121,75 @@ def IPS_EMPLOYMENT_RATE(caseload, jobs, start, end):  # noqa: N802
 
 
 @xw.func
+@xw.arg("caseload", ndim=2)
+def IPS_NEW_ENROLLMENTS(caseload, start, end):  # noqa: N802
+    """Clients whose Enrollment Date falls in the period (a repeated Client ID counts once)."""
+    try:
+        period = _period(start, end)
+        frames = _frames(
+            period,
+            {std.CASELOAD: ("caseload", caseload)},
+            {std.CASELOAD: ("Client ID", "Enrollment Date")},
+        )
+        people = population.clients(frames.caseload)
+        return int(population.in_period(people["Enrollment Date"], period).sum())
+    except UdfError as exc:
+        return _error(exc)
+
+
+@xw.func
+@xw.arg("caseload", ndim=2)
+@xw.arg("jobs", ndim=2)
+def IPS_DAYS_TO_FIRST_JOB(caseload, jobs, start, end):  # noqa: N802
+    """Median days from enrollment to the first competitive job, over clients whose first
+    competitive job started in the period."""
+    try:
+        period = _period(start, end)
+        frames = _frames(
+            period,
+            {std.CASELOAD: ("caseload", caseload), std.JOBS: ("jobs", jobs)},
+            {
+                std.CASELOAD: ("Client ID", "Enrollment Date"),
+                std.JOBS: ("Client ID", "Job Start Date", "Competitive"),
+            },
+        )
+        days = outcomes.first_jobs(frames.caseload, frames.jobs, period).dropna()
+        if days.empty:
+            raise UdfError("no client's first competitive job started in the period")
+        return float(days.median())
+    except UdfError as exc:
+        return _error(exc)
+
+
+@xw.func
+@xw.arg("jobs", ndim=2)
+def IPS_RETENTION_90(jobs, start, end):  # noqa: N802
+    """Share (0 to 1) of competitive jobs started 90 or more days before the period's end that
+    were held at least 90 days."""
+    try:
+        period = _period(start, end)
+        frames = _frames(
+            period,
+            {std.JOBS: ("jobs", jobs)},
+            {std.JOBS: ("Client ID", "Job Start Date", "Competitive")},
+        )
+        value = outcomes.retention(frames.jobs, period)
+        if value is None:
+            raise UdfError("no competitive job started 90 or more days before the end")
+        return value
+    except UdfError as exc:
+        return _error(exc)
+
+
+@xw.func
 def IPS_SCORE(item_id, value):  # noqa: N802
-    """The 1-5 score of a computed IPS-25 item's value, by the bands of fidelity.md.
+    """The 1-5 score of a computed IPS-25 item's value, on the thresholds of fidelity.md as the
+    scale words them (20 -> 5, 20.1 -> 4 for caseload size).
 
     ``item_id`` is an item id such as "caseload_size" or "competitive_jobs". A percentage item
     takes its value as 85 or as 0.85 (a cell formatted as 85%), as the standard reads percents.
+    For an indicator (supervisor_ratio, follow_along, work_incentives_planning) it gives the
+    score the figure suggests, which the reviewer may take or not: the data never scores those.
     """
     try:
         item = _text(item_id, "item_id").lower().replace(" ", "_")
@@ -137,7 +202,7 @@ def IPS_SCORE(item_id, value):  # noqa: N802
         number = parser(pd.Series([value], dtype=object))[0].iloc[0]
         if pd.isna(number):
             raise UdfError(f"'{value}' is not a number")
-        return int(scale.score(item, float(number)))
+        return int(scale.points(item, float(number)))
     except UdfError as exc:
         return _error(exc)
 

@@ -37,7 +37,12 @@ _ISO_MATCH = re.compile(_ISO).match
 _US_MATCH = re.compile(_US).match
 _DATE_TYPES = (dt.date, dt.datetime, pd.Timestamp)
 _EPOCH_DAY = dt.date(1970, 1, 1).toordinal()
-_NUMBER_STRIP = r"[\s,$]"
+_NUMBER_STRIP = r"[\s$]"
+# A comma in a number typed as text: thousands groups (1,750 and 1,250.50, the first group not
+# starting with 0), or else a decimal comma, the way a European locale writes numbers (17,50,
+# 7,5, 0,750, 1.234,50). A text with commas that is neither is no number.
+_THOUSANDS = r"[-+]?[1-9]\d{0,2}(?:,\d{3})+(?:\.\d*)?"
+_DECIMAL_COMMA = r"[-+]?(?:[1-9]\d{0,2}(?:\.\d{3})+|\d*),\d+"
 
 Parsed = tuple[pd.Series, pd.Series]
 
@@ -62,6 +67,20 @@ class CellError(str):
 
     def __reduce__(self) -> tuple[type, tuple[str]]:
         return (CellError, (str(self),))
+
+
+class Uncomputed(CellError):
+    """A formula cell that holds no computed value (written by a script, never opened in Excel):
+    its formula, as the formula bar shows it. Not a blank: its value is unknown, so every
+    column, text included, reports it (the ``bad`` mask), and the rules say what to do."""
+
+    __slots__ = ()
+
+    def __repr__(self) -> str:
+        return f"Uncomputed({str.__repr__(self)})"
+
+    def __reduce__(self) -> tuple[type, tuple[str]]:
+        return (Uncomputed, (str(self),))
 
 
 def is_error(raw: pd.Series) -> pd.Series:
@@ -206,32 +225,35 @@ def parse_text(raw: pd.Series, col: Column | None = None) -> Parsed:
 
 def _read_text(cells: np.ndarray, col: Column | None) -> Read:
     # text is stripped, blank text and formula errors are None, other values read as
-    # _number_text
+    # _number_text; a formula never computed is None too, and bad
     text = [
         None
         if missing
         else ((value.strip() or None) if value.isprintable() else _clean_text(value))
         if type(value) is str
         else None
-        if type(value) is CellError
+        if isinstance(value, CellError)
         else _number_text(value)
         for value, missing in zip(cells, pd.isna(cells).tolist(), strict=True)
     ]
-    return np.array(text, dtype=object), np.zeros(len(cells), dtype=bool)
+    uncomputed = [type(value) is Uncomputed for value in cells]
+    return np.array(text, dtype=object), np.array(uncomputed, dtype=bool)
 
 
 def _clean_text(value: str) -> str | None:
-    """Stripped text, without the characters Excel shows as nothing: line breaks and tabs
-    become spaces, other controls and bidirectional overrides go. An ID pasted with a stray
-    control character is the ID a person sees, and no rule's message can carry an escape
-    sequence to a terminal. The raw value keeps them (``display`` shows them escaped)."""
+    """Stripped text, without the characters Excel shows as nothing: line breaks, tabs and
+    other spaces (a non-breaking space) become spaces; other controls, bidirectional overrides
+    and the invisible format characters (a zero-width space, a byte-order mark, a soft hyphen)
+    go. An ID pasted from a web form or an e-mail is the ID a person sees, and no rule's message
+    can carry an escape sequence to a terminal. The raw value keeps them (``display`` shows them
+    escaped)."""
     if not value.isprintable():
         value = "".join(" " if ch.isspace() else "" if _hidden(ch) else ch for ch in value)
     return value.strip() or None
 
 
 def _hidden(ch: str) -> bool:
-    return ch in _BIDI or unicodedata.category(ch) in ("Cc", "Zl", "Zp", "Cs")
+    return ch in _BIDI or unicodedata.category(ch) in ("Cc", "Cf", "Zl", "Zp", "Cs")
 
 
 def _number_text(value: object) -> str:
@@ -303,7 +325,11 @@ _NUMBER_TYPES = (int, float, np.int64, np.float64)
 
 
 def _to_float(cells: np.ndarray) -> np.ndarray:
-    """Numbers, and numbers stored as text ('12', '$12.50', '1,200'); bools are not numbers.
+    """Numbers, and numbers stored as text ('12', '$12.50', '1,200', '17,50'); bools are not
+    numbers. A comma in a text is a thousands separator where it groups thousands, and a
+    decimal separator where it can only be one (``_THOUSANDS``, ``_DECIMAL_COMMA``): 1,750 is
+    1750 and 17,50 is 17.5; a text whose commas fit neither is no number, never a number scaled
+    by a hundred.
 
     NaN, infinities and magnitudes past ``MAX_MAGNITUDE`` are no numbers a person entered: they
     come out NaN, so the cell is reported instead of poisoning sums downstream."""
@@ -316,8 +342,24 @@ def _to_float(cells: np.ndarray) -> np.ndarray:
     if text_at:
         text = pd.Series(cells[text_at], dtype=object)
         text = text.str.replace(_NUMBER_STRIP, "", regex=True).str.rstrip("%")
+        if text.str.contains(",", regex=False).any():
+            text = _commas_read(text)
         out[text_at] = np.asarray(pd.to_numeric(text, errors="coerce"), dtype="float64")
     return np.where(np.isfinite(out) & (np.abs(out) <= MAX_MAGNITUDE), out, np.nan)
+
+
+def _commas_read(text: pd.Series) -> pd.Series:
+    """Texts with their commas read (see ``_to_float``): thousands separators dropped, a
+    decimal comma made a point (and the dots grouping its thousands dropped), and any other
+    text with a comma made NaN."""
+    thousands = text.str.fullmatch(_THOUSANDS).fillna(False)
+    decimal = text.str.fullmatch(_DECIMAL_COMMA).fillna(False) & ~thousands
+    comma = text.str.contains(",", regex=False).fillna(False)
+    read = text.where(~thousands, text.str.replace(",", "", regex=False))
+    read = read.where(
+        ~decimal, text.str.replace(".", "", regex=False).str.replace(",", ".", regex=False)
+    )
+    return read.where(~comma | thousands | decimal, np.nan)
 
 
 def _out_of_range(values: np.ndarray, col: Column | None) -> np.ndarray:

@@ -20,6 +20,7 @@ from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any
+from xml.sax.saxutils import unescape
 
 from ipsxl import standard as std
 from ipsxl.limits import MB, Limits, UnreadableWorkbook, first_line
@@ -107,13 +108,22 @@ _REL_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 _STRICT_REL_NS = "http://purl.oclc.org/ooxml/officeDocument/relationships"
 
 
+# A range of cells, 1-based and inclusive: first row, first column, last row, last column.
+Span = tuple[int, int, int, int]
+
+
 @dataclass
 class Extent:
-    """How far a sheet's value cells reach (1-based, from A1), and its error cells."""
+    """How far a sheet's value cells reach (1-based, from A1), and what calamine does not say
+    of its cells: formulas whose result is an error (by cell: the error's text), formulas
+    never computed (by cell: the formula), merged ranges, and the totals rows of its tables."""
 
     rows: int = 0
     cols: int = 0
     errors: dict[tuple[int, int], str] = field(default_factory=dict)
+    uncomputed: dict[tuple[int, int], str] = field(default_factory=dict)
+    merged: list[Span] = field(default_factory=list)
+    totals: list[Span] = field(default_factory=list)
 
 
 @dataclass
@@ -199,6 +209,8 @@ def _scan_zip(zf: zipfile.ZipFile, fh: Any, limits: Limits, extents: bool) -> _P
     worksheets = targets | {n for n in by_name if n.startswith("xl/worksheets/")}
     found: dict[str, Extent] = {}
     largest = Extent()
+    kept: dict[str, bytes] = {}  # the standard sheets' relationships and the table parts
+    wanted = {_rels_of(target) for target in sheet_parts.values()}
     for info in infos:
         part = info.filename.lower()
         if not part.endswith(_XML_SUFFIXES):
@@ -206,6 +218,9 @@ def _scan_zip(zf: zipfile.ZipFile, fh: Any, limits: Limits, extents: bool) -> _P
         if part in ("xl/workbook.xml", "xl/_rels/workbook.xml.rels"):
             continue  # scanned already, by _standard_sheet_parts
         names = [n for n, target in sheet_parts.items() if target == part]
+        if (part in wanted or "/tables/" in part) and info.file_size <= _SMALL_PART:
+            kept[part] = _scan_part(fh, info, budget, None) or b""
+            continue
         # without a memory cap every worksheet part is measured: a sheet that calamine finds
         # where this scan did not is then held to the largest extent of them all
         if not names and not (extents and part in worksheets and part.endswith(".xml")):
@@ -216,7 +231,62 @@ def _scan_zip(zf: zipfile.ZipFile, fh: Any, limits: Limits, extents: bool) -> _P
             found[name] = extent
         if extent.rows * extent.cols > largest.rows * largest.cols:
             largest = extent
+    for name, target in sheet_parts.items():
+        if name in found:
+            found[name].totals = _totals_rows(target, kept)
     return _Package(found, largest)
+
+
+# Relationship and table parts are a few hundred bytes; a larger one is not read for totals rows.
+_SMALL_PART = 1 * MB
+_RT_TABLE = "/table"
+
+
+def _rels_of(part: str) -> str:
+    """xl/worksheets/sheet1.xml -> xl/worksheets/_rels/sheet1.xml.rels"""
+    folder, _, base = part.rpartition("/")
+    return f"{folder}/_rels/{base}.rels"
+
+
+def _totals_rows(sheet_part: str, kept: Mapping[str, bytes]) -> list[Span]:
+    """The totals rows of the Excel tables on a sheet: the last ``totalsRowCount`` rows of each
+    table part's ``ref``, over the table's columns. Such a row sums or averages the table; it
+    is no record."""
+    rels = kept.get(_rels_of(sheet_part))
+    if not rels:
+        return []
+    spans = []
+    folder = sheet_part.rpartition("/")[0]
+    for rel in _xml(rels, _rels_of(sheet_part)):
+        target = rel.get("Target") or ""
+        if not (rel.get("Type") or "").endswith(_RT_TABLE) or rel.get("TargetMode") == "External":
+            continue
+        table = kept.get(_part_name_from(folder, target))
+        if not table:
+            continue
+        root = _xml(table, "a table part")
+        count, ref = root.get("totalsRowCount") or "0", root.get("ref") or ""
+        m = re.fullmatch(r"\$?([A-Z]{1,3})\$?([0-9]{1,7}):\$?([A-Z]{1,3})\$?([0-9]{1,7})", ref)
+        if not (m and count.isdigit() and int(count) > 0):
+            continue
+        last = int(m.group(4))
+        first = max(int(m.group(2)), last - int(count) + 1)
+        spans.append((first, _col_number(m.group(1)), last, _col_number(m.group(3))))
+    return spans
+
+
+def _part_name_from(folder: str, target: str) -> str:
+    """A relationship target of a part in ``folder`` as a part name, lower case."""
+    if target.startswith("/"):
+        return _part_name(target)
+    parts: list[str] = []
+    for piece in f"{folder}/{target}".split("/"):
+        if piece == "..":
+            if parts:
+                parts.pop()
+        elif piece not in (".", ""):
+            parts.append(piece)
+    return "/".join(parts).lower()
 
 
 class _Budget:
@@ -367,17 +437,19 @@ def _standard_sheet_parts(
     return parts, sheets
 
 
-def sheet_sizes(path: Path, limits: Limits) -> dict[str, int]:
-    """The size of each standard sheet's part, by sheet name, as the zip directory claims:
-    only a hint, for reading the largest sheet first; empty when the package cannot tell
-    (whatever is wrong with it, the package scan says)."""
+def part_sizes(path: Path, limits: Limits) -> tuple[dict[str, int], int]:
+    """The size of each standard sheet's part, by sheet name, and of the shared strings, as the
+    zip directory claims: only hints, for how to read the sheets; empty (0) when the package
+    cannot tell (whatever is wrong with it, the package scan says)."""
     try:
         with zipfile.ZipFile(path) as zf, path.open("rb") as fh:
             by_name = {info.filename.lower(): info for info in zf.infolist()}
             parts, _ = _standard_sheet_parts(fh, by_name, _Budget(limits.max_uncompressed))
     except Exception:  # noqa: BLE001 - a hint only, see above
-        return {}
-    return {name: by_name[part].file_size for name, part in parts.items() if part in by_name}
+        return {}, 0
+    shared = sum(i.file_size for n, i in by_name.items() if n.endswith("sharedstrings.xml"))
+    sizes = {name: by_name[part].file_size for name, part in parts.items() if part in by_name}
+    return sizes, shared
 
 
 def _part_name(target: str) -> str:
@@ -415,6 +487,21 @@ _ERROR_C = re.compile(
 )
 _R_ATTR = re.compile(rb"(?<=\s)r\s*=\s*\"([A-Z]{1,3})([0-9]{1,7})\"")
 _V_TEXT = re.compile(rb"<" + _PFX + rb"v>([^<]{1,64})</")
+# A formula cell without a computed value: <f> (or a shared formula's <f .../>), then no <v>
+# or an empty one, as a script writes a formula (openpyxl does) before Excel ever computes it.
+# An empty <v> of a text result (t="str") is a formula whose result is "": computed. Found by
+# where such a cell ends, with patterns that begin with a literal (the fast search of ``re``),
+# then read whole from its start; the slow scan finds those written with prefixes or spaces.
+_NO_VALUE_ENDS = (re.compile(rb"</f>(?:<v></v>|<v/>)?</c>"), re.compile(rb"/></c>"))
+_UNCOMPUTED_C = re.compile(
+    rb"<c\s([^>]*)>\s*<f(?:\s[^>]*)?(?:/>|>([^<]*)</f>)\s*(?:<v\s*/>|<v>\s*</v>)?\s*</c>"
+)
+_QUOTES = {"&quot;": '"', "&apos;": "'"}
+_STR_TYPE = re.compile(rb"(?<=\s)t\s*=\s*\"str\"")
+_MERGE = re.compile(
+    rb"<" + _PFX + rb"mergeCell\s[^>]*?(?<=\s)ref\s*=\s*\"\$?([A-Z]{1,3})\$?([0-9]{1,7})"
+    rb":\$?([A-Z]{1,3})\$?([0-9]{1,7})\""
+)
 
 
 def _widest_column(piece: bytes) -> int:
@@ -475,10 +562,10 @@ class _QuickScan:
 
     def finish(self) -> None:
         if self.ok and self._pending:
-            self._piece(self._pending)
+            self._piece(self._pending, tail=True)
         self._pending = b""
 
-    def _piece(self, piece: bytes) -> None:
+    def _piece(self, piece: bytes, tail: bool = False) -> None:
         if _ODD.search(piece):
             self.ok = False
             return
@@ -490,12 +577,49 @@ class _QuickScan:
         if piece.count(b"<c ") + piece.count(b"<c>") + piece.count(b"<c/") != len(rows) + empty:
             self.ok = False  # a cell without a plain r="A1" first: the slow scan decides
             return
-        if not rows:
-            return
-        ext = self.extent
-        ext.rows = max(ext.rows, max(map(int, rows)))
-        ext.cols = max(ext.cols, _widest_column(piece))
-        _find_errors(piece, ext.errors)
+        if rows:
+            ext = self.extent
+            ext.rows = max(ext.rows, max(map(int, rows)))
+            ext.cols = max(ext.cols, _widest_column(piece))
+        _find_marks(piece, self.extent, tail)
+
+
+def _find_marks(piece: bytes, extent: Extent, tail: bool = False) -> None:
+    """What calamine does not say of the cells in ``piece``: error results, formulas never
+    computed and, in the ``tail`` of the part (after the last row), merged ranges (see
+    ``Extent``)."""
+    _find_errors(piece, extent.errors)
+    if b"<f" in piece:
+        _find_uncomputed(piece, extent.uncomputed)
+    if tail and b"mergeCell" in piece:
+        for m in _MERGE.finditer(piece):
+            extent.merged.append(_span(*(g.decode() for g in m.groups())))
+
+
+def _find_uncomputed(piece: bytes, found: dict[tuple[int, int], str]) -> None:
+    for end in _NO_VALUE_ENDS:
+        for hit in end.finditer(piece):
+            start = piece.rfind(b"<c", 0, hit.start())
+            m = _UNCOMPUTED_C.fullmatch(piece, start, hit.end()) if start >= 0 else None
+            if m is None:
+                continue
+            attrs = b" " + m.group(1)
+            ref = _R_ATTR.search(attrs)
+            if ref and not _STR_TYPE.search(attrs):
+                key = (int(ref.group(2)), _col_number(ref.group(1).decode()))
+                raw = (m.group(2) or b"").decode("utf-8", "replace")
+                found[key] = _formula_text(unescape(raw, _QUOTES))
+
+
+def _formula_text(text: str | None) -> str:
+    """A formula as Excel shows it in the formula bar (a shared formula's copies hold none)."""
+    return "=" + text if text else "(a formula)"
+
+
+def _span(first_col: str, first_row: str, last_col: str, last_row: str) -> Span:
+    r1, r2 = sorted((int(first_row), int(last_row)))
+    c1, c2 = sorted((_col_number(first_col), _col_number(last_col)))
+    return (r1, c1, r2, c2)
 
 
 def _find_errors(piece: bytes, errors: dict[tuple[int, int], str]) -> None:
@@ -511,7 +635,8 @@ def _find_errors(piece: bytes, errors: dict[tuple[int, int], str]) -> None:
 
 
 class _ErrorScan:
-    """Only the error cells of a sheet part: cheap, for when calamine's memory is capped."""
+    """Only what ``_find_marks`` finds in a sheet part, not its extent: cheap, for when
+    calamine's memory is capped."""
 
     def __init__(self) -> None:
         self.extent = Extent()
@@ -524,10 +649,10 @@ class _ErrorScan:
             self._pending = data if len(data) < 16 * MB else b""
             return
         self._pending = data[cut:]
-        _find_errors(data[:cut], self.extent.errors)
+        _find_marks(data[:cut], self.extent)
 
     def finish(self) -> None:
-        _find_errors(self._pending, self.extent.errors)
+        _find_marks(self._pending, self.extent, tail=True)
         self._pending = b""
 
 
@@ -587,13 +712,24 @@ class _SlowScan:
                     else:
                         self._col += 1
                 continue
+            if name == "mergeCell":
+                m = re.fullmatch(
+                    r"\$?([A-Z]{1,3})\$?([0-9]{1,7}):\$?([A-Z]{1,3})\$?([0-9]{1,7})",
+                    el.get("ref") or "",
+                )
+                if m:
+                    ext.merged.append(_span(*m.groups()))
             if name == "c" and len(el):
                 ext.rows = max(ext.rows, self._row)
                 ext.cols = max(ext.cols, self._col)
-                if el.get("t") == "e":
-                    for child in el:
-                        if _local(child.tag) == "v" and child.text:
-                            ext.errors[(self._row, self._col)] = child.text.strip()[:64]
+                children = {_local(child.tag): child for child in el}
+                value = children.get("v")
+                if el.get("t") == "e" and value is not None and value.text:
+                    ext.errors[(self._row, self._col)] = value.text.strip()[:64]
+                formula = children.get("f")
+                if formula is not None and el.get("t") != "str":
+                    if value is None or not (value.text or "").strip():
+                        ext.uncomputed[(self._row, self._col)] = _formula_text(formula.text)
             if name in ("c", "row"):
                 el.clear()
                 parent = el.getparent()

@@ -8,11 +8,12 @@ per IPS-25 item, ``outcomes`` and ``specialists`` the program and per-specialist
 
 from __future__ import annotations
 
-from ipsxl.fidelity import items, outcomes, population, specialists
+from ipsxl.fidelity import items, outcomes, population, specialists, weekly
 from ipsxl.fidelity.items import score_items
 from ipsxl.fidelity.outcomes import outcomes as outcome_figures
 from ipsxl.fidelity.population import Frames
 from ipsxl.fidelity.specialists import specialist_table
+from ipsxl.fidelity.weekly import weekly_contacts
 from ipsxl.model import Parsed, Scores
 
 
@@ -24,6 +25,7 @@ def score_workbook(ctx: Parsed) -> Scores:
             items=score_items(frames, ctx.period),
             outcomes=outcome_figures(frames, ctx.period),
             specialists=specialist_table(frames, ctx.period),
+            weekly=weekly_contacts(frames, ctx.period),
         )
 
 
@@ -37,4 +39,6 @@ __all__ = [
     "score_workbook",
     "specialist_table",
     "specialists",
+    "weekly",
+    "weekly_contacts",
 ]

@@ -2,29 +2,35 @@
 
 Each function takes the workbook's ``Frames`` and the reporting ``Period`` and returns an
 ``Item`` whose target and basis come from ``scale.BANDS_BY_ID`` and whose score comes from
-``scale.score``: the banding lives there, not here. A value is shown rounded to one place with
-the very rounding the bands use, so the figure a reader sees always lands in the band of its
-score. Without data an item is null with a note saying why, never 0.
+``scale.score``: the banding lives there, not here. The value is kept as computed; faces show
+it to one decimal, and no rounding decides a score. The three indicators (supervisor ratio,
+follow-along, work incentives planning) carry what their figure suggests and no score, so no
+total counts them: the reviewer scores those items. Without data an item is null with a note
+saying why, never 0.
 
 Decisions where fidelity.md is silent:
 
-- Yes/no columns count "says yes" (IPS Only, Client Preference, Competitive): a blank counts as
-  not yes, as the contract's wording has it, and the note says how many were blank; a column
-  blank for every record is no data, so the item is null rather than 0.
-- Text and percent columns that an item reads (Job Type, Employer, Community Hours %) leave
-  blank records out of the figure altogether, since a blank says nothing either way.
+- Yes/no columns count "says yes" (Client Preference, Competitive): a blank counts as not yes,
+  as the contract's wording has it, and the note says how many were blank; a column blank for
+  every record is no data, so the item is null rather than 0.
+- Text and percent columns that an item reads (Job Type, Employer, Community Hours %,
+  Employment Services %) leave blank records out of the figure altogether, since a blank says
+  nothing either way.
 - Job types are folded for case and spacing like employers ("Retail" and "retail" are one type).
-- ``rapid_job_search``: a first contact dated before enrollment counts as 0 days.
-- ``follow_along``: "within 7 days before" is 0..7 days before the start (the start day
-  included), "within 3 days after" is 0..3 days after.
-- ``community_based``: the mean is over the employment specialists, whose time in the community
-  the IPS-25 item is about; supervisors and others are not in it.
-- ``supervisor_ratio``: a team is the specialists whose Staff Supervisor names the same person
-  (whether or not that person has a Staff row); specialists naming no one are in no team.
-- ``caseload_size`` divides every active client, whoever Caseload names as their specialist,
-  by the specialists' FTE: a client under a name that is no specialist still needs serving.
+- ``caseload_size`` divides every client active on the period's last day, whoever Caseload
+  names as their specialist, by the specialists' FTE: a client under a name that is no
+  specialist still needs serving. The note names the largest caseload per FTE.
+- ``rapid_job_search``: a first contact dated before enrollment counts as 0 days. A client
+  still waiting counts with the days from enrollment to the period's end; one closed without a
+  first contact counts the days until the closure, when they stopped waiting.
 - ``employer_contacts`` is not adjusted for FTE: the scale asks six contacts a week of each
   specialist. Contacts under other names are left out, and the note says how many.
+- ``diversity_*``: a job belongs to the specialist of its client (Caseload); jobs of clients
+  under no specialist's name are left out, and the note says how many.
+- ``community_based`` and ``employment_services_staff``: the means are over the employment
+  specialists, whose time the IPS-25 items are about; supervisors and others are not in them.
+- ``supervisor_ratio``: a team is the specialists whose Staff Supervisor names the same person
+  (whether or not that person has a Staff row); specialists naming no one are in no team.
 - ``work_incentives_planning`` counts a referral of any Status; job starts by clients missing
   from Caseload are left out (nothing says whether they receive benefits).
 - The few-records warning is given to every item resting on jobs or job starts when n < 10,
@@ -42,7 +48,7 @@ from ipsxl.fidelity import population as pop
 from ipsxl.fidelity.population import Frames
 from ipsxl.model import Item, Period
 
-FEW_RECORDS = 10
+FEW_RECORDS = scale.FEW_RECORDS
 NO_STAFF = "no Staff tab (or it lists no one)"
 
 ItemFunction = Callable[[Frames, Period], Item]
@@ -52,12 +58,22 @@ ItemFunction = Callable[[Frames, Period], Item]
 
 
 def make_item(item_id: str, value: float | None, n: int, *notes: str) -> Item:
-    """An item with its band's target and basis, its value rounded as the bands round it, and
-    the score of that value; notes that are empty are dropped."""
+    """An item with its band's target and basis, its value as computed, and the score of that
+    value (for an indicator, what it suggests); notes that are empty are dropped."""
     band = scale.BANDS_BY_ID[item_id]
-    shown = None if value is None else scale.round1(float(value))
+    value = None if value is None else float(value)
     note = ". ".join(n_ for n_ in notes if n_)
-    return Item(item_id, shown, band.target, scale.score(item_id, shown), int(n), band.basis, note)
+    suggests = scale.points(item_id, value) if scale.is_indicator(item_id) else None
+    return Item(
+        item_id,
+        value,
+        band.target,
+        scale.score(item_id, value),
+        int(n),
+        band.basis,
+        note,
+        suggests,
+    )
 
 
 def null_item(item_id: str, why: str, n: int = 0) -> Item:
@@ -108,42 +124,73 @@ def _staff_specialists(frames: Frames) -> pd.DataFrame | str:
 
 
 def caseload_size(frames: Frames, period: Period) -> Item:
-    """Staffing 1: active clients per specialist FTE (n = active clients)."""
+    """Staffing 1: clients active on the period's last day per specialist FTE (n = those
+    clients); the note names the largest caseload per FTE."""
     iid = "caseload_size"
     if frames.caseload is None:
         return null_item(iid, "no Caseload tab")
     specs = pop.specialists(frames.staff, frames.caseload)
     if specs.empty:
         return null_item(iid, _no_specialists(frames))
-    active = len(pop.active_clients(frames.caseload, period))
-    if active == 0:
-        return null_item(iid, "no active clients in the period")
+    on_last_day = len(pop.clients_at_end(frames.caseload, period))
+    if on_last_day == 0:
+        return null_item(iid, "no client active on the period's last day")
     assumed = (
         ""
         if frames.staff is not None
-        else ("no Staff tab: each specialist named in Caseload counted at FTE 1.0")
+        else "no Staff tab: each specialist named in Caseload counted at FTE 1.0"
     )
-    return make_item(iid, active / specs[pop.FTE].sum(), active, assumed)
+    return make_item(
+        iid,
+        on_last_day / specs[pop.FTE].sum(),
+        on_last_day,
+        f"clients active on {period.end.isoformat()}",
+        _largest_caseload(frames.caseload, specs, period),
+        assumed,
+    )
+
+
+def _largest_caseload(caseload: pd.DataFrame, specs: pd.DataFrame, period: Period) -> str:
+    """Names the specialist with the largest caseload per FTE (the scale's maximum caseload
+    is about any one specialist, which a program-wide mean can hide)."""
+    counts = pop.caseload_counts(caseload, period, specs.index)
+    per_fte = counts / specs[pop.FTE]
+    key = per_fte.idxmax()
+    return (
+        f"largest caseload per FTE: {specs.at[key, pop.NAME]}, {per_fte[key]:.1f}"
+        f" ({plural(int(counts[key]), 'client')} at FTE {specs.at[key, pop.FTE]:g})"
+    )
 
 
 def employment_services_staff(frames: Frames, period: Period) -> Item:
-    """Staffing 2: % of specialist FTE whose Staff row says IPS Only = yes (n = specialists)."""
+    """Staffing 2: FTE-weighted mean of the specialists' share of time on employment services
+    (Employment Services %, else IPS Only = yes as 100) (n = specialists with a share)."""
     iid = "employment_services_staff"
     specs = _staff_specialists(frames)
     if isinstance(specs, str):
         return null_item(iid, specs)
-    answered = specs[pop.IPS_ONLY].notna()
-    if not answered.any():
-        return null_item(iid, "IPS Only is blank for every specialist")
-    fte = specs[pop.FTE]
-    value = percent(fte[pop.yes(specs[pop.IPS_ONLY])].sum(), fte.sum())
-    blanks = blank_note(
-        int((~answered).sum()),
-        "IPS Only",
-        plural(len(specs), "specialist"),
-        "counted as not IPS only",
+    share = pop.services_share(specs)
+    known = share.notna()
+    if not known.any():
+        return null_item(
+            iid, "Employment Services % is blank (and IPS Only not yes) for every specialist"
+        )
+    fte = specs.loc[known, pop.FTE]
+    value = float((share[known] * fte).sum() / fte.sum())
+    from_ips_only = int((specs[pop.SERVICES].isna() & known).sum())
+    fallback = (
+        ""
+        if from_ips_only == 0
+        else f"{plural(from_ips_only, 'specialist')} without Employment Services %"
+        " counted at 100% for IPS Only = yes"
     )
-    return make_item(iid, value, len(specs), blanks)
+    blanks = blank_note(
+        int((~known).sum()),
+        "Employment Services %",
+        plural(len(specs), "specialist"),
+        "not counted (IPS Only = no or blank does not say how much time)",
+    )
+    return make_item(iid, value, int(known.sum()), fallback, blanks)
 
 
 # --- Organization -------------------------------------------------------------------------------
@@ -174,34 +221,33 @@ def supervisor_ratio(frames: Frames, period: Period) -> Item:
 
 def rapid_job_search(frames: Frames, period: Period) -> Item:
     """Services 4: mean days from enrollment to first employer contact, over clients enrolled
-    in the period or the 12 months before its end (n = those with a first contact)."""
+    in the period or the 12 months before its end; a client still waiting counts with the days
+    waited so far, so a stalled caseload cannot look rapid (n = clients enrolled then)."""
     iid = "rapid_job_search"
     if frames.caseload is None:
         return null_item(iid, "no Caseload tab")
     start, end = pop.bounds(period)
-    since = min(start, end - pd.DateOffset(months=pop.RAPID_SEARCH_MONTHS) + pd.Timedelta(days=1))
+    months = scale.RAPID_SEARCH_MONTHS
+    since = min(start, end - pd.DateOffset(months=months) + pd.Timedelta(days=1))
     people = pop.clients(frames.caseload)
     recent = people[people["Enrollment Date"].between(since, end)]
     if recent.empty:
-        return null_item(iid, "no client enrolled in the period or the 12 months before its end")
-    contacted = recent[recent["First Employer Contact"].notna()]
-    if contacted.empty:
         return null_item(
-            iid,
-            "no client enrolled in the period or the 12 months before its end "
-            "has a First Employer Contact",
+            iid, f"no client enrolled in the period or the {months} months before its end"
         )
-    days = (contacted["First Employer Contact"] - contacted["Enrollment Date"]).dt.days
-    waiting = len(recent) - len(contacted)
+    first = recent["First Employer Contact"]
+    waiting = first.isna()
+    # still waiting: the days so far, to the period's end (or to the closure, if closed)
+    waited_until = recent["Closed Date"].where(recent["Closed Date"] < end, end)
+    until = first.where(~waiting, waited_until)
+    days = (until - recent["Enrollment Date"]).dt.days.clip(lower=0)
     note = (
         ""
-        if waiting == 0
-        else (
-            f"{plural(waiting, 'client')} enrolled then with no first employer contact yet, "
-            "not counted"
-        )
+        if not waiting.any()
+        else f"{plural(int(waiting.sum()), 'client')} still waiting for a first employer"
+        f" contact, counted with the days waited by {period.end.isoformat()} (or closure)"
     )
-    return make_item(iid, float(days.clip(lower=0).mean()), len(contacted), note)
+    return make_item(iid, float(days.mean()), len(recent), note)
 
 
 def individualized_job_search(frames: Frames, period: Period) -> Item:
@@ -268,49 +314,89 @@ def _jobs_or_null(iid: str, frames: Frames, period: Period) -> pd.DataFrame | It
 
 
 def _distinct_share(iid: str, column: str, frames: Frames, period: Period) -> Item:
-    """% of distinct values of ``column`` (folded for case and spacing) among jobs held in the
-    period that record one (n = those jobs)."""
+    """Per specialist, % of distinct values of ``column`` (folded for case and spacing) among
+    the jobs held in the period by their clients that record one; then the mean over the
+    specialists with at least one such job (n = jobs counted)."""
     held = _jobs_or_null(iid, frames, period)
     if isinstance(held, Item):
         return held
-    keys = pop.name_key(held[column]).dropna()
-    if keys.empty:
+    if frames.caseload is None:
+        return null_item(iid, "no Caseload tab (jobs are credited to the client's specialist)")
+    keys = pop.name_key(held[column])
+    recorded = keys.notna()
+    if not recorded.any():
         return null_item(iid, f"{column} is blank for every job held in the period")
+    specs = pop.specialists(frames.staff, frames.caseload)
+    owner = held[pop.CLIENT_ID].map(pop.client_specialist(frames.caseload))
+    owned = owner.isin(set(specs.index)).to_numpy(bool)
+    counted = recorded.to_numpy(bool) & owned
+    if not counted.any():
+        return null_item(iid, "no job held in the period belongs to a specialist's client")
+    by_specialist = pd.DataFrame({"owner": owner[counted], "key": keys[counted]})
+    shares = by_specialist.groupby("owner")["key"].agg(lambda k: percent(k.nunique(), len(k)))
+    n = int(counted.sum())
     blanks = blank_note(
-        len(held) - len(keys), column, plural(len(held), "job") + " held", "not counted"
+        int((~recorded).sum()), column, plural(len(held), "job") + " held", "not counted"
+    )
+    unowned = int((recorded.to_numpy(bool) & ~owned).sum())
+    stray = (
+        ""
+        if unowned == 0
+        else f"{plural(unowned, 'job')} of clients under no specialist's name, not counted"
     )
     return make_item(
-        iid, percent(keys.nunique(), len(keys)), len(keys), few_records(len(keys), "job"), blanks
+        iid,
+        float(shares.mean()),
+        n,
+        f"mean over {plural(len(shares), 'specialist')} with a job",
+        few_records(n, "job"),
+        blanks,
+        stray,
     )
 
 
 def diversity_job_types(frames: Frames, period: Period) -> Item:
-    """Services 8: % of distinct Job Types among jobs held in the period."""
+    """Services 8: per specialist, % of distinct Job Types among jobs held in the period."""
     return _distinct_share("diversity_job_types", "Job Type", frames, period)
 
 
 def diversity_employers(frames: Frames, period: Period) -> Item:
-    """Services 9: % of distinct Employers among jobs held in the period."""
+    """Services 9: per specialist, % of distinct Employers among jobs held in the period."""
     return _distinct_share("diversity_employers", "Employer", frames, period)
 
 
 def competitive_jobs(frames: Frames, period: Period) -> Item:
-    """Services 10: % of jobs held in the period with Competitive = yes (n = jobs held)."""
+    """Services 10: % of jobs held on the period's last day with Competitive = yes (n = those
+    jobs); fewer than 10 such jobs scores 1, as the scale says."""
     iid = "competitive_jobs"
-    held = _jobs_or_null(iid, frames, period)
-    if isinstance(held, Item):
-        return held
-    answered = held["Competitive"].notna()
+    if frames.jobs is None:
+        return null_item(iid, "no Jobs tab")
+    current = pop.held_on(frames.jobs, pop.bounds(period)[1])
+    if current.empty:
+        return null_item(iid, f"no job held on {period.end.isoformat()}, the period's last day")
+    answered = current["Competitive"].notna()
     if not answered.any():
-        return null_item(iid, "Competitive is blank for every job held in the period", len(held))
-    value = percent(pop.yes(held["Competitive"]).sum(), len(held))
+        return null_item(iid, "Competitive is blank for every current job", len(current))
+    value = percent(pop.yes(current["Competitive"]).sum(), len(current))
     blanks = blank_note(
         int((~answered).sum()),
         "Competitive",
-        plural(len(held), "job") + " held",
+        plural(len(current), "current job"),
         "counted as not competitive",
     )
-    return make_item(iid, value, len(held), few_records(len(held), "job"), blanks)
+    item = make_item(iid, value, len(current), blanks)
+    if len(current) < scale.MIN_CURRENT_JOBS:
+        item.score = scale.BANDS_BY_ID[iid].floor
+        item.note = ". ".join(
+            n_
+            for n_ in (
+                f"scored 1: only {plural(len(current), 'job')} held on {period.end.isoformat()};"
+                f" the scale scores 1 below {scale.MIN_CURRENT_JOBS} current jobs",
+                item.note,
+            )
+            if n_
+        )
+    return item
 
 
 def follow_along(frames: Frames, period: Period) -> Item:
@@ -322,19 +408,11 @@ def follow_along(frames: Frames, period: Period) -> Item:
     starts = pop.job_starts(frames.jobs, period)
     if starts.empty:
         return null_item(iid, "no job starts in the period")
-    met = follow_along_met(starts)
+    before, after = pop.start_contacts_met(starts)
+    met = before & after
     return make_item(
         iid, percent(met.sum(), len(starts)), len(starts), few_records(len(starts), "job start")
     )
-
-
-def follow_along_met(jobs: pd.DataFrame) -> pd.Series:
-    """Per job: a Pre-Start Contact within 7 days before the start and a Post-Start Contact
-    within 3 days after (both days counted inclusively); a blank contact fails."""
-    start = jobs["Job Start Date"]
-    before = (start - jobs["Pre-Start Contact"]).dt.days.between(0, 7)
-    after = (jobs["Post-Start Contact"] - start).dt.days.between(0, 3)
-    return before & after
 
 
 def community_based(frames: Frames, period: Period) -> Item:
@@ -371,21 +449,15 @@ def work_incentives_planning(frames: Frames, period: Period) -> Item:
     starts = pop.job_starts(frames.jobs, period)
     if starts.empty:
         return null_item(iid, "no job starts in the period")
-    people = pop.clients(frames.caseload)
-    on_benefits = people.loc[pop.yes(people["Receives Benefits"]), pop.CLIENT_ID]
-    starts = starts[starts[pop.CLIENT_ID].isin(set(on_benefits.dropna()))]
+    benefits = pop.receives_benefits(frames.caseload)
+    on_benefits = benefits.reindex(starts[pop.CLIENT_ID].to_numpy()).fillna(False).to_numpy(bool)
+    starts = starts[on_benefits]
     if starts.empty:
         return null_item(iid, "no job starts in the period by clients who receive benefits")
-    planned = referred_before_start(starts, frames.referrals)
+    planned = pop.referred_by_start(starts, frames.referrals)
     return make_item(
         iid, percent(planned.sum(), len(starts)), len(starts), few_records(len(starts), "job start")
     )
-
-
-def referred_before_start(jobs: pd.DataFrame, referrals: pd.DataFrame) -> pd.Series:
-    """Per job: its client has a Benefits Referral dated on or before the job's start."""
-    first = referrals.dropna(subset=[pop.CLIENT_ID]).groupby(pop.CLIENT_ID)["Referral Date"].min()
-    return (jobs[pop.CLIENT_ID].map(first) <= jobs["Job Start Date"]).fillna(False).astype(bool)
 
 
 # --- all items ----------------------------------------------------------------------------------

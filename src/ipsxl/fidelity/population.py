@@ -11,17 +11,23 @@ Definitions (fidelity.md), and what this module decides where the contract is si
 
 - A client is a Caseload row; a Client ID that repeats counts once (its first row), since the
   duplicate-id rule flags the rest. A client is *active* when enrolled on or before the period's
-  end and not closed before its start. A row without a valid Enrollment Date is not active: it
-  is flagged, and guessing its dates would move every figure that rests on clients.
+  end and not closed before its start; *active on a day* when enrolled on or before that day and
+  not closed before it (a client closed on the period's last day is still on the caseload that
+  day). A row without a valid Enrollment Date is not active: it is flagged, and guessing its
+  dates would move every figure that rests on clients.
 - A specialist is a Staff row with Role Employment Specialist (FTE blank or unusable -> 1.0);
   without Staff, every distinct Caseload ``Employment Specialist`` name at FTE 1.0. A Staff tab
   with no named rows is treated as no Staff (the template ships an empty one).
 - Names of people and of employers match after folding case and spacing (``name_key``): people
   type "Ann Lee", "ann  lee" and "AnnLee" for one person. Client IDs match as typed.
 - A job is *held* in the period when it started on or before the end and had not ended before
-  the start; a *job start* is a job whose start date falls in the period.
+  the start; *held on a day* when started on or before it and not ended before it; a *job
+  start* is a job whose start date falls in the period.
+- A job start *had benefits planning* when its client has a Benefits Referrals row (any status)
+  dated on or before the start.
 - An employer contact counts for a specialist when it is Face-to-Face, dated in the period, and
-  logged under a name that folds to the specialist's. Contacts logged under any other name (a
+  logged under a name that folds to the specialist's. The rules count the same contacts week by
+  week (``contacts_by_week``). Contacts logged under any other name (a
   supervisor, a typo the identity rules flag) count for no specialist and are left out of the
   contact rates; ``stray_contacts`` lists them so the item can say so.
 """
@@ -39,18 +45,19 @@ from typing import Any, TypeVar
 import numpy as np
 import pandas as pd
 
+from ipsxl import scale
 from ipsxl import standard as std
 from ipsxl.model import Parsed, Period
 
 # columns of the specialists frame
 NAME, FTE, SUPERVISOR, COMMUNITY, IPS_ONLY = "name", "fte", "supervisor", "community", "ips_only"
-SPECIALIST_COLUMNS = (NAME, FTE, SUPERVISOR, COMMUNITY, IPS_ONLY)
+SERVICES = "services"  # Employment Services %
+SPECIALIST_COLUMNS = (NAME, FTE, SUPERVISOR, COMMUNITY, IPS_ONLY, SERVICES)
 
 CLIENT_ID = std.CLIENT_ID
 ES = std.SPECIALIST
 ES_ROLE = std.SPECIALIST_ROLE
 DEFAULT_FTE = 1.0
-RAPID_SEARCH_MONTHS = 12
 
 
 @dataclass(frozen=True)
@@ -191,24 +198,47 @@ def clients(caseload: pd.DataFrame) -> pd.DataFrame:
     return caseload[~(ids.duplicated() & ids.notna())]
 
 
+def active_mask(caseload: pd.DataFrame, period: Period) -> pd.Series:
+    """Per Caseload row: active in the period (enrolled on or before its end, not closed before
+    its start). The rules judge rows with it, the figures clients."""
+    start, end = bounds(period)
+    enrolled = caseload["Enrollment Date"] <= end
+    closed_before = caseload["Closed Date"] < start
+    return enrolled.fillna(False) & ~closed_before.fillna(False)
+
+
 @shared
 def active_clients(caseload: pd.DataFrame, period: Period) -> pd.DataFrame:
     """Clients enrolled on or before the period's end and not closed before its start."""
-    start, end = bounds(period)
     people = clients(caseload)
-    enrolled = people["Enrollment Date"] <= end
-    closed_before = people["Closed Date"] < start
-    return people[enrolled & ~closed_before]
+    return people[active_mask(people, period)]
+
+
+@shared
+def clients_at_end(caseload: pd.DataFrame, period: Period) -> pd.DataFrame:
+    """Clients active on the period's last day: the caseload a specialist carries, which
+    turnover during the period does not inflate."""
+    return active_clients(caseload, Period(period.end, period.end))
 
 
 def caseload_counts(caseload: pd.DataFrame, period: Period, keys: pd.Index) -> pd.Series:
-    """Active clients per specialist (by ``name_key``), 0 for a specialist with none."""
-    active = active_clients(caseload, period)
-    return name_key(active[ES]).value_counts().reindex(keys, fill_value=0).astype(int)
+    """Clients active on the period's last day per specialist (by ``name_key``), 0 for none."""
+    return per_specialist(clients_at_end(caseload, period)[ES], keys)
+
+
+def active_counts(caseload: pd.DataFrame, period: Period, keys: pd.Index) -> pd.Series:
+    """Clients active on any day of the period per specialist (by ``name_key``), 0 for none."""
+    return per_specialist(active_clients(caseload, period)[ES], keys)
+
+
+def per_specialist(names: pd.Series, keys: pd.Index) -> pd.Series:
+    """How many of ``names`` (one per record) fold to each of ``keys``, 0 for none."""
+    return name_key(names).value_counts().reindex(keys, fill_value=0).astype(int)
 
 
 def specialist_caseload(caseload: pd.DataFrame, period: Period, specialist: str) -> int:
-    """Active clients of one specialist, named as in any tab (case and spacing do not matter)."""
+    """One specialist's clients active on the period's last day, named as in any tab (case and
+    spacing do not matter)."""
     key = name_key(pd.Series([specialist])).iloc[0]
     return int(caseload_counts(caseload, period, pd.Index([key])).iloc[0])
 
@@ -219,7 +249,7 @@ def specialist_caseload(caseload: pd.DataFrame, period: Period, specialist: str)
 @shared
 def specialists(staff: pd.DataFrame | None, caseload: pd.DataFrame | None) -> pd.DataFrame:
     """The employment specialists, indexed by ``name_key``: name, fte, supervisor (folded),
-    community (Community Hours %), ips_only (nullable bool).
+    community (Community Hours %), ips_only (nullable bool), services (Employment Services %).
 
     With Staff (not None): its Employment Specialist rows, FTE blank or out of range -> 1.0.
     Without: every distinct name in Caseload's Employment Specialist column at FTE 1.0, with no
@@ -234,6 +264,7 @@ def specialists(staff: pd.DataFrame | None, caseload: pd.DataFrame | None) -> pd
                 SUPERVISOR: name_key(rows["Supervisor"]),
                 COMMUNITY: rows["Community Hours %"].astype(float),
                 IPS_ONLY: rows["IPS Only"].astype("boolean"),
+                SERVICES: rows["Employment Services %"].astype(float),
             }
         )
         frame.index = pd.Index(name_key(rows["Name"]), name="key")
@@ -247,6 +278,7 @@ def specialists(staff: pd.DataFrame | None, caseload: pd.DataFrame | None) -> pd
                 SUPERVISOR: pd.Series(pd.NA, index=names.index, dtype="string"),
                 COMMUNITY: float("nan"),
                 IPS_ONLY: pd.Series(pd.NA, index=names.index, dtype="boolean"),
+                SERVICES: float("nan"),
             }
         )
         frame.index = pd.Index(name_key(names), name="key")
@@ -262,12 +294,22 @@ def specialist_fte(staff: pd.DataFrame | None, caseload: pd.DataFrame | None) ->
 def caseload_size(
     caseload: pd.DataFrame, staff: pd.DataFrame | None, period: Period
 ) -> float | None:
-    """Active clients per specialist FTE (unrounded); None without specialists or clients."""
+    """Clients active on the period's last day per specialist FTE (unrounded); None without
+    specialists or such clients."""
     fte = specialist_fte(staff, caseload)
-    active = len(active_clients(caseload, period))
+    active = len(clients_at_end(caseload, period))
     if fte <= 0 or active == 0:
         return None
     return active / fte
+
+
+def services_share(specs: pd.DataFrame) -> pd.Series:
+    """Per specialist, the share (0..100) of working time on employment services: Employment
+    Services % where given, else 100 for IPS Only = yes; NaN where neither says (IPS Only = no
+    tells that some time goes elsewhere, not how much)."""
+    only = specs[IPS_ONLY].astype("boolean")
+    fallback = pd.Series(np.where(only.fillna(False).to_numpy(bool), 100.0, np.nan), specs.index)
+    return specs[SERVICES].astype(float).fillna(fallback)
 
 
 # --- jobs ---------------------------------------------------------------------------------------
@@ -281,6 +323,11 @@ def jobs_held(jobs: pd.DataFrame, period: Period) -> pd.DataFrame:
     began = jobs["Job Start Date"] <= end
     ended_before = jobs["Job End Date"] < start
     return jobs[began & ~ended_before]
+
+
+def held_on(jobs: pd.DataFrame, day: pd.Timestamp) -> pd.DataFrame:
+    """Jobs held on ``day``: started on or before it, not ended before it."""
+    return jobs[(jobs["Job Start Date"] <= day) & ~(jobs["Job End Date"] < day)]
 
 
 @shared
@@ -311,6 +358,41 @@ def employment_rate(
     return float(employed(active, jobs, period).mean())
 
 
+def receives_benefits(caseload: pd.DataFrame) -> pd.Series:
+    """Client ID -> whether the client's Caseload row says Receives Benefits = yes (a blank is
+    not yes; a repeated Client ID speaks through its first row)."""
+    people = clients(caseload)
+    people = people[people[CLIENT_ID].notna()]
+    return pd.Series(yes(people["Receives Benefits"]).to_numpy(), index=people[CLIENT_ID])
+
+
+def referred_by_start(jobs: pd.DataFrame, referrals: pd.DataFrame) -> pd.Series:
+    """Per job: its client has a Benefits Referrals row (any status) dated on or before the
+    job's start."""
+    first = first_referral(jobs, referrals)
+    return (first <= jobs[std.JOB_START]).fillna(False).astype(bool)
+
+
+def first_referral(jobs: pd.DataFrame, referrals: pd.DataFrame) -> pd.Series:
+    """Per job: its client's earliest Benefits Referral date (NaT for none)."""
+    dated = referrals.dropna(subset=[CLIENT_ID])
+    first = dated["Referral Date"].groupby(dated[CLIENT_ID], sort=False).min()
+    return pd.Series(first.reindex(jobs[CLIENT_ID].to_numpy()).to_numpy(), index=jobs.index)
+
+
+def start_contacts_met(jobs: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
+    """Per job: whether the Pre-Start Contact lies within 7 days before the start, and whether
+    the Post-Start Contact lies within 3 days after (both 0..N days, the start day counting for
+    either; a blank contact does not meet it)."""
+    start = jobs[std.JOB_START]
+    before = (start - jobs["Pre-Start Contact"]).dt.days
+    after = (jobs["Post-Start Contact"] - start).dt.days
+    return (
+        before.between(0, scale.PRE_START_DAYS).fillna(False).astype(bool),
+        after.between(0, scale.POST_START_DAYS).fillna(False).astype(bool),
+    )
+
+
 def client_specialist(caseload: pd.DataFrame) -> pd.Series:
     """Client ID -> the folded name of the client's specialist, to credit jobs to specialists."""
     people = clients(caseload)
@@ -326,12 +408,33 @@ def face_to_face(log: pd.DataFrame, period: Period) -> pd.DataFrame:
     return log[face_to_face_rows(log, period)]
 
 
+def is_face_to_face(log: pd.DataFrame) -> np.ndarray:
+    """Which Employer Log rows are Face-to-Face contacts (a bool array)."""
+    return log["Contact Type"].isin([std.FACE_TO_FACE]).to_numpy()  # (faster than ==)
+
+
 @shared
 def face_to_face_rows(log: pd.DataFrame, period: Period) -> np.ndarray:
     """Which Employer Log rows are Face-to-Face contacts dated in the period (a bool array:
     counting needs one column of them, and taking every column of 50,000 rows is slow)."""
-    face = log["Contact Type"].isin([std.FACE_TO_FACE]).to_numpy()  # (faster than ==)
-    return face & in_period(log["Date"], period).to_numpy()
+    return is_face_to_face(log) & in_period(log["Date"], period).to_numpy()
+
+
+def contacts_by_week(
+    log: pd.DataFrame, keys: pd.Index, start: pd.Timestamp, weeks: int
+) -> np.ndarray:
+    """Face-to-face contacts per specialist (rows: ``keys``, folded names) and 7-day week from
+    ``start`` (columns: weeks 0 .. ``weeks`` - 1), counted over the log's rows in one pass."""
+    face = is_face_to_face(log)
+    dates = log["Date"].to_numpy()[face]
+    codes, names = distinct(log[ES][face])
+    spec = np.append(keys.get_indexer(name_key(names)), -1)[codes]  # -1: no specialist's
+    dated = ~np.isnat(dates)
+    week = np.full(len(dates), -1, dtype=np.int64)
+    week[dated] = (dates[dated] - start.to_datetime64()) // np.timedelta64(1, "D") // 7
+    counted = (spec >= 0) & (week >= 0) & (week < weeks)
+    cells = np.bincount(spec[counted] * weeks + week[counted], minlength=len(keys) * weeks)
+    return cells.reshape(len(keys), weeks)
 
 
 @shared

@@ -1,15 +1,17 @@
-"""Every flag ipsxl raises. Find a code's rule here: each family module lists its ``CODES``.
+"""Every flag ipsxl raises. ``ipsxl.codes`` defines each code once (severity, meaning, fix) and
+names its family; the family module below raises it and lists it in its ``CODES``.
 
 | module        | codes |
 |---------------|-------|
-| structure.py  | missing-tab, missing-column |
-| cells.py      | missing-value, bad-date, bad-number, bad-choice |
+| structure.py  | missing-tab, missing-column, unknown-column |
+| cells.py      | missing-value, bad-date, bad-number, bad-choice, bad-value |
 | identity.py   | duplicate-id, unknown-client, unknown-specialist, unknown-supervisor |
 | dates.py      | date-order, future-date, out-of-period |
 | timeliness.py | slow-job-search, no-benefits-planning, late-job-start-contact, low-contacts |
 
-A family is a module with ``CODES`` (code -> severity) and ``check(ctx) -> flags DataFrame``;
-to add a rule, add it to a family (or a new module listed in ``FAMILIES``).
+A family is a module with ``CODES`` (its ``Code``s) and ``check(ctx) -> flags DataFrame``; to
+add a rule, define its code in ``ipsxl.codes`` and raise it from a family (or from a new module
+listed in ``FAMILIES``).
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ from ipsxl.rules import cells, dates, flags, identity, structure, timeliness
 
 FAMILIES = (structure, cells, identity, dates, timeliness)
 
-CODES: dict[str, str] = {code: sev for fam in FAMILIES for code, sev in fam.CODES.items()}
+CODES: dict[str, str] = {code.name: code.severity for fam in FAMILIES for code in fam.CODES}
 
 
 def run_rules(ctx: Parsed) -> pd.DataFrame:

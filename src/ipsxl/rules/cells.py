@@ -1,24 +1,28 @@
-"""missing-value, bad-date, bad-number, bad-choice: cells that are blank or hold the wrong kind
-of value for their column, checked against the types and choices of the standard."""
+"""missing-value, bad-date, bad-number, bad-choice, bad-value: cells that are blank or hold the
+wrong kind of value for their column, checked against the types and choices of the standard, or
+whose formula was never computed."""
 
 from __future__ import annotations
 
 import pandas as pd
 
+from ipsxl import codes, values
 from ipsxl import standard as std
-from ipsxl import values
-from ipsxl.model import ERROR, Parsed
+from ipsxl.model import Parsed
 from ipsxl.rules import flags
 
-CODES = {"missing-value": ERROR, "bad-date": ERROR, "bad-number": ERROR, "bad-choice": ERROR}
+CODES = codes.family("cells")
 
 BAD_CODE = {
-    std.DATE: "bad-date",
-    std.NUMBER: "bad-number",
-    std.PERCENT: "bad-number",
-    std.CHOICE: "bad-choice",
-    std.YESNO: "bad-choice",
+    std.DATE: codes.BAD_DATE,
+    std.NUMBER: codes.BAD_NUMBER,
+    std.PERCENT: codes.BAD_NUMBER,
+    std.CHOICE: codes.BAD_CHOICE,
+    std.YESNO: codes.BAD_CHOICE,
 }
+
+
+UNCOMPUTED = "formula without a computed value: open and save the workbook in Excel"
 
 
 def _quoted(raw: pd.Series) -> pd.Series:
@@ -57,11 +61,19 @@ def _table_flags(ctx: Parsed, tab: std.Tab) -> list[pd.DataFrame]:
         if col.name not in table.positions:
             continue  # a missing column is one missing-column flag, not one per row
         bad = ctx.bad[tab.name][col.name]
-        if col.type in BAD_CODE and bad.any():
-            message = bad_message(col, ctx.raw[tab.name][col.name][bad])
-            found.append(
-                flags.cells(ctx, tab.name, bad, col.name, BAD_CODE[col.type], ERROR, message)
-            )
+        if bad.any():
+            raw = ctx.raw[tab.name][col.name][bad]  # the few bad cells, by Excel row
+            uncomputed = raw.map(type) == values.Uncomputed
+            if uncomputed.any():
+                found.append(
+                    flags.cells(ctx, tab.name, uncomputed, col.name, codes.BAD_VALUE, UNCOMPUTED)
+                )
+            if col.type in BAD_CODE and not uncomputed.all():
+                wrong = ~uncomputed
+                message = bad_message(col, raw[wrong])
+                found.append(
+                    flags.cells(ctx, tab.name, wrong, col.name, BAD_CODE[col.type], message)
+                )
         blank = _required_blank(ctx, tab, col)
         if blank is not None and blank.any():
             why = " (the case is Closed)" if not col.required else ""
@@ -71,8 +83,7 @@ def _table_flags(ctx: Parsed, tab: std.Tab) -> list[pd.DataFrame]:
                     tab.name,
                     blank,
                     col.name,
-                    "missing-value",
-                    ERROR,
+                    codes.MISSING_VALUE,
                     f"{col.name} is blank{why}",
                 )
             )
@@ -88,13 +99,17 @@ def _program_flags(ctx: Parsed) -> list[pd.DataFrame]:
         row = None if pd.isna(row) else int(row)
         raw = fields.at[field.name, "raw"]
         if fields.at[field.name, "bad"]:
-            message = bad_message(field, pd.Series([raw], dtype=object)).iloc[0]
+            uncomputed = type(raw) is values.Uncomputed
+            message = (
+                UNCOMPUTED
+                if uncomputed
+                else bad_message(field, pd.Series([raw], dtype=object)).iloc[0]
+            )
             found.append(
                 flags.tab(
                     ctx,
                     std.PROGRAM.name,
-                    BAD_CODE[field.type],
-                    ERROR,
+                    codes.BAD_VALUE if uncomputed else BAD_CODE[field.type],
                     message,
                     column="Value",
                     row=row,
@@ -107,8 +122,7 @@ def _program_flags(ctx: Parsed) -> list[pd.DataFrame]:
                 flags.tab(
                     ctx,
                     std.PROGRAM.name,
-                    "missing-value",
-                    ERROR,
+                    codes.MISSING_VALUE,
                     f"{field.name} {where}",
                     column="Value",
                     row=row,

@@ -26,12 +26,13 @@ import datetime as dt
 
 import pandas as pd
 
+from ipsxl import codes
 from ipsxl import standard as std
-from ipsxl.model import ERROR, WARNING, Parsed
+from ipsxl.model import Parsed
 from ipsxl.rules import flags
 from ipsxl.rules.identity import has_columns
 
-CODES = {"date-order": ERROR, "future-date": WARNING, "out-of-period": WARNING}
+CODES = codes.family("dates")
 
 # (tab, earlier column, later column): the later date must not come before the earlier one;
 # the later column is the one flagged. Pre-Start Contact is the other way round (it must not
@@ -86,7 +87,7 @@ def _order(ctx: Parsed) -> list[pd.DataFrame]:
             + iso(rows[earlier])
             + ": correct whichever date is wrong"
         )
-        found.append(flags.cells(ctx, tab, wrong, later, "date-order", ERROR, message))
+        found.append(flags.cells(ctx, tab, wrong, later, codes.DATE_ORDER, message))
     for tab, column, limit in NOT_AFTER:
         if not has_columns(ctx, tab, column, limit):
             continue
@@ -102,7 +103,7 @@ def _order(ctx: Parsed) -> list[pd.DataFrame]:
             + iso(rows[limit])
             + f": {column} is the last meeting before the start; correct the date"
         )
-        found.append(flags.cells(ctx, tab, wrong, column, "date-order", ERROR, message))
+        found.append(flags.cells(ctx, tab, wrong, column, codes.DATE_ORDER, message))
     return found
 
 
@@ -121,8 +122,7 @@ def _program_order(ctx: Parsed) -> list[pd.DataFrame]:
         flags.tab(
             ctx,
             std.PROGRAM.name,
-            "date-order",
-            ERROR,
+            codes.DATE_ORDER,
             message,
             column="Value",
             row=None if pd.isna(row) else int(row),
@@ -157,9 +157,7 @@ def _future(ctx: Parsed) -> list[pd.DataFrame]:
                 )
                 future |= late
             message = pd.concat(messages)
-            found.append(
-                flags.cells(ctx, tab.name, future, col.name, "future-date", WARNING, message)
-            )
+            found.append(flags.cells(ctx, tab.name, future, col.name, codes.FUTURE_DATE, message))
     return found
 
 
@@ -181,7 +179,7 @@ def _out_of_period(ctx: Parsed) -> list[pd.DataFrame]:
             f"{column} " + iso(dates) + " is " + side + f" the period ({start:%Y-%m-%d} to"
             f" {end:%Y-%m-%d}): correct the date, or move the row to that period's workbook"
         )
-        found.append(flags.cells(ctx, tab, outside, column, "out-of-period", WARNING, message))
+        found.append(flags.cells(ctx, tab, outside, column, codes.OUT_OF_PERIOD, message))
     return found
 
 

@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 
 from ipsxl import values
+from ipsxl.codes import Code
 from ipsxl.model import FLAG_COLUMNS, Parsed, Table, empty_flags
 
 _COLUMN = {name: i for i, name in enumerate(FLAG_COLUMNS)}
@@ -62,8 +63,7 @@ def cells(
     tab: str,
     mask: pd.Series,
     column: str | None,
-    code: str,
-    severity: str,
+    code: Code,
     message: str | pd.Series,
 ) -> pd.DataFrame:
     """One flag per True in ``mask`` (a boolean Series indexed by Excel row) on ``column``.
@@ -84,8 +84,8 @@ def cells(
             "sheet": sheet,
             "row": rows.to_numpy().astype(int).astype(object),
             "column": column,
-            "code": code,
-            "severity": severity,
+            "code": code.name,
+            "severity": code.severity,
             "message": text,
             "value": [values.display(v) for v in typed],
             "col": _position(table, column),
@@ -97,22 +97,20 @@ def cells(
 def tab(
     ctx: Parsed,
     tab: str,
-    code: str,
-    severity: str,
+    code: Code,
     message: str,
     column: str | None = None,
     row: int | None = None,
     value: object = None,
 ) -> pd.DataFrame:
     """One flag about a tab as a whole (a missing tab or column, a per-week count)."""
-    return tabs(ctx, tab, code, severity, [message], [value], column=column, row=row)
+    return tabs(ctx, tab, code, [message], [value], column=column, row=row)
 
 
 def tabs(
     ctx: Parsed,
     tab: str,
-    code: str,
-    severity: str,
+    code: Code,
     messages: list[str],
     shown: list[object],
     column: str | None = None,
@@ -126,8 +124,8 @@ def tabs(
             "sheet": table.sheet if table is not None else tab,
             "row": None if row is None else int(row),
             "column": column,
-            "code": code,
-            "severity": severity,
+            "code": code.name,
+            "severity": code.severity,
             "message": messages,
             "value": [values.display(v) for v in shown],
             "col": _position(table, column),

@@ -11,30 +11,26 @@ rules accept is one the figures count):
 - Client IDs as typed, once ``parse_text`` has stripped them and turned the number 1023 into
   ``"1023"``. Case and leading zeros count (``c12`` is not ``C12``, ``0123`` is not ``123``):
   guessing would hide real differences, and a flag asks the agency to settle it.
-- Names folded for case and spacing (``ann  lee`` is ``Ann Lee``); punctuation counts. A name
-  that still does not match gets the closest Staff name suggested.
+- Names folded for case and spacing (``ann  lee`` is ``Ann Lee``; ``population.name_key``, the
+  one fold the figures use too); punctuation counts. A name that still does not match gets the
+  closest Staff name suggested.
 """
 
 from __future__ import annotations
 
 import difflib
-import re
 from collections.abc import Callable, Iterable
 
 import numpy as np
 import pandas as pd
 
+from ipsxl import codes
 from ipsxl import standard as std
-from ipsxl.fidelity.population import distinct
-from ipsxl.model import ERROR, WARNING, Parsed
+from ipsxl.fidelity.population import distinct, name_key
+from ipsxl.model import Parsed
 from ipsxl.rules import flags
 
-CODES = {
-    "duplicate-id": ERROR,
-    "unknown-client": ERROR,
-    "unknown-specialist": WARNING,
-    "unknown-supervisor": WARNING,
-}
+CODES = codes.family("identity")
 
 CLIENT_ID = std.CLIENT_ID
 SPECIALIST = std.SPECIALIST
@@ -52,29 +48,6 @@ def client_key(ids: pd.Series) -> pd.Series:
     stripped = [v.strip() if isinstance(v, str) else np.nan for v in uniques] + [np.nan]
     return pd.Series(
         np.array(stripped, dtype=object)[codes], index=ids.index, name=ids.name, dtype=object
-    )
-
-
-_SPACES = re.compile(r"\s+")
-
-
-def name_key(names: pd.Series) -> pd.Series:
-    """The comparable form of people's names: case folded, all whitespace removed; blank -> NA.
-
-    The fidelity figures fold names the same way, so "Ann Lee", "ann  lee" and "AnnLee" are
-    one specialist everywhere.
-    """
-    names = pd.Series(names)
-    # folded once per distinct name (a log of 50,000 rows names a few dozen people), as text the
-    # way the "string" dtype writes it; code -1 (a blank) takes the NaN appended last, as does a
-    # name that folds to nothing
-    codes, uniques = distinct(names)
-    text = pd.array(uniques.to_numpy(), dtype="string")
-    folded = [
-        np.nan if name is pd.NA else _SPACES.sub("", name.casefold()) or np.nan for name in text
-    ] + [np.nan]
-    return pd.Series(
-        np.array(folded, dtype=object)[codes], index=names.index, name=names.name, dtype=object
     )
 
 
@@ -99,37 +72,49 @@ def unknown_rows(
     return pd.Series(np.append(unknown, False)[codes], index=values.index)  # -1 (blank): False
 
 
-def _duplicate_ids(ctx: Parsed) -> pd.DataFrame:
-    """Every repeat of a Caseload Client ID after its first row, naming the row(s) it repeats.
+def _key_for(column: str) -> Callable[[pd.Series], pd.Series]:
+    """How a unique column's values are compared: Client IDs as typed (stripped), people's
+    names folded for case and spacing, as everywhere else they are joined."""
+    return client_key if column == CLIENT_ID else name_key
+
+
+def _duplicates(ctx: Parsed, tab: str, column: str) -> pd.DataFrame:
+    """Every repeat of a unique column's value after its first row, naming the row(s) it repeats.
 
     The first row is left alone so the supervisor fixes the copies, not the original.
     """
-    tab = std.CASELOAD.name
-    if not has_columns(ctx, tab, CLIENT_ID):
+    if not has_columns(ctx, tab, column):
         return flags.concat([])
     frame = ctx.frames[tab]
-    key = client_key(frame[CLIENT_ID])
+    key = _key_for(column)(frame[column])
     known = key.notna()
     repeat = known & key.duplicated(keep="first")
     if not repeat.any():
         return flags.concat([])
-    # only repeated IDs need their rows listed: the messages of the others are never used
+    # only repeated values need their rows listed: the messages of the others are never used
     known &= key.duplicated(keep=False)
     rows = pd.Series(frame.index, index=frame.index)[known]
     rows_by_key = rows.groupby(key[known]).agg(lambda r: ", ".join(map(str, r)))
     first_by_key = rows.groupby(key[known]).min()
     repeated = key[repeat]  # texts for the flagged rows only
+    what = "client" if column == CLIENT_ID else "person"
     message = (
-        "Client ID '"
-        + frame.loc[repeat, CLIENT_ID].astype(str)
+        f"{column} '"
+        + frame.loc[repeat, column].astype(str)
         + "' is already on row "
         + repeated.map(first_by_key).astype("Int64").astype(str)
         + " (rows "
         + repeated.map(rows_by_key).astype(str)
-        + "): keep one Caseload row per"
-        " client, or correct the ID"
+        + f"): keep one {tab} row per {what}, or correct the {column}"
     )
-    return flags.cells(ctx, tab, repeat, CLIENT_ID, "duplicate-id", ERROR, message)
+    return flags.cells(ctx, tab, repeat, column, codes.DUPLICATE_ID, message)
+
+
+def _duplicate_values(ctx: Parsed) -> pd.DataFrame:
+    """duplicate-id for every column the standard declares ``unique``."""
+    return flags.concat(
+        [_duplicates(ctx, t.name, c.name) for t in std.TABS for c in t.columns if c.unique]
+    )
 
 
 def _unknown_clients(ctx: Parsed) -> pd.DataFrame:
@@ -150,7 +135,7 @@ def _unknown_clients(ctx: Parsed) -> pd.DataFrame:
             "Client ID '" + ids[unknown].astype(str) + "' is not in Caseload: correct the ID, or"
             " add the client to Caseload"
         )
-        found.append(flags.cells(ctx, tab, unknown, CLIENT_ID, "unknown-client", ERROR, message))
+        found.append(flags.cells(ctx, tab, unknown, CLIENT_ID, codes.UNKNOWN_CLIENT, message))
     return flags.concat(found)
 
 
@@ -252,9 +237,7 @@ def _unknown_specialists(ctx: Parsed) -> pd.DataFrame:
             + _suggestions(typed, names)
             + ": correct the name, or add the person to Staff"
         )
-        found.append(
-            flags.cells(ctx, tab, unknown, SPECIALIST, "unknown-specialist", WARNING, message)
-        )
+        found.append(flags.cells(ctx, tab, unknown, SPECIALIST, codes.UNKNOWN_SPECIALIST, message))
     return flags.concat(found)
 
 
@@ -294,13 +277,13 @@ def _unknown_supervisors(ctx: Parsed) -> pd.DataFrame:
         quoted + " is on Staff with Role '" + role.astype(str) + "', not Supervisor: correct"
         " the Role of that Staff row, or name the actual supervisor"
     )[misroled]
-    return flags.cells(ctx, tab, wrong, "Supervisor", "unknown-supervisor", WARNING, message)
+    return flags.cells(ctx, tab, wrong, "Supervisor", codes.UNKNOWN_SUPERVISOR, message)
 
 
 def check(ctx: Parsed) -> pd.DataFrame:
     return flags.concat(
         [
-            _duplicate_ids(ctx),
+            _duplicate_values(ctx),
             _unknown_clients(ctx),
             _unknown_specialists(ctx),
             _unknown_supervisors(ctx),

@@ -2,7 +2,10 @@
 specialist's deadlines (fidelity.md, "Timeliness"), checked record by record.
 
 The fidelity items average these over the program; these warnings name the clients, jobs and
-weeks behind a low average, so a supervisor can act on them. All are judged over the reporting
+weeks behind a low average, so a supervisor can act on them. Both count from one set of
+definitions: the deadlines are data in ``scale.py``, and who is active, who is a specialist,
+which contacts are face to face and which job starts had benefits planning come from
+``fidelity.population``. All are judged over the reporting
 period and skipped without one. A deadline that has not passed yet (by ``ctx.today``) is never
 flagged: a workbook checked mid-period must not warn about contacts still possible in time.
 
@@ -27,24 +30,20 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from ipsxl import codes, scale
 from ipsxl import standard as std
-from ipsxl.fidelity.population import distinct
-from ipsxl.model import WARNING, Parsed
+from ipsxl.fidelity import population as pop
+from ipsxl.model import Parsed
 from ipsxl.rules import flags
 from ipsxl.rules.dates import day, iso
-from ipsxl.rules.identity import client_key, has_columns, name_key, staff_listed
+from ipsxl.rules.identity import has_columns
 
-CODES = {
-    "slow-job-search": WARNING,
-    "late-job-start-contact": WARNING,
-    "no-benefits-planning": WARNING,
-    "low-contacts": WARNING,
-}
+CODES = codes.family("timeliness")
 
-FIRST_CONTACT_DAYS = 30
-PRE_START_DAYS = 7
-POST_START_DAYS = 3
-CONTACTS_PER_WEEK = 6
+FIRST_CONTACT_DAYS = scale.FIRST_CONTACT_DAYS
+PRE_START_DAYS = scale.PRE_START_DAYS
+POST_START_DAYS = scale.POST_START_DAYS
+CONTACTS_PER_WEEK = scale.CONTACTS_PER_WEEK
 
 CLIENT_ID = std.CLIENT_ID
 START = std.JOB_START
@@ -53,11 +52,7 @@ START = std.JOB_START
 def active(ctx: Parsed) -> pd.Series:
     """Caseload clients active in the period (fidelity.md): enrolled on or before its end and
     not closed before its start. A client without an Enrollment Date is not judged."""
-    caseload = ctx.frames[std.CASELOAD.name]
-    start, end = day(ctx.period.start), day(ctx.period.end)
-    enrolled = caseload["Enrollment Date"] <= end
-    closed_before = caseload["Closed Date"] < start
-    return enrolled.fillna(False) & ~closed_before.fillna(False)
+    return pop.active_mask(ctx.frames[std.CASELOAD.name], ctx.period)
 
 
 def _slow_job_search(ctx: Parsed) -> pd.DataFrame:
@@ -99,14 +94,12 @@ def _slow_job_search(ctx: Parsed) -> pd.DataFrame:
         ]
     )
     return flags.cells(
-        ctx, tab, slow | none_yet, "First Employer Contact", "slow-job-search", WARNING, message
+        ctx, tab, slow | none_yet, "First Employer Contact", codes.SLOW_JOB_SEARCH, message
     )
 
 
 def _starts_in_period(ctx: Parsed) -> pd.Series:
-    jobs = ctx.frames[std.JOBS.name]
-    start, end = day(ctx.period.start), day(ctx.period.end)
-    return jobs[START].between(start, end).fillna(False)
+    return pop.in_period(ctx.frames[std.JOBS.name][START], ctx.period).fillna(False)
 
 
 def _late_contacts(ctx: Parsed) -> pd.DataFrame:
@@ -145,9 +138,7 @@ def _late_contacts(ctx: Parsed) -> pd.DataFrame:
             ]
         )
         found.append(
-            flags.cells(
-                ctx, tab, missed | overdue, column, "late-job-start-contact", WARNING, message
-            )
+            flags.cells(ctx, tab, missed | overdue, column, codes.LATE_JOB_START_CONTACT, message)
         )
     return flags.concat(found)
 
@@ -165,21 +156,12 @@ def _no_benefits_planning(ctx: Parsed) -> pd.DataFrame:
     ):
         return flags.concat([])
     jobs, caseload = ctx.frames[jobs_tab], ctx.frames[caseload_tab]
-    referrals = ctx.frames[referrals_tab]
     # a repeated Client ID is a duplicate-id error; its first row speaks for the client
-    # (unsorted groups: they are only looked up)
-    benefits = (
-        caseload["Receives Benefits"].groupby(client_key(caseload[CLIENT_ID]), sort=False).first()
-    )
-    first_referral = (
-        referrals["Referral Date"].groupby(client_key(referrals[CLIENT_ID]), sort=False).min()
-    )
-    key = client_key(jobs[CLIENT_ID])
-    # reindex rather than map: it keeps the column's dtype even when a tab has no rows
-    receives = pd.Series(benefits.reindex(key.to_numpy()).to_numpy(), index=jobs.index)
-    receives = receives.astype("boolean").fillna(False).astype(bool)
-    referred = pd.Series(first_referral.reindex(key.to_numpy()).to_numpy(), index=jobs.index)
-    missing = _starts_in_period(ctx) & receives & ~(referred <= jobs[START]).fillna(False)
+    benefits = pop.receives_benefits(caseload)
+    receives = benefits.reindex(jobs[CLIENT_ID].to_numpy()).fillna(False).to_numpy(bool)
+    referrals = ctx.frames[referrals_tab]
+    referred = pop.first_referral(jobs, referrals)
+    missing = _starts_in_period(ctx) & receives & ~pop.referred_by_start(jobs, referrals)
     flagged, referred = jobs[missing], referred[missing]  # texts for the flagged rows only
     later = (" (the first referral, " + iso(referred) + ", came after)").where(referred.notna(), "")
     message = (
@@ -189,20 +171,14 @@ def _no_benefits_planning(ctx: Parsed) -> pd.DataFrame:
         + later
         + ": offer benefits planning before a job starts, and record the referral"
     )
-    return flags.cells(ctx, jobs_tab, missing, START, "no-benefits-planning", WARNING, message)
+    return flags.cells(ctx, jobs_tab, missing, START, codes.NO_BENEFITS_PLANNING, message)
 
 
 def _specialists(ctx: Parsed) -> pd.Series:
-    """Employment specialists by folded name -> the name as first typed (fidelity.md: Staff
-    rows with Role Employment Specialist, or without Staff every Caseload specialist)."""
-    if staff_listed(ctx):
-        staff = ctx.frames[std.STAFF.name]
-        names = staff["Name"][staff["Role"] == std.SPECIALIST_ROLE].dropna()
-    else:
-        names = ctx.frames[std.CASELOAD.name]["Employment Specialist"].dropna()
-    keys = name_key(names)
-    named = keys.notna()
-    return pd.Series(names[named].to_numpy(), index=keys[named].to_numpy()).groupby(level=0).first()
+    """Employment specialists by folded name -> the name as first typed, as the fidelity
+    figures count them (``population.specialists``), in folded-name order."""
+    frames = pop.Frames.from_parsed(ctx)
+    return pop.specialists(frames.staff, frames.caseload)[pop.NAME].sort_index()
 
 
 def _low_contacts(ctx: Parsed) -> pd.DataFrame:
@@ -216,7 +192,7 @@ def _low_contacts(ctx: Parsed) -> pd.DataFrame:
     specialists = _specialists(ctx)
     if judged == 0 or specialists.empty:
         return flags.concat([])
-    per_week = weekly_contacts(ctx.frames[tab], specialists.index, start, judged)
+    per_week = pop.contacts_by_week(ctx.frames[tab], specialists.index, start, judged)
     low_spec, low_week = np.nonzero(per_week < CONTACTS_PER_WEEK)  # by specialist, then week
     if len(low_spec) == 0:
         return flags.concat([])
@@ -231,24 +207,7 @@ def _low_contacts(ctx: Parsed) -> pd.DataFrame:
         " employer visits, and log every one"
         for spec, week, count in zip(low_spec, low_week, counts, strict=True)
     ]
-    return flags.tabs(ctx, tab, "low-contacts", WARNING, messages, counts)
-
-
-def weekly_contacts(
-    log: pd.DataFrame, keys: pd.Index, start: pd.Timestamp, weeks: int
-) -> np.ndarray:
-    """Face-to-face contacts per specialist (rows: ``keys``, folded names) and 7-day week from
-    ``start`` (columns: weeks 0 .. ``weeks`` - 1), counted over the log's rows in one pass."""
-    face = log["Contact Type"].isin([std.FACE_TO_FACE]).to_numpy()  # (faster than ==)
-    dates = log["Date"].to_numpy()[face]
-    codes, names = distinct(log["Employment Specialist"][face])
-    spec = np.append(keys.get_indexer(name_key(names)), -1)[codes]  # -1: no specialist's
-    dated = ~np.isnat(dates)
-    week = np.full(len(dates), -1, dtype=np.int64)
-    week[dated] = (dates[dated] - start.to_datetime64()) // np.timedelta64(1, "D") // 7
-    counted = (spec >= 0) & (week >= 0) & (week < weeks)
-    cells = np.bincount(spec[counted] * weeks + week[counted], minlength=len(keys) * weeks)
-    return cells.reshape(len(keys), weeks)
+    return flags.tabs(ctx, tab, codes.LOW_CONTACTS, messages, counts)
 
 
 def check(ctx: Parsed) -> pd.DataFrame:

@@ -4,6 +4,9 @@ Every figure is read from ``report.to_dict`` (the per-workbook JSON), never reco
 summary cannot disagree with the report an agency is sent back. Only counts, rates and scores
 are taken from it: flags (their values and messages), item notes and the per-specialist table
 can name clients or staff, and the summary is passed around an office, so none of it is copied.
+Job endings and closures, which the report gives by reason, are summed to one count: reasons
+are typed freely and could name someone. An indicator item (never scored from the data) shows
+the score its figure suggests, in a column that says so.
 Nothing here knows about Excel; ``workbook.py`` draws these tables.
 """
 
@@ -25,8 +28,17 @@ DATE = "date"
 RATE = "rate"  # a fraction 0..1, shown as a percentage
 SCORE = "score"  # an IPS-25 item score 1..5
 YESNO = "yesno"
+DECIMAL = "decimal"  # a figure shown to one decimal (days)
+MONEY = "money"  # a wage, two decimals
 
 ITEM_LABELS: dict[str, str] = {it.id: it.label for it in scale.ITEMS if it.id}
+
+
+def item_header(item_id: str) -> str:
+    """An item's column header: its label, and for an indicator that the value is what the
+    data suggests (the reviewer scores it; no total counts it)."""
+    label = ITEM_LABELS[item_id]
+    return f"{label} (suggests)" if scale.is_indicator(item_id) else label
 
 
 @dataclass(frozen=True)
@@ -55,7 +67,16 @@ SUBMISSION_COLUMNS: tuple[Column, ...] = (
     Column("employed_clients", "Employed Clients", INTEGER, 10),
     Column("employment_rate", "Employment Rate", RATE, 11),
     Column("rate_benchmark", "Rate Benchmark", TEXT, 13),
-    *(Column(item_id, ITEM_LABELS[item_id], SCORE, 14) for item_id in scale.COMPUTED_IDS),
+    Column("rate_note", "Rate Note", TEXT, 24),
+    Column("new_enrollments", "New Enrollments", INTEGER, 11),
+    Column("clients_with_job_start", "Clients With a Job Start", INTEGER, 11),
+    Column("first_jobs", "First Jobs", INTEGER, 9),
+    Column("days_to_first_job", "Median Days to First Job", DECIMAL, 11),
+    Column("job_endings", "Job Endings", INTEGER, 9),
+    Column("retention_90", "90-Day Retention", RATE, 11),
+    Column("closures", "Closures", INTEGER, 9),
+    Column("median_wage", "Median Wage", MONEY, 9),
+    *(Column(item_id, item_header(item_id), SCORE, 14) for item_id in scale.COMPUTED_IDS),
     Column("items_scored", "Items Scored", INTEGER, 9),
     Column("data_total", "Data Total", INTEGER, 9),
     Column("data_max", "Data Max", INTEGER, 9),
@@ -163,14 +184,29 @@ def submission_row(report: Report) -> dict[str, object]:
         employed_clients=outcomes.get("employed_clients"),
         employment_rate=outcomes.get("employment_rate"),
         rate_benchmark=rate_benchmark(outcomes.get("employment_rate")),
+        rate_note=outcomes.get("employment_rate_note"),
+        new_enrollments=outcomes.get("new_enrollments"),
+        clients_with_job_start=outcomes.get("clients_with_job_start"),
+        first_jobs=outcomes.get("first_jobs"),
+        days_to_first_job=outcomes.get("days_to_first_job"),
+        job_endings=_total(outcomes.get("job_endings")),
+        retention_90=outcomes.get("retention_90"),
+        closures=_total(outcomes.get("closures")),
+        median_wage=outcomes.get("median_wage"),
         items_scored=fidelity["scored_items"],
         data_total=fidelity["data_total"],
         data_max=fidelity["data_max"],
     )
     for item in fidelity["items"]:
         if item["id"] in ITEM_LABELS:
-            row[item["id"]] = item["score"]
+            indicator = scale.is_indicator(item["id"])
+            row[item["id"]] = item.get("suggests") if indicator else item["score"]
     return row
+
+
+def _total(by_reason: object) -> int | None:
+    """A count by reason summed (None when there was no tab to count from)."""
+    return sum(by_reason.values()) if isinstance(by_reason, dict) else None
 
 
 def submissions(reports: Sequence[Report]) -> list[Submission]:
@@ -191,6 +227,14 @@ def submissions(reports: Sequence[Report]) -> list[Submission]:
 
 TREND_MEASURES: tuple[Column, ...] = (
     Column("employment_rate", "Employment rate", RATE),
+    Column("new_enrollments", "New enrollments", INTEGER),
+    Column("clients_with_job_start", "Clients with a job start", INTEGER),
+    Column("first_jobs", "First jobs", INTEGER),
+    Column("days_to_first_job", "Median days to first job", DECIMAL),
+    Column("job_endings", "Job endings", INTEGER),
+    Column("retention_90", "90-day retention", RATE),
+    Column("closures", "Closures", INTEGER),
+    Column("median_wage", "Median wage", MONEY),
     Column("data_total", "Data total", INTEGER),
 )
 
@@ -254,7 +298,8 @@ def _preference(sub: Submission) -> tuple[int, int]:
 
 
 def trends(rows: Sequence[Submission]) -> Trends:
-    """Employment rate and data total by agency and period, for agencies with 2+ periods."""
+    """The trend measures (employment rate, outcomes, data total) by agency and period, for
+    agencies with 2+ periods."""
     chosen, notes = _by_agency_period(rows)
     result = Trends(notes=notes)
     names = _latest_names(rows)
@@ -324,7 +369,8 @@ def latest_per_agency(rows: Sequence[Submission]) -> list[Submission]:
 
 
 def item_distribution(rows: Sequence[Submission]) -> list[ItemCounts]:
-    """Per computed item (scale order), the latest-period score counts across agencies."""
+    """Per computed item (scale order), the latest-period score counts across agencies (for an
+    indicator, the scores its figure suggests)."""
     latest = latest_per_agency(rows)
     out = []
     for item_id in scale.COMPUTED_IDS:

@@ -25,7 +25,9 @@ from ipsxl.report import printable
 from ipsxl.summary.table import (
     BELOW_MINIMAL,
     DATE,
+    DECIMAL,
     INTEGER,
+    MONEY,
     RATE,
     SCORE,
     SCORES,
@@ -48,7 +50,14 @@ GREEN = ("C6EFCE", "006100")
 SCORE_COLOURS = {1: "C00000", 2: "FF7C80", 3: "FFC000", 4: "92D050", 5: "00B050"}
 CORRECTION_FILL = PatternFill("solid", fgColor="FCE4D6")
 
-NUMBER_FORMATS = {DATE: "yyyy-mm-dd", RATE: "0.0%", INTEGER: "0", SCORE: "0"}
+NUMBER_FORMATS = {
+    DATE: "yyyy-mm-dd",
+    RATE: "0.0%",
+    INTEGER: "0",
+    SCORE: "0",
+    DECIMAL: "0.0",
+    MONEY: "0.00",
+}
 BOLD = Font(bold=True)
 TITLE = Font(bold=True, size=14)
 HEADER_FILL = PatternFill("solid", fgColor="D9E1F2")
@@ -216,7 +225,7 @@ def _trends_sheet(ws: Worksheet, summary: Summary) -> None:
         for threshold, name in scale.EMPLOYMENT_RATE_BENCHMARKS
     ]
     for measure in TREND_MEASURES:
-        extra = benchmarks if measure.kind == RATE else []
+        extra = benchmarks if measure.key == "employment_rate" else []
         _put(ws, row, 1, measure.header, font=BOLD)
         head = row + 1
         _header(ws, head, 1, "Period")
@@ -483,17 +492,22 @@ def _definitions() -> list[tuple[str, str]]:
             "Employed clients (active clients with a competitive job held on at"
             " least one day of the period) divided by active clients (enrolled by the period's"
             f" end and not closed before its start). Benchmarks: {minimal:.0%} minimal,"
-            f" {average:.0%} average, {excellent:.0%} excellent (US IPS learning-community data).",
+            f" {average:.0%} average, {excellent:.0%} excellent (US IPS learning-community data)."
+            " They are quarterly figures: Rate Note says when a period is not about a quarter.",
         ),
         (
             "Scores",
-            "Each computed IPS-25 item is scored 1 to 5 from the workbook's data:"
-            " 1-2 red, 3 amber, 4-5 green. A blank score means no data for the item.",
+            "Each computed IPS-25 item is scored 1 to 5 from the workbook's data, on the"
+            " scale's thresholds as worded: 1-2 red, 3 amber, 4-5 green. A blank score means no"
+            " data for the item. The three indicators (supervisor ratio, follow-along, work"
+            " incentives planning), headed '(suggests)', show the score the figure suggests:"
+            " a reviewer scores those items, and no total counts them.",
         ),
         (
             "Data total",
-            "The sum of the computed items' scores (Items Scored of them, Data Max ="
-            " 5 x Items Scored). It is not the IPS-25 total: a reviewer scores the other items."
+            "The sum of the scale items' scores from the data (Items Scored of them, Data"
+            " Max = 5 x Items Scored; indicators never count). It is not the IPS-25 total: a"
+            " reviewer scores the other items."
             " Totals over different numbers of scored items do not compare.",
         ),
         (

@@ -23,8 +23,11 @@ import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
 
+from ipsxl import standard as std
+from ipsxl.fidelity_sheet import Review
 from ipsxl.model import Report
 from ipsxl.writeback import undo
+from ipsxl.writeback.deadline import NO_DEADLINE, Deadline
 from ipsxl.writeback.package import Package, PackageError
 from ipsxl.writeback.rows import SheetIndexes
 from ipsxl.writeback.write import strip, worksheet_parts, write
@@ -44,23 +47,29 @@ class Prepared:
 
     source: Path
     package: Package  # as it was before any run wrote into it
-    reviewer_scores: dict[int, float]  # what a reviewer typed on the last run's Fidelity sheet
+    reviewer_scores: dict[int, Review]  # what a reviewer typed on the last run's Fidelity sheet
     indexes: SheetIndexes
 
-    def write(self, target: Path, report: Report, generated_at: dt.datetime | None = None) -> None:
+    def write(
+        self,
+        target: Path,
+        report: Report,
+        generated_at: dt.datetime | None = None,
+        deadline: Deadline = NO_DEADLINE,
+    ) -> None:
         """Write Fidelity, Flags and the cell highlights of ``report`` into a copy of the
         source, at ``target`` (which may be the source itself). ``generated_at`` is the time
-        the Fidelity sheet gives (now when None)."""
+        the Fidelity sheet gives (now when None); past ``deadline`` nothing is written."""
         when = generated_at or dt.datetime.now()
         pkg = self.package.copy()
         try:
-            write(pkg, report, when, self.reviewer_scores, self.indexes)
+            write(pkg, report, when, self.reviewer_scores, self.indexes, deadline)
+            pkg.save(Path(target), like=self.source, deadline=deadline)
         except (PackageError, BadPart, KeyError) as exc:
             raise WritebackError(f"{self.source}: {exc}") from exc
-        pkg.save(Path(target), like=self.source)
 
 
-def prepare(source: Path) -> Prepared:
+def prepare(source: Path, deadline: Deadline = NO_DEADLINE) -> Prepared:
     """Everything of ``write_back`` that does not need the report, which may not exist yet.
 
     A workbook that cannot be read or cleaned raises WritebackError here; a worksheet that
@@ -68,21 +77,24 @@ def prepare(source: Path) -> Prepared:
     it. The source's bytes are all read here: ``Prepared.write`` only copies its file mode."""
     source = Path(source)
     try:
-        pkg = Package.read(source)
+        pkg = Package.read(source, deadline)
         scores = strip(pkg)
+        indexes = SheetIndexes()
+        indexes.warm(pkg, _worksheets(pkg), deadline)
     except (PackageError, BadPart, KeyError) as exc:
         raise WritebackError(f"{source}: {exc}") from exc
-    indexes = SheetIndexes()
-    indexes.warm(pkg, _worksheets(pkg))
     return Prepared(source, pkg, scores, indexes)
 
 
 def _worksheets(pkg: Package) -> list[str]:
-    """The worksheet parts a report may flag cells on (none if the workbook cannot tell)."""
+    """The worksheet parts a report may flag cells on: those named as a standard tab (none if
+    the workbook cannot tell). A workbook of 15,000 other sheets costs nothing here."""
+    tabs = std.tab_lookup()
     try:
-        return list(worksheet_parts(pkg, undo.sheet_parts(pkg, pkg.workbook_part())).values())
+        found = worksheet_parts(pkg, undo.sheet_parts(pkg, pkg.workbook_part()))
     except (PackageError, BadPart, KeyError):
         return []  # write meets the same error and raises it
+    return [part for name, part in found.items() if std.fold(name) in tabs]
 
 
 def write_back(

@@ -1,8 +1,9 @@
 """Native Excel charts for the Fidelity sheet: a drawing part anchoring DrawingML chart parts.
 
-Each ``sheets.Chart`` becomes a bar chart (clustered columns) with its line series (a target or
-benchmark) drawn over the same axes. Series refer to ranges of the Fidelity sheet, so the charts
-follow its cells; each also carries a cache of the values, for viewers that do not recalculate.
+Each ``sheets.Chart`` becomes clustered columns for its bar series, with its line series
+(figures week by week, or a dashed target or benchmark) drawn over the same axes. Series refer
+to ranges of the Fidelity sheet, so the charts follow its cells; each also carries a cache of
+the values, for viewers that do not recalculate.
 """
 
 from __future__ import annotations
@@ -17,7 +18,18 @@ NS_C = "http://schemas.openxmlformats.org/drawingml/2006/chart"
 NS_A = "http://schemas.openxmlformats.org/drawingml/2006/main"
 NS_XDR = "http://schemas.openxmlformats.org/drawingml/2006/spreadsheetDrawing"
 NS_R = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
-_COLORS = ("4472C4", "ED7D31", "A5A5A5", "70AD47")
+_COLORS = (
+    "4472C4",
+    "ED7D31",
+    "A5A5A5",
+    "70AD47",
+    "FFC000",
+    "5B9BD5",
+    "264478",
+    "9E480E",
+    "636363",
+    "997300",
+)
 
 
 def drawing_xml(charts: Sequence[Chart], rids: Sequence[str]) -> bytes:
@@ -50,8 +62,8 @@ def chart_xml(chart: Chart, layout: SheetLayout) -> bytes:
     """One chart part: clustered columns for bar series, lines for the others."""
     sheet = quote_sheet(layout.name)
     cats = _values(layout, chart.categories)
-    bars = [s for s in chart.series if s.kind != "line"]
-    lines = [s for s in chart.series if s.kind == "line"]
+    bars = [s for s in chart.series if s.kind == "bar"]
+    lines = [s for s in chart.series if s.kind != "bar"]
     ax_cat, ax_val = 500000001, 500000002
     axes = f'<c:axId val="{ax_cat}"/><c:axId val="{ax_val}"/>'
     body = []
@@ -125,11 +137,16 @@ def _series(
     line: bool,
 ) -> str:
     color = _COLORS[idx % len(_COLORS)]
-    if line:
+    if series.kind == "target":
         look = (
             f'<c:spPr><a:ln w="28575"><a:solidFill><a:srgbClr val="{color}"/></a:solidFill>'
             '<a:prstDash val="dash"/></a:ln></c:spPr><c:marker><c:symbol val="none"/>'
             "</c:marker>"
+        )
+    elif line:
+        look = (
+            f'<c:spPr><a:ln w="22225"><a:solidFill><a:srgbClr val="{color}"/></a:solidFill>'
+            '</a:ln></c:spPr><c:marker><c:symbol val="circle"/><c:size val="4"/></c:marker>'
         )
     else:
         look = (

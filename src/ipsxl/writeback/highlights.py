@@ -244,9 +244,7 @@ def _notes(
         data = ",".join(str(shape_block + i) for i in range(blocks))
         shapes = _shapes(shapes_for, 1024 * shape_block + 1)
         xml = (
-            '<xml xmlns:v="urn:schemas-microsoft-com:vml" '
-            'xmlns:o="urn:schemas-microsoft-com:office:office" '
-            'xmlns:x="urn:schemas-microsoft-com:office:excel">'
+            f"<xml {_VML_NAMESPACES}>"
             f'<o:shapelayout v:ext="edit"><o:idmap v:ext="edit" data="{data}"/>'
             f"</o:shapelayout>{_SHAPETYPE}{shapes}</xml>"
         )
@@ -338,8 +336,15 @@ def _add_legacy_drawing(edit: TextEdit, root, rid: str) -> None:
     edit.insert(end.start, el)
 
 
+# Declared on every element ipsxl adds to a VML part: a drawing written by another program may
+# bind these prefixes on its own elements only (openpyxl does), or to nothing at all.
+_VML_NAMESPACES = (
+    'xmlns:v="urn:schemas-microsoft-com:vml" '
+    'xmlns:o="urn:schemas-microsoft-com:office:office" '
+    'xmlns:x="urn:schemas-microsoft-com:office:excel"'
+)
 _SHAPETYPE = (
-    '<v:shapetype id="_x0000_t202" coordsize="21600,21600" o:spt="202" '
+    f'<v:shapetype {_VML_NAMESPACES} id="_x0000_t202" coordsize="21600,21600" o:spt="202" '
     'path="m,l,21600r21600,l21600,xe"><v:stroke joinstyle="miter"/>'
     '<v:path gradientshapeok="t" o:connecttype="rect"/></v:shapetype>'
 )
@@ -351,7 +356,7 @@ def _shapes(cells: list[tuple[int, int]], first_id: int) -> str:
         r0, c0 = r - 1, c - 1
         anchor = f"{c0 + 1}, 15, {max(r0 - 1, 0)}, 10, {c0 + 3}, 15, {max(r0 - 1, 0) + 4}, 4"
         out.append(
-            f'<v:shape id="_x0000_s{first_id + k}" type="#_x0000_t202" '
+            f'<v:shape {_VML_NAMESPACES} id="_x0000_s{first_id + k}" type="#_x0000_t202" '
             'style="position:absolute;margin-left:80pt;margin-top:2pt;width:160pt;height:70pt;'
             f'z-index:{k + 1};visibility:hidden" fillcolor="#ffffe1" o:insetmode="auto">'
             '<v:fill color2="#ffffe1"/><v:shadow on="t" color="black" obscured="t"/>'

@@ -18,11 +18,16 @@ import struct
 import tempfile
 import zipfile
 import zlib
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING, TypeVar
 
+from ipsxl import runtime
 from ipsxl.writeback import xmltext
+
+if TYPE_CHECKING:
+    from ipsxl.writeback.deadline import Deadline
 
 NS_MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 NS_STRICT = "http://purl.oclc.org/ooxml/spreadsheetml/main"
@@ -69,6 +74,7 @@ _LOCAL_SIGNATURE = b"PK\x03\x04"
 # flag bits a copied entry keeps: the compression options (1, 2) and UTF-8 names (11); the data
 # descriptor bit (3) goes, since the copy has its sizes and CRC in its local header
 _KEPT_FLAGS = 0x0806
+T = TypeVar("T")
 
 
 class PackageError(ValueError):
@@ -118,9 +124,13 @@ class Package:
         # the source's compressed bytes of each part still as read, to copy rather than deflate
         self.compressed = compressed if compressed is not None else {}
         self._lower = {name.lower(): name for name in parts}
+        # what was read from a part (its tree, its relationships, the content types), kept with
+        # the very bytes it was read from: a part is parsed once however often it is asked for
+        # (a workbook of 15,000 sheets asks for the content types once per sheet)
+        self._read: dict[tuple[str, str], tuple[bytes, object]] = {}
 
     @classmethod
-    def read(cls, path: Path) -> Package:
+    def read(cls, path: Path, deadline: Deadline | None = None) -> Package:
         try:
             data = Path(path).read_bytes()  # once: the parts, and their compressed bytes
             blob = memoryview(data)
@@ -132,6 +142,8 @@ class Package:
                 keep: dict[str, zipfile.ZipInfo] = {}
                 compressed: dict[str, memoryview] = {}
                 for info in infos:
+                    if deadline is not None:
+                        deadline.check()
                     if info.is_dir():
                         continue
                     parts[info.filename] = zf.read(info)  # checks the CRC of these very bytes
@@ -145,7 +157,9 @@ class Package:
 
     def copy(self) -> Package:
         """A package to change without changing this one (parts are shared until replaced)."""
-        return Package(dict(self.parts), dict(self.infos), self.comment, dict(self.compressed))
+        twin = Package(dict(self.parts), dict(self.infos), self.comment, dict(self.compressed))
+        twin._read = self._read  # kept by the bytes they were read from: safe to share
+        return twin
 
     # --- parts ---
 
@@ -193,8 +207,21 @@ class Package:
             n += 1
         return pattern.format(n)
 
+    def _once(self, part: str, kind: str, read: Callable[[bytes], T]) -> T:
+        """``read(bytes of part)``, worked out once for these bytes of the part."""
+        data = self.get(part)
+        key = (self.name(part) or part, kind)
+        kept = self._read.get(key)
+        if kept is not None and kept[0] is data:
+            return kept[1]  # type: ignore[return-value]
+        value = read(data)
+        self._read[key] = (data, value)
+        return value
+
     def xml(self, part: str, lenient: bool = False):
-        return xmltext.parse(self.get(part), part, lenient=lenient)
+        """The part's parsed tree (shared: read it, never change it)."""
+        kind = "lenient" if lenient else "xml"
+        return self._once(part, kind, lambda data: xmltext.parse(data, part, lenient=lenient))
 
     # --- relationships ---
 
@@ -203,6 +230,9 @@ class Package:
         name = rels_name(part)
         if not self.has(name):
             return []
+        return list(self._once(name, "rels", lambda _: self._read_rels(part, name)))
+
+    def _read_rels(self, part: str, name: str) -> list[Rel]:
         out = []
         for el in self.xml(name):
             if xmltext.local(el.tag) != "Relationship":
@@ -229,7 +259,11 @@ class Package:
     # --- content types ---
 
     def content_types(self) -> tuple[dict[str, str], dict[str, str]]:
-        """(extension -> type, lower-case part name -> type)."""
+        """(extension -> type, lower-case part name -> type); shared: read them, never change
+        them."""
+        return self._once(CONTENT_TYPES, "types", lambda _: self._read_content_types())
+
+    def _read_content_types(self) -> tuple[dict[str, str], dict[str, str]]:
         defaults: dict[str, str] = {}
         overrides: dict[str, str] = {}
         for el in self.xml(CONTENT_TYPES):
@@ -248,8 +282,11 @@ class Package:
 
     # --- saving ---
 
-    def save(self, target: Path, like: Path | None = None) -> None:
-        """Write the package to ``target`` through a temporary file beside it.
+    def save(
+        self, target: Path, like: Path | None = None, deadline: Deadline | None = None
+    ) -> None:
+        """Write the package to ``target`` through a temporary file beside it; past
+        ``deadline``, nothing at all.
 
         Each entry gets a copy of its zip metadata, so saving leaves this package as it was."""
         target = Path(target)
@@ -263,6 +300,8 @@ class Package:
                     infos = {name: copy.copy(info) for name, info in self.infos.items()}
                     deflated = self._deflate_changed(infos) if _can_copy(zf) else {}
                     for name, data in self.parts.items():
+                        if deadline is not None:
+                            deadline.check()
                         write_entry(
                             zf, infos[name], data, self.compressed.get(name, deflated.get(name))
                         )
@@ -279,7 +318,8 @@ class Package:
     def _deflate_changed(self, infos: dict[str, zipfile.ZipInfo]) -> dict[str, bytes]:
         """The changed (and new) deflated parts, compressed side by side in threads (zlib lets
         go of the GIL), with their ``infos`` given the CRC and sizes to match: the worksheet of
-        a 50,000-row log and the other flagged sheets then take the time of the largest."""
+        a 50,000-row log and the other flagged sheets then take the time of the largest.
+        Where threads cannot start (Pyodide) they are compressed one after another."""
         names = [
             n
             for n, info in infos.items()
@@ -287,8 +327,14 @@ class Package:
             and info.compress_type == zipfile.ZIP_DEFLATED
             and self.parts[n]
         ]
-        with ThreadPoolExecutor(max_workers=2) as pool:
-            done = dict(zip(names, pool.map(_deflate, (self.parts[n] for n in names)), strict=True))
+        texts = (self.parts[n] for n in names)
+        if runtime.can_start_threads():
+            from concurrent.futures import ThreadPoolExecutor
+
+            with ThreadPoolExecutor(max_workers=2) as pool:
+                done = dict(zip(names, pool.map(_deflate, texts), strict=True))
+        else:
+            done = dict(zip(names, map(_deflate, texts), strict=True))
         for name, (data, crc) in done.items():
             info = infos[name]
             info.CRC, info.file_size, info.compress_size = crc, len(self.parts[name]), len(data)

@@ -67,8 +67,11 @@ def sheet_xml(
     date1904: bool = False,
     drawing_rid: str | None = None,
     table_rid: str | None = None,
+    selected: bool = False,
 ) -> bytes:
-    """The worksheet part of a layout; ``xf`` gives the cellXfs index of a style tag."""
+    """The worksheet part of a layout; ``xf`` gives the cellXfs index of a style tag.
+
+    ``selected`` marks the sheet's tab selected, as the sheet a workbook opens on must be."""
     rows_xml = []
     last_col = 1
     links = []
@@ -77,8 +80,10 @@ def sheet_xml(
         for j, cell in enumerate(row, start=1):
             if cell is None:
                 continue
+            if cell.value is None and cell.formula is None and cell.style == sheets.TEXT:
+                continue
             ref = cell_ref(i, j)
-            c = cell_xml(ref, cell, xf(cell.style) if cell.style != sheets.TEXT else 0, date1904)
+            c = cell_xml(ref, cell, xf(cell.style), date1904)
             if c:
                 cells.append(c)
                 last_col = max(last_col, j)
@@ -93,7 +98,7 @@ def sheet_xml(
     if layout.fit_width:
         parts.append('<sheetPr><pageSetUpPr fitToPage="1"/></sheetPr>')
     parts.append(f'<dimension ref="A1:{column_letter(last_col)}{last_row}"/>')
-    parts.append(_views(layout.freeze))
+    parts.append(_views(layout.freeze, selected))
     parts.append('<sheetFormatPr defaultRowHeight="15"/>')
     if layout.widths:
         parts.append(
@@ -135,6 +140,13 @@ def sheet_xml(
         setup.append('fitToWidth="1" fitToHeight="0"')
     if setup:
         parts.append(f"<pageSetup {' '.join(setup)}/>")
+    if layout.row_breaks:
+        n = len(layout.row_breaks)
+        parts.append(
+            f'<rowBreaks count="{n}" manualBreakCount="{n}">'
+            + "".join(f'<brk id="{r}" max="16383" man="1"/>' for r in layout.row_breaks)
+            + "</rowBreaks>"
+        )
     if drawing_rid:
         parts.append(f'<drawing r:id="{drawing_rid}"/>')
     if table_rid:
@@ -143,9 +155,14 @@ def sheet_xml(
     return "".join(parts).encode("utf-8")
 
 
-def _views(freeze: str | None) -> str:
+def _views(freeze: str | None, selected: bool = False) -> str:
+    view = (
+        '<sheetView tabSelected="1" workbookViewId="0"'
+        if selected
+        else '<sheetView workbookViewId="0"'
+    )
     if not freeze:
-        return '<sheetViews><sheetView workbookViewId="0"/></sheetViews>'
+        return f"<sheetViews>{view}/></sheetViews>"
     row, col = split_ref(freeze)
     split = []
     if col > 1:
@@ -154,7 +171,7 @@ def _views(freeze: str | None) -> str:
         split.append(f'ySplit="{row - 1}"')
     pane = "bottomRight" if row > 1 and col > 1 else ("bottomLeft" if row > 1 else "topRight")
     return (
-        f'<sheetViews><sheetView workbookViewId="0"><pane {" ".join(split)} '
+        f"<sheetViews>{view}><pane {' '.join(split)} "
         f'topLeftCell="{freeze}" activePane="{pane}" state="frozen"/>'
         f'<selection pane="{pane}" activeCell="{freeze}" sqref="{freeze}"/></sheetView>'
         "</sheetViews>"

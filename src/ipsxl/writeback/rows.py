@@ -23,6 +23,7 @@ from lxml import etree
 
 from ipsxl.sheets import split_ref
 from ipsxl.writeback import xmltext
+from ipsxl.writeback.deadline import Deadline
 from ipsxl.writeback.package import NS_MAIN, Package
 from ipsxl.writeback.xmltext import Encoded, Tag
 
@@ -106,7 +107,7 @@ class SheetIndex:
             if last in wanted:
                 found.rows[last] = _row(text, m.start(), last)
             if not m.group("empty"):
-                pos = text.find(f"</{m.group('row')}>", pos)
+                pos = xmltext.end_tag(text, m.group("row"), pos, self.data_end)
                 if pos < 0:
                     raise xmltext.BadPart("unclosed <row>")
         numbers = sorted(starts)
@@ -150,7 +151,7 @@ def _row(text: str, start: int, number: int) -> Row:
     tag = next(xmltext.tags(text, start))
     if tag.empty:
         return Row(tag, number, None)
-    close = text.find(f"</{tag.qname}>", tag.end)
+    close = xmltext.end_tag(text, tag.qname, tag.end)
     if close < 0:
         raise xmltext.BadPart("unclosed <row>")
     row = Row(tag, number, close)
@@ -211,7 +212,7 @@ def index_sheet(part: str, data: bytes) -> SheetIndex:
     sheet_data = xmltext.find(text, "sheetData")
     close = -1
     if sheet_data is not None and not sheet_data.empty:
-        close = text.find(f"</{sheet_data.qname}>", sheet_data.end)
+        close = xmltext.end_tag(text, sheet_data.qname, sheet_data.end)
     emptied = None
     if close >= 0:
         emptied = (text[: sheet_data.end] + text[close:]).encode("utf-8")
@@ -245,10 +246,12 @@ class SheetIndexes:
             index = self._done[name] = index_sheet(name, data)
         return index
 
-    def warm(self, pkg: Package, parts: Iterable[str]) -> None:
+    def warm(self, pkg: Package, parts: Iterable[str], deadline: Deadline | None = None) -> None:
         """Index these parts now. A part that cannot be indexed is left for ``get``, so its
         error is raised where it always was: when, and only if, a flagged cell is on it."""
         for part in parts:
+            if deadline is not None:
+                deadline.check()
             try:
                 self.get(pkg, part)
             except Exception:  # raised again by get, if and when the part is needed

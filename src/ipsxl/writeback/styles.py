@@ -114,33 +114,34 @@ class StyleBook:
 
     def _style_xf(self, style: sheets.Style) -> int:
         p = self._el
-        font = (
-            self.lists["fonts"].index(
+        font = 0
+        if style.bold or style.italic or style.underline or style.size or style.color or style.font:
+            font = self.lists["fonts"].index(
                 f"<{p('font')}>"
                 + ("<b/>" if style.bold else "")
+                + ("<i/>" if style.italic else "")
                 + ("<u/>" if style.underline else "")
                 + f'<{p("sz")} val="{style.size or self._font_size}"/>'
                 + (f'<{p("color")} rgb="FF{style.color}"/>' if style.color else "")
-                + f'<{p("name")} val="{xmltext.esc_attr(self._font_name)}"/></{p("font")}>'
+                + f'<{p("name")} val="{xmltext.esc_attr(style.font or self._font_name)}"/>'
+                + f"</{p('font')}>"
             )
-            if (style.bold or style.underline or style.size or style.color)
-            else 0
-        )
         fill = self._fill(style.fill) if style.fill else 0
         fmt = self._format(style.number_format or "General")
-        align = ""
-        if style.wrap or style.align:
-            align = (
-                f"<{p('alignment')}"
-                + (f' horizontal="{style.align}"' if style.align else "")
-                + ' vertical="top"'
-                + (' wrapText="1"' if style.wrap else "")
-                + "/>"
-            )
+        # every ipsxl cell reads from the top of its row, level with wrapped text beside it
+        align = (
+            f"<{p('alignment')}"
+            + (f' horizontal="{style.align}"' if style.align else "")
+            + ' vertical="top"'
+            + (' wrapText="1"' if style.wrap else "")
+            + "/>"
+        )
         xf = (
             f'<{p("xf")} numFmtId="{fmt}" fontId="{font}" fillId="{fill}" borderId="0" '
             'xfId="0" applyNumberFormat="1" applyFont="1" applyFill="1"'
-            + (' applyAlignment="1">' + align + f"</{p('xf')}>" if align else "/>")
+            + ' applyAlignment="1">'
+            + align
+            + f"</{p('xf')}>"
         )
         return self.lists["cellXfs"].index(xf)
 

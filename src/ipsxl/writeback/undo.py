@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 
 from ipsxl import sheets as layouts
+from ipsxl.fidelity_sheet import Review, reviews_from_grid
 from ipsxl.sheets import split_ref
 from ipsxl.writeback import xmltext
 from ipsxl.writeback.highlights import MARKER, SheetChanges
@@ -24,7 +25,7 @@ from ipsxl.writeback.state import State
 from ipsxl.writeback.xmltext import TextEdit
 
 
-def undo(pkg: Package, workbook: str, state_part: str) -> dict[int, float]:
+def undo(pkg: Package, workbook: str, state_part: str) -> dict[int, Review]:
     """Remove an earlier run's work; returns the reviewer scores found on its Fidelity sheet."""
     state = State.from_xml(pkg.get(state_part), state_part)
     scores = reviewer_scores(pkg, workbook, state)
@@ -288,6 +289,11 @@ def _run_text(text: str, run: xmltext.Tag, end: int) -> str:
     return "".join(_unescape(m) for m in re.findall(r"<(?:\w+:)?t\b[^>]*>([^<]*)<", inner))
 
 
+# a note shape's cell, whatever prefix the drawing binds to the Excel namespace
+_CLIENT_ROW = re.compile(r"<(?:[\w.\-]+:)?Row>\s*(\d+)\s*</(?:[\w.\-]+:)?Row>")
+_CLIENT_COLUMN = re.compile(r"<(?:[\w.\-]+:)?Column>\s*(\d+)\s*</(?:[\w.\-]+:)?Column>")
+
+
 def _remove_shapes(pkg: Package, part: str, cells: set[tuple[int, int]]) -> int:
     """Remove the note shapes of the given cells; the shapes left."""
     text, how = xmltext.decode(pkg.get(part))
@@ -300,8 +306,8 @@ def _remove_shapes(pkg: Package, part: str, cells: set[tuple[int, int]]) -> int:
         total += 1
         end = xmltext.element_end(text, t)
         body = text[t.end : end]
-        row = re.search(r"<x:Row>\s*(\d+)\s*</x:Row>", body)
-        col = re.search(r"<x:Column>\s*(\d+)\s*</x:Column>", body)
+        row = _CLIENT_ROW.search(body)
+        col = _CLIENT_COLUMN.search(body)
         if 'ObjectType="Note"' in body and row and col:
             if (int(row.group(1)) + 1, int(col.group(1)) + 1) in cells:
                 edit.replace(t.start, end, "")
@@ -314,37 +320,78 @@ def _remove_shapes(pkg: Package, part: str, cells: set[tuple[int, int]]) -> int:
 # --- reviewer scores --------------------------------------------------------------------------
 
 
-def reviewer_scores(pkg: Package, workbook: str, state: State) -> dict[int, float]:
-    """The numbers a reviewer typed into the score cells of ipsxl's Fidelity sheet."""
+def reviewer_scores(pkg: Package, workbook: str, state: State) -> dict[int, Review]:
+    """What a reviewer typed on the Fidelity sheet an earlier run wrote, by scale position.
+
+    Read from the sheet's cells, by item (see ``fidelity_sheet.reviews_from_grid``); on a
+    sheet where no item rows are found, from the score cells the run recorded."""
     name = state.sheets.get("fidelity")
-    if not name or not state.reviewer_cells:
+    if not name:
         return {}
+    found = sheet_reviews(pkg, workbook, name)
+    if found:
+        return found
+    cells = sheet_values(pkg, workbook, name)
+    out = {}
+    for pos, ref in state.reviewer_cells.items():
+        score = layouts.score_or_none(cells.get(split_ref(ref)) if ref else None)
+        if score is not None:
+            out[pos] = Review(score)
+    return out
+
+
+def sheet_reviews(pkg: Package, workbook: str, name: str) -> dict[int, Review]:
+    """The reviewer's scores and notes on a Fidelity sheet of the workbook (none if there is
+    no such sheet). Works on the sheet as any application saved it: numbers, shared or
+    inline strings."""
+    cells = sheet_values(pkg, workbook, name)
+    if not cells:
+        return {}
+    nrows = max(r for r, _ in cells)
+    ncols = max(c for _, c in cells)
+    grid: list[list[object]] = [[None] * ncols for _ in range(nrows)]
+    for (r, c), value in cells.items():
+        grid[r - 1][c - 1] = value
+    return reviews_from_grid(grid)
+
+
+def sheet_values(pkg: Package, workbook: str, name: str) -> dict[tuple[int, int], object]:
+    """(row, column) -> value of every cell of one sheet that holds one (a formula's cached
+    result included); empty when the workbook has no such worksheet."""
     part = next((p for n, p, _ in sheet_parts(pkg, workbook) if n == name), None)
     if part is None or not pkg.has(part):
         return {}
     root = pkg.xml(part)
-    shared = _shared_strings(pkg, workbook)
-    values: dict[str, float] = {}
+    shared: list[str] | None = None
+    values: dict[tuple[int, int], object] = {}
     for el in root.iter():
-        if xmltext.local(el.tag) != "c":
-            continue
-        v = next((x.text for x in el if xmltext.local(x.tag) == "v"), None)
-        if v is None:
+        if xmltext.local(el.tag) != "c" or not el.get("r"):
             continue
         kind = el.get("t", "n")
+        if kind == "inlineStr":
+            text: object = "".join(t.text or "" for t in el.iter() if xmltext.local(t.tag) == "t")
+        else:
+            v = next((x.text for x in el if xmltext.local(x.tag) == "v"), None)
+            if v is None:
+                continue
+            if kind == "s":
+                if shared is None:
+                    shared = _shared_strings(pkg, workbook)
+                text = shared[int(v)] if v.isdigit() and int(v) < len(shared) else None
+            elif kind in ("str", "e"):
+                text = v
+            elif kind == "b":
+                text = v == "1"
+            else:
+                try:
+                    text = float(v)
+                except ValueError:
+                    continue
         try:
-            if kind == "n":
-                values[el.get("r", "")] = float(v)
-            elif kind == "s":
-                values[el.get("r", "")] = float(shared[int(v)])
-        except (ValueError, IndexError):
+            values[split_ref(el.get("r", ""))] = text
+        except ValueError:
             continue
-    out = {}
-    for pos, ref in state.reviewer_cells.items():
-        score = layouts.score_or_none(values.get(ref))
-        if score is not None:
-            out[pos] = score
-    return out
+    return values
 
 
 def _shared_strings(pkg: Package, workbook: str) -> list[str]:

@@ -6,9 +6,11 @@ import datetime as dt
 import itertools
 
 from ipsxl import sheets
-from ipsxl.model import Report
+from ipsxl.fidelity_sheet import Review, fidelity_layout
+from ipsxl.model import ERROR, Report
 from ipsxl.standard import FIDELITY_SHEET, FLAGS_SHEET, OWN_SHEETS
 from ipsxl.writeback import charts, highlights, render, state, undo, xmltext
+from ipsxl.writeback.deadline import NO_DEADLINE, Deadline
 from ipsxl.writeback.journal import Journal, append_children, sha256
 from ipsxl.writeback.package import (
     CT_CHART,
@@ -31,15 +33,20 @@ from ipsxl.writeback.package import (
 )
 from ipsxl.writeback.rows import SheetIndexes
 from ipsxl.writeback.styles import MINIMAL_STYLES, StyleBook
+from ipsxl.writeback.xmltext import BadPart
 
 
-def strip(pkg: Package) -> dict[int, float]:
-    """Remove everything ipsxl wrote; the reviewer scores its Fidelity sheet held."""
+def strip(pkg: Package) -> dict[int, Review]:
+    """Remove everything ipsxl wrote; what a reviewer typed on its Fidelity sheet.
+
+    The reviewer's entries are read from the sheet itself, so they are kept when the workbook
+    was saved by an application that dropped ipsxl's record of its last run."""
     workbook = pkg.workbook_part()
-    scores: dict[int, float] = {}
     found = state.find(pkg, workbook)
     if found is not None:
         scores = undo.undo(pkg, workbook, found)
+    else:
+        scores = undo.sheet_reviews(pkg, workbook, FIDELITY_SHEET)
     # sheets under ipsxl's names that no recorded run wrote (the Excel add-in writes them too)
     for name in OWN_SHEETS:
         undo.remove_sheet(pkg, workbook, name)
@@ -55,8 +62,9 @@ def write(
     pkg: Package,
     report: Report,
     generated_at: dt.datetime,
-    reviewer_scores: dict[int, float],
+    reviewer_scores: dict[int, Review],
     indexes: SheetIndexes | None = None,
+    deadline: Deadline = NO_DEADLINE,
 ) -> None:
     """Add the Fidelity and Flags sheets, the highlights and the state to a clean package.
 
@@ -65,8 +73,7 @@ def write(
     workbook = pkg.workbook_part()
     indexes = SheetIndexes() if indexes is None else indexes
     journal = Journal(pkg)
-    wb_text = journal.text(workbook)
-    wb_root = xmltext.parse(wb_text.encode("utf-8"), workbook)
+    wb_root = pkg.xml(workbook)  # the journal edits it as text: the tree stays as read
     if wb_root.tag.startswith("{http://purl.oclc.org/"):
         raise PackageError("Strict Open XML workbooks are not supported; save as .xlsx")
     date1904 = any(
@@ -76,22 +83,24 @@ def write(
 
     styles = StyleBook(journal, _styles_part(journal, workbook))
     listed = undo.sheet_parts(pkg, workbook)
-    names = [n for n, _, _ in listed]
     saved = state.State()
 
     # highlights on the agency's worksheets
     worksheets = worksheet_parts(pkg, listed)
     blocks = _BlockAllocator(highlights.used_shape_blocks(journal))
     for sheet, cells in sheets.highlight_marks(report, set(worksheets)).items():
+        deadline.check()
         saved.highlights.append(
             highlights.highlight_sheet(
                 journal, styles, sheet, indexes.get(pkg, worksheets[sheet]), cells, blocks
             )
         )
 
-    # the two sheets
-    fidelity = sheets.fidelity_layout(report, generated_at, reviewer_scores)
-    flags = sheets.flags_layout(report, sheets=set(worksheets))
+    # the two sheets, put in front of the agency's; the workbook opens on Flags when there are
+    # errors to correct, else on Fidelity
+    opens_on = FLAGS_SHEET if report.counts()[ERROR] else FIDELITY_SHEET
+    fidelity = fidelity_layout(report, generated_at, reviewer_scores)
+    flags = sheets.flags_layout(report, sheets=list(worksheets))
     fid_part = journal.new_name("xl/worksheets/sheet{}.xml")
     journal.add_part(fid_part, b"", CT_WORKSHEET)
     flags_part = journal.new_name("xl/worksheets/sheet{}.xml")
@@ -107,7 +116,12 @@ def write(
             chart_rids.append(journal.add_rel(drawing, RT_CHART, chart_part))
         journal.add_part(drawing, charts.drawing_xml(fidelity.charts, chart_rids), CT_DRAWING)
         drawing_rid = journal.add_rel(fid_part, RT_DRAWING, drawing)
-    pkg.set(fid_part, render.sheet_xml(fidelity, styles.tag_xf, date1904, drawing_rid))
+    pkg.set(
+        fid_part,
+        render.sheet_xml(
+            fidelity, styles.tag_xf, date1904, drawing_rid, selected=opens_on == FIDELITY_SHEET
+        ),
+    )
 
     table_rid = None
     if flags.table is not None:
@@ -115,18 +129,20 @@ def write(
         table_id, table_name = _table_identity(pkg, wb_root, flags.table.name)
         journal.add_part(table_part, render.table_xml(flags.table, table_id, table_name), CT_TABLE)
         table_rid = journal.add_rel(flags_part, RT_TABLE, table_part)
-    pkg.set(flags_part, render.sheet_xml(flags, styles.tag_xf, date1904, None, table_rid))
+    pkg.set(
+        flags_part,
+        render.sheet_xml(
+            flags, styles.tag_xf, date1904, None, table_rid, selected=opens_on == FLAGS_SHEET
+        ),
+    )
 
-    # the workbook: two sheets at the end, the Fidelity print area
+    # the workbook: two sheets in front, their print settings, the tab it opens on
     fid_rid = journal.add_rel(workbook, RT_WORKSHEET, fid_part)
     flags_rid = journal.add_rel(workbook, RT_WORKSHEET, flags_part)
-    _add_sheets(
-        journal,
-        workbook,
-        wb_root,
-        len(names),
-        [(FIDELITY_SHEET, fid_rid, fidelity.print_area), (FLAGS_SHEET, flags_rid, None)],
-    )
+    new = [(FIDELITY_SHEET, fid_rid, fidelity), (FLAGS_SHEET, flags_rid, flags)]
+    _add_sheets(journal, workbook, wb_root, new)
+    _open_on(journal, workbook, [n for n, _, _ in new].index(opens_on))
+    _deselect(journal, pkg, indexes, worksheets.values())
     saved.sheets = {"fidelity": FIDELITY_SHEET, "flags": FLAGS_SHEET}
     saved.reviewer_cells = dict(fidelity.input_cells)
 
@@ -195,8 +211,13 @@ def _table_identity(pkg: Package, wb_root, wanted: str) -> tuple[int, str]:
 
 
 def _add_sheets(
-    journal: Journal, workbook: str, wb_root, existing: int, new: list[tuple[str, str, str | None]]
+    journal: Journal, workbook: str, wb_root, new: list[tuple[str, str, sheets.SheetLayout]]
 ) -> None:
+    """Put ``new`` sheets (name, relationship id, layout) in front of the workbook's own.
+
+    Names scoped to a sheet (a print area, print titles) say which by the sheet's position, so
+    every existing one moves along by the sheets put in front; the new sheets' print area and
+    print titles are added as such names."""
     edit = journal.edit(workbook)
     text = edit.text
     top = next(t for t in xmltext.tags(text) if not t.closing)
@@ -209,22 +230,33 @@ def _add_sheets(
     next_id = max(ids, default=0) + 1
     sheet_xml = []
     names = []
-    for k, (name, rid, print_area) in enumerate(new):
+    for k, (name, rid, layout) in enumerate(new):
         rid_attr = xmltext.rel_id_attr(wb_root, rid, NS_REL)
         sheet_xml.append(
             f'<{prefix}sheet name="{xmltext.esc_attr(name)}" sheetId="{next_id + k}" {rid_attr}/>'
         )
-        if print_area:
-            names.append(
-                f'<{prefix}definedName name="_xlnm.Print_Area" '
-                f'localSheetId="{existing + k}">'
-                f"{xmltext.esc_text(sheets.quote_sheet(name))}!{print_area}"
-                f"</{prefix}definedName>"
-            )
+        quoted = xmltext.esc_text(sheets.quote_sheet(name))
+        for defined, ref in (
+            ("_xlnm.Print_Area", layout.print_area),
+            ("_xlnm.Print_Titles", layout.print_titles),
+        ):
+            if ref:
+                names.append(
+                    f'<{prefix}definedName name="{defined}" localSheetId="{k}">'
+                    f"{quoted}!{ref}</{prefix}definedName>"
+                )
     sheets_tag = xmltext.find(text, "sheets")
     if sheets_tag is None:
         raise PackageError(f"{workbook}: no <sheets> list")
-    append_children(edit, sheets_tag, "".join(sheet_xml))
+    if sheets_tag.empty:
+        append_children(edit, sheets_tag, "".join(sheet_xml))
+    else:
+        edit.insert(sheets_tag.end, "".join(sheet_xml))
+    for t in xmltext.tags(text):
+        if not t.closing and t.name == "definedName":
+            local = t.attr(text, "localSheetId")
+            if local is not None and local.isdigit():
+                edit.set_attr(t, "localSheetId", str(int(local) + len(new)))
     if not names:
         return
     defined = xmltext.find(text, "definedNames")
@@ -237,3 +269,51 @@ def _add_sheets(
             if t.name in ("functionGroups", "externalReferences"):
                 end = e
         edit.insert(end, f"<{prefix}definedNames>{''.join(names)}</{prefix}definedNames>")
+
+
+def _open_on(journal: Journal, workbook: str, index: int) -> None:
+    """Make the sheet at ``index`` the one the workbook opens on, its tab in view."""
+    edit = journal.edit(workbook)
+    text = edit.text
+    views = [t for t in xmltext.tags(text) if not t.closing and t.name == "workbookView"]
+    for view in views:
+        edit.set_attr(view, "activeTab", str(index))
+        if view.attr(text, "firstSheet") not in (None, "0"):
+            edit.set_attr(view, "firstSheet", "0")
+    if views:
+        return
+    top = next(t for t in xmltext.tags(text) if not t.closing)
+    prefix = top.prefix
+    sheets_tag = xmltext.find(text, "sheets")
+    assert sheets_tag is not None  # _add_sheets found it
+    # bookViews comes just before sheets in the schema's order
+    edit.insert(
+        sheets_tag.start,
+        f'<{prefix}bookViews><{prefix}workbookView activeTab="{index}"/></{prefix}bookViews>',
+    )
+
+
+def _deselect(journal: Journal, pkg: Package, indexes: SheetIndexes, parts) -> None:
+    """Unselect the agency's selected tabs: Excel groups every selected sheet with the active
+    one, and typing into a group types into all of its sheets. A sheet whose bytes do not
+    name the attribute is not read (a workbook may have thousands of sheets)."""
+    for part in parts:
+        if b"tabSelected" not in pkg.get(part):
+            continue
+        try:
+            index = indexes.get(pkg, part)
+        except (BadPart, PackageError, KeyError):
+            continue  # a sheet ipsxl cannot read keeps its selection; Excel opens it anyway
+        if not any(
+            xmltext.local(el.tag) == "sheetView" and el.get("tabSelected") in ("1", "true")
+            for views in index.root
+            if xmltext.local(views.tag) == "sheetViews"
+            for el in views
+        ):
+            continue
+        edit = journal.edit(part, decoded=(index.text, index.encoded))
+        end = index.sheet_data.start if index.sheet_data is not None else len(index.text)
+        for t in xmltext.tags(index.text, 0, end):
+            if not t.closing and t.name == "sheetView":
+                if t.attr(index.text, "tabSelected") in ("1", "true"):
+                    edit.set_attr(t, "tabSelected", "0")

@@ -340,10 +340,35 @@ FLAT = frozenset(
 )
 
 
+_SKIPPED = re.compile(r"<!--.*?-->|<!\[CDATA\[.*?\]\]>|<\?.*?\?>", re.S)
+
+
+def end_tag(text: str, qname: str, start: int, stop: int | None = None) -> int:
+    """Where the first ``</qname>`` after ``start`` begins that is markup, not text inside a
+    comment, CDATA section or processing instruction (-1 if there is none before ``stop``).
+
+    Found with str.find, and only where a ``<!`` or ``<?`` stands before the hit is the text
+    between read as markup: a user's CDATA section or comment may hold ``</row>``."""
+    end = f"</{qname}>"
+    stop = len(text) if stop is None else stop
+    pos = start
+    while True:
+        found = text.find(end, pos, stop)
+        if found < 0:
+            return -1
+        openers = [
+            at for at in (text.find("<!", pos, found), text.find("<?", pos, found)) if at >= 0
+        ]
+        if not openers:
+            return found
+        skipped = _SKIPPED.match(text, min(openers))
+        pos = skipped.end() if skipped else min(openers) + 2
+
+
 def _flat_close(text: str, tag: Tag) -> Tag | None:
     """The end tag of a FLAT element, found directly."""
     end = f"</{tag.qname}>"
-    pos = text.find(end, tag.end)
+    pos = end_tag(text, tag.qname, tag.end)
     if pos < 0:
         raise BadPart(f"unclosed element <{tag.qname}>")
     return Tag(

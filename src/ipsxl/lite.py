@@ -1,0 +1,83 @@
+"""ipsxl in xlwings Lite: the IPS buttons and worksheet functions with no Python on the PC.
+
+xlwings Lite runs Python inside Excel (Pyodide, in the browser engine of an Office add-in) and
+keeps a workbook's code in the workbook: a ``main.py`` and a ``requirements.txt``. A workbook
+that lists ``ipsxl`` in its requirements needs one line of code::
+
+    from ipsxl.lite import *
+
+Lite then shows the scripts below in its task pane (Validate, Fidelity, Clear Flags, New
+Standard Workbook, Help: the buttons of the desktop add-in's IPS tab) and registers the five
+``IPS_*`` worksheet functions. Each script is the desktop button's function over the workbook
+Lite hands in, so both faces write the same Flags and Fidelity sheets, fills and notes.
+
+Nothing imported here forks, starts a thread or reads a file: Lite has the open workbook, not a
+file, and Pyodide can neither fork nor start threads (see ``ipsxl.runtime``).
+"""
+
+from __future__ import annotations
+
+import xlwings as xw
+from xlwings import script
+
+from ipsxl import excel
+from ipsxl.udfs import (
+    IPS_BAND,
+    IPS_CASELOAD_SIZE,
+    IPS_CONTACTS_PER_WEEK,
+    IPS_EMPLOYMENT_RATE,
+    IPS_SCORE,
+)
+
+__all__ = [
+    "validate",
+    "fidelity",
+    "clear_flags",
+    "new_standard_workbook",
+    "ips_help",
+    "IPS_CONTACTS_PER_WEEK",
+    "IPS_CASELOAD_SIZE",
+    "IPS_EMPLOYMENT_RATE",
+    "IPS_SCORE",
+    "IPS_BAND",
+]
+
+# The worksheet functions are those of ``ipsxl.udfs``: decorated with xlwings' ``func``, they
+# are Lite custom functions in Lite and classic xlwings UDFs on the desktop. Lite passes date
+# cells as serial numbers, which they read as dates.
+
+# The scripts' names are the labels of the desktop add-in's buttons (``addin.RIBBON_ACTIONS``);
+# they return nothing, since Lite only applies what a script did to the workbook.
+
+
+@script(name="Validate")
+def validate(book: xw.Book) -> None:
+    """Check every tab, list each problem on the Flags sheet and mark the flagged cells."""
+    excel.validate(book)
+
+
+@script(name="Fidelity")
+def fidelity(book: xw.Book) -> None:
+    """Everything Validate does, and the Fidelity sheet with the IPS-25 items and outcomes."""
+    excel.fidelity(book)
+
+
+@script(name="Clear Flags")
+def clear_flags(book: xw.Book) -> None:
+    """Remove the sheets, fills and notes ipsxl added, and nothing else."""
+    excel.clear_flags(book)
+
+
+@script(name="New Standard Workbook")
+def new_standard_workbook(book: xw.Book) -> None:
+    """Add the standard's tabs (headers, drop-downs, date formats) to a workbook without them.
+
+    Lite cannot open a new file, so the tabs go into this workbook: run it in a blank one.
+    """
+    excel.new_workbook(book)
+
+
+@script(name="Help")
+def ips_help(book: xw.Book) -> None:
+    """What each script does."""
+    excel.show_help(book)

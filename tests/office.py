@@ -1,0 +1,137 @@
+"""LibreOffice, headless, as a reviewer's other spreadsheet application: recalculate a workbook,
+save it as LibreOffice saves it, or print a sheet to PDF; and typing into a written workbook's
+cells as a person would (the XML of the cell changes, nothing else).
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+from wb_fixtures import read_parts, sheet_part
+
+from ipsxl.sheets import split_ref
+from ipsxl.writeback import undo
+from ipsxl.writeback.package import Package
+
+SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
+PDFTOTEXT = shutil.which("pdftotext")
+
+# always recalculate formulas of OOXML files on load
+_RECALC = """<?xml version="1.0" encoding="UTF-8"?>
+<oor:items xmlns:oor="http://openoffice.org/2001/registry"
+ xmlns:xs="http://www.w3.org/2001/XMLSchema" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">
+<item oor:path="/org.openoffice.Office.Calc/Formula/Load">
+<prop oor:name="OOXMLRecalcMode" oor:op="fuse"><value>0</value></prop></item>
+</oor:items>
+"""
+
+
+def convert(path: Path, tmp: Path, to: str = "xlsx") -> Path:
+    """``path`` opened (and recalculated) by LibreOffice and saved as ``to`` in a new folder."""
+    profile = tmp / f"profile-{path.stem}-{to}"
+    (profile / "user").mkdir(parents=True, exist_ok=True)
+    (profile / "user" / "registrymodifications.xcu").write_text(_RECALC)
+    outdir = tmp / f"converted-{path.stem}-{to}"
+    subprocess.run(
+        [
+            str(SOFFICE),
+            "--headless",
+            "--norestore",
+            f"-env:UserInstallation={profile.as_uri()}",
+            "--convert-to",
+            to,
+            "--outdir",
+            str(outdir),
+            str(path),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=240,
+    )
+    return outdir / f"{path.stem}.{to}"
+
+
+def rewrite(path: Path, out: Path, parts: dict[str, bytes]) -> Path:
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zf:
+        for name, data in parts.items():
+            zf.writestr(name, data)
+    return out
+
+
+def type_into(path: Path, out: Path, sheet: str, cells: dict[str, object]) -> Path:
+    """A copy of ``path`` with values typed into cells of ``sheet``, as Excel saves a typed
+    number (``<v>``) or text (an inline string here); the cell keeps its style."""
+    parts = read_parts(path)
+    part = sheet_part(path, sheet)
+    text = parts[part].decode("utf-8")
+    for ref, value in cells.items():
+        if isinstance(value, str):
+            body, kind = f"<is><t>{value}</t></is>", ' t="inlineStr"'
+        else:
+            body, kind = f"<v>{value}</v>", ""
+        pattern = re.compile(rf'<c r="{ref}"( s="\d+")?\s*(/>|>.*?</c>)')
+        text, n = pattern.subn(
+            lambda m, b=body, k=kind, ref=ref: f'<c r="{ref}"{m[1] or ""}{k}>{b}</c>', text
+        )
+        if n == 0:  # no such cell yet: add it to its row
+            row, _ = split_ref(ref)
+            text, n = re.subn(
+                rf'(<row r="{row}"[^>]*>)(.*?)(</row>)',
+                lambda m, b=body, k=kind, ref=ref: m[1] + m[2] + f'<c r="{ref}"{k}>{b}</c>' + m[3],
+                text,
+                count=1,
+            )
+        assert n == 1, ref
+    parts[part] = text.encode("utf-8")
+    return rewrite(path, out, parts)
+
+
+def without_cached_results(path: Path, out: Path, sheet: str) -> Path:
+    """A copy whose formulas on ``sheet`` carry no stored result, so whatever value is read
+    after LibreOffice opened it was computed by LibreOffice."""
+    parts = read_parts(path)
+    part = sheet_part(path, sheet)
+    text = parts[part].decode()
+    text = re.sub(r'(<c r="[A-Z]+\d+"(?: s="\d+")?) t="str">(<f>.*?</f>)<v>.*?</v>', r"\1>\2", text)
+    text = re.sub(r"(</f>)<v>.*?</v>", r"\1", text)
+    parts[part] = text.encode()
+    return rewrite(path, out, parts)
+
+
+def only_sheet(path: Path, out: Path, keep: str) -> Path:
+    """A copy holding only the sheet ``keep`` (with its charts), for printing it alone."""
+    pkg = Package.read(path)
+    workbook = pkg.workbook_part()
+    for name, _, _ in undo.sheet_parts(pkg, workbook):
+        if name != keep:
+            undo.remove_sheet(pkg, workbook, name)
+    pkg.save(out, like=path)
+    return out
+
+
+def pdf_pages(pdf: Path) -> list[str]:
+    """The text of each page of a PDF, laid out as printed."""
+    out = subprocess.run(
+        [str(PDFTOTEXT), "-layout", str(pdf), "-"], check=True, capture_output=True, text=True
+    ).stdout
+    pages = out.split("\f")
+    return pages[:-1] if pages and not pages[-1].strip() else pages
+
+
+def checked_copy(source: Path, folder: Path) -> Path:
+    """``source`` copied into ``folder`` and checked by ``ipsxl check`` run as a user runs it;
+    the checked copy's path."""
+    path = folder / source.name
+    if path != source:
+        shutil.copy(source, path)
+    done = subprocess.run(
+        [sys.executable, "-m", "ipsxl", "check", str(path)], capture_output=True, text=True
+    )
+    out = path.with_name(f"{path.stem}.checked{path.suffix}")
+    assert out.exists(), done.stderr
+    return out
