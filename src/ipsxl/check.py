@@ -5,7 +5,6 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import datetime as dt
-import os
 import traceback
 from collections.abc import Iterator, Mapping
 from pathlib import Path
@@ -16,6 +15,7 @@ from ipsxl.limits import first_line
 from ipsxl.model import RawWorkbook, Report, Table
 from ipsxl.read import DEFAULT_LIMITS, Limits, UnreadableWorkbook, read_unguarded
 from ipsxl.rules import run_rules
+from ipsxl.snapshot import Snapshot
 from ipsxl.zipscan import check_file as check_on_disk
 
 # How the reason of a workbook stopped by a bug of ours begins (see ``internal_error``).
@@ -80,7 +80,7 @@ class PendingReport:
 
 
 def start_check(
-    path: str | Path,
+    path: str | Path | Snapshot,
     start: dt.date | None = None,
     end: dt.date | None = None,
     limits: Limits = DEFAULT_LIMITS,
@@ -88,23 +88,33 @@ def start_check(
 ) -> PendingReport:
     """Start checking one workbook file under the reading limits and return at once.
 
-    The whole check (read, parse, rules, scores) runs in the guard's child process, so only the
-    report crosses back, not 50,000 rows of cells, and the caller is free meanwhile:
-    ``ipsxl check`` prepares the write-back while the child works. Nothing that goes wrong
-    with one workbook is raised: an unreadable file, and a bug of ours, are its Report.
+    The file is read once, here (or was: ``path`` may be a snapshot already), and everything
+    after works from those bytes. The whole check (parse, rules, scores) runs in the guard's
+    child process, so only the report crosses back, not 50,000 rows of cells, and the caller
+    is free meanwhile: ``ipsxl check`` prepares the write-back while the child works. Nothing
+    that goes wrong with one workbook is raised: an unreadable file, and a bug of ours, are its
+    Report.
     """
-    path = Path(path)
+    if isinstance(path, Snapshot):
+        snapshot = path
+    else:
+        path = Path(path)
+        try:
+            refused = kinds.refusal(path)
+            if refused:
+                raise UnreadableWorkbook(refused)
+            snapshot = check_on_disk(path, limits)
+        except UnreadableWorkbook as exc:
+            return PendingReport(path, None, Report(file=str(path), readable=False, error=str(exc)))
+        except Exception:  # noqa: BLE001 - see above
+            return PendingReport(path, None, internal_error(path, traceback.format_exc()))
     try:
-        refused = kinds.refusal(path)
-        if refused:
-            raise UnreadableWorkbook(refused)
-        check_on_disk(path, limits)
-        pending = _start_guarded(path, limits, start=start, end=end, today=today)
-    except UnreadableWorkbook as exc:
-        return PendingReport(path, None, Report(file=str(path), readable=False, error=str(exc)))
+        pending = _start_guarded(snapshot, limits, start=start, end=end, today=today)
     except Exception:  # noqa: BLE001 - see above
-        return PendingReport(path, None, internal_error(path, traceback.format_exc()))
-    return PendingReport(path, pending)
+        return PendingReport(
+            snapshot.path, None, internal_error(snapshot.path, traceback.format_exc())
+        )
+    return PendingReport(snapshot.path, pending)
 
 
 def internal_error(path: str | Path, trace: str) -> Report:
@@ -120,52 +130,31 @@ def internal_error(path: str | Path, trace: str) -> Report:
     )
 
 
-def _start_guarded(path: Path, limits: Limits, **period: dt.date | None) -> Pending:
-    return start(_read_and_check, path, limits, **period)
+def _start_guarded(snapshot: Snapshot, limits: Limits, **period: dt.date | None) -> Pending:
+    return start(_read_and_check, snapshot, limits, **period)
 
 
 def _read_and_check(
-    path: Path, limits: Limits, capped: bool = False, **period: dt.date | None
+    source: Path | Snapshot, limits: Limits, capped: bool = False, **period: dt.date | None
 ) -> Report:
     """Inside the guard: read, check, and keep of each table only where it was found (its
     rows stay behind: no face needs them once the flags point at cells). Each tab is parsed as
     soon as it is read, so the small tabs are parsed while the big one is still being read."""
+    snapshot = Snapshot.of(source)
     parsed: dict[str, parse.ParsedTab] = {}
 
     def parse_early(table: Table) -> None:
-        with _ours(path):
+        with _ours(snapshot.path):
             parsed[table.tab.name] = parse.parse_table(table.tab, table)
 
-    with _utf8_name(path) as readable:
-        raw = read_unguarded(readable, limits, capped, on_table=parse_early)
-    raw.source = str(path)
-    with _ours(path):
+    raw = read_unguarded(snapshot, limits, capped, on_table=parse_early)
+    with _ours(snapshot.path):
         report = check_raw(raw, parsed=parsed, **period)
     leave_for_exit(raw, parsed)
     tables = {
         name: dataclasses.replace(t, frame=t.frame.iloc[:0]) for name, t in report.tables.items()
     }
     return dataclasses.replace(report, tables=tables)
-
-
-@contextlib.contextmanager
-def _utf8_name(path: Path) -> Iterator[Path]:
-    """``path``, or where its name is not UTF-8 (bytes from an old file server), the same file
-    under a name that is: python-calamine takes only UTF-8 paths and would call the file
-    missing. The file is opened here and read through its descriptor's /dev/fd name."""
-    try:
-        str(path).encode("utf-8")
-    except UnicodeEncodeError:
-        if not Path("/dev/fd").is_dir():
-            yield path
-            return
-        fd = os.open(path, os.O_RDONLY)
-        try:
-            yield Path(f"/dev/fd/{fd}")
-        finally:
-            os.close(fd)
-    else:
-        yield path
 
 
 @contextlib.contextmanager

@@ -12,6 +12,7 @@ before anything opens them.
 from __future__ import annotations
 
 import os
+import re
 import stat
 import zipfile
 from pathlib import Path
@@ -33,15 +34,17 @@ SUBMISSION_SUFFIXES = WORKBOOK_SUFFIXES + tuple(OTHER_KINDS)
 _OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # an OLE compound file: .xls and other Office binaries
 
 
+# what ipsxl check writes beside a workbook: NAME.checked.xlsx, NAME.bak.xlsx, NAME.bak-2.xlsx
+_WRITTEN_BY_CHECK = re.compile(r"\.(checked|bak|bak-\d+)\.", re.IGNORECASE)
+
+
 def looks_submitted(path: Path) -> bool:
     """A file in a submissions folder that an agency sent: any spreadsheet kind, but not
     Excel's lock file (``~$``) nor a copy ipsxl wrote itself."""
-    name = path.name.lower()
     return (
         path.suffix.lower() in SUBMISSION_SUFFIXES
-        and not name.startswith("~$")
-        and ".checked." not in name
-        and ".bak." not in name
+        and not path.name.startswith("~$")
+        and not _WRITTEN_BY_CHECK.search(path.name)
     )
 
 
