@@ -140,7 +140,15 @@ def commands_reference() -> str:
     out: list[str] = []
 
     def walk(command: click.Command, path: list[str]) -> None:
-        ctx = click.Context(command, info_name=" ".join(path), terminal_width=100)
+        # the group's help option names (-h) as the command line gives them to every command:
+        # click keeps a command's help option once made, so any other order would depend on
+        # what ran first in the process
+        ctx = click.Context(
+            command,
+            info_name=" ".join(path),
+            terminal_width=100,
+            help_option_names=main.context_settings.get("help_option_names"),
+        )
         if isinstance(command, click.Group):
             for name in command.list_commands(ctx):
                 walk(command.get_command(ctx, name), [*path, name])
