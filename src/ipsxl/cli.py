@@ -425,6 +425,12 @@ def addin_build(out: Path) -> None:
 def addin_install(target_dir: Path | None, config_file: Path | None) -> None:
     """Install ipsxl.xlam where Excel loads it and register the worksheet functions.
 
+    Copies the ipsxl.xlam that ships with ipsxl (no VBA compiler needed) and adds
+    ipsxl.udfs, and this Python if none is named yet, to xlwings.conf. On Windows
+    and macOS it then checks what `ipsxl addin status` checks and exits 1, saying
+    the command that fixes it, if the IPS tab would still not work (for example an
+    xlwings add-in of another version than pip's xlwings).
+
     \b
     Example:
       ipsxl addin install
@@ -432,9 +438,49 @@ def addin_install(target_dir: Path | None, config_file: Path | None) -> None:
     from ipsxl.addin import AddinError, install_addin
 
     try:
-        click.echo(install_addin(target_dir, config_file=config_file).summary())
+        result = install_addin(target_dir, config_file=config_file)
     except AddinError as exc:
         raise click.ClickException(str(exc)) from None
+    click.echo(result.summary())
+    sys.exit(1 if result.problems else 0)
+
+
+@addin.command("status")
+@click.option(
+    "--dir",
+    "target_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Excel's add-in start-up folder (default: XLSTART on Windows/macOS).",
+)
+@click.option(
+    "--config",
+    "config_file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="xlwings.conf to read (default: the one xlwings reads).",
+)
+def addin_status(target_dir: Path | None, config_file: Path | None) -> None:
+    """Check that this PC has all the IPS tab needs; exit 1 and say the fix if not.
+
+    \b
+    Checks: the xlwings add-in is in the start-up folder, of the same version as
+    the xlwings pip installed (and, on macOS, its RunPython AppleScript); ipsxl.xlam
+    is there; xlwings.conf names a Python that has ipsxl, and ipsxl.udfs among the
+    UDF modules.
+
+    \b
+    Example:
+      ipsxl addin status
+    """
+    from ipsxl import addin_check
+    from ipsxl.addin import AddinError
+
+    try:
+        checks = addin_check.check_setup(target_dir, config_file)
+    except AddinError as exc:
+        raise click.ClickException(str(exc)) from None
+    for check in checks:
+        click.echo(check.line())
+    sys.exit(0 if all(check.ok for check in checks) else 1)
 
 
 if __name__ == "__main__":  # pragma: no cover
