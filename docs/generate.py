@@ -139,15 +139,23 @@ def commands_reference() -> str:
 
     out: list[str] = []
 
-    def walk(command: click.Command, path: list[str]) -> None:
-        ctx = click.Context(command, info_name=" ".join(path), terminal_width=100)
+    def walk(command: click.Command, path: list[str], parent: click.Context | None) -> None:
+        # each command's context under its group's, as when it runs: it inherits the group's
+        # context settings (its help options), whatever ran before in this process
+        ctx = click.Context(
+            command,
+            info_name=path[-1],
+            parent=parent,
+            terminal_width=100,
+            **command.context_settings,
+        )
         if isinstance(command, click.Group):
             for name in command.list_commands(ctx):
-                walk(command.get_command(ctx, name), [*path, name])
+                walk(command.get_command(ctx, name), [*path, name], ctx)
             return
         out.append(f"### `{' '.join(path)}`\n\n```text\n{command.get_help(ctx)}\n```\n")
 
-    walk(main, ["ipsxl"])
+    walk(main, ["ipsxl"], None)
     return "\n".join(out)
 
 

@@ -35,6 +35,7 @@ ROOT = Path(__file__).resolve().parents[1]
 # What a supervisor's PC never has: ipsxl (it is installed fresh) and the VBA compiler.
 NOT_BORROWED = ("ipsxl", "__editable__", "ms_ovba", "ms-ovba", "ms_cfb", "ms-cfb", "ms_dtyp")
 NOT_COPIED = [".git", ".venv", "venv", "build", "dist", "*.egg-info", "__pycache__", ".*_cache"]
+NOT_COPIED += ["node_modules", ".hypothesis"]
 # What micropip in Pyodide (xlwings Lite) evaluates markers with.
 EMSCRIPTEN = {"sys_platform": "emscripten", "platform_system": "Emscripten"}
 

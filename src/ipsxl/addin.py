@@ -8,7 +8,10 @@ xlwings add-in's ``RunPython``. ``RIBBON_ACTIONS`` lists those buttons so tests 
 ribbon, the VBA and the Python side against one list.
 
 ms-ovba writes its intermediate files into the current directory and next to the module sources,
-so the build runs in a private temporary directory on copies of the sources.
+so the build runs in a private temporary directory on copies of the sources. The build is
+reproducible (fixed time stamps and obfuscation seed), and its result ships beside the sources
+(``shipped_addin``): installing copies it, so a PC needs no VBA compiler, and the tests check
+that it is exactly what the sources build.
 """
 
 from __future__ import annotations
@@ -25,10 +28,14 @@ from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
-from typing import BinaryIO
+from typing import TYPE_CHECKING, BinaryIO
 from xml.sax.saxutils import escape
 
 from ipsxl import __version__
+from ipsxl.safefiles import replacing, write_bytes
+
+if TYPE_CHECKING:
+    from ipsxl.addin_check import Check
 
 ADDIN_NAME = "ipsxl.xlam"
 PYTHON_MODULE = "ipsxl.excel"
@@ -217,27 +224,20 @@ def shipped_addin() -> Path:
 
 
 def _write_file(path: Path, write: Callable[[BinaryIO], None]) -> None:
-    """Write ``path`` under a temporary name beside it and move it into place, so a failed
-    write never leaves a broken add-in where Excel would load it.
-
-    The file is created with the permissions the umask gives an ordinary file (0644 under the
-    usual 022), not the owner-only ones of a temporary file: an add-in in a shared start-up
-    folder must be readable by whoever starts Excel.
+    """Write ``path`` under a temporary name beside it and move it into place
+    (``safefiles.replacing``), so a failed write never leaves a broken add-in where Excel would
+    load it. A new file gets the permissions the umask gives an ordinary file (0644 under the
+    usual 022): an add-in in a shared start-up folder must be readable by whoever starts Excel.
     """
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.{uuid.uuid4().hex[:8]}.tmp")
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o666)
     try:
-        with os.fdopen(fd, "wb") as fh:
+        with replacing(path) as fh:
             write(fh)
-        try:
-            os.replace(tmp, path)
-        except PermissionError as exc:
-            raise AddinError(
-                f"cannot replace {path}: it is probably open in Excel. Quit Excel and try again."
-            ) from exc
-    finally:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(tmp)
+    except PermissionError as exc:
+        if not path.exists():
+            raise
+        raise AddinError(
+            f"cannot replace {path}: it is probably open in Excel. Quit Excel and try again."
+        ) from exc
 
 
 def compile_vba_project(modules: list[Path]) -> bytes:
@@ -545,6 +545,12 @@ class InstallResult:
     config_file: Path
     config_changes: tuple[str, ...]
     notes: tuple[str, ...] = field(default=())
+    checks: tuple[Check, ...] = field(default=())  # see ``addin_check.check_setup``
+
+    @property
+    def problems(self) -> tuple[Check, ...]:
+        """The checks that failed: what still keeps the IPS tab from working."""
+        return tuple(check for check in self.checks if not check.ok)
 
     def summary(self) -> str:
         lines = [f"Installed the add-in: {self.addin}"]
@@ -553,6 +559,9 @@ class InstallResult:
             lines += [f"  {change}" for change in self.config_changes]
         else:
             lines.append(f"{self.config_file} already had the ipsxl settings.")
+        if self.problems:
+            lines.append("The IPS tab will not work until this is put right:")
+            lines += [check.line() for check in self.problems]
         lines += self.notes
         return "\n".join(lines)
 
@@ -601,6 +610,8 @@ def install_addin(
     config_file: Path | None = None,
     udf_module: str = UDF_MODULE,
     interpreter: str | None = None,
+    platform: str | None = None,
+    home: Path | None = None,
 ) -> InstallResult:
     """Put ``ipsxl.xlam`` where Excel loads it and point xlwings at ipsxl.
 
@@ -609,12 +620,18 @@ def install_addin(
     with ipsxl is copied (so no VBA compiler is needed here). The xlwings user config gets
     ``udf_module`` added to "UDF MODULES" and, only if it names no interpreter yet, this Python
     as the interpreter (the one that has ipsxl installed); every other line is left as it was.
+
+    On Windows and macOS (``platform``, this system by default) the result then carries the
+    checks of ``ipsxl addin status``: whatever else keeps the IPS tab from working (no xlwings
+    add-in, one of another version than pip's xlwings, no RunPython AppleScript) with the
+    command that fixes it.
     """
+    platform = platform or sys.platform
     if target_dir is None:
-        target_dir = default_addin_dir()
+        target_dir = default_addin_dir(platform, home)
         if target_dir is None:
             raise AddinError(
-                f"there is no Excel on {sys.platform}, so no start-up folder to install into; "
+                f"there is no Excel on {platform}, so no start-up folder to install into; "
                 "give the folder to copy ipsxl.xlam to"
             )
     target_dir = Path(target_dir)
@@ -631,15 +648,23 @@ def install_addin(
             ) from exc
 
     config_file = Path(config_file) if config_file is not None else default_config_file()
-    changes = configure_xlwings(config_file, udf_module=udf_module, interpreter=interpreter)
+    changes = configure_xlwings(
+        config_file, udf_module=udf_module, interpreter=interpreter, platform=platform
+    )
 
-    notes = [
-        "Restart Excel to see the IPS tab. The xlwings add-in must be installed too "
-        "(xlwings addin install)."
-    ]
-    if sys.platform == "darwin":
-        notes.append("On macOS RunPython also needs: xlwings runpython install")
-    return InstallResult(installed, config_file, tuple(changes), tuple(notes))
+    checks: list[Check] = []
+    if platform == "darwin" or platform.startswith("win"):
+        from ipsxl.addin_check import check_setup
+
+        checks = check_setup(target_dir, config_file, platform=platform, home=home)
+        quit_excel = "quit it with Cmd-Q" if platform == "darwin" else "close it"
+        notes = [f"Start Excel again ({quit_excel} first) to see the IPS tab."]
+    else:
+        notes = [
+            f"There is no Excel on {platform}: copy {installed.name} and the xlwings add-in "
+            "to Excel's start-up folder, then check with: ipsxl addin status --dir FOLDER"
+        ]
+    return InstallResult(installed, config_file, tuple(changes), tuple(notes), tuple(checks))
 
 
 def _copy_into(source: Path, target: BinaryIO) -> None:
@@ -664,16 +689,10 @@ def configure_xlwings(
     platform = platform or sys.platform
     interpreter_key = "INTERPRETER_MAC" if platform == "darwin" else "INTERPRETER_WIN"
     config_file = Path(config_file)
-    text = ""
-    if config_file.exists():
-        with open(config_file, encoding="utf-8", errors="surrogateescape", newline="") as f:
-            text = f.read()
+    text = _config_text(config_file)
     newline = "\r\n" if "\r\n" in text else ("\n" if text else os.linesep)
     lines = text.splitlines(keepends=True)
-    settings: dict[str, str] = {}
-    for key, value in map(_parse_config_line, lines):
-        if key:
-            settings.setdefault(key.upper(), value)  # the add-in's VBA uses the first line
+    settings = _settings(lines)
 
     changes: list[str] = []
     modules = [m for m in settings.get(UDF_CONFIG_KEY, "").split(";") if m.strip()]
@@ -688,9 +707,29 @@ def configure_xlwings(
 
     if changes:
         config_file.parent.mkdir(parents=True, exist_ok=True)
-        with open(config_file, "w", encoding="utf-8", errors="surrogateescape", newline="") as f:
-            f.write("".join(lines))
+        write_bytes(config_file, "".join(lines).encode("utf-8", errors="surrogateescape"))
     return changes
+
+
+def read_config(config_file: Path) -> dict[str, str]:
+    """The settings of an xlwings config file, keys upper-cased; of a key given twice, the
+    first (the one the add-in's VBA uses). Empty when there is no such file."""
+    return _settings(_config_text(Path(config_file)).splitlines(keepends=True))
+
+
+def _config_text(config_file: Path) -> str:
+    if not config_file.exists():
+        return ""
+    with open(config_file, encoding="utf-8", errors="surrogateescape", newline="") as f:
+        return f.read()
+
+
+def _settings(lines: list[str]) -> dict[str, str]:
+    settings: dict[str, str] = {}
+    for key, value in map(_parse_config_line, lines):
+        if key:
+            settings.setdefault(key.upper(), value)  # the add-in's VBA uses the first line
+    return settings
 
 
 def _parse_config_line(line: str) -> tuple[str, str]:

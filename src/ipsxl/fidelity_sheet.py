@@ -22,7 +22,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from ipsxl import scale
-from ipsxl.model import Item, Report
+from ipsxl.model import SPECIALIST, Item, Report
 from ipsxl.sheets import (
     DATE,
     DATETIME,
@@ -46,6 +46,7 @@ from ipsxl.sheets import (
     TITLE,
     TOTAL,
     WRAP,
+    WRAP_CENTER,
     Cell,
     Chart,
     Series,
@@ -106,8 +107,6 @@ SPECIALIST_COLUMNS: tuple[tuple[str, tuple[str, ...], str], ...] = (
 _SPEC_FIRST_COL = 4  # D
 PRINT_COLUMNS = _SPEC_FIRST_COL + len(SPECIALIST_COLUMNS) - 2  # A..N
 _EXTRA_WIDTHS = {13: 10, 14: 12}  # M, N: the specialists' last figures
-SPECIALIST_KIND, TOTAL_KIND = "specialist", "total"
-ALL_SPECIALISTS = "All specialists"
 
 # (label, outcome key, style), in the order listed; outcomes the core gives beyond these
 # follow them. A mapping (reason -> count) is a row with its total and a row per reason.
@@ -131,7 +130,7 @@ OUTCOMES: tuple[tuple[str, str, str], ...] = (
 RATE_NOTE = "employment_rate_note"  # text the core may give beside the employment rate
 QUARTER_DAYS = scale.QUARTER_DAYS  # a period this long is about a quarter, as the benchmarks are
 
-CONTACTS_TARGET = float(scale.CONTACTS_PER_WEEK)  # face-to-face employer contacts a week
+CONTACTS_TARGET = scale.CONTACTS_PER_WEEK  # face-to-face employer contacts a week
 AVERAGE_RATE = next(v for v, name in scale.EMPLOYMENT_RATE_BENCHMARKS if name == "average")
 CHART_ALL = 30  # up to this many specialists, the charts show every one
 CHART_EACH_END = 15  # past it, the top and the bottom this many
@@ -437,6 +436,8 @@ def _put_items(sheet: _Sheet, report: Report, reviews: Mapping[int, Review]) -> 
     sheet.put(count_row, USED_COL, len(used), TOTAL, formula=f"COUNT({used_range})")
     band = band_text(sum(used), len(used))
     sheet.put(band_row, USED_COL, band, TOTAL, formula=band_formula(count_ref, total_ref))
+    for c in range(USED_COL + 1, PRINT_COLUMNS + 1):  # the band's text runs on over these
+        sheet.put(band_row, c, None, TOTAL)
     legend = (
         "Score used: the reviewer's score where one is typed, else the data's score of a "
         "'scale' item (scored on the IPS-25's own anchors).",
@@ -463,7 +464,7 @@ def _put_computed(sheet: _Sheet, r: int, item: Item) -> None:
         sheet.put(r, VALUE_COL, value / 100, PERCENT)
     else:
         sheet.put(r, VALUE_COL, value, DECIMAL)
-    sheet.put(r, TARGET_COL, item.target, centered(TEXT))
+    sheet.put(r, TARGET_COL, item.target, WRAP_CENTER)
     if item.basis == scale.SCALE:
         sheet.put(r, SCORE_COL, None if item.score is None else int(item.score), SCORE)
     else:
@@ -575,10 +576,10 @@ def _put_specialists(sheet: _Sheet, r: int, report: Report) -> _Specialists:
     widths = ITEM_WIDTHS | _EXTRA_WIDTHS
     sheet.header_row(r, list(SPEC_COLS.items()), widths)
     records = list(report.scores.specialists) if report.scores else []
-    people = [rec for rec in records if rec.get("kind", SPECIALIST_KIND) == SPECIALIST_KIND]
+    people = [rec for rec in records if rec.get("kind", SPECIALIST) == SPECIALIST]
     for rec in records:
         r += 1
-        bold = rec.get("kind", SPECIALIST_KIND) != SPECIALIST_KIND
+        bold = rec.get("kind", SPECIALIST) != SPECIALIST
         for header, keys, style in SPECIALIST_COLUMNS:
             value = next((rec[k] for k in keys if k in rec), None)
             value = value if isinstance(value, str) else _number(value)

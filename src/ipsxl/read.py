@@ -37,8 +37,9 @@ from ipsxl import standard as std
 from ipsxl.guard import guarded, leave_for_exit
 from ipsxl.limits import DEFAULT_LIMITS, MB, Limits, UnreadableWorkbook, first_line
 from ipsxl.model import ROW, Grid, RawWorkbook, Table
+from ipsxl.snapshot import Snapshot
 from ipsxl.values import CellError, Uncomputed, display
-from ipsxl.zipscan import Extent, check_file, check_package, sheet_sizes
+from ipsxl.zipscan import Extent, check_file, check_package, part_sizes
 
 __all__ = [
     "DEFAULT_LIMITS",
@@ -182,23 +183,22 @@ def read_workbook(path: str | Path, limits: Limits = DEFAULT_LIMITS) -> RawWorkb
 
     The file is never written to, and nothing in it is trusted: see the module's docstring.
     """
-    path = Path(path)
-    check_file(path, limits)
-    return guarded(read_unguarded, path, limits)
+    return guarded(read_unguarded, check_file(Path(path), limits), limits)
 
 
 def read_unguarded(
-    path: Path,
+    source: Path | Snapshot,
     limits: Limits,
     capped: bool = False,
     on_table: Callable[[Table], None] | None = None,
 ) -> RawWorkbook:
     """``read_workbook`` for code that is already inside the guard (``guard.start``), as
     ``check.start_check``'s child is: reading and checking in one process, nothing to send
-    back but the report. ``check_file`` (the on-disk checks) must have passed first.
+    back but the report. ``source`` is best what ``check_file`` (the on-disk checks) read.
 
     ``on_table`` hears of each table as soon as its sheet is read, in the order the sheets
     finish (the small tabs first, while the big one is still being read)."""
+    snapshot = Snapshot.of(source)
     tables: dict[str, Table] = {}
 
     def arrived(sheet: str, tab: std.Tab, grid: Grid) -> None:
@@ -206,17 +206,17 @@ def read_unguarded(
         if on_table is not None:
             on_table(tables[tab.name])
 
-    grids, hidden, sheets = _read_grids(path, limits, capped, arrived)
+    grids, hidden, sheets = _read_grids(snapshot, limits, capped, arrived)
     leave_for_exit(grids)
     in_order = {tab.name: tables[tab.name] for tab in standard_sheets(grids).values()}
-    return RawWorkbook(str(path), in_order, sheets=sheets, hidden=hidden)
+    return RawWorkbook(str(snapshot.path), in_order, sheets=sheets, hidden=hidden)
 
 
 # --- parsing with calamine ----------------------------------------------------------------------
 
 
 def _read_grids(
-    path: Path,
+    source: Path | Snapshot,
     limits: Limits,
     capped: bool = False,
     on_grid: Callable[[str, std.Tab, Grid], None] | None = None,
@@ -225,43 +225,66 @@ def _read_grids(
     ``on_grid`` hears of each grid as soon as it is built.
 
     calamine lets go of the GIL while it parses a sheet's XML, so the largest sheet (the
-    Employer Log, most of the work) is parsed in a thread of its own, with a book of its own (a
-    book is not shared between threads), while this thread does everything else: the package
-    scan, the other sheets, and what ``on_grid`` does with them. calamine allocates a sheet's
+    Employer Log, most of the work) is parsed in a thread of its own while this thread does
+    everything else: the package scan, the other sheets, and what ``on_grid`` does with them.
+    A book serves one thread at a time and parses all the shared strings as it opens, so the
+    thread has a book of its own, unless the strings are many (``SHARED_STRINGS_TWICE``): then
+    they are parsed once, and the other sheets wait for the largest. calamine allocates a sheet's
     whole rectangle at once, so where the memory of this process is not ``capped`` the scan runs
     first and measures each standard sheet's extent before any sheet is parsed. Where it is
     capped (the guard's child) a rectangle too big for the cap only ends this process, the extent
     is checked from calamine's own range before its grid is built, and the scan runs while the
-    largest sheet is parsed; nothing calamine read is used unless the scan has passed."""
-    package = None if capped else check_package(path, limits, extents=True)
+    largest sheet is parsed; nothing calamine read is used unless the scan has passed. Every
+    look at the file is a look at the same bytes, ``source``'s snapshot."""
+    snapshot = Snapshot.of(source)
+    package = None if capped else check_package(snapshot, limits, extents=True)
     try:
-        metas = _sheets_metadata(path)
+        book = _open_book(snapshot)
+        metas = book.sheets_metadata
     except UnreadableWorkbook:
         if package is None:  # the scan's reason, when it has one, says more than calamine's
-            check_package(path, limits, extents=False)
+            check_package(snapshot, limits, extents=False)
         raise
     hidden, sheets = _sheet_names(metas)
     wanted = standard_sheets(sheets)  # only the standard's tabs are read at all
     if package is not None:
         for name in wanted:
             _check_extent(name, package.extents.get(name, package.largest), limits)
-    sizes = sheet_sizes(path, limits)
+    sizes, shared_strings = part_sizes(snapshot, limits)
     largest = max(wanted, key=lambda name: sizes.get(name, 0), default=None)
+    # a second book for the thread parses the shared strings again: worth it for the time the
+    # other sheets save by being parsed meanwhile, unless there are many strings
+    one_book = shared_strings > SHARED_STRINGS_TWICE
     pool = _sheet_thread()
     try:
-        big = None if largest is None or pool is None else pool.submit(_parse_sheet, path, largest)
+        big = None
+        if largest is not None and pool is not None:
+            big = (
+                pool.submit(_parse_sheet, book, largest)
+                if one_book
+                else pool.submit(_parse_alone, snapshot, largest)
+            )
         if package is None:
-            package = check_package(path, limits, extents=False)
-        loads: dict[str, Callable[[], Any]] = {  # the others here, the largest last
-            name: partial(_parse_sheet, path, name) for name in wanted if name != largest
+            package = check_package(snapshot, limits, extents=False)
+        loads: dict[str, Callable[[], Any]] = {
+            name: partial(_parse_sheet, book, name) for name in wanted if name != largest
         }
-        if largest is not None:
-            loads[largest] = partial(_parse_sheet, path, largest) if big is None else big.result
+        if largest is not None:  # the largest last, or first when the others wait for its book
+            parse_largest = big.result if big is not None else partial(_parse_sheet, book, largest)
+            loads = (
+                {largest: parse_largest, **loads} if one_book else {**loads, largest: parse_largest}
+            )
         grids = _grids(wanted, loads, package, limits, on_grid)
+        leave_for_exit(book)
     finally:  # a capped child exits as soon as it has answered: no need to wait for the thread
         if pool is not None:
             pool.shutdown(wait=not capped, cancel_futures=True)
     return grids, hidden, sheets
+
+
+# The size (inflated) of the shared strings past which the largest sheet is not parsed with a
+# book of its own: each book parses all the strings when it opens.
+SHARED_STRINGS_TWICE = 4 * MB
 
 
 def _sheet_thread() -> Any:
@@ -311,22 +334,27 @@ def _grids(
     return {name: outcomes[name] for name in wanted}
 
 
-def _sheets_metadata(path: Path) -> list[Any]:
+def _open_book(snapshot: Snapshot) -> Any:
+    """The workbook opened by calamine, which reads its shared strings then: once per book."""
     from python_calamine import CalamineWorkbook
 
     try:
-        return CalamineWorkbook.from_path(str(path)).sheets_metadata
+        return CalamineWorkbook.from_filelike(snapshot.open())
     except BaseException as exc:  # noqa: BLE001 - calamine's errors, and pyo3 panics
         if isinstance(exc, (KeyboardInterrupt, SystemExit)):
             raise
         raise UnreadableWorkbook(f"damaged: {first_line(exc)}") from None
 
 
-def _parse_sheet(path: Path, name: str) -> Any:
-    """One sheet parsed by calamine, with a book of its own (see ``_read_grids``)."""
-    from python_calamine import CalamineWorkbook
+def _parse_sheet(book: Any, name: str) -> Any:
+    """One sheet parsed by calamine; a book is used by one thread at a time (calamine refuses
+    two at once), see ``_read_grids``."""
+    return book.get_sheet_by_name(name)
 
-    return CalamineWorkbook.from_path(str(path)).get_sheet_by_name(name)
+
+def _parse_alone(snapshot: Snapshot, name: str) -> Any:
+    """One sheet parsed with a book of its own, so other sheets can be parsed meanwhile."""
+    return _parse_sheet(_open_book(snapshot), name)
 
 
 def _check_extent(name: str, extent: Extent, limits: Limits) -> None:

@@ -39,6 +39,7 @@ HEADER_LINE = "header-line"  # a table's first heading, running on over empty he
 TEXT = "text"
 TEXT_TOP = "text-top"  # text at the top of its row, level with a wrapped cell beside it
 WRAP = "wrap"  # text that may run long (item labels, messages, notes)
+WRAP_CENTER = "wrap-center"  # short text centred in its column, wrapped if it runs long
 NUMBER = "number"  # a small whole number shown centred (an item's number in its section)
 INTEGER = "integer"
 DECIMAL = "decimal"
@@ -88,6 +89,7 @@ STYLES: dict[str, Style] = {
     TEXT: Style(),
     TEXT_TOP: Style(),
     WRAP: Style(wrap=True),
+    WRAP_CENTER: Style(wrap=True, align="center"),
     NUMBER: Style(number_format="0", align="center"),
     INTEGER: Style(number_format="0"),
     DECIMAL: Style(number_format="0.0"),

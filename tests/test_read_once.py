@@ -1,0 +1,89 @@
+"""Each part of a workbook is parsed once, in the guard's child, whatever else the workbook
+holds: a huge sheet that is not the standard's, and millions of shared strings, cost the child
+(within its time and memory limits) one pass each, and the process that runs the batch nothing."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+from builders import clean_tabs
+from click.testing import CliRunner
+from hostile import NS, NS_R, XML_DECL, Raw, Sheet, sheets_of, write_xlsx
+
+from ipsxl import read, zipscan
+from ipsxl.cli import main
+
+STRINGS = 5_000
+
+
+def _with_shared_strings(parts: list[tuple[str, bytes]]) -> list[tuple[str, bytes]]:
+    """The package with a shared-strings part (every string the extra sheet uses)."""
+    sst = (
+        f'{XML_DECL}<sst xmlns="{NS}" count="{STRINGS}" uniqueCount="{STRINGS}">'
+        + "".join(f"<si><t>remark {i}</t></si>" for i in range(STRINGS))
+        + "</sst>"
+    ).encode()
+    edited = []
+    for name, data in parts:
+        if name == "xl/_rels/workbook.xml.rels":
+            data = data.replace(
+                b"</Relationships>",
+                f'<Relationship Id="rIdS" Type="{NS_R}/sharedStrings" '
+                'Target="sharedStrings.xml"/></Relationships>'.encode(),
+            )
+        edited.append((name, data))
+    return [*edited, ("xl/sharedStrings.xml", sst)]
+
+
+def _book(path: Path) -> Path:
+    """The clean workbook, and after its tabs a big sheet of the agency's own (shared strings)."""
+    extra = Sheet(
+        "Agency Notes",
+        [
+            [Raw(f'<c r="{{ref}}" t="s"><v>{(r * 3 + c) % STRINGS}</v></c>') for c in range(3)]
+            for r in range(STRINGS)
+        ],
+    )
+    return write_xlsx(path, [*sheets_of(clean_tabs()), extra], edit=_with_shared_strings)
+
+
+def _counting(monkeypatch, log: Path) -> None:
+    """Log (process, what) for every calamine book opened and every package part inflated; the
+    guard's child inherits the patches, and appends to the same file."""
+    open_book, inflate = read._open_book, zipscan._inflate
+
+    def opened(path):
+        with log.open("a") as fh:
+            fh.write(f"{os.getpid()} book\n")
+        return open_book(path)
+
+    def inflated(fh, info, budget):
+        with log.open("a") as out:
+            out.write(f"{os.getpid()} {info.filename}\n")
+        return inflate(fh, info, budget)
+
+    monkeypatch.setattr(read, "_open_book", opened)
+    monkeypatch.setattr(zipscan, "_inflate", inflated)
+
+
+@pytest.mark.parametrize(("twice_from", "books"), [(0, 1), (read.SHARED_STRINGS_TWICE, 2)])
+def test_each_part_is_parsed_once_and_only_in_the_child(tmp_path, monkeypatch, twice_from, books):
+    book = _book(tmp_path / "agency.xlsx")
+    log = tmp_path / "parsed.log"
+    _counting(monkeypatch, log)
+    monkeypatch.setattr(read, "SHARED_STRINGS_TWICE", twice_from)
+    result = CliRunner().invoke(main, ["validate", str(book)])
+    assert result.exit_code == 0, result.output
+    entries = [line.split(" ", 1) for line in log.read_text().splitlines()]
+    here = str(os.getpid())
+    assert [what for pid, what in entries if pid == here] == []  # the batch's process: nothing
+    child = [what for pid, what in entries if pid != here]
+    assert len({pid for pid, _ in entries}) == 1
+    extra_part = "xl/worksheets/sheet7.xml"
+    assert child.count(extra_part) == 1  # the package scan's one pass; calamine never reads it
+    assert child.count("xl/sharedStrings.xml") == 1
+    # with few strings the largest tab is parsed meanwhile, with a book of its own; with many,
+    # the strings are parsed once by one book
+    assert child.count("book") == books
