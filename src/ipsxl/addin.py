@@ -32,6 +32,7 @@ from typing import TYPE_CHECKING, BinaryIO
 from xml.sax.saxutils import escape
 
 from ipsxl import __version__
+from ipsxl.safefiles import replacing, write_bytes
 
 if TYPE_CHECKING:
     from ipsxl.addin_check import Check
@@ -223,27 +224,20 @@ def shipped_addin() -> Path:
 
 
 def _write_file(path: Path, write: Callable[[BinaryIO], None]) -> None:
-    """Write ``path`` under a temporary name beside it and move it into place, so a failed
-    write never leaves a broken add-in where Excel would load it.
-
-    The file is created with the permissions the umask gives an ordinary file (0644 under the
-    usual 022), not the owner-only ones of a temporary file: an add-in in a shared start-up
-    folder must be readable by whoever starts Excel.
+    """Write ``path`` under a temporary name beside it and move it into place
+    (``safefiles.replacing``), so a failed write never leaves a broken add-in where Excel would
+    load it. A new file gets the permissions the umask gives an ordinary file (0644 under the
+    usual 022): an add-in in a shared start-up folder must be readable by whoever starts Excel.
     """
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.{uuid.uuid4().hex[:8]}.tmp")
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o666)
     try:
-        with os.fdopen(fd, "wb") as fh:
+        with replacing(path) as fh:
             write(fh)
-        try:
-            os.replace(tmp, path)
-        except PermissionError as exc:
-            raise AddinError(
-                f"cannot replace {path}: it is probably open in Excel. Quit Excel and try again."
-            ) from exc
-    finally:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(tmp)
+    except PermissionError as exc:
+        if not path.exists():
+            raise
+        raise AddinError(
+            f"cannot replace {path}: it is probably open in Excel. Quit Excel and try again."
+        ) from exc
 
 
 def compile_vba_project(modules: list[Path]) -> bytes:
@@ -713,8 +707,7 @@ def configure_xlwings(
 
     if changes:
         config_file.parent.mkdir(parents=True, exist_ok=True)
-        with open(config_file, "w", encoding="utf-8", errors="surrogateescape", newline="") as f:
-            f.write("".join(lines))
+        write_bytes(config_file, "".join(lines).encode("utf-8", errors="surrogateescape"))
     return changes
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import glob
+import re
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, replace
@@ -21,14 +22,16 @@ from ipsxl.read import DEFAULT_LIMITS, Limits
 SUFFIXES = (".xlsx", ".xlsm")
 
 
+# what ipsxl check writes beside a workbook: NAME.checked.xlsx, NAME.bak.xlsx, NAME.bak-2.xlsx
+_WRITTEN_BY_CHECK = re.compile(r"\.(checked|bak|bak-\d+)\.", re.IGNORECASE)
+
+
 def _is_submission(path: Path) -> bool:
     """A workbook an agency submitted, not Excel's lock file or a file ipsxl wrote itself."""
-    name = path.name.lower()
     return (
         path.suffix.lower() in SUFFIXES
-        and not name.startswith("~$")
-        and ".checked." not in name
-        and ".bak." not in name
+        and not path.name.startswith("~$")
+        and not _WRITTEN_BY_CHECK.search(path.name)
     )
 
 

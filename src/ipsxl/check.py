@@ -14,6 +14,7 @@ from ipsxl.guard import CheckFailed, Pending, leave_for_exit, start
 from ipsxl.model import RawWorkbook, Report, Table
 from ipsxl.read import DEFAULT_LIMITS, Limits, UnreadableWorkbook, read_unguarded
 from ipsxl.rules import run_rules
+from ipsxl.snapshot import Snapshot
 from ipsxl.zipscan import check_file as check_on_disk
 
 
@@ -66,7 +67,7 @@ class PendingReport:
 
 
 def start_check(
-    path: str | Path,
+    path: str | Path | Snapshot,
     start: dt.date | None = None,
     end: dt.date | None = None,
     limits: Limits = DEFAULT_LIMITS,
@@ -74,37 +75,41 @@ def start_check(
 ) -> PendingReport:
     """Start checking one workbook file under the reading limits and return at once.
 
-    The whole check (read, parse, rules, scores) runs in the guard's child process, so only the
-    report crosses back, not 50,000 rows of cells, and the caller is free meanwhile:
-    ``ipsxl check`` prepares the write-back while the child works.
+    The file is read once, here (or was: ``path`` may be a snapshot already), and everything
+    after works from those bytes. The whole check (parse, rules, scores) runs in the guard's
+    child process, so only the report crosses back, not 50,000 rows of cells, and the caller
+    is free meanwhile: ``ipsxl check`` prepares the write-back while the child works.
     """
-    path = Path(path)
-    try:
-        check_on_disk(path, limits)
-    except UnreadableWorkbook as exc:
-        return PendingReport(path, None, str(exc))
-    pending = _start_guarded(path, limits, start=start, end=end, today=today)
-    return PendingReport(path, pending)
+    if isinstance(path, Snapshot):
+        snapshot = path
+    else:
+        try:
+            snapshot = check_on_disk(Path(path), limits)
+        except UnreadableWorkbook as exc:
+            return PendingReport(Path(path), None, str(exc))
+    pending = _start_guarded(snapshot, limits, start=start, end=end, today=today)
+    return PendingReport(snapshot.path, pending)
 
 
-def _start_guarded(path: Path, limits: Limits, **period: dt.date | None) -> Pending:
-    return start(_read_and_check, path, limits, **period)
+def _start_guarded(snapshot: Snapshot, limits: Limits, **period: dt.date | None) -> Pending:
+    return start(_read_and_check, snapshot, limits, **period)
 
 
 def _read_and_check(
-    path: Path, limits: Limits, capped: bool = False, **period: dt.date | None
+    source: Path | Snapshot, limits: Limits, capped: bool = False, **period: dt.date | None
 ) -> Report:
     """Inside the guard: read, check, and keep of each table only where it was found (its
     rows stay behind: no face needs them once the flags point at cells). Each tab is parsed as
     soon as it is read, so the small tabs are parsed while the big one is still being read."""
+    snapshot = Snapshot.of(source)
     parsed: dict[str, parse.ParsedTab] = {}
 
     def parse_early(table: Table) -> None:
-        with _ours(path):
+        with _ours(snapshot.path):
             parsed[table.tab.name] = parse.parse_table(table.tab, table)
 
-    raw = read_unguarded(path, limits, capped, on_table=parse_early)
-    with _ours(path):
+    raw = read_unguarded(snapshot, limits, capped, on_table=parse_early)
+    with _ours(snapshot.path):
         report = check_raw(raw, parsed=parsed, **period)
     leave_for_exit(raw, parsed)
     tables = {

@@ -5,6 +5,10 @@ process prepares the write-back (reads the package, parses its big sheets, finds
 the half that does not need the report; once the report is back only the edits are left. The
 package scan runs here too before anything is prepared, so the write-back never starts on a
 file the reader would refuse (the child scans again, for itself).
+
+Both halves work from one snapshot of the file, read once before either starts: a workbook
+saved over while it is being checked (Excel and sync clients replace the file) cannot give a
+report of one version and a copy of another.
 """
 
 from __future__ import annotations
@@ -16,9 +20,10 @@ from pathlib import Path
 from ipsxl.check import start_check
 from ipsxl.limits import DEFAULT_LIMITS, Limits, UnreadableWorkbook
 from ipsxl.model import Report
+from ipsxl.snapshot import Snapshot
 from ipsxl.writeback import Prepared, WritebackError, prepare
 from ipsxl.writeback.deadline import NO_DEADLINE, Deadline
-from ipsxl.zipscan import check_package
+from ipsxl.zipscan import check_file, check_package
 
 
 @dataclass
@@ -29,9 +34,11 @@ class Checked:
     prepared: Prepared | None
     problem: WritebackError | None = None
     deadline: Deadline = NO_DEADLINE  # the time limit of the whole check, write-back included
+    snapshot: Snapshot | None = None  # the bytes both were made from
 
     def write(self, target: Path, generated_at: dt.datetime | None = None) -> None:
-        """Write the checked copy to ``target`` (which may be the source itself)."""
+        """Write the checked copy to ``target``. When that is the source itself, the file must
+        still be the one that was read (else ``snapshot.Changed``, and nothing is written)."""
         if self.problem is not None:
             raise self.problem
         if self.prepared is None:
@@ -49,18 +56,20 @@ def check_for_writing(
     """Check ``path`` and prepare its write-back at the same time, both within the time limit."""
     path = Path(path)
     deadline = Deadline.after(limits.max_seconds)
-    pending = start_check(path, start=start, end=end, limits=limits, today=today)
+    try:
+        snapshot = check_file(path, limits)
+    except UnreadableWorkbook as exc:
+        return Checked(Report(file=str(path), readable=False, error=str(exc)), None)
+    pending = start_check(snapshot, start=start, end=end, limits=limits, today=today)
     prepared, problem = None, None
     try:
-        check_package(path, limits, extents=False)
-        prepared = prepare(path, deadline)
-    except UnreadableWorkbook as exc:  # the child says so too, in the report, unless the
-        problem = WritebackError(f"{path}: {exc}")  # file changed between the two looks
+        check_package(snapshot, limits, extents=False)
+        prepared = prepare(snapshot, deadline)
+    except UnreadableWorkbook as exc:  # the child says so too, in the report
+        problem = WritebackError(f"{path}: {exc}")
     except WritebackError as exc:
         problem = exc
-    except OSError as exc:
-        problem = WritebackError(f"{path}: {exc.strerror or exc}")
     report = pending.result()
     if not report.readable:
-        return Checked(report, None)
-    return Checked(report, prepared, problem, deadline)
+        return Checked(report, None, snapshot=snapshot)
+    return Checked(report, prepared, problem, deadline, snapshot)

@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import os
-import shutil
 import sys
+from contextlib import ExitStack
 from functools import partial
 from pathlib import Path
 
 import click
 
-from ipsxl import __version__, report
+from ipsxl import __version__, report, safefiles
 from ipsxl.batch import Options, check_many, find_workbooks
 from ipsxl.model import ERROR
 from ipsxl.read import DEFAULT_LIMITS, Limits
@@ -200,25 +200,21 @@ def _write_reports(reports, out_dir: Path, fmt: str) -> dict[str, str]:
             name = f"{stem}-{k}"
         used.add(name)
         target = out_dir / f"{name}{suffix}"
-        _write_text(target, RENDER[fmt]([r]))
+        safefiles.write_text(target, RENDER[fmt]([r]))
         written[r.file] = str(target)
     return written
 
 
-def _copy_atomically(source: Path, target: Path) -> None:
-    """The backup is either the whole workbook as it was or not there: never half a copy."""
-    tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
-    try:
-        shutil.copy2(source, tmp)
-        os.replace(tmp, target)
-    finally:
-        tmp.unlink(missing_ok=True)
+def _refuse(path: Path, why: str) -> None:
+    """One line saying why nothing was written, and exit code 2."""
+    click.echo(f"ipsxl: {path}: {why}", err=True)
+    sys.exit(2)
 
 
-def _write_text(target: Path, body: str) -> None:
-    tmp = target.with_name(f".{target.name}.tmp")
-    tmp.write_text(body, encoding="utf-8")
-    tmp.replace(target)
+def _refuse_existing(file: Path, force: bool) -> None:
+    """``template`` and ``demo`` write a new workbook: never over a file, unless told to."""
+    if not force and os.path.lexists(file):
+        _refuse(file, "already exists; add --force to replace it")
 
 
 @main.command()
@@ -229,11 +225,15 @@ def _write_text(target: Path, body: str) -> None:
     help="Where to write the checked copy (default NAME.checked.xlsx beside it).",
 )
 @click.option(
-    "--in-place", is_flag=True, help="Write into the workbook itself, after keeping NAME.bak.xlsx."
+    "--in-place",
+    is_flag=True,
+    help="Write into the workbook itself, after keeping it as NAME.bak.xlsx (then"
+    " NAME.bak-2.xlsx, ...: no backup is ever overwritten).",
 )
+@click.option("--force", is_flag=True, help="With --in-place: write into a read-only workbook.")
 @_period_options
 @_limit_options
-def check(path, output, in_place, start, end, max_rows, max_mb) -> None:
+def check(path, output, in_place, force, start, end, max_rows, max_mb) -> None:
     """Validate one workbook and write Fidelity, Flags and cell highlights into a copy.
 
     \b
@@ -241,28 +241,49 @@ def check(path, output, in_place, start, end, max_rows, max_mb) -> None:
       ipsxl check agency-a.xlsx            # writes agency-a.checked.xlsx
       ipsxl check agency-a.xlsx --in-place # keeps agency-a.bak.xlsx first
     """
-    from ipsxl.checked import check_for_writing
-    from ipsxl.writeback import WritebackError
-
     if in_place and output:
         raise click.UsageError("--in-place and --output cannot be used together")
-    opts = _options(start, end, max_rows, max_mb)
+    target = path if in_place else output or path.with_name(f"{path.stem}.checked{path.suffix}")
+    if not in_place and safefiles.same_file(target, path):
+        _refuse(path, "--output is the workbook itself; use --in-place to write into it")
+    if in_place and not force and safefiles.read_only(path):
+        _refuse(path, "is read-only; add --force to write into it anyway")
+    with ExitStack() as stack:
+        if in_place and path.exists():
+            try:
+                stack.enter_context(safefiles.locked(path))
+            except safefiles.Busy as exc:
+                click.echo(f"ipsxl: {exc}", err=True)
+                sys.exit(2)
+            except OSError as exc:
+                _refuse(path, f"cannot be written into: {exc.strerror or exc}")
+        _check_and_write(path, target, in_place, _options(start, end, max_rows, max_mb))
+
+
+def _check_and_write(path: Path, target: Path, in_place: bool, opts: Options) -> None:
+    """``check``'s run on one snapshot of the workbook: the report, the backup (in place) and
+    the checked copy all come from the bytes read once at the start."""
+    from ipsxl.checked import check_for_writing
+    from ipsxl.snapshot import Changed
+    from ipsxl.writeback import WritebackError
+
     checked = check_for_writing(path, start=opts.start, end=opts.end, limits=opts.limits)
     result = checked.report
     if not result.readable:
         click.echo(report.to_text(result), nl=False)
         click.echo(f"ipsxl: {path}: {result.error}", err=True)
         sys.exit(2)
-    if in_place:
-        backup = path.with_name(f"{path.stem}.bak{path.suffix}")
-        _copy_atomically(path, backup)
-        target = path
-    else:
-        target = output or path.with_name(f"{path.stem}.checked{path.suffix}")
+    backup = None
     try:
+        if in_place:
+            checked.snapshot.ensure_unchanged()
+            backup = safefiles.keep_backup(checked.snapshot)
         checked.write(target)
-    except (WritebackError, OSError) as exc:
-        click.echo(f"ipsxl: {path}: cannot write {target}: {exc}", err=True)
+    except (Changed, WritebackError, OSError) as exc:
+        if backup is not None:  # nothing was written: a backup of it would only mislead
+            backup.unlink(missing_ok=True)
+        why = exc if isinstance(exc, Changed) else f"{path}: cannot write {target}: {exc}"
+        click.echo(f"ipsxl: {why}", err=True)
         sys.exit(2)
     click.echo(report.to_text(result), nl=False)
     if in_place:
@@ -272,9 +293,13 @@ def check(path, output, in_place, start, end, max_rows, max_mb) -> None:
     sys.exit(1 if result.counts()[ERROR] else 0)
 
 
+_FORCE = click.option("--force", is_flag=True, help="Replace FILE if it exists.")
+
+
 @main.command()
 @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
-def template(file: Path) -> None:
+@_FORCE
+def template(file: Path, force: bool) -> None:
     """Write an empty standard workbook: every tab and header, drop-downs, date formats.
 
     \b
@@ -283,6 +308,7 @@ def template(file: Path) -> None:
     """
     from ipsxl.template import write_template
 
+    _refuse_existing(file, force)
     write_template(file)
     click.echo(f"wrote {file}")
 
@@ -297,7 +323,8 @@ def template(file: Path) -> None:
     help="Clients on the caseload; jobs, referrals and contacts scale with it.",
 )
 @click.option("--seed", type=int, default=1, show_default=True, help="Same seed, same workbook.")
-def demo(file: Path, clients: int, seed: int) -> None:
+@_FORCE
+def demo(file: Path, clients: int, seed: int, force: bool) -> None:
     """Write a realistic filled workbook with a few typical mistakes, to try ipsxl on.
 
     \b
@@ -306,6 +333,7 @@ def demo(file: Path, clients: int, seed: int) -> None:
     """
     from ipsxl.demo import write_demo
 
+    _refuse_existing(file, force)
     write_demo(file, clients=clients, seed=seed)
     click.echo(f"wrote {file}")
 
@@ -355,9 +383,11 @@ def summary(paths, output, fmt, jobs, start, end, max_rows, max_mb) -> None:
         raise click.UsageError("give --output FILE.xlsx, or --format csv|json to print the table")
     if output is not None and output.suffix.lower() != ".xlsx":
         raise click.UsageError(f"--output must be an .xlsx file, not {output.name}")
-    files = summ.find_submissions(paths, output)
+    files = summ.find_submissions(paths)
     if not files:
         raise click.UsageError(f"no .xlsx or .xlsm workbooks found in {', '.join(paths)}")
+    if output is not None and any(safefiles.same_file(output, f) for f in files):
+        _refuse(output, "is one of the submissions being summarised; choose another --output")
     opts = _options(start, end, max_rows, max_mb)
     reports = _run_batch(files, opts, jobs)
     result = summ.build_summary(reports, start=opts.start, end=opts.end)

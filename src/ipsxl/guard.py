@@ -13,6 +13,7 @@ from typing import Any
 
 from ipsxl import runtime
 from ipsxl.limits import MB, Limits, UnreadableWorkbook, first_line
+from ipsxl.snapshot import Snapshot
 
 # Process and thread machinery (pickle, selectors, signal, threading, faulthandler) is imported
 # where it is used: where there is none (Pyodide, see ``runtime``) the guard runs ``func``
@@ -21,12 +22,14 @@ from ipsxl.limits import MB, Limits, UnreadableWorkbook, first_line
 # --- time and memory limits ---------------------------------------------------------------------
 
 
-def guarded(func: Callable[..., Any], path: Path, limits: Limits, **kwargs: Any) -> Any:
+def guarded(func: Callable[..., Any], path: Path | Snapshot, limits: Limits, **kwargs: Any) -> Any:
     """``func(path, limits, **kwargs)`` under the time and memory limits; see ``start``."""
     return start(func, path, limits, **kwargs).result()
 
 
-def start(func: Callable[..., Any], path: Path, limits: Limits, **kwargs: Any) -> Pending:
+def start(
+    func: Callable[..., Any], path: Path | Snapshot, limits: Limits, **kwargs: Any
+) -> Pending:
     """Start ``func(path, limits, **kwargs)`` under the time and memory limits; its
     ``result()`` waits for it, so the caller can do other work meanwhile (``ipsxl check``
     prepares the write-back while the child reads and checks).
@@ -76,7 +79,7 @@ def _too_big_for_memory(limits: Limits) -> UnreadableWorkbook:
 
 
 def _in_child(
-    func: Callable[..., Any], path: Path, limits: Limits, kwargs: dict[str, Any]
+    func: Callable[..., Any], path: Path | Snapshot, limits: Limits, kwargs: dict[str, Any]
 ) -> Pending:
     # imported before the fork, never inside the child
     import pickle  # noqa: F401
@@ -153,7 +156,7 @@ def leave_for_exit(*objects: object) -> None:
 
 
 def _child(
-    func: Callable[..., Any], path: Path, limits: Limits, kwargs: dict[str, Any], fd: int
+    func: Callable[..., Any], path: Path | Snapshot, limits: Limits, kwargs: dict[str, Any], fd: int
 ) -> None:
     """Run in the forked child: read, send the outcome pickled through ``fd``, and exit without
     running anything of the parent's (no atexit handlers, no buffered output flushed twice)."""
@@ -246,7 +249,10 @@ def _kill(pid: int) -> None:
 
 
 def _in_thread(
-    func: Callable[..., Any], path: Path, limits: Limits, kwargs: dict[str, Any] | None = None
+    func: Callable[..., Any],
+    path: Path | Snapshot,
+    limits: Limits,
+    kwargs: dict[str, Any] | None = None,
 ) -> Pending:
     import threading
 

@@ -37,6 +37,7 @@ from ipsxl import standard as std
 from ipsxl.guard import guarded, leave_for_exit
 from ipsxl.limits import DEFAULT_LIMITS, MB, Limits, UnreadableWorkbook, first_line
 from ipsxl.model import ROW, Grid, RawWorkbook, Table
+from ipsxl.snapshot import Snapshot
 from ipsxl.values import CellError, Uncomputed, display
 from ipsxl.zipscan import Extent, check_file, check_package, part_sizes
 
@@ -182,23 +183,22 @@ def read_workbook(path: str | Path, limits: Limits = DEFAULT_LIMITS) -> RawWorkb
 
     The file is never written to, and nothing in it is trusted: see the module's docstring.
     """
-    path = Path(path)
-    check_file(path, limits)
-    return guarded(read_unguarded, path, limits)
+    return guarded(read_unguarded, check_file(Path(path), limits), limits)
 
 
 def read_unguarded(
-    path: Path,
+    source: Path | Snapshot,
     limits: Limits,
     capped: bool = False,
     on_table: Callable[[Table], None] | None = None,
 ) -> RawWorkbook:
     """``read_workbook`` for code that is already inside the guard (``guard.start``), as
     ``check.start_check``'s child is: reading and checking in one process, nothing to send
-    back but the report. ``check_file`` (the on-disk checks) must have passed first.
+    back but the report. ``source`` is best what ``check_file`` (the on-disk checks) read.
 
     ``on_table`` hears of each table as soon as its sheet is read, in the order the sheets
     finish (the small tabs first, while the big one is still being read)."""
+    snapshot = Snapshot.of(source)
     tables: dict[str, Table] = {}
 
     def arrived(sheet: str, tab: std.Tab, grid: Grid) -> None:
@@ -206,17 +206,17 @@ def read_unguarded(
         if on_table is not None:
             on_table(tables[tab.name])
 
-    grids, hidden, sheets = _read_grids(path, limits, capped, arrived)
+    grids, hidden, sheets = _read_grids(snapshot, limits, capped, arrived)
     leave_for_exit(grids)
     in_order = {tab.name: tables[tab.name] for tab in standard_sheets(grids).values()}
-    return RawWorkbook(str(path), in_order, sheets=sheets, hidden=hidden)
+    return RawWorkbook(str(snapshot.path), in_order, sheets=sheets, hidden=hidden)
 
 
 # --- parsing with calamine ----------------------------------------------------------------------
 
 
 def _read_grids(
-    path: Path,
+    source: Path | Snapshot,
     limits: Limits,
     capped: bool = False,
     on_grid: Callable[[str, std.Tab, Grid], None] | None = None,
@@ -234,21 +234,23 @@ def _read_grids(
     first and measures each standard sheet's extent before any sheet is parsed. Where it is
     capped (the guard's child) a rectangle too big for the cap only ends this process, the extent
     is checked from calamine's own range before its grid is built, and the scan runs while the
-    largest sheet is parsed; nothing calamine read is used unless the scan has passed."""
-    package = None if capped else check_package(path, limits, extents=True)
+    largest sheet is parsed; nothing calamine read is used unless the scan has passed. Every
+    look at the file is a look at the same bytes, ``source``'s snapshot."""
+    snapshot = Snapshot.of(source)
+    package = None if capped else check_package(snapshot, limits, extents=True)
     try:
-        book = _open_book(path)
+        book = _open_book(snapshot)
         metas = book.sheets_metadata
     except UnreadableWorkbook:
         if package is None:  # the scan's reason, when it has one, says more than calamine's
-            check_package(path, limits, extents=False)
+            check_package(snapshot, limits, extents=False)
         raise
     hidden, sheets = _sheet_names(metas)
     wanted = standard_sheets(sheets)  # only the standard's tabs are read at all
     if package is not None:
         for name in wanted:
             _check_extent(name, package.extents.get(name, package.largest), limits)
-    sizes, shared_strings = part_sizes(path, limits)
+    sizes, shared_strings = part_sizes(snapshot, limits)
     largest = max(wanted, key=lambda name: sizes.get(name, 0), default=None)
     # a second book for the thread parses the shared strings again: worth it for the time the
     # other sheets save by being parsed meanwhile, unless there are many strings
@@ -260,10 +262,10 @@ def _read_grids(
             big = (
                 pool.submit(_parse_sheet, book, largest)
                 if one_book
-                else pool.submit(_parse_alone, path, largest)
+                else pool.submit(_parse_alone, snapshot, largest)
             )
         if package is None:
-            package = check_package(path, limits, extents=False)
+            package = check_package(snapshot, limits, extents=False)
         loads: dict[str, Callable[[], Any]] = {
             name: partial(_parse_sheet, book, name) for name in wanted if name != largest
         }
@@ -332,12 +334,12 @@ def _grids(
     return {name: outcomes[name] for name in wanted}
 
 
-def _open_book(path: Path) -> Any:
+def _open_book(snapshot: Snapshot) -> Any:
     """The workbook opened by calamine, which reads its shared strings then: once per book."""
     from python_calamine import CalamineWorkbook
 
     try:
-        return CalamineWorkbook.from_path(str(path))
+        return CalamineWorkbook.from_filelike(snapshot.open())
     except BaseException as exc:  # noqa: BLE001 - calamine's errors, and pyo3 panics
         if isinstance(exc, (KeyboardInterrupt, SystemExit)):
             raise
@@ -350,9 +352,9 @@ def _parse_sheet(book: Any, name: str) -> Any:
     return book.get_sheet_by_name(name)
 
 
-def _parse_alone(path: Path, name: str) -> Any:
+def _parse_alone(snapshot: Snapshot, name: str) -> Any:
     """One sheet parsed with a book of its own, so other sheets can be parsed meanwhile."""
-    return _parse_sheet(_open_book(path), name)
+    return _parse_sheet(_open_book(snapshot), name)
 
 
 def _check_extent(name: str, extent: Extent, limits: Limits) -> None:

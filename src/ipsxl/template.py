@@ -12,8 +12,6 @@ tens of thousands of rows through the same functions, and streaming keeps that t
 from __future__ import annotations
 
 import datetime as dt
-import os
-import secrets
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 
@@ -25,6 +23,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from ipsxl import standard
+from ipsxl.safefiles import replacing
 from ipsxl.standard import Column, Tab
 
 # The words a yes/no drop-down offers; the reader accepts these and the other YES/NO_WORDS.
@@ -195,20 +194,11 @@ def write_program_sheet(wb: Workbook, values: Mapping[str, object] | None = None
 
 
 def save_atomically(wb: Workbook, path: Path) -> None:
-    """Save through a temporary file in the same folder, renamed over ``path`` when complete.
-
-    A crash or a full disk then leaves either the old file or the new one, never half a file;
-    the same folder keeps the rename on one file system, where ``os.replace`` is atomic. The
-    temporary file is opened the ordinary way, so the workbook gets the usual permissions.
-    """
-    path = Path(path)
-    tmp = path.with_name(f".{path.stem}.{secrets.token_hex(6)}.tmp{path.suffix}")
-    try:
-        wb.save(tmp)
-        os.replace(tmp, path)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
+    """Save through a temporary file in the same folder, renamed over ``path`` when complete
+    (``safefiles.replacing``): a crash or a full disk leaves the old file or the new one,
+    never half a file."""
+    with replacing(path) as fh:
+        wb.save(fh)
 
 
 def write_template(path: Path) -> None:

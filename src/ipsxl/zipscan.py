@@ -24,31 +24,33 @@ from xml.sax.saxutils import unescape
 
 from ipsxl import standard as std
 from ipsxl.limits import MB, Limits, UnreadableWorkbook, first_line
+from ipsxl.snapshot import Snapshot, TooLarge
 
 
-def check_file(path: Path, limits: Limits) -> None:
-    """What is on disk: a regular file, not too big, and a zip package, not something else."""
+def check_file(path: Path, limits: Limits) -> Snapshot:
+    """What is on disk: a regular file, not too big, and a zip package, not something else.
+    Returns its bytes, read once: the rest of the run reads those, never the file again."""
     try:
         if not path.exists():
             raise UnreadableWorkbook("no such file")
         if not path.is_file():
             raise UnreadableWorkbook("not a file (a folder, device or pipe)")
-        size = path.stat().st_size
-        if size > limits.max_bytes:
-            raise UnreadableWorkbook(
-                f"too large: {size:,} bytes on disk (limit {limits.max_bytes:,}; raise --max-mb)"
-            )
-        with path.open("rb") as fh:
-            head = fh.read(4096)
+        snapshot = Snapshot.take(path, limits.max_bytes)
+    except TooLarge as exc:
+        raise UnreadableWorkbook(
+            f"too large: {exc.size:,} bytes on disk (limit {limits.max_bytes:,}; raise --max-mb)"
+        ) from None
     except OSError as exc:
         why = exc.strerror or type(exc).__name__
         raise UnreadableWorkbook(f"cannot be opened: {why}") from None
+    head = snapshot.data[:4096]
     if not head:
         raise UnreadableWorkbook("not an Excel workbook: the file is empty (0 bytes)")
     if head.startswith(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"):
-        raise UnreadableWorkbook(_ole_reason(path))
+        raise UnreadableWorkbook(_ole_reason(snapshot.data))
     if not head.startswith(b"PK"):
         raise UnreadableWorkbook(f"not an Excel workbook: {_what_it_is(head)}")
+    return snapshot
 
 
 def _what_it_is(head: bytes) -> str:
@@ -73,22 +75,15 @@ def _what_it_is(head: bytes) -> str:
     return "it is not a zip package (.xlsx and .xlsm files are)"
 
 
-def _ole_reason(path: Path) -> str:
+def _ole_reason(data: bytes) -> str:
     """An OLE compound file is an encrypted .xlsx (Excel wraps those in OLE), an old binary .xls,
     or another Office binary. The directory's stream names tell which; they are UTF-16 and may
-    sit anywhere in the file, so the whole file is searched, a chunk at a time."""
+    sit anywhere in the file, so the whole file is searched."""
     encrypted = ("EncryptionInfo".encode("utf-16-le"), "EncryptedPackage".encode("utf-16-le"))
     workbook = ("Workbook".encode("utf-16-le"), "Book\x00".encode("utf-16-le"))
-    found_book = False
-    tail = b""
-    with path.open("rb") as fh:
-        while chunk := fh.read(4 * MB):
-            window = tail + chunk
-            if any(name in window for name in encrypted):
-                return "password-protected: remove the password in Excel and submit again"
-            found_book = found_book or any(name in window for name in workbook)
-            tail = window[-64:]
-    if found_book:
+    if any(name in data for name in encrypted):
+        return "password-protected: remove the password in Excel and submit again"
+    if any(name in data for name in workbook):
         return "not an Excel workbook: old binary .xls format; open it and save it as .xlsx"
     return "not an Excel workbook: an old Office binary file; open it and save it as .xlsx"
 
@@ -134,13 +129,14 @@ class _Package:
     largest: Extent  # of every sheet scanned, for a sheet name calamine spells differently
 
 
-def check_package(path: Path, limits: Limits, extents: bool = True) -> _Package:
+def check_package(source: Path | Snapshot, limits: Limits, extents: bool = True) -> _Package:
     """Refuse what is not a sound workbook package, or would inflate past the limits, before
     anything calamine reads is used; return the standard sheets' error cells and, with
     ``extents``, how far each reaches (the slower part of the scan, needed where memory cannot
     be capped, and then run before calamine parses a byte)."""
     try:
-        with zipfile.ZipFile(path) as zf, path.open("rb") as fh:
+        snapshot = Snapshot.of(source)
+        with zipfile.ZipFile(snapshot.open()) as zf, snapshot.open() as fh:
             return _scan_zip(zf, fh, limits, extents)
     except UnreadableWorkbook:
         raise
@@ -437,12 +433,13 @@ def _standard_sheet_parts(
     return parts, sheets
 
 
-def part_sizes(path: Path, limits: Limits) -> tuple[dict[str, int], int]:
+def part_sizes(source: Path | Snapshot, limits: Limits) -> tuple[dict[str, int], int]:
     """The size of each standard sheet's part, by sheet name, and of the shared strings, as the
     zip directory claims: only hints, for how to read the sheets; empty (0) when the package
     cannot tell (whatever is wrong with it, the package scan says)."""
     try:
-        with zipfile.ZipFile(path) as zf, path.open("rb") as fh:
+        snapshot = Snapshot.of(source)
+        with zipfile.ZipFile(snapshot.open()) as zf, snapshot.open() as fh:
             by_name = {info.filename.lower(): info for info in zf.infolist()}
             parts, _ = _standard_sheet_parts(fh, by_name, _Budget(limits.max_uncompressed))
     except Exception:  # noqa: BLE001 - a hint only, see above

@@ -16,20 +16,17 @@ from ipsxl.batch import Options, check_many, find_workbooks
 from ipsxl.model import Report
 from ipsxl.summary.render import to_csv, to_json, to_text
 from ipsxl.summary.table import Summary, build_summary
-from ipsxl.summary.workbook import write_summary
+from ipsxl.summary.workbook import is_summary, write_summary
 
 
-def find_submissions(paths: Iterable[str | Path], output: str | Path | None = None) -> list[Path]:
-    """The workbooks to summarise, without the summary itself when it is written among them.
+def find_submissions(paths: Iterable[str | Path]) -> list[Path]:
+    """The workbooks to summarise: ``find_workbooks``'s, without any summary ipsxl wrote.
 
-    An office may keep summary.xlsx in the submissions folder; summarising it as a submission
-    would report it unreadable as an agency workbook every quarter.
+    An office may keep its summaries in the submissions folder; summarising one as a submission
+    would report it unreadable as an agency workbook every quarter. A summary is known by the
+    mark ipsxl puts inside it, not by its name, which anyone may change.
     """
-    files = find_workbooks(paths)
-    if output is None:
-        return files
-    target = Path(output).resolve()
-    return [f for f in files if f.resolve() != target]
+    return [f for f in find_workbooks(paths) if not is_summary(f)]
 
 
 def summarize(
@@ -53,6 +50,7 @@ __all__ = [
     "Summary",
     "build_summary",
     "find_submissions",
+    "is_summary",
     "summarize",
     "to_csv",
     "to_json",

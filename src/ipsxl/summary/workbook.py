@@ -10,12 +10,16 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import posixpath
+import zipfile
 from pathlib import Path
 
+from lxml import etree
 from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.chart import BarChart, LineChart, Reference
 from openpyxl.formatting.rule import FormulaRule
+from openpyxl.packaging.custom import StringProperty
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.table import Table, TableStyleInfo
@@ -41,6 +45,10 @@ from ipsxl.summary.table import (
 from ipsxl.template import save_atomically
 
 SUBMISSIONS, TRENDS, ITEMS, ABOUT = "Submissions", "Trends", "Items", "About"
+# ipsxl's mark on the summary: a custom document property, so a summary kept among the
+# submissions is never summarised as one, however it is named
+MARK, MARK_VALUE = "ipsxl", "summary"
+_MAX_PART = 1 << 20
 
 # Excel's own "good / neutral / bad" cell styles, so the colours read as they do elsewhere.
 RED = ("FFC7CE", "9C0006")
@@ -76,9 +84,42 @@ def write_summary(summary: Summary, path: str | Path) -> Path:
         _print_setup(ws)
     wb.properties.title = "IPS submissions summary"
     wb.properties.creator = f"ipsxl {summary.version}"
+    wb.custom_doc_props.append(StringProperty(name=MARK, value=MARK_VALUE))
     path = Path(path)
     save_atomically(wb, path)
     return path
+
+
+def is_summary(path: str | Path) -> bool:
+    """Whether the file is a summary ipsxl wrote, whatever it is called now: it carries ipsxl's
+    custom document property (Excel and LibreOffice keep those when they save the file), which
+    no agency's workbook has. Only the package's relationships and that small part are read."""
+    try:
+        with zipfile.ZipFile(path) as zf:
+            rels = _small_xml(zf, "_rels/.rels")
+            targets = [
+                el.get("Target", "").lstrip("/")
+                for el in rels
+                if el.get("Type", "").endswith("/custom-properties")
+            ]
+            props = [_small_xml(zf, posixpath.normpath(t)) for t in targets if t]
+    except (OSError, KeyError, ValueError, zipfile.BadZipFile, etree.XMLSyntaxError):
+        return False
+    return any(
+        el.get("name") == MARK and "".join(el.itertext()).strip() == MARK_VALUE
+        for root in props
+        for el in root
+    )
+
+
+def _small_xml(zf: zipfile.ZipFile, part: str):
+    """A small XML part, parsed without DTDs or entities (the file may be anyone's)."""
+    with zf.open(part) as fh:
+        data = fh.read(_MAX_PART + 1)
+    if len(data) > _MAX_PART or b"<!DOCTYPE" in data or b"<!ENTITY" in data:
+        raise ValueError(f"{part}: not a part ipsxl wrote")
+    parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False)
+    return etree.fromstring(data, parser)
 
 
 def _print_setup(ws: Worksheet) -> None:

@@ -26,6 +26,7 @@ from pathlib import Path
 from ipsxl import standard as std
 from ipsxl.fidelity_sheet import Review
 from ipsxl.model import Report
+from ipsxl.snapshot import Snapshot
 from ipsxl.writeback import undo
 from ipsxl.writeback.deadline import NO_DEADLINE, Deadline
 from ipsxl.writeback.package import Package, PackageError
@@ -49,6 +50,7 @@ class Prepared:
     package: Package  # as it was before any run wrote into it
     reviewer_scores: dict[int, Review]  # what a reviewer typed on the last run's Fidelity sheet
     indexes: SheetIndexes
+    snapshot: Snapshot | None = None  # the bytes read, when written back over the source
 
     def write(
         self,
@@ -59,31 +61,37 @@ class Prepared:
     ) -> None:
         """Write Fidelity, Flags and the cell highlights of ``report`` into a copy of the
         source, at ``target`` (which may be the source itself). ``generated_at`` is the time
-        the Fidelity sheet gives (now when None); past ``deadline`` nothing is written."""
+        the Fidelity sheet gives (now when None); past ``deadline`` nothing is written.
+        Written over the source itself, the file must still be the one that was read, or
+        ``snapshot.Changed`` is raised."""
         when = generated_at or dt.datetime.now()
         pkg = self.package.copy()
         try:
             write(pkg, report, when, self.reviewer_scores, self.indexes, deadline)
-            pkg.save(Path(target), like=self.source, deadline=deadline)
+            pkg.save(Path(target), like=self.snapshot or self.source, deadline=deadline)
         except (PackageError, BadPart, KeyError) as exc:
             raise WritebackError(f"{self.source}: {exc}") from exc
 
 
-def prepare(source: Path, deadline: Deadline = NO_DEADLINE) -> Prepared:
+def prepare(source: Path | Snapshot, deadline: Deadline = NO_DEADLINE) -> Prepared:
     """Everything of ``write_back`` that does not need the report, which may not exist yet.
 
     A workbook that cannot be read or cleaned raises WritebackError here; a worksheet that
     cannot be edited raises it from ``Prepared.write``, and only if the report flags a cell on
-    it. The source's bytes are all read here: ``Prepared.write`` only copies its file mode."""
-    source = Path(source)
+    it. The source's bytes are all read here (or were: ``source`` may be a snapshot already):
+    ``Prepared.write`` only makes sure the file is unchanged when it writes over it."""
     try:
-        pkg = Package.read(source, deadline)
+        snapshot = Snapshot.of(source)
+    except OSError as exc:
+        raise WritebackError(f"{source}: {exc.strerror or exc}") from exc
+    try:
+        pkg = Package.read(snapshot, deadline)
         scores = strip(pkg)
         indexes = SheetIndexes()
         indexes.warm(pkg, _worksheets(pkg), deadline)
     except (PackageError, BadPart, KeyError) as exc:
-        raise WritebackError(f"{source}: {exc}") from exc
-    return Prepared(source, pkg, scores, indexes)
+        raise WritebackError(f"{snapshot.path}: {exc}") from exc
+    return Prepared(snapshot.path, pkg, scores, indexes, snapshot)
 
 
 def _worksheets(pkg: Package) -> list[str]:
@@ -113,11 +121,14 @@ def clear(source: Path, target: Path) -> None:
     """Write a copy of ``source`` without anything ipsxl wrote: its sheets, fills and notes."""
     source, target = Path(source), Path(target)
     try:
-        pkg = Package.read(source)
+        snapshot = Snapshot.take(source)
+        pkg = Package.read(snapshot)
         strip(pkg)
     except (PackageError, BadPart, KeyError) as exc:
         raise WritebackError(f"{source}: {exc}") from exc
-    pkg.save(target, like=source)
+    except OSError as exc:
+        raise WritebackError(f"{source}: {exc.strerror or exc}") from exc
+    pkg.save(target, like=snapshot)
 
 
 __all__ = ["Prepared", "WritebackError", "clear", "prepare", "write_back"]

@@ -11,11 +11,8 @@ from __future__ import annotations
 
 import copy
 import io
-import os
 import posixpath
-import shutil
 import struct
-import tempfile
 import zipfile
 import zlib
 from collections.abc import Callable
@@ -24,6 +21,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
 from ipsxl import runtime
+from ipsxl.safefiles import replacing
+from ipsxl.snapshot import Snapshot
 from ipsxl.writeback import xmltext
 
 if TYPE_CHECKING:
@@ -130,9 +129,10 @@ class Package:
         self._read: dict[tuple[str, str], tuple[bytes, object]] = {}
 
     @classmethod
-    def read(cls, path: Path, deadline: Deadline | None = None) -> Package:
+    def read(cls, source: Path | Snapshot, deadline: Deadline | None = None) -> Package:
+        path = source.path if isinstance(source, Snapshot) else source
         try:
-            data = Path(path).read_bytes()  # once: the parts, and their compressed bytes
+            data = Snapshot.of(source).data  # once: the parts, and their compressed bytes
             blob = memoryview(data)
             with zipfile.ZipFile(io.BytesIO(data)) as zf:
                 infos = zf.infolist()
@@ -283,37 +283,24 @@ class Package:
     # --- saving ---
 
     def save(
-        self, target: Path, like: Path | None = None, deadline: Deadline | None = None
+        self, target: Path, like: Path | Snapshot | None = None, deadline: Deadline | None = None
     ) -> None:
-        """Write the package to ``target`` through a temporary file beside it; past
-        ``deadline``, nothing at all.
+        """Write the package to ``target`` through a temporary file beside it (see
+        ``safefiles.replacing``: ``like`` gives the permissions, and a snapshot of ``target``
+        itself must still be what is on disk); past ``deadline``, nothing at all.
 
         Each entry gets a copy of its zip metadata, so saving leaves this package as it was."""
-        target = Path(target)
-        fd, tmp_name = tempfile.mkstemp(
-            prefix=f".{target.name}.", suffix=".tmp", dir=target.parent or Path(".")
-        )
-        tmp = Path(tmp_name)
-        try:
-            with os.fdopen(fd, "wb") as fh:
-                with zipfile.ZipFile(fh, "w", zipfile.ZIP_DEFLATED) as zf:
-                    infos = {name: copy.copy(info) for name, info in self.infos.items()}
-                    deflated = self._deflate_changed(infos) if _can_copy(zf) else {}
-                    for name, data in self.parts.items():
-                        if deadline is not None:
-                            deadline.check()
-                        write_entry(
-                            zf, infos[name], data, self.compressed.get(name, deflated.get(name))
-                        )
-                    zf.comment = self.comment
-                fh.flush()
-                os.fsync(fh.fileno())
-            if like is not None and like.exists():
-                shutil.copymode(like, tmp)
-            os.replace(tmp, target)
-        except BaseException:
-            tmp.unlink(missing_ok=True)
-            raise
+        with replacing(target, like) as fh:
+            with zipfile.ZipFile(fh, "w", zipfile.ZIP_DEFLATED) as zf:
+                infos = {name: copy.copy(info) for name, info in self.infos.items()}
+                deflated = self._deflate_changed(infos) if _can_copy(zf) else {}
+                for name, data in self.parts.items():
+                    if deadline is not None:
+                        deadline.check()
+                    write_entry(
+                        zf, infos[name], data, self.compressed.get(name, deflated.get(name))
+                    )
+                zf.comment = self.comment
 
     def _deflate_changed(self, infos: dict[str, zipfile.ZipInfo]) -> dict[str, bytes]:
         """The changed (and new) deflated parts, compressed side by side in threads (zlib lets
