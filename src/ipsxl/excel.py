@@ -177,8 +177,9 @@ HELP_TEXT = "\n".join(
         " standard.",
         "",
         "Each run first takes back the marks of the run before. The worksheet functions"
-        " IPS_CONTACTS_PER_WEEK, IPS_CASELOAD_SIZE, IPS_EMPLOYMENT_RATE, IPS_SCORE and IPS_BAND"
-        " compute the same figures in any cell.",
+        " IPS_CONTACTS_PER_WEEK, IPS_CASELOAD_SIZE, IPS_EMPLOYMENT_RATE, IPS_NEW_ENROLLMENTS,"
+        " IPS_DAYS_TO_FIRST_JOB, IPS_RETENTION_90, IPS_SCORE and IPS_BAND compute the same"
+        " figures in any cell.",
         "The full guide is the section 'In Excel: the IPS tab' of the ipsxl README.",
     ]
 )
