@@ -17,6 +17,7 @@ import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
 
+from ipsxl import kinds
 from ipsxl.check import start_check
 from ipsxl.limits import DEFAULT_LIMITS, Limits, UnreadableWorkbook
 from ipsxl.model import Report
@@ -58,6 +59,9 @@ def check_for_writing(
     path = Path(path)
     deadline = Deadline.after(limits.max_seconds)
     try:
+        refused = kinds.refusal(path)
+        if refused:  # a pipe or a device must not be opened, another kind not prepared
+            raise UnreadableWorkbook(refused)
         snapshot = check_file(path, limits)
     except UnreadableWorkbook as exc:
         return Checked(Report(file=str(path), readable=False, error=str(exc)), None)

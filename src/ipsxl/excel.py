@@ -30,6 +30,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import math
+import traceback
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -40,9 +41,10 @@ import xlwings as xw
 from ipsxl import fidelity_sheet, scale, sheets
 from ipsxl import own_sheets as own
 from ipsxl import standard as std
-from ipsxl.check import check_raw
+from ipsxl.check import check_raw, internal_error
 from ipsxl.model import ERROR, WARNING, RawWorkbook, Report
 from ipsxl.read import DEFAULT_LIMITS, Limits, UnreadableWorkbook, tables_from_grids
+from ipsxl.report import problem_line
 from ipsxl.values import CellError
 
 TITLE = "ipsxl"
@@ -184,8 +186,9 @@ HELP_TEXT = "\n".join(
         " standard.",
         "",
         "Each run first takes back the marks of the run before. The worksheet functions"
-        " IPS_CONTACTS_PER_WEEK, IPS_CASELOAD_SIZE, IPS_EMPLOYMENT_RATE, IPS_SCORE and IPS_BAND"
-        " compute the same figures in any cell.",
+        " IPS_CONTACTS_PER_WEEK, IPS_CASELOAD_SIZE, IPS_EMPLOYMENT_RATE, IPS_NEW_ENROLLMENTS,"
+        " IPS_DAYS_TO_FIRST_JOB, IPS_RETENTION_90, IPS_SCORE and IPS_BAND compute the same"
+        " figures in any cell.",
         "The full guide is the section 'In Excel: the IPS tab' of the ipsxl README.",
     ]
 )
@@ -199,6 +202,17 @@ def _caller(book: xw.Book | None) -> xw.Book:
 
 
 def _run(book: xw.Book, with_fidelity: bool) -> Report | None:
+    """One Validate or Fidelity click; a bug of ours is an alert asking to report it, not a
+    Python error dialog, so the workbook stays usable and the next click works."""
+    try:
+        return _check_and_mark(book, with_fidelity)
+    except Exception:  # noqa: BLE001 - see above
+        failed = internal_error(_source(book), traceback.format_exc())
+        _alert(book, f"ipsxl hit an {problem_line(failed)}.")
+        return None
+
+
+def _check_and_mark(book: xw.Book, with_fidelity: bool) -> Report | None:
     engine = _Engine.of(book)
     try:
         raw = read_book(book)

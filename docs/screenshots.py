@@ -1,0 +1,86 @@
+"""Re-make the README's pictures of the sheets ipsxl writes: the first printed page of the
+Fidelity and the Flags sheet of the checked example workbook, as LibreOffice prints them.
+
+Needs LibreOffice (``soffice``) and poppler (``pdftoppm``). Run it after changing a layout:
+
+    python docs/screenshots.py       # writes docs/images/fidelity.png and docs/images/flags.png
+
+The checked copy is written with a fixed "Generated" time, so the pictures change only when
+the layout or the example does.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+from ipsxl.checked import check_for_writing
+from ipsxl.standard import FIDELITY_SHEET, FLAGS_SHEET
+from ipsxl.writeback import undo
+from ipsxl.writeback.package import Package
+
+ROOT = Path(__file__).resolve().parents[1]
+EXAMPLE = ROOT / "workbooks" / "example.xlsx"
+IMAGES = ROOT / "docs" / "images"
+PICTURES = {FIDELITY_SHEET: "fidelity.png", FLAGS_SHEET: "flags.png"}
+DPI = 80
+
+
+def main() -> int:
+    soffice = shutil.which("soffice") or shutil.which("libreoffice")
+    pdftoppm = shutil.which("pdftoppm")
+    if soffice is None or pdftoppm is None:
+        print("needs LibreOffice (soffice) and poppler (pdftoppm)", file=sys.stderr)
+        return 1
+    IMAGES.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory() as folder:
+        tmp = Path(folder)
+        checked = tmp / "example.checked.xlsx"
+        result = check_for_writing(EXAMPLE)
+        end = result.report.period.end if result.report.period else dt.date.today()
+        result.write(checked, generated_at=dt.datetime.combine(end, dt.time(9, 0)))
+        for sheet, picture in PICTURES.items():
+            alone = _only_sheet(checked, tmp / f"{Path(picture).stem}.xlsx", sheet)
+            subprocess.run(
+                [
+                    soffice,
+                    "--headless",
+                    "--norestore",
+                    f"-env:UserInstallation={(tmp / 'profile').as_uri()}",
+                    "--convert-to",
+                    "pdf",
+                    "--outdir",
+                    str(tmp),
+                    str(alone),
+                ],
+                check=True,
+                capture_output=True,
+                timeout=240,
+            )
+            out = IMAGES / picture
+            subprocess.run(
+                [pdftoppm, "-f", "1", "-l", "1", "-r", str(DPI), "-png", "-singlefile"]
+                + [str(alone.with_suffix(".pdf")), str(out.with_suffix(""))],
+                check=True,
+            )
+            print(f"wrote {out.relative_to(ROOT)}")
+    return 0
+
+
+def _only_sheet(path: Path, out: Path, keep: str) -> Path:
+    """A copy of the workbook holding only one sheet (with its charts), to print it alone."""
+    pkg = Package.read(path)
+    workbook = pkg.workbook_part()
+    for name, _, _ in undo.sheet_parts(pkg, workbook):
+        if name != keep:
+            undo.remove_sheet(pkg, workbook, name)
+    pkg.save(out, like=path)
+    return out
+
+
+if __name__ == "__main__":
+    sys.exit(main())
