@@ -398,7 +398,7 @@ def _broken(folder: Path) -> list[Case]:
             "legacy.xlsx",
             "an old binary .xls renamed .xlsx",
             exit_code=2,
-            reason="not an Excel workbook: old binary .xls format",
+            reason="not an Excel workbook: an old .xls workbook: save it as .xlsx in Excel",
         )
     )
     (folder / "legacy.xls").write_bytes(legacy)
@@ -407,7 +407,7 @@ def _broken(folder: Path) -> list[Case]:
             "legacy.xls",
             "an old binary .xls, as saved",
             exit_code=2,
-            reason="not an Excel workbook: old binary .xls format",
+            reason="not an Excel workbook: an old .xls workbook: save it as .xlsx in Excel",
         )
     )
     docx = [("[Content_Types].xml", b"<Types/>"), ("word/document.xml", b"<document/>")]

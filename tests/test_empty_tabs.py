@@ -8,9 +8,11 @@ import json
 import subprocess
 import sys
 
+import openpyxl
 import pytest
 from builders import clean_tabs, column, write_workbook
 from click.testing import CliRunner
+from openpyxl.comments import Comment
 
 from ipsxl import standard as std
 from ipsxl.cli import main
@@ -34,6 +36,8 @@ def _emptied(rows: list[list], tab: str, state: str) -> list[list]:
         return rows[:1]
     if state == "note-only":
         return [[f"No {tab.lower()} this quarter"]]
+    if state == "comment-only":
+        return []  # and an Excel comment on A1: see _write
     key = column({tab: rows}, tab, KEYS[tab])  # blank-keys: every key blank, the rest kept
     return [rows[0], *([*r[:key], None, *r[key + 1 :]] for r in rows[1:])]
 
@@ -45,7 +49,18 @@ def _tabs(which: str, state: str) -> dict[str, list[list]]:
     return tabs
 
 
-STATES = ("empty", "header-only", "note-only", "blank-keys")
+def _write(path, which: str, state: str):
+    """The workbook of a case; a comment-only tab holds nothing but a note on its A1."""
+    book = write_workbook(path, _tabs(which, state))
+    if state == "comment-only":
+        wb = openpyxl.load_workbook(book)
+        for tab in wb.sheetnames if which == ALL else [which]:
+            wb[tab]["A1"].comment = Comment("nothing to report this quarter", "Supervisor")
+        wb.save(book)
+    return book
+
+
+STATES = ("empty", "header-only", "note-only", "comment-only", "blank-keys")
 CASES = [(tab, state) for tab in [*KEYS, ALL] for state in STATES]
 
 
@@ -59,10 +74,17 @@ def _no_traceback(result) -> None:
     assert result.exception is None or isinstance(result.exception, SystemExit), out
 
 
-@pytest.mark.parametrize("case", CASES, ids=[_case_id(c) for c in CASES])
-def test_each_command_reports_on_a_tab_with_nothing_to_count(tmp_path, case):
-    which, state = case
-    book = write_workbook(tmp_path / "agency.xlsx", _tabs(which, state))
+@pytest.fixture(scope="module")
+def submissions(tmp_path_factory) -> list:
+    """One workbook per case, in a folder, in the order of CASES."""
+    folder = tmp_path_factory.mktemp("submissions")
+    return [_write(folder / f"{i:02d}-{_case_id(c)}.xlsx", *c) for i, c in enumerate(CASES)]
+
+
+@pytest.mark.parametrize("n", range(len(CASES)), ids=[_case_id(c) for c in CASES])
+def test_validate_and_check_report_on_a_tab_with_nothing_to_count(submissions, tmp_path, n):
+    which, state = CASES[n]
+    book = submissions[n]
     runner = CliRunner()
 
     validated = runner.invoke(main, ["validate", str(book), "--format", "json"])
@@ -77,16 +99,10 @@ def test_each_command_reports_on_a_tab_with_nothing_to_count(tmp_path, case):
         # is wrong (an empty Employer Log still means too few contacts, a warning)
         errors = [f for f in report["flags"] if f["severity"] == "error"]
         assert [f for f in errors if f["sheet"] == which] == []
-    if state in ("empty", "note-only") and which not in (std.PROGRAM.name, ALL):
+    if state in ("empty", "note-only", "comment-only") and which not in (std.PROGRAM.name, ALL):
         # no header row at all: each required column is missing, and said so once
         missing = {f["column"] for f in tab_flags if f["code"] == "missing-column"}
         assert missing == {c.name for c in std.TABS_BY_NAME[which].required_columns}
-
-    summarised = runner.invoke(main, ["summary", str(book), "--format", "json"])
-    _no_traceback(summarised)
-    assert summarised.exit_code in (0, 1), summarised.output
-    (row,) = json.loads(summarised.output.split("\nwrote")[0])["submissions"]
-    assert row["readable"] is True
 
     target = tmp_path / "agency.checked.xlsx"
     checked = runner.invoke(main, ["check", str(book), "--output", str(target)])
@@ -95,15 +111,22 @@ def test_each_command_reports_on_a_tab_with_nothing_to_count(tmp_path, case):
     assert f"wrote {target}" in checked.output and target.is_file()
 
 
-def test_a_folder_of_every_such_workbook_gives_one_report_each_in_a_real_process(tmp_path):
-    folder = tmp_path / "submissions"
-    folder.mkdir()
-    books = [
-        write_workbook(folder / f"{i:02d}-{_case_id(case)}.xlsx", _tabs(*case))
-        for i, case in enumerate(CASES)
-    ]
+def test_summary_has_a_row_for_every_such_workbook(submissions, tmp_path):
+    out = tmp_path / "summary.xlsx"
+    result = CliRunner().invoke(
+        main, ["summary", str(submissions[0].parent), "--format", "json", "--output", str(out)]
+    )
+    _no_traceback(result)
+    assert result.exit_code in (0, 1), result.output
+    rows = json.loads(result.output.split("\nwrote")[0])["submissions"]
+    assert len(rows) == len(CASES) and all(row["readable"] for row in rows)
+    assert out.is_file()
+
+
+def test_a_folder_of_every_such_workbook_gives_one_report_each_in_real_processes(submissions):
     proc = subprocess.run(
-        [sys.executable, "-m", "ipsxl", "validate", str(folder), "--format", "json"],
+        [sys.executable, "-m", "ipsxl", "validate", str(submissions[0].parent), "--format", "json"]
+        + ["--jobs", "2"],
         capture_output=True,
         text=True,
         timeout=600,
@@ -111,5 +134,5 @@ def test_a_folder_of_every_such_workbook_gives_one_report_each_in_a_real_process
     assert "Traceback" not in proc.stderr, proc.stderr
     assert proc.returncode in (0, 1), proc.stderr
     reports = json.loads(proc.stdout)["workbooks"]
-    assert [r["file"] for r in reports] == [str(b) for b in books]
+    assert [r["file"] for r in reports] == [str(b) for b in submissions]
     assert all(r["readable"] for r in reports)

@@ -179,15 +179,58 @@ class ExcelSim:
         position, name = action["args"]
         new = sheet_json(name, [], self.payload["client"])
         self.sheets.insert(position, new)
+        for entry in self.payload["names"]:  # a name scoped to a sheet follows the sheet
+            if (
+                entry.get("scope_sheet_index") is not None
+                and entry["scope_sheet_index"] >= position
+            ):
+                entry["scope_sheet_index"] += 1
 
     def _sheetDelete(self, action: dict) -> None:  # noqa: N802
         name = self._at(action)["name"]
+        position = action["sheet_position"]
+        kept = []
+        for entry in self.payload["names"]:
+            scope = entry.get("scope_sheet_index")
+            if scope == position:
+                continue  # the sheet's own names go with it
+            if scope is not None and scope > position:
+                entry["scope_sheet_index"] = scope - 1
+            kept.append(entry)
+        self.payload["names"] = kept
         self.sheets.remove(self._at(action))
         for store in (self.fills, self.formulas):
             for key in [k for k in store if k[0] == name]:
                 del store[key]
         for key in [k for k in self.notes if k[0] == name]:
             del self.notes[key]
+
+    def _namesAdd(self, action: dict) -> None:  # noqa: N802
+        name, refers_to = action["args"]
+        position = action["sheet_position"]
+        self.payload["names"].append(
+            {
+                "name": name,
+                "refers_to": refers_to,
+                "sheet_index": None,
+                "address": None,
+                "book_scope": position is None,
+                "scope_sheet_index": position,
+                "scope_sheet_name": None if position is None else self.sheets[position]["name"],
+            }
+        )
+
+    def _nameDelete(self, action: dict) -> None:  # noqa: N802
+        _, _, name, _, book_scope, scope = action["args"]
+        self.payload["names"] = [
+            n
+            for n in self.payload["names"]
+            if (n["name"], n["book_scope"], n.get("scope_sheet_index")) != (name, book_scope, scope)
+        ]
+
+    def _setSheetName(self, action: dict) -> None:  # noqa: N802
+        args = action["args"]
+        self._at(action)["name"] = args if isinstance(args, str) else args[0]
 
     def _setSheetVisibility(self, action: dict) -> None:  # noqa: N802
         self._at(action)["visibility"] = action["args"][0]

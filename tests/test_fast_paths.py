@@ -16,7 +16,7 @@ import pytest
 from builders import TODAY, clean_tabs, write_workbook
 from test_fidelity import END, START
 
-from ipsxl import fidelity, parse, read
+from ipsxl import codes, fidelity, parse, read
 from ipsxl.fidelity import population as pop
 from ipsxl.fidelity.population import Frames
 from ipsxl.model import Period
@@ -46,7 +46,7 @@ ODD_VALUES = [
 
 
 def _name_key_one(value: object) -> object:
-    """identity.name_key of one value, from its definition: the text the "string" dtype gives,
+    """population.name_key of one value, from its definition: the text the "string" dtype gives,
     case folded, whitespace removed; NaN when blank or nothing is left."""
     if value is None or value is pd.NA or (isinstance(value, float) and np.isnan(value)):
         return np.nan
@@ -71,15 +71,15 @@ def test_keys_are_those_of_each_value_alone(dtype):
             dtype=dtype,
             name="Employment Specialist",
         )
-        names, ids = identity.name_key(column), identity.client_key(column)
-        assert [repr(v) for v in names] == [repr(_name_key_one(v)) for v in column]
+        ids = identity.client_key(column)
         assert [repr(v) for v in ids] == [repr(_client_key_one(v)) for v in column]
+        assert identity.name_key is pop.name_key  # the rules fold names as the figures do
         folded = pop.name_key(column)
         assert str(folded.dtype) == "string"
         assert [None if v is pd.NA else v for v in folded] == [
             None if k is np.nan else k for k in map(_name_key_one, column)
         ]
-        for key in (names, ids, folded):
+        for key in (ids, folded):
             assert key.index.equals(column.index) and key.name == column.name
 
 
@@ -117,13 +117,10 @@ def _ctx(tmp_path):
 def test_many_tab_flags_are_one_tab_flag_each(tmp_path):
     ctx = _ctx(tmp_path)
     one_by_one = flags.concat(
-        [
-            flags.tab(ctx, "Employer Log", "low-contacts", "warning", f"week {k}", value=k)
-            for k in range(3)
-        ]
+        [flags.tab(ctx, "Employer Log", codes.LOW_CONTACTS, f"week {k}", value=k) for k in range(3)]
     )
     together = flags.tabs(
-        ctx, "Employer Log", "low-contacts", "warning", [f"week {k}" for k in range(3)], [0, 1, 2]
+        ctx, "Employer Log", codes.LOW_CONTACTS, [f"week {k}" for k in range(3)], [0, 1, 2]
     )
     pd.testing.assert_frame_equal(together, one_by_one)
     assert [type(v) for v in together.iloc[0]] == [type(v) for v in one_by_one.iloc[0]]

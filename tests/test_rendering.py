@@ -311,4 +311,4 @@ def test_the_screenshot_script_draws_the_pictures_the_readme_shows(tmp_path):
         png = (tmp_path / f"{name}.png").read_bytes()
         assert png[:8] == b"\x89PNG\r\n\x1a\n"
         width, height = struct.unpack(">II", png[16:24])
-        assert width > height and width <= 11 * 60 + 1  # a landscape page at 60 dpi
+        assert width > height  # a landscape page

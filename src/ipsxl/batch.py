@@ -8,44 +8,35 @@ from __future__ import annotations
 
 import datetime as dt
 import glob
-import re
+import os
+import signal
+import traceback
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, replace
 from functools import partial
 from pathlib import Path
 
-from ipsxl.check import check_file
+from ipsxl import guard
+from ipsxl.check import check_file, internal_error
+from ipsxl.kinds import looks_submitted
 from ipsxl.model import Report
 from ipsxl.read import DEFAULT_LIMITS, Limits
-
-SUFFIXES = (".xlsx", ".xlsm")
-
-
-# what ipsxl check writes beside a workbook: NAME.checked.xlsx, NAME.bak.xlsx, NAME.bak-2.xlsx
-_WRITTEN_BY_CHECK = re.compile(r"\.(checked|bak|bak-\d+)\.", re.IGNORECASE)
-
-
-def _is_submission(path: Path) -> bool:
-    """A workbook an agency submitted, not Excel's lock file or a file ipsxl wrote itself."""
-    return (
-        path.suffix.lower() in SUFFIXES
-        and not path.name.startswith("~$")
-        and not _WRITTEN_BY_CHECK.search(path.name)
-    )
 
 
 def find_workbooks(paths: Iterable[str | Path]) -> list[Path]:
     """Files as given (whatever their type, so a stray file is reported, not skipped), folders
-    searched for .xlsx/.xlsm, and globs the shell did not expand; each file once, in order."""
+    searched for what an agency may have submitted (``kinds.looks_submitted``: other kinds of
+    spreadsheet too, each reported as unreadable with what to do), and globs the shell did not
+    expand; each file once, in order."""
     found: list[Path] = []
     for given in paths:
         path = Path(given)
-        if path.is_dir():
-            found += sorted(p for p in path.rglob("*") if p.is_file() and _is_submission(p))
+        if path.is_dir() and path.suffix.lower() != ".numbers":
+            found += sorted(p for p in path.rglob("*") if _submitted(p))
         elif not path.exists() and glob.has_magic(str(given)):
             found += sorted(
-                Path(p) for p in glob.glob(str(given), recursive=True) if _is_submission(Path(p))
+                Path(p) for p in glob.glob(str(given), recursive=True) if _submitted(Path(p))
             )
         else:
             found.append(path)
@@ -53,6 +44,12 @@ def find_workbooks(paths: Iterable[str | Path]) -> list[Path]:
     for path in found:
         unique.setdefault(path, None)
     return list(unique)
+
+
+def _submitted(path: Path) -> bool:
+    """Not a folder (but a Mac's Numbers file, which is one), and named like a submission: a
+    named pipe or a broken link with a workbook's name is listed, to be reported."""
+    return looks_submitted(path) and (not path.is_dir() or path.suffix.lower() == ".numbers")
 
 
 @dataclass(frozen=True)
@@ -95,19 +92,53 @@ def check_many(
                 on_done(results[-1])
         return results
     slots: list[Report | None] = [None] * len(paths)
-    with ProcessPoolExecutor(max_workers=min(jobs, len(paths))) as pool:
+    workers = min(jobs, len(paths))
+    with ProcessPoolExecutor(max_workers=workers, initializer=_worker_started) as pool:
         order = sorted(range(len(paths)), key=lambda i: -_size(paths[i]))
         futures = {pool.submit(work, paths[i]): i for i in order}
         try:
             for future in as_completed(futures):
-                report = future.result()
-                slots[futures[future]] = report
+                i = futures[future]
+                try:
+                    report = future.result()
+                except Exception:  # noqa: BLE001 - a worker that failed fails its workbook only
+                    report = internal_error(paths[i], traceback.format_exc())
+                slots[i] = report
                 if on_done:
                     on_done(report)
-        except BaseException:
-            pool.shutdown(wait=False, cancel_futures=True)
+        except BaseException:  # Ctrl-C, SIGTERM (``stop.Stopped``): no worker reads on
+            _stop_workers(pool)
             raise
     return slots  # type: ignore[return-value] - every slot is filled by now
+
+
+def _worker_started() -> None:
+    """In each worker process: Ctrl-C is left to the command, which stops the workers (a
+    worker interrupted on its own would print a traceback and leave its task half done), and
+    SIGTERM ends the worker with the reading child it started."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, _worker_stopped)
+
+
+def _worker_stopped(signum: int, _frame: object) -> None:
+    guard.kill_children()
+    os._exit(128 + signum)
+
+
+def _stop_workers(pool: ProcessPoolExecutor) -> None:
+    """Cancel what has not started and end the workers now, not after their current workbook.
+    The executor has no public call for the second half before Python 3.14 (and forgets its
+    processes on shutdown, so they are taken first)."""
+    terminate = getattr(pool, "terminate_workers", None)
+    if terminate is not None:  # Python 3.14: also shuts the executor down
+        terminate()
+        return
+    running = list((getattr(pool, "_processes", None) or {}).values())
+    pool.shutdown(wait=False, cancel_futures=True)
+    for process in running:
+        process.terminate()
+    for process in running:
+        process.join(5)
 
 
 def _size(path: Path) -> int:

@@ -9,13 +9,17 @@ import traceback
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 
-from ipsxl import fidelity, parse
+from ipsxl import fidelity, kinds, parse
 from ipsxl.guard import CheckFailed, Pending, leave_for_exit, start
+from ipsxl.limits import first_line
 from ipsxl.model import RawWorkbook, Report, Table
 from ipsxl.read import DEFAULT_LIMITS, Limits, UnreadableWorkbook, read_unguarded
 from ipsxl.rules import run_rules
 from ipsxl.snapshot import Snapshot
 from ipsxl.zipscan import check_file as check_on_disk
+
+# How the reason of a workbook stopped by a bug of ours begins (see ``internal_error``).
+INTERNAL_ERROR = "internal error"
 
 
 def check_raw(
@@ -47,23 +51,32 @@ def check_file(
     limits: Limits = DEFAULT_LIMITS,
     today: dt.date | None = None,
 ) -> Report:
-    """Validate and score one workbook file; an unreadable one gives a Report saying why."""
+    """Validate and score one workbook file; an unreadable one gives a Report saying why, and
+    so does one whose check failed on a bug of ours (see ``internal_error``)."""
     return start_check(path, start=start, end=end, limits=limits, today=today).result()
 
 
 class PendingReport:
     """A workbook being checked; ``result()`` waits for its Report."""
 
-    def __init__(self, path: Path, pending: Pending | None, error: str | None = None) -> None:
-        self._path, self._pending, self._error = path, pending, error
+    def __init__(self, path: Path, pending: Pending | None, ready: Report | None = None) -> None:
+        self._path, self._pending, self._ready = path, pending, ready
+
+    def known(self) -> Report | None:
+        """The report when it was known at once: a file refused before any check started."""
+        return self._ready
 
     def result(self) -> Report:
+        if self._ready is not None or self._pending is None:
+            return self._ready or internal_error(self._path, "the check was not started")
         try:
-            if self._pending is None:
-                raise UnreadableWorkbook(self._error or "")
             return self._pending.result()
         except UnreadableWorkbook as exc:
             return Report(file=str(self._path), readable=False, error=str(exc))
+        except CheckFailed as exc:
+            return internal_error(self._path, str(exc))
+        except Exception:  # noqa: BLE001 - whatever it is, it is this workbook's result
+            return internal_error(self._path, traceback.format_exc())
 
 
 def start_check(
@@ -78,17 +91,43 @@ def start_check(
     The file is read once, here (or was: ``path`` may be a snapshot already), and everything
     after works from those bytes. The whole check (parse, rules, scores) runs in the guard's
     child process, so only the report crosses back, not 50,000 rows of cells, and the caller
-    is free meanwhile: ``ipsxl check`` prepares the write-back while the child works.
+    is free meanwhile: ``ipsxl check`` prepares the write-back while the child works. Nothing
+    that goes wrong with one workbook is raised: an unreadable file, and a bug of ours, are its
+    Report.
     """
     if isinstance(path, Snapshot):
         snapshot = path
     else:
+        path = Path(path)
         try:
-            snapshot = check_on_disk(Path(path), limits)
+            refused = kinds.refusal(path)
+            if refused:
+                raise UnreadableWorkbook(refused)
+            snapshot = check_on_disk(path, limits)
         except UnreadableWorkbook as exc:
-            return PendingReport(Path(path), None, str(exc))
-    pending = _start_guarded(snapshot, limits, start=start, end=end, today=today)
+            return PendingReport(path, None, Report(file=str(path), readable=False, error=str(exc)))
+        except Exception:  # noqa: BLE001 - see above
+            return PendingReport(path, None, internal_error(path, traceback.format_exc()))
+    try:
+        pending = _start_guarded(snapshot, limits, start=start, end=end, today=today)
+    except Exception:  # noqa: BLE001 - see above
+        return PendingReport(
+            snapshot.path, None, internal_error(snapshot.path, traceback.format_exc())
+        )
     return PendingReport(snapshot.path, pending)
+
+
+def internal_error(path: str | Path, trace: str) -> Report:
+    """The Report of a workbook whose check failed through a bug of ours: not the agency's
+    fault, so it says to report it; ``trace`` (the traceback) is kept for ``--debug``."""
+    lines = [line for line in trace.strip().splitlines() if line.strip()]
+    cause = first_line(Exception(lines[-1] if lines else "unknown"))
+    return Report(
+        file=str(path),
+        readable=False,
+        error=f"{INTERNAL_ERROR}: {cause}; please report it",
+        internal=trace,
+    )
 
 
 def _start_guarded(snapshot: Snapshot, limits: Limits, **period: dt.date | None) -> Pending:
@@ -124,7 +163,7 @@ def _ours(path: Path) -> Iterator[None]:
     try:
         yield
     except Exception:
-        raise CheckFailed(f"{path}: {traceback.format_exc()}") from None
+        raise CheckFailed(traceback.format_exc()) from None
 
 
 def _text(value: object) -> str | None:

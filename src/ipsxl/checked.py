@@ -17,6 +17,7 @@ import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
 
+from ipsxl import kinds
 from ipsxl.check import start_check
 from ipsxl.limits import DEFAULT_LIMITS, Limits, UnreadableWorkbook
 from ipsxl.model import Report
@@ -36,14 +37,15 @@ class Checked:
     deadline: Deadline = NO_DEADLINE  # the time limit of the whole check, write-back included
     snapshot: Snapshot | None = None  # the bytes both were made from
 
-    def write(self, target: Path, generated_at: dt.datetime | None = None) -> None:
-        """Write the checked copy to ``target``. When that is the source itself, the file must
+    def write(self, target: Path, generated_at: dt.datetime | None = None) -> list[str]:
+        """Write the checked copy to ``target``; what a person should be told of it beyond
+        "written" (see ``Prepared.write``). When ``target`` is the source itself, the file must
         still be the one that was read (else ``snapshot.Changed``, and nothing is written)."""
         if self.problem is not None:
             raise self.problem
         if self.prepared is None:
             raise WritebackError(f"{self.report.file}: unreadable, nothing to write")
-        self.prepared.write(Path(target), self.report, generated_at, self.deadline)
+        return self.prepared.write(Path(target), self.report, generated_at, self.deadline)
 
 
 def check_for_writing(
@@ -57,6 +59,9 @@ def check_for_writing(
     path = Path(path)
     deadline = Deadline.after(limits.max_seconds)
     try:
+        refused = kinds.refusal(path)
+        if refused:  # a pipe or a device must not be opened, another kind not prepared
+            raise UnreadableWorkbook(refused)
         snapshot = check_file(path, limits)
     except UnreadableWorkbook as exc:
         return Checked(Report(file=str(path), readable=False, error=str(exc)), None)

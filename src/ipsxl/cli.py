@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import errno
 import os
 import sys
+import traceback
 from contextlib import ExitStack
 from functools import partial
 from pathlib import Path
@@ -12,24 +15,54 @@ import click
 
 from ipsxl import __version__, report, safefiles
 from ipsxl.batch import Options, check_many, find_workbooks
+from ipsxl.check import INTERNAL_ERROR
+from ipsxl.limits import first_line
 from ipsxl.model import ERROR
 from ipsxl.read import DEFAULT_LIMITS, Limits
 
 FORMATS = ("text", "json", "csv")
 RENDER = {
-    "json": report.to_json,
+    "json": lambda reports, raw: report.to_json(reports),
     "csv": report.to_csv,
-    "text": lambda reports: "".join(report.to_text(r) for r in reports),
+    "text": lambda reports, raw: "".join(report.to_text(r) for r in reports),
 }
-DATE = click.DateTime(formats=["%Y-%m-%d"])
+
+
+def _csv_raw_option(func):
+    # reaches the printing through the context (``_csv_raw``), as --timeout does
+    return click.option(
+        "--csv-raw",
+        is_flag=True,
+        expose_value=False,
+        callback=lambda ctx, _param, value: ctx.meta.update(ipsxl_csv_raw=value),
+        help="CSV cells exactly as found, for scripts. Without it, a cell starting with ="
+        " + - @ gets a leading ' so that Excel shows it instead of running it.",
+    )(func)
+
+
+class Day(click.ParamType):
+    """A day typed as 2026-07-01 (the form the reports print); the error says so in words."""
+
+    name = "date"
+
+    def get_metavar(self, param, ctx=None) -> str:  # ctx: click >= 8.2 passes it
+        return "DATE"
+
+    def convert(self, value, param, ctx) -> dt.date:
+        if isinstance(value, dt.date):
+            return value
+        try:
+            return dt.datetime.strptime(str(value), "%Y-%m-%d").date()
+        except ValueError:
+            self.fail(f"expected a date such as 2026-07-01, not {value!r}", param, ctx)
 
 
 def _period_options(func):
-    func = click.option("--end", type=DATE, help="Last day of the period (overrides Program).")(
-        func
-    )
+    func = click.option(
+        "--end", type=Day(), help="Last day of the period, as 2026-09-30 (overrides Program)."
+    )(func)
     return click.option(
-        "--start", type=DATE, help="First day of the period, YYYY-MM-DD (overrides Program)."
+        "--start", type=Day(), help="First day of the period, as 2026-07-01 (overrides Program)."
     )(func)
 
 
@@ -63,6 +96,48 @@ def _limit_options(func):
     )(func)
 
 
+def _debug_option(func):
+    """--debug: a bug of ours is still one line per workbook, followed by its traceback."""
+    return click.option(
+        "--debug",
+        is_flag=True,
+        expose_value=False,
+        callback=lambda ctx, _param, value: ctx.meta.update(ipsxl_debug=value),
+        help="Show the traceback of an internal error (to include when reporting it).",
+    )(func)
+
+
+def _csv_raw() -> bool:
+    ctx = click.get_current_context(silent=True)
+    return bool(ctx and ctx.meta.get("ipsxl_csv_raw"))
+
+
+def _debugging() -> bool:
+    ctx = click.get_current_context(silent=True)
+    return bool(ctx and ctx.meta.get("ipsxl_debug"))
+
+
+def _tell(reports, also_on_stdout: bool) -> None:
+    """One line on stderr for each workbook without figures, unless the text report on stdout
+    said it already to the same place (a terminal shows both streams: the line would be there
+    twice); with --debug, the traceback of each internal error in any case."""
+    said = also_on_stdout and _same_place(sys.stdout, sys.stderr)
+    for r in reports:
+        if not r.readable and not said:
+            click.echo(f"ipsxl: {report.problem_line(r)}", err=True)
+        if r.internal is not None and _debugging():
+            click.echo(r.internal.rstrip("\n"), err=True)
+
+
+def _same_place(one, other) -> bool:
+    """Whether two streams end in the same file, pipe or terminal."""
+    try:
+        a, b = os.fstat(one.fileno()), os.fstat(other.fileno())
+    except (AttributeError, OSError, ValueError):  # io.UnsupportedOperation is an OSError
+        return False
+    return (a.st_dev, a.st_ino) == (b.st_dev, b.st_ino)
+
+
 def _options(start, end, max_rows, max_mb) -> Options:
     ctx = click.get_current_context(silent=True)
     timeout = ctx.meta.get("ipsxl_timeout", DEFAULT_LIMITS.max_seconds) if ctx else None
@@ -72,12 +147,44 @@ def _options(start, end, max_rows, max_mb) -> Options:
         max_bytes=max(DEFAULT_LIMITS.max_bytes, max_mb * 2**20),
         max_seconds=timeout if ctx else DEFAULT_LIMITS.max_seconds,
     )
-    return Options(
-        start=start.date() if start else None, end=end.date() if end else None, limits=limits
-    )
+    if start and end and start > end:
+        raise click.UsageError(f"--start {start} is after --end {end}")
+    return Options(start=start, end=end, limits=limits)
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class _Commands(click.Group):
+    """The ``ipsxl`` group: whatever a command did not handle ends it with one line and exit
+    code 2 (1 would read as "errors found in the workbooks"), the traceback only with --debug:
+    an I/O error says which file and why, anything else is a bug of ours to report."""
+
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except (click.ClickException, click.exceptions.Exit, click.Abort):
+            raise
+        except OSError as exc:
+            if exc.errno == errno.EPIPE:
+                raise  # click's own: the reader of the output went away
+            where = f"{report.shown(exc.filename)}: " if exc.filename else ""
+            _stop_with(f"{where}{exc.strerror or first_line(exc)}")
+        except Exception as exc:  # noqa: BLE001 - see above
+            _stop_with(
+                f"{INTERNAL_ERROR}: {type(exc).__name__}: {first_line(exc)}; please report it"
+            )
+
+
+def _stop_with(line: str) -> None:
+    click.echo(f"ipsxl: {line}", err=True)
+    if _debugging():
+        click.echo(traceback.format_exc().rstrip("\n"), err=True)
+    sys.exit(2)
+
+
+def _cannot_write(target: Path, exc: OSError) -> str:
+    return f"cannot write {report.shown(target)}: {exc.strerror or first_line(exc)}"
+
+
+@click.group(cls=_Commands, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="ipsxl")
 def main() -> None:
     """Check IPS supported-employment workbooks: flag bad or late entries, score fidelity."""
@@ -113,8 +220,10 @@ def main() -> None:
     help="Validate on a Dask cluster instead (its scheduler, tcp://host:8786); the"
     " workers must see the same files. Needs ipsxl[dask].",
 )
+@_csv_raw_option
 @_period_options
 @_limit_options
+@_debug_option
 def validate(paths, fmt, out_dir, jobs, dask_address, start, end, max_rows, max_mb) -> None:
     """Validate workbooks (files, folders, globs) and print a report for each.
 
@@ -129,18 +238,18 @@ def validate(paths, fmt, out_dir, jobs, dask_address, start, end, max_rows, max_
     if dask_address and jobs > 1:
         raise click.UsageError("--jobs and --dask cannot be used together")
     reports = _run_batch(files, _options(start, end, max_rows, max_mb), jobs, dask_address)
-    written = _write_reports(reports, out_dir, fmt) if out_dir else {}
+    written, not_written = _write_reports(reports, out_dir, fmt) if out_dir else ({}, None)
     if fmt == "json":
         click.echo(report.to_json(reports))
     elif fmt == "csv":
-        click.echo(report.to_csv(reports), nl=False)
+        click.echo(report.to_csv(reports, raw=_csv_raw()), nl=False)
     else:
         for r in reports:
             click.echo(report.to_text(r, full_report=written.get(r.file)))
         click.echo(report.batch_text(reports), nl=False)
-    for r in reports:
-        if not r.readable:
-            click.echo(f"ipsxl: {r.file}: {r.error}", err=True)
+    _tell(reports, also_on_stdout=fmt == "text")
+    if not_written:
+        _stop_with(not_written)
     sys.exit(report.exit_code(reports))
 
 
@@ -186,9 +295,13 @@ def _on_dask(address: str, options: Options):
     return run
 
 
-def _write_reports(reports, out_dir: Path, fmt: str) -> dict[str, str]:
-    """One report per workbook, named after it; returns file -> report path."""
-    out_dir.mkdir(parents=True, exist_ok=True)
+def _write_reports(reports, out_dir: Path, fmt: str) -> tuple[dict[str, str], str | None]:
+    """One report per workbook, named after it; returns file -> report path, and the line
+    saying what could not be written (the first report that failed, and none after it)."""
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        return {}, _cannot_write(out_dir, exc)
     suffix = {"json": ".json", "csv": ".csv", "text": ".txt"}[fmt]
     written: dict[str, str] = {}
     used: set[str] = set()
@@ -200,9 +313,12 @@ def _write_reports(reports, out_dir: Path, fmt: str) -> dict[str, str]:
             name = f"{stem}-{k}"
         used.add(name)
         target = out_dir / f"{name}{suffix}"
-        safefiles.write_text(target, RENDER[fmt]([r]))
+        try:
+            safefiles.write_text(target, RENDER[fmt]([r], _csv_raw()))
+        except OSError as exc:
+            return written, _cannot_write(target, exc)
         written[r.file] = str(target)
-    return written
+    return written, None
 
 
 def _refuse(path: Path, why: str) -> None:
@@ -233,6 +349,7 @@ def _refuse_existing(file: Path, force: bool) -> None:
 @click.option("--force", is_flag=True, help="With --in-place: write into a read-only workbook.")
 @_period_options
 @_limit_options
+@_debug_option
 def check(path, output, in_place, force, start, end, max_rows, max_mb) -> None:
     """Validate one workbook and write Fidelity, Flags and cell highlights into a copy.
 
@@ -270,15 +387,14 @@ def _check_and_write(path: Path, target: Path, in_place: bool, opts: Options) ->
     checked = check_for_writing(path, start=opts.start, end=opts.end, limits=opts.limits)
     result = checked.report
     if not result.readable:
-        click.echo(report.to_text(result), nl=False)
-        click.echo(f"ipsxl: {path}: {result.error}", err=True)
+        _tell([result], also_on_stdout=False)
         sys.exit(2)
     backup = None
     try:
         if in_place:
             checked.snapshot.ensure_unchanged()
             backup = safefiles.keep_backup(checked.snapshot)
-        checked.write(target)
+        said = checked.write(target)
     except (Changed, WritebackError, OSError) as exc:
         if backup is not None:  # nothing was written: a backup of it would only mislead
             backup.unlink(missing_ok=True)
@@ -290,6 +406,8 @@ def _check_and_write(path: Path, target: Path, in_place: bool, opts: Options) ->
         click.echo(f"  wrote into {target} (original kept as {backup})")
     else:
         click.echo(f"  wrote {target}")
+    for line in said:
+        click.echo(f"  {line}")
     sys.exit(1 if result.counts()[ERROR] else 0)
 
 
@@ -326,9 +444,9 @@ def template(file: Path, force: bool) -> None:
 @click.option("--agency", help="The Program tab's Agency  [default: an invented agency]")
 @click.option("--program", help="The Program tab's Program (a team; none with --agency alone).")
 @click.option(
-    "--start", type=DATE, help="First day of the period, YYYY-MM-DD  [default: 2026-07-01]"
+    "--start", type=Day(), help="First day of the period, as 2026-07-01  [default: 2026-07-01]"
 )
-@click.option("--end", type=DATE, help="Last day of the period  [default: 2026-09-30]")
+@click.option("--end", type=Day(), help="Last day of the period  [default: 2026-09-30]")
 @click.option(
     "--contacts-per-client",
     type=click.FloatRange(0),
@@ -347,8 +465,8 @@ def demo(
     """
     from ipsxl import demo as demos
 
-    first = start.date() if start else demos.DEFAULT_PERIOD[0]
-    last = end.date() if end else demos.DEFAULT_PERIOD[1]
+    first = start or demos.DEFAULT_PERIOD[0]
+    last = end or demos.DEFAULT_PERIOD[1]
     if last < first:
         raise click.UsageError(f"--end {last} is before --start {first}")
     _refuse_existing(file, force)
@@ -390,8 +508,10 @@ def demo(
     show_default=True,
     help="Workbooks validated at once, in worker processes.",
 )
+@_csv_raw_option
 @_period_options
 @_limit_options
+@_debug_option
 def summary(paths, output, fmt, jobs, start, end, max_rows, max_mb) -> None:
     """Validate a quarter's submissions and write one summary workbook for the state office.
 
@@ -429,14 +549,12 @@ def summary(paths, output, fmt, jobs, start, end, max_rows, max_mb) -> None:
     if fmt == "json":
         click.echo(summ.to_json(result))
     elif fmt == "csv":
-        click.echo(summ.to_csv(result), nl=False)
+        click.echo(summ.to_csv(result, raw=_csv_raw()), nl=False)
     else:
         click.echo(summ.to_text(result, str(output)), nl=False)
     if output is not None and fmt != "text":
         click.echo(f"wrote {output}", err=True)
-    for r in reports:
-        if not r.readable:
-            click.echo(f"ipsxl: {r.file}: {r.error}", err=True)
+    _tell(reports, also_on_stdout=fmt == "text")
     sys.exit(report.exit_code(reports))
 
 

@@ -128,7 +128,7 @@ OUTCOMES: tuple[tuple[str, str, str], ...] = (
     ("Closures", "closures", INTEGER),
 )
 RATE_NOTE = "employment_rate_note"  # text the core may give beside the employment rate
-QUARTER_DAYS = (85, 95)  # a period this long is about a quarter, as the benchmarks are
+QUARTER_DAYS = scale.QUARTER_DAYS  # a period this long is about a quarter, as the benchmarks are
 
 CONTACTS_TARGET = scale.CONTACTS_PER_WEEK  # face-to-face employer contacts a week
 AVERAGE_RATE = next(v for v, name in scale.EMPLOYMENT_RATE_BENCHMARKS if name == "average")

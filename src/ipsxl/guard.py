@@ -105,7 +105,20 @@ def _in_child(
         _child(func, path, limits, kwargs, write_end)
     gc.unfreeze()
     os.close(write_end)
+    _CHILDREN.add(pid)
     return Pending(lambda: _outcome(pid, read_end, deadline, limits))
+
+
+# The children started here and not yet waited for, so that a worker told to stop can end
+# them first (see ``kill_children``).
+_CHILDREN: set[int] = set()
+
+
+def kill_children() -> None:
+    """End every reading child this process started and has not collected: for a process that
+    is being stopped, whose children would otherwise read on, unseen, until their time limit."""
+    for pid in list(_CHILDREN):
+        _kill(pid)
 
 
 def _outcome(pid: int, read_end: int, deadline: float | None, limits: Limits) -> Any:
@@ -124,6 +137,7 @@ def _outcome(pid: int, read_end: int, deadline: float | None, limits: Limits) ->
         _kill(pid)
         raise _too_slow(limits)
     _, status = os.waitpid(pid, 0)
+    _CHILDREN.discard(pid)
     if not data:  # the child died before it could say anything
         if (
             os.WIFSIGNALED(status)
@@ -172,8 +186,9 @@ def _child(
         os.dup2(devnull, 1)  # a native crash report or warning must not reach the user
         os.dup2(devnull, 2)
         faulthandler.disable()  # its dump goes to a saved descriptor, not to fd 2
-        with contextlib.suppress(ValueError):  # Ctrl-C ends the child with its parent
+        with contextlib.suppress(ValueError):  # Ctrl-C or SIGTERM end the child at once
             signal.signal(signal.SIGINT, signal.SIG_DFL)
+            signal.signal(signal.SIGTERM, signal.SIG_DFL)
         capped = limits.max_memory is not None and _cap_memory(limits.max_memory)
         try:
             outcome: tuple[str, Any] = ("ok", func(path, limits, capped=capped, **kwargs))
@@ -236,6 +251,7 @@ def _collect(fd: int, deadline: float | None) -> bytes | None:
 
 
 def _kill(pid: int) -> None:
+    _CHILDREN.discard(pid)
     import signal
 
     try:

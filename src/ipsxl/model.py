@@ -233,6 +233,8 @@ class Report:
     scores: Scores | None = None
     # where each tab was found, for faces that point at cells: standard tab -> Table
     tables: dict[str, Table] = field(default_factory=dict)
+    # a bug of ours stopped the check: its traceback, for --debug and for the bug report
+    internal: str | None = None
 
     def counts(self) -> dict[str, int]:
         sev = self.flags["severity"].value_counts() if len(self.flags) else {}

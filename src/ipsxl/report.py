@@ -12,11 +12,57 @@ import math
 from collections.abc import Sequence
 
 from ipsxl import __version__, codes, scale
+from ipsxl.check import INTERNAL_ERROR
 from ipsxl.model import ERROR, INFO, WARNING, Report
 
 RATE_KEYS = ("employment_rate", "retention_90")
 TEXT_FLAGS_PER_TAB = 5
 PLACES = 3  # figures other than counts go into the JSON to 3 places (the value as computed)
+
+
+def shown(name: object) -> str:
+    """A file or sheet name as it is safe to print: as it is when every character prints as
+    itself, else escaped the way ``repr`` does (quotes included). A name can hold a terminal's
+    escape sequences, a right-to-left override that shows ``xlsx.exe`` as ``exe.xlsx``, or bytes
+    that are not UTF-8 (held as surrogates); printed raw, these would recolour or hide the
+    report, or stop the program."""
+    text = str(name)
+    return text if text.isprintable() else repr(text)
+
+
+def printable(text: object) -> str:
+    """Free text (a message that quotes a sheet or cell) with each character that would not
+    print as itself escaped as ``repr`` escapes it, so the line stays one readable line."""
+    text = str(text)
+    if text.isprintable():
+        return text
+    return "".join(ch if ch.isprintable() else repr(ch)[1:-1] for ch in text)
+
+
+def json_text(document: object) -> str:
+    """``document`` as indented JSON, with every character that would not print as itself
+    written as a \\u escape: the same JSON to a parser (a file name comes back exactly, even
+    one that is not UTF-8), and nothing a terminal would act on or that cannot be encoded."""
+    text = json.dumps(document, indent=2, ensure_ascii=False)
+    if text.isprintable():
+        return text
+    return "".join(ch if ch.isprintable() or ch == "\n" else _json_escape(ch) for ch in text)
+
+
+def _json_escape(ch: str) -> str:
+    code = ord(ch)
+    if code <= 0xFFFF:
+        return f"\\u{code:04x}"
+    code -= 0x10000  # outside the BMP: JSON spells it as a UTF-16 surrogate pair
+    return f"\\u{0xD800 + (code >> 10):04x}\\u{0xDC00 + (code & 0x3FF):04x}"
+
+
+def problem_line(report: Report) -> str:
+    """The one line that says why a workbook has no figures (without the ``ipsxl:`` prefix)."""
+    if report.internal is not None:
+        cause = (report.error or "").removeprefix(f"{INTERNAL_ERROR}: ")
+        return f"{INTERNAL_ERROR} while checking {shown(report.file)}: {cause}"
+    return f"{shown(report.file)}: {report.error}"
 
 
 def _clean(value: object) -> object:
@@ -127,31 +173,63 @@ def to_json(reports: Sequence[Report]) -> str:
         "workbooks": [to_dict(r) for r in reports],
         "totals": totals(reports),
     }
-    return json.dumps(document, indent=2, ensure_ascii=False)
+    return json_text(document)
 
 
 CSV_FIELDS = ("file", "sheet", "row", "column", "code", "severity", "message", "value")
 
 
-def to_csv(reports: Sequence[Report]) -> str:
-    """One row per flag across workbooks; an unreadable workbook is one row saying why."""
+def to_csv(reports: Sequence[Report], raw: bool = False) -> str:
+    """One row per flag across workbooks; an unreadable workbook is one row saying why.
+
+    Written for a person who opens it in Excel: names escaped as the terminal shows them, and
+    no cell that Excel would run as a formula (see ``defused``). ``raw``: every text exactly as
+    it is, for scripts."""
     out = io.StringIO()
     writer = csv.DictWriter(out, fieldnames=CSV_FIELDS, lineterminator="\n")
     writer.writeheader()
     for report in reports:
+        file = report.file if raw else shown(report.file)
         if not report.readable:
-            writer.writerow(
+            rows = [
                 {
-                    "file": report.file,
+                    "file": file,
                     "code": codes.UNREADABLE.name,
                     "severity": codes.UNREADABLE.severity,
                     "message": report.error,
                 }
-            )
-            continue
-        for rec in flag_records(report):
-            writer.writerow({"file": report.file, **rec})
+            ]
+        else:
+            rows = [{**rec, "file": file} for rec in flag_records(report)]
+        for row in rows:
+            if not raw:
+                if row.get("sheet") is not None:
+                    row["sheet"] = shown(row["sheet"])
+                row["message"] = printable(row["message"])
+                row = {k: defused(v) for k, v in row.items()}
+            writer.writerow(row)
     return out.getvalue()
+
+
+# What makes Excel (or LibreOffice) read a CSV cell as a formula rather than text.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def defused(value: object) -> object:
+    """A text that would run as a formula when the CSV is opened, kept as text by a leading
+    apostrophe (OWASP's advice for CSV injection). Numbers are left alone, also as text
+    ("-5" is read as the number it is, never run), and so is any other text."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS) and not _number(value):
+        return "'" + value
+    return value
+
+
+def _number(text: str) -> bool:
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return text == text.strip()
 
 
 def _fmt(value: object, digits: int = 1) -> str:
@@ -170,8 +248,10 @@ def _percent(value: object) -> str:
 
 def to_text(report: Report, full_report: str | None = None) -> str:
     """What a person reads in a terminal: the state of one workbook at a glance."""
+    if report.internal is not None:
+        return problem_line(report) + "\n"
     if not report.readable:
-        return f"{report.file}: UNREADABLE: {report.error}\n"
+        return f"{shown(report.file)}: UNREADABLE: {report.error}\n"
     c = report.counts()
     period = (
         f"{report.period.start.isoformat()} to {report.period.end.isoformat()}"
@@ -179,13 +259,13 @@ def to_text(report: Report, full_report: str | None = None) -> str:
         else "no reporting period"
     )
     lines = [
-        f"{report.file}: {report.agency or '(no agency)'}, {period}",
+        f"{shown(report.file)}: {shown(report.agency or '(no agency)')}, {period}",
         f"  {c[ERROR]} errors, {c[WARNING]} warnings, {c[INFO]} notes",
     ]
     lines += _flag_lines(report)
     lines += _score_lines(report)
     if full_report:
-        lines.append(f"  full report: {full_report}")
+        lines.append(f"  full report: {shown(full_report)}")
     elif len(report.flags) > TEXT_FLAGS_PER_TAB:
         lines.append("  every flag: ipsxl validate --format json (or --out DIR)")
     return "\n".join(lines) + "\n"
@@ -194,12 +274,13 @@ def to_text(report: Report, full_report: str | None = None) -> str:
 def _flag_lines(report: Report) -> list[str]:
     lines = []
     for sheet, group in report.flags.groupby("sheet", sort=False):
-        lines.append(f"  {sheet}: {len(group)} flags")
+        lines.append(f"  {shown(sheet)}: {len(group)} flags")
         for rec in group.head(TEXT_FLAGS_PER_TAB).to_dict("records"):
             where = f"row {int(rec['row'])}" if _clean(rec["row"]) is not None else "tab"
             column = f", {rec['column']}" if _clean(rec["column"]) else ""
             lines.append(
-                f"    {rec['severity']:<7} {where}{column}: {rec['message']} [{rec['code']}]"
+                f"    {rec['severity']:<7} {where}{column}: {printable(rec['message'])}"
+                f" [{rec['code']}]"
             )
         if len(group) > TEXT_FLAGS_PER_TAB:
             lines.append(f"    ... and {len(group) - TEXT_FLAGS_PER_TAB} more")

@@ -84,7 +84,7 @@ def _ole_reason(data: bytes) -> str:
     if any(name in data for name in encrypted):
         return "password-protected: remove the password in Excel and submit again"
     if any(name in data for name in workbook):
-        return "not an Excel workbook: old binary .xls format; open it and save it as .xlsx"
+        return "not an Excel workbook: an old .xls workbook: save it as .xlsx in Excel"
     return "not an Excel workbook: an old Office binary file; open it and save it as .xlsx"
 
 

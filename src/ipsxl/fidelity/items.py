@@ -238,9 +238,8 @@ def rapid_job_search(frames: Frames, period: Period) -> Item:
     first = recent["First Employer Contact"]
     waiting = first.isna()
     # still waiting: the days so far, to the period's end (or to the closure, if closed)
-    waited_until = recent["Closed Date"].where(recent["Closed Date"] < end, end)
-    until = first.where(~waiting, waited_until)
-    days = (until - recent["Enrollment Date"]).dt.days.clip(lower=0)
+    contacted = (first - recent["Enrollment Date"]).dt.days
+    days = contacted.where(~waiting, pop.days_waiting(recent, end)).clip(lower=0)
     note = (
         ""
         if not waiting.any()

@@ -221,6 +221,14 @@ def clients_at_end(caseload: pd.DataFrame, period: Period) -> pd.DataFrame:
     return active_clients(caseload, Period(period.end, period.end))
 
 
+def days_waiting(caseload: pd.DataFrame, until: pd.Timestamp) -> pd.Series:
+    """Per Caseload row: the days from enrollment to ``until``, or to the closure when the
+    client closed before it. How long a client without a First Employer Contact has waited
+    so far (rapid job search counts it; the slow-job-search warning judges it)."""
+    closed = caseload["Closed Date"]
+    return (closed.where(closed < until, until) - caseload["Enrollment Date"]).dt.days
+
+
 def caseload_counts(caseload: pd.DataFrame, period: Period, keys: pd.Index) -> pd.Series:
     """Clients active on the period's last day per specialist (by ``name_key``), 0 for none."""
     return per_specialist(clients_at_end(caseload, period)[ES], keys)

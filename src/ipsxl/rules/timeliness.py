@@ -65,9 +65,7 @@ def _slow_job_search(ctx: Parsed) -> pd.DataFrame:
     judged = active(ctx)
     slow = judged & (days > FIRST_CONTACT_DAYS)
     # a blank first contact is late once the 30 days are over by the last day we can judge
-    horizon = day(min(ctx.period.end, ctx.today))
-    judged_until = caseload["Closed Date"].where(caseload["Closed Date"] < horizon, horizon)
-    waited = (judged_until - enrolled).dt.days
+    waited = pop.days_waiting(caseload, day(min(ctx.period.end, ctx.today)))
     none_yet = (
         judged
         & first.isna()

@@ -9,8 +9,9 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
-import json
 
+from ipsxl.check import INTERNAL_ERROR
+from ipsxl.report import defused, json_text, shown
 from ipsxl.summary.table import SUBMISSION_COLUMNS, YESNO, Summary
 
 
@@ -26,11 +27,14 @@ def to_json(summary: Summary) -> str:
         "submissions": rows,
         "totals": totals(summary),
     }
-    return json.dumps(document, indent=2, ensure_ascii=False)
+    return json_text(document)
 
 
-def to_csv(summary: Summary) -> str:
-    """One line per workbook; yes/no columns as ``yes``/``no``, blanks where nothing applies."""
+def to_csv(summary: Summary, raw: bool = False) -> str:
+    """One line per workbook; yes/no columns as ``yes``/``no``, blanks where nothing applies.
+
+    For a person who opens it in Excel, as validate's CSV (``report.to_csv``): file names
+    escaped as printed, no text Excel would run as a formula; ``raw`` keeps every text as is."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow([c.key for c in SUBMISSION_COLUMNS])
@@ -42,8 +46,10 @@ def to_csv(summary: Summary) -> str:
                 line.append("")
             elif c.kind == YESNO:
                 line.append("yes" if value else "no")
-            else:
+            elif raw:
                 line.append(_plain(value))
+            else:
+                line.append(defused(shown(value) if c.key == "file" else _plain(value)))
         writer.writerow(line)
     return out.getvalue()
 
@@ -65,12 +71,14 @@ def to_text(summary: Summary, output: str | None = None) -> str:
     lines = []
     for sub in summary.needing_correction:
         row = sub.row
-        if not row["readable"]:
-            lines.append(f"{row['file']}: send back: unreadable: {row['reason']}")
+        if not row["readable"] and str(row["reason"]).startswith(INTERNAL_ERROR):
+            lines.append(f"{shown(row['file'])}: not checked: {row['reason']}")
+        elif not row["readable"]:
+            lines.append(f"{shown(row['file'])}: send back: unreadable: {row['reason']}")
         else:
             period = row["period"] or "no period"
             lines.append(
-                f"{row['file']}: send back: {row['errors']} errors,"
+                f"{shown(row['file'])}: send back: {row['errors']} errors,"
                 f" {row['warnings']} warnings ({sub.name}, {period})"
             )
     lines += summary.trends.notes  # an agency and period sent more than once: which is used

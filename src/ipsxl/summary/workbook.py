@@ -20,7 +20,6 @@ from pathlib import Path
 
 from lxml import etree
 from openpyxl import Workbook
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.chart import BarChart, LineChart, Reference
 from openpyxl.chart.label import DataLabel, DataLabelList
 from openpyxl.formatting.rule import FormulaRule
@@ -32,6 +31,7 @@ from openpyxl.worksheet.table import Table, TableStyleInfo
 from openpyxl.worksheet.worksheet import Worksheet
 
 from ipsxl import scale
+from ipsxl.report import printable
 from ipsxl.sheets import wrapped_lines
 from ipsxl.summary.render import totals
 from ipsxl.summary.table import (
@@ -111,6 +111,8 @@ def is_summary(path: str | Path) -> bool:
     """Whether the file is a summary ipsxl wrote, whatever it is called now: it carries ipsxl's
     custom document property (Excel and LibreOffice keep those when they save the file), which
     no agency's workbook has. Only the package's relationships and that small part are read."""
+    if not Path(path).is_file():  # a named pipe would block the open; a folder has no mark
+        return False
     try:
         with zipfile.ZipFile(path) as zf:
             rels = _small_xml(zf, "_rels/.rels")
@@ -164,8 +166,8 @@ def _put(
     """Write one cell: names as text (never formulas), yes/no as words, numbers formatted."""
     if kind == YESNO and value is not None:
         value = "Yes" if value else "No"
-    if isinstance(value, str):
-        value = ILLEGAL_CHARACTERS_RE.sub("", value)
+    if isinstance(value, str):  # a name from a file or folder may hold what no cell can
+        value = printable(value)  # (control characters, bytes that are not UTF-8): escaped
     cell = ws.cell(row=row, column=col, value=value)
     if isinstance(value, str) and cell.data_type == "f":
         cell.data_type = "s"  # an agency called "=HYPERLINK(...)" stays a name

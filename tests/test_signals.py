@@ -1,0 +1,131 @@
+"""Stopping a run: SIGTERM (a scheduler's timeout, a service stopping) and Ctrl-C end ipsxl with
+one line and the shell's codes (143, 130), and take every worker and reading process with it.
+
+Real processes throughout: the checks are slowed by a patch made in the process itself (the
+workers and the guard's children are forked from it, so they are slow too)."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from builders import clean_tabs, write_workbook
+
+pytestmark = pytest.mark.skipif(not hasattr(os, "fork"), reason="POSIX signals and processes")
+
+SLOW_IPSXL = """
+import sys, time
+from ipsxl import check
+real_rules = check.run_rules
+def slow_rules(ctx):
+    time.sleep(30)
+    return real_rules(ctx)
+check.run_rules = slow_rules
+sys.argv[0] = "ipsxl"
+from ipsxl.__main__ import run
+run()
+"""
+
+
+@pytest.fixture(scope="module")
+def folder(tmp_path_factory) -> Path:
+    folder = tmp_path_factory.mktemp("signals")
+    for name in "abcd":
+        write_workbook(folder / f"{name}.xlsx", clean_tabs())
+    return folder
+
+
+def start(*args: str, slow: bool = True) -> subprocess.Popen:
+    """ipsxl in a session of its own (as a terminal's foreground job: Ctrl-C reaches all of
+    it), with the checks slowed down."""
+    code = ["-c", SLOW_IPSXL] if slow else ["-m", "ipsxl"]
+    return subprocess.Popen(
+        [sys.executable, *code, *args],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+    )
+
+
+def descendants(pid: int) -> set[int]:
+    """Every living process below ``pid``, from /proc."""
+    children: dict[int, list[int]] = {}
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat") as fh:
+                fields = fh.read().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if fields[0] != "Z":
+            children.setdefault(int(fields[1]), []).append(int(entry))
+    found, todo = set(), [pid]
+    while todo:
+        for child in children.get(todo.pop(), []):
+            found.add(child)
+            todo.append(child)
+    return found
+
+
+def alive(pid: int) -> bool:
+    try:
+        with open(f"/proc/{pid}/stat") as fh:
+            return fh.read().rsplit(")", 1)[1].split()[0] != "Z"
+    except OSError:
+        return False
+
+
+def wait_for(condition, timeout: float = 60.0) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        assert time.monotonic() < deadline, "timed out"
+        time.sleep(0.05)
+
+
+def stop_and_check(proc: subprocess.Popen, signum: int, group: bool, code: int, line: str):
+    workers = descendants(proc.pid)
+    if group:
+        os.killpg(proc.pid, signum)
+    else:
+        os.kill(proc.pid, signum)
+    try:
+        out, err = proc.communicate(timeout=30)
+    finally:
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGKILL)
+    assert proc.returncode == code, err
+    assert err.splitlines() == [line]
+    wait_for(lambda: not any(alive(p) for p in workers), timeout=10)
+    return out
+
+
+@pytest.mark.parametrize("command", ["validate", "summary"])
+def test_sigterm_stops_the_workers_and_exits_143(folder, command):
+    extra = ["--format", "json"] if command == "summary" else []
+    proc = start(command, str(folder), "--jobs", "2", *extra)
+    # two workers, each with the guard's child reading its workbook
+    wait_for(lambda: len(descendants(proc.pid)) >= 4)
+    stop_and_check(proc, signal.SIGTERM, False, 143, "ipsxl: stopped (SIGTERM)")
+
+
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_ctrl_c_during_the_batch_exits_130_in_one_line(folder, jobs):
+    proc = start("validate", str(folder), "--jobs", jobs)
+    wait_for(lambda: len(descendants(proc.pid)) >= int(jobs) * 2 - (jobs == "1"))
+    stop_and_check(proc, signal.SIGINT, True, 130, "ipsxl: interrupted")
+
+
+@pytest.mark.parametrize("after", [0.25, 0.5, 1.0])
+def test_ctrl_c_while_starting_up_exits_130_in_one_line(folder, after):
+    proc = start("validate", str(folder), slow=False)
+    time.sleep(after)  # while Python and pandas are being imported, or just after
+    if proc.poll() is not None:
+        pytest.skip("ipsxl finished before the signal")
+    stop_and_check(proc, signal.SIGINT, True, 130, "ipsxl: interrupted")
