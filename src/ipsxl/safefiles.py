@@ -36,6 +36,7 @@ except ImportError:  # pragma: no cover - Windows
 # .NAME.ipsxl-HOST-PID-TOKEN.tmp: HOST tells whether PID can be asked about on this machine
 # (a folder on a shared drive is written from several)
 _TEMP = re.compile(r"^\..*\.ipsxl-([0-9a-f]{6})-(\d+)-[0-9a-f]{8}\.tmp$")
+_LOCK = re.compile(r"^\..*\.ipsxl-lock$")
 _HOST = hashlib.sha1(socket.gethostname().encode(), usedforsecurity=False).hexdigest()[:6]
 STALE_AFTER = 24 * 3600  # seconds: no write takes this long, whatever its process id says
 _NAME_KEPT = 100  # characters of the final name kept in a temporary name (names max out at 255)
@@ -126,9 +127,10 @@ def _mode(like: Path | Snapshot | None, final: Path) -> int | None:
 
 
 def remove_stale_temps(folder: str | Path) -> list[Path]:
-    """Remove the temporary files of ipsxl's naming in ``folder`` whose writer is gone (a run
-    that was killed, or lost its power): its process no longer runs on this machine, or it
-    started more than a day ago. Returns what was removed."""
+    """Remove what runs that were killed (or lost their power) left in ``folder`` under
+    ipsxl's naming: temporary files whose writer is gone (its process no longer runs on this
+    machine, or it started more than a day ago), and lock files nobody holds. Returns what
+    was removed."""
     removed = []
     try:
         entries = list(os.scandir(folder))
@@ -137,20 +139,45 @@ def remove_stale_temps(folder: str | Path) -> list[Path]:
     now = time.time()
     for entry in entries:
         found = _TEMP.match(entry.name)
-        if not found:
+        if not found and not _LOCK.match(entry.name):
             continue
         try:
             if not entry.is_file(follow_symlinks=False):
                 continue
-            old = now - entry.stat(follow_symlinks=False).st_mtime > STALE_AFTER
-            host, pid = found[1], int(found[2])
-            if not old and (host != _HOST or _running(pid)):
+            if found:
+                old = now - entry.stat(follow_symlinks=False).st_mtime > STALE_AFTER
+                host, pid = found[1], int(found[2])
+                if not old and (host != _HOST or _running(pid)):
+                    continue
+                os.unlink(entry.path)
+            elif not _remove_unheld_lock(Path(entry.path)):
                 continue
-            os.unlink(entry.path)
         except OSError:
             continue
         removed.append(Path(entry.path))
     return removed
+
+
+def _remove_unheld_lock(lock: Path) -> bool:
+    """Remove a lock file if no process holds its lock (taken here for the removal, as
+    ``locked`` would take it); False when it is held, or locks cannot be tested here."""
+    if fcntl is None:  # pragma: no cover - Windows: an open lock file cannot be removed anyway
+        return False
+    fd = os.open(lock, os.O_RDWR)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        os.close(fd)
+        return False
+    try:  # the file at that name may be a newer one, someone else's, since we opened ours
+        current = os.path.samestat(os.fstat(fd), os.stat(lock))
+    except OSError:
+        current = False
+    if not current:
+        os.close(fd)
+        return False
+    _release(lock, fd)
+    return True
 
 
 def _running(pid: int) -> bool:
