@@ -11,6 +11,7 @@ the layout or the example does.
 
 from __future__ import annotations
 
+import argparse
 import datetime as dt
 import shutil
 import subprocess
@@ -30,13 +31,16 @@ PICTURES = {FIDELITY_SHEET: "fidelity.png", FLAGS_SHEET: "flags.png"}
 DPI = 80
 
 
-def main() -> int:
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--out", type=Path, default=IMAGES, help="folder for the PNGs")
+    images = parser.parse_args(argv).out
     soffice = shutil.which("soffice") or shutil.which("libreoffice")
     pdftoppm = shutil.which("pdftoppm")
     if soffice is None or pdftoppm is None:
         print("needs LibreOffice (soffice) and poppler (pdftoppm)", file=sys.stderr)
         return 1
-    IMAGES.mkdir(parents=True, exist_ok=True)
+    images.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory() as folder:
         tmp = Path(folder)
         checked = tmp / "example.checked.xlsx"
@@ -61,13 +65,13 @@ def main() -> int:
                 capture_output=True,
                 timeout=240,
             )
-            out = IMAGES / picture
+            out = images / picture
             subprocess.run(
                 [pdftoppm, "-f", "1", "-l", "1", "-r", str(DPI), "-png", "-singlefile"]
                 + [str(alone.with_suffix(".pdf")), str(out.with_suffix(""))],
                 check=True,
             )
-            print(f"wrote {out.relative_to(ROOT)}")
+            print(f"wrote {out.relative_to(ROOT) if out.is_relative_to(ROOT) else out}")
     return 0
 
 

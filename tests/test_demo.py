@@ -123,7 +123,10 @@ def k() -> int:
 
 
 def test_every_tab_and_column_of_the_standard(example_path: Path, book: Book) -> None:
-    assert CalamineWorkbook.from_path(example_path).sheet_names == [t.name for t in standard.TABS]
+    assert CalamineWorkbook.from_path(example_path).sheet_names == [
+        template.INSTRUCTIONS,
+        *(t.name for t in standard.TABS),
+    ]
     for tab in TABLE_TABS:
         lookup = standard.header_lookup(tab)
         assert [lookup[fold(h)].name for h in book.headers[tab.name]] == [
@@ -157,6 +160,7 @@ def test_formats_like_the_template(example_path: Path, book: Book) -> None:
             get_column_letter(r.min_col): dv.formula1.strip('"').split(",")
             for dv in ws.data_validations.dataValidation
             for r in dv.sqref.ranges
+            if dv.type == "list" and not dv.formula1.startswith("INDIRECT")
         }
         dates = []
         for i, col in enumerate(tab.columns, 1):
@@ -168,6 +172,18 @@ def test_formats_like_the_template(example_path: Path, book: Book) -> None:
                 dates += [c for c in cells if isinstance(c.value, dt.datetime)]
         assert all(c.number_format == template.DATE_FORMAT for c in dates)
         assert dates or not any(c.type == standard.DATE for c in tab.columns)
+
+
+def test_each_tab_is_an_excel_table_over_its_rows(example_path: Path, book: Book) -> None:
+    """Named as in the template, from the header to the last row, so Caseload[#All] is the
+    caseload and the Client ID drop-downs list exactly its IDs."""
+    wb = openpyxl.load_workbook(example_path)
+    for tab in TABLE_TABS:
+        [(name, ref)] = wb[tab.name].tables.items()
+        assert name == template.table_name(tab)
+        header = book.header_rows[tab.name]
+        last = header + len(book.tables[tab.name])
+        assert ref == f"A{header}:{get_column_letter(len(tab.columns))}{last}"
 
 
 # --- the program -----------------------------------------------------------------------------
@@ -196,9 +212,10 @@ def test_staff_tab(book: Book) -> None:
             assert r["Supervisor"] in supervisors
 
 
-def test_about_one_specialist_per_18_to_20_clients(book: Book) -> None:
+def test_caseloads_per_full_time_specialist_in_range(book: Book) -> None:
     specialists = [r for r in book.tables["Staff"] if r["Role"] == demo.SPECIALIST_ROLE]
-    assert 18 <= CLIENTS / len(specialists) <= 20
+    low, high = demo.CASELOAD_PER_FTE
+    assert low <= CLIENTS / sum(r["FTE"] for r in specialists) <= high
 
 
 def test_values_look_real(book: Book) -> None:
@@ -226,10 +243,10 @@ def test_values_look_real(book: Book) -> None:
 
 
 def test_dates_fit_the_period(book: Book) -> None:
-    """Enrollments over the year before the period ends; the logs within the period."""
-    year_before = book.end - dt.timedelta(days=365)
+    """Enrollments over the two years before the period ends; the logs within the period."""
+    earliest = book.end - dt.timedelta(days=demo.ENROLLED_WITHIN)
     enrolled = [as_date(r["Enrollment Date"]) for r in book.tables["Caseload"]]
-    assert all(year_before < d <= book.end for d in enrolled)
+    assert all(earliest < d <= book.end for d in enrolled)
     assert min(enrolled) < book.start - dt.timedelta(days=180)
     assert max(enrolled) >= book.start
     for tab in TABLE_TABS:
@@ -271,22 +288,60 @@ def test_same_seed_same_workbook_other_seed_other_workbook(
     assert all_values(other) != all_values(example_path)
 
 
-def test_proportions_per_client(tmp_path: Path) -> None:
-    clients = 200
-    path = tmp_path / "bigger.xlsx"
-    write_demo(path, clients=clients, seed=3)
+def test_contacts_per_client_makes_a_log_of_that_size(tmp_path: Path) -> None:
+    """The benchmarks' stress workbook: the realistic figures elsewhere, the log's size set."""
+    clients, per_client = 200, 25
+    path = tmp_path / "stress.xlsx"
+    write_demo(path, clients=clients, seed=3, contacts_per_client=per_client)
     book = read_book(path)
-    # a planted duplicate or unknown-client row adds one row per mistake
-    slack = mistakes_per_kind(clients) + 1
-    for tab, per_client in (
-        ("Caseload", 1),
-        ("Jobs", demo.JOBS_PER_CLIENT),
-        ("Benefits Referrals", demo.REFERRALS_PER_CLIENT),
-        ("Employer Log", demo.CONTACTS_PER_CLIENT),
-    ):
-        assert abs(len(book.tables[tab]) - per_client * clients) <= slack, tab
-    specialists = [r for r in book.tables["Staff"] if r["Role"] == demo.SPECIALIST_ROLE]
-    assert 18 <= clients / len(specialists) <= 20
+    log = book.tables["Employer Log"]
+    # each specialist's weeks are rounded, and a planted week of leave is not scaled
+    assert abs(len(log) - per_client * clients) <= 0.02 * per_client * clients
+    slack = mistakes_per_kind(clients) + 1  # a planted duplicate row per mistake
+    assert abs(len(book.tables["Caseload"]) - clients) <= slack
+
+
+# --- calibrated to published IPS ranges ------------------------------------------------------
+
+
+def figures(path: Path) -> dict:
+    """The report ipsxl gives for a workbook: what a supervisor reads the program by."""
+    from ipsxl.check import check_file
+    from ipsxl.report import to_dict
+
+    return to_dict(check_file(path))
+
+
+def assert_realistic(report: dict, rate: tuple[float, float], starts: tuple[float, float]) -> None:
+    outcomes = report["outcomes"]
+    items = {i["id"]: i for i in report["fidelity"]["items"]}
+    assert rate[0] <= outcomes["employment_rate"] <= rate[1]
+    assert starts[0] <= outcomes["job_starts"] / outcomes["active_clients"] <= starts[1]
+    specialists = [s for s in report["specialists"] if s["kind"] == "specialist"]
+    assert specialists
+    for spec in specialists:
+        assert 4 <= spec["contacts_per_week"] <= 8, spec
+    assert 4.5 <= items["employer_contacts"]["value"] <= 7.5
+    assert 15 <= items["caseload_size"]["value"] <= 25
+    assert items["diversity_employers"]["value"] >= 80
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_a_larger_program_is_calibrated_whatever_the_seed(tmp_path: Path, seed: int) -> None:
+    """200 clients: about 40% employed, about an eighth starting a job, 4-8 visits a week."""
+    path = tmp_path / "program.xlsx"
+    write_demo(path, clients=200, seed=seed)
+    assert_realistic(figures(path), rate=(0.35, 0.47), starts=(0.09, 0.16))
+
+
+@pytest.mark.parametrize("seed", [1, 2, SEED])
+def test_a_small_program_is_calibrated_within_its_noise(tmp_path: Path, seed: int) -> None:
+    path = tmp_path / "program.xlsx"
+    write_demo(path, clients=CLIENTS, seed=seed)
+    report = figures(path)
+    assert_realistic(report, rate=(0.3, 0.5), starts=(0.075, 0.175))
+    items = {i["id"]: i for i in report["fidelity"]["items"]}
+    assert items["diversity_job_types"]["value"] >= 50  # mostly different kinds of work
 
 
 def test_the_shipped_example_is_the_documented_demo(example_path: Path) -> None:
@@ -450,5 +505,42 @@ def test_a_specialist_week_with_few_face_to_face_contacts(book: Book, k: int) ->
             and choice(contact_type, r["Contact Type"]) == demo.FACE_TO_FACE
         ):
             per_week[r["Employment Specialist"], week] += 1
-    low = [key for key, n in per_week.items() if n < 6]
+    low = [key for key, n in per_week.items() if n <= demo.LOW_WEEK_CONTACTS]
     assert len(low) == min(k, len(specialists))
+
+
+# --- the command ------------------------------------------------------------------------------
+
+
+def test_demo_command_names_the_agency_program_and_period(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from ipsxl.cli import main
+
+    out = tmp_path / "north-q1.xlsx"
+    args = ["demo", str(out), "--clients", "30", "--seed", "2", "--agency", "North Valley"]
+    args += ["--program", "Team A", "--start", "2026-01-01", "--end", "2026-03-31"]
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 0, result.output
+    book = read_book(out)
+    assert book.program["Agency"] == "North Valley" and book.program["Program"] == "Team A"
+    assert (book.start, book.end) == (dt.date(2026, 1, 1), dt.date(2026, 3, 31))
+    days = [as_date(r["Date"]) for r in book.tables["Employer Log"]]
+    assert min(days) >= book.start and max(days) <= book.end
+
+    alone = tmp_path / "alone.xlsx"
+    result = CliRunner().invoke(main, ["demo", str(alone), "--agency", "Lakeside"])
+    assert result.exit_code == 0, result.output
+    assert read_book(alone).program["Program"] is None  # no invented team for a named agency
+
+
+def test_demo_command_refuses_a_period_that_ends_before_it_starts(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from ipsxl.cli import main
+
+    out = tmp_path / "backwards.xlsx"
+    args = ["demo", str(out), "--start", "2026-09-30", "--end", "2026-07-01"]
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 2 and "before --start" in result.output
+    assert not out.exists()

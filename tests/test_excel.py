@@ -179,15 +179,58 @@ class ExcelSim:
         position, name = action["args"]
         new = sheet_json(name, [], self.payload["client"])
         self.sheets.insert(position, new)
+        for entry in self.payload["names"]:  # a name scoped to a sheet follows the sheet
+            if (
+                entry.get("scope_sheet_index") is not None
+                and entry["scope_sheet_index"] >= position
+            ):
+                entry["scope_sheet_index"] += 1
 
     def _sheetDelete(self, action: dict) -> None:  # noqa: N802
         name = self._at(action)["name"]
+        position = action["sheet_position"]
+        kept = []
+        for entry in self.payload["names"]:
+            scope = entry.get("scope_sheet_index")
+            if scope == position:
+                continue  # the sheet's own names go with it
+            if scope is not None and scope > position:
+                entry["scope_sheet_index"] = scope - 1
+            kept.append(entry)
+        self.payload["names"] = kept
         self.sheets.remove(self._at(action))
         for store in (self.fills, self.formulas):
             for key in [k for k in store if k[0] == name]:
                 del store[key]
         for key in [k for k in self.notes if k[0] == name]:
             del self.notes[key]
+
+    def _namesAdd(self, action: dict) -> None:  # noqa: N802
+        name, refers_to = action["args"]
+        position = action["sheet_position"]
+        self.payload["names"].append(
+            {
+                "name": name,
+                "refers_to": refers_to,
+                "sheet_index": None,
+                "address": None,
+                "book_scope": position is None,
+                "scope_sheet_index": position,
+                "scope_sheet_name": None if position is None else self.sheets[position]["name"],
+            }
+        )
+
+    def _nameDelete(self, action: dict) -> None:  # noqa: N802
+        _, _, name, _, book_scope, scope = action["args"]
+        self.payload["names"] = [
+            n
+            for n in self.payload["names"]
+            if (n["name"], n["book_scope"], n.get("scope_sheet_index")) != (name, book_scope, scope)
+        ]
+
+    def _setSheetName(self, action: dict) -> None:  # noqa: N802
+        args = action["args"]
+        self._at(action)["name"] = args if isinstance(args, str) else args[0]
 
     def _setSheetVisibility(self, action: dict) -> None:  # noqa: N802
         self._at(action)["visibility"] = action["args"][0]
@@ -392,6 +435,15 @@ def cli_report():
     return check_file(EXAMPLE)
 
 
+def flagged(report, code: str, column: str, sheet: str = "Caseload") -> tuple[int, int]:
+    """The (row, column) of the first cell a report flags with ``code`` in ``column``."""
+    return next(
+        (int(f.row), int(f.col))
+        for f in report.flags.itertuples()
+        if f.sheet == sheet and f.code == code and f.column == column
+    )
+
+
 @pytest.fixture(scope="module")
 def example_json() -> dict:
     return file_json(EXAMPLE)
@@ -482,7 +534,7 @@ def test_validate_fills_and_notes_exactly_the_flagged_cells(example_json, cli_re
     assert set(expected.values()) == {RED, AMBER}
     # the error cells are red, the warning-only cells amber
     caseload = {(r, c): f for (s, r, c), f in agency.items() if s == "Caseload"}
-    assert caseload[(25, 3)] == RED  # '13/45/2026' in Referral Date
+    assert caseload[flagged(cli_report, "bad-date", "Referral Date")] == RED  # '13/45/2026'
     notes = {
         (name, sheets.cell_ref(r, c)): mark.note
         for name, cells in marks.items()
@@ -682,35 +734,44 @@ def test_marks_follow_the_cells_when_a_person_deletes_a_row(example_json):
     """Fixing a duplicate by deleting its row moves every mark below it up a row; Clear Flags
     and the next run find them where they are now, not where they were."""
     sim = ExcelSim(example_json)
-    sim.run(excel.validate)
-    assert ("Caseload", 10, 1) in sim.fills and ("Caseload", 11, 10) in sim.fills
-    sim.delete_row("Caseload", 10)  # the second row of a duplicated client
-    assert ("Caseload", 10, 10) in sim.fills  # the blank Closed Date, moved up
+    _, _, report = sim.run(excel.validate)
+    # the second row of a duplicated client, and a flagged cell further down
+    dup, id_col = max(
+        (int(f.row), int(f.col))
+        for f in report.flags.itertuples()
+        if f.sheet == "Caseload" and f.code == "duplicate-id"
+    )
+    below = min((r, c) for (s, r, c) in sim.fills if s == "Caseload" and r > dup + 1)
+    assert ("Caseload", dup, id_col) in sim.fills and ("Caseload", *below) in sim.fills
+    sim.delete_row("Caseload", dup)
+    assert ("Caseload", below[0] - 1, below[1]) in sim.fills  # moved up with its row
     sim.run(excel.clear_flags)
     assert sim.fills == {} and sim.notes == {}
 
     sim = ExcelSim(example_json)
     sim.run(excel.validate)
-    sim.delete_row("Caseload", 10)
+    sim.delete_row("Caseload", dup)
     _, _, report = sim.run(excel.validate)
     marks = sheets.highlight_marks(report)
     assert {k for k in sim.fills if k[0] in marks} == {
         (name, r, c) for name, cells in marks.items() for (r, c) in cells
     }
-    assert ("Caseload", 10, 1) not in sim.fills  # the duplicate is gone with its row
+    assert ("Caseload", dup, id_col) not in sim.fills  # the duplicate is gone with its row
 
 
 def test_someone_elses_note_is_left_alone(example_json, cli_report):
     payload = copy.deepcopy(example_json)
     caseload = next(s for s in payload["sheets"] if s["name"] == "Caseload")
-    caseload["notes"].append({"address": "$C$25"})  # a flagged cell (bad Referral Date)
+    row, col = flagged(cli_report, "bad-date", "Referral Date")
+    ref = sheets.cell_ref(row, col)
+    caseload["notes"].append({"address": sheets.cell_ref(row, col, absolute=True)})
     sim = ExcelSim(payload)
     _, actions, _ = sim.run(excel.validate)
-    assert ("Caseload", "C25") not in [(a["args"][0]) for a in actions if a["func"] == "addNote"]
-    assert sim.notes[("Caseload", "C25")] == "(theirs)"
-    assert ("Caseload", 25, 3) in sim.fills
+    assert ("Caseload", ref) not in [(a["args"][0]) for a in actions if a["func"] == "addNote"]
+    assert sim.notes[("Caseload", ref)] == "(theirs)"
+    assert ("Caseload", row, col) in sim.fills
     sim.run(excel.clear_flags)
-    assert sim.notes == {("Caseload", "C25"): "(theirs)"}
+    assert sim.notes == {("Caseload", ref): "(theirs)"}
     assert sim.fills == {}
 
 

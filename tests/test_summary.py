@@ -47,6 +47,7 @@ NORTH = "North Valley Services (Supported Employment)"
 LAKESIDE = "Lakeside Clinic"
 HILL = "Hill County Behavioral Health (Hill IPS)"
 SOLO_BAD_DATE = "31/02/2026"
+SHEETS = ["Overview", "Submissions", "Trends", "Items", "About"]
 ITEM_HEADERS = {
     it.id: f"{it.label} (suggests)" if scale.is_indicator(it.id) else it.label
     for it in scale.ITEMS
@@ -235,9 +236,22 @@ def test_exit_code_is_2_and_the_text_lists_what_goes_back(batch):
     assert "4 workbooks from 2 agencies: 3 need correction (1 unreadable)" in result.stdout
 
 
+def test_the_terminal_names_each_agency_and_period_sent_twice(batch):
+    files = batch["files"]
+    paths = [files[("hill-first", 2)], files[("hill", 2)], files[("hill", 3)]]
+    result = CliRunner().invoke(
+        main, ["summary", *map(str, paths), "--output", str(batch["root"] / "twice.xlsx")]
+    )
+    assert result.exit_code == 1
+    assert (
+        f"{HILL}, 2026 Q1: two submissions; {files[('hill', 2)]} is used,"
+        f" not {files[('hill-first', 2)]}."
+    ) in result.stdout.splitlines()
+
+
 def test_submissions_has_one_row_per_workbook_matching_its_report(batch):
     wb = openpyxl.load_workbook(batch["out"])
-    assert wb.sheetnames == ["Submissions", "Trends", "Items", "About"]
+    assert wb.sheetnames == SHEETS
     ws = wb["Submissions"]
     rows = _table(ws)
     reports = batch["reports"]
@@ -300,11 +314,15 @@ def test_trends_follow_each_agency_across_quarters(batch):
         ], name
     first = reports[str(files[("hill-first", 2)])]
     assert _rate(first) != _rate(reports[str(files[("hill", 2)])])  # the test tells them apart
-    notes = [c.value for c in ws["A"] if isinstance(c.value, str) and "two submissions" in c.value]
-    assert notes == [
+    notes = [
+        (c.row, c.value) for c in ws["A"] if isinstance(c.value, str) and "submissions;" in c.value
+    ]
+    assert [text for _, text in notes] == [
         f"{HILL}, 2026 Q1: two submissions; {files[('hill', 2)]} is used,"
         f" not {files[('hill-first', 2)]}."
     ]
+    first_block = next(c.row for c in ws["A"] if c.value == "Employment rate")
+    assert notes[0][0] < first_block  # said before the figures it changes, not under the charts
 
     with zipfile.ZipFile(batch["out"]) as zf:
         charts = [zf.read(n).decode() for n in zf.namelist() if n.startswith("xl/charts/chart")]
@@ -318,6 +336,136 @@ def test_trends_follow_each_agency_across_quarters(batch):
             expect = [reports[str(files[(folder, q)])]["outcomes"][key] for q in range(4)]
             assert [block[name][label] for label in LABELS] == pytest.approx(expect), (header, name)
     assert sum(bool(re.search(r"<(c:)?barChart>", c)) for c in charts) == 1
+
+
+def _charts(path: Path) -> list[str]:
+    with zipfile.ZipFile(path) as zf:
+        return [zf.read(n).decode() for n in zf.namelist() if n.startswith("xl/charts/chart")]
+
+
+def _axis_scale(chart: str) -> tuple[float, float]:
+    axis = re.search(r"<(?:c:)?valAx>.*?</(?:c:)?valAx>", chart, re.S).group(0)
+    low = re.search(r'<(?:c:)?min val="([^"]+)"', axis).group(1)
+    high = re.search(r'<(?:c:)?max val="([^"]+)"', axis).group(1)
+    return float(low), float(high)
+
+
+def test_trends_axes_fit_the_data_and_the_benchmark_lines_are_labelled(batch):
+    ws = openpyxl.load_workbook(batch["out"])["Trends"]
+    lines = [c for c in _charts(batch["out"]) if re.search(r"<(c:)?lineChart>", c)]
+    rate_chart = next(c for c in lines if "Employment rate by period" in c)
+    total_chart = next(c for c in lines if "Data total by period" in c)
+
+    def plotted(title: str) -> list[float]:
+        return [v for per in _block(ws, title).values() for v in per.values() if v is not None]
+
+    shown = plotted("Employment rate") + [value for value, _ in scale.EMPLOYMENT_RATE_BENCHMARKS]
+    low, high = _axis_scale(rate_chart)
+    assert low <= min(shown) and max(shown) <= high  # every point and benchmark in view
+    assert high - low <= max(shown) - min(shown) + 0.25  # and not the whole 0-100%
+    totals = plotted("Data total")
+    low, high = _axis_scale(total_chart)
+    assert (
+        low <= min(totals) and max(totals) <= high and high - low <= max(totals) - min(totals) + 15
+    )
+
+    # each benchmark line names itself at its end, not only in the legend
+    labels = re.findall(r"<(?:c:)?dLbl>.*?</(?:c:)?dLbl>", rate_chart, re.S)
+    named = [lbl for lbl in labels if re.search(r'<(?:c:)?showSerName val="1"', lbl)]
+    assert len(named) == len(scale.EMPLOYMENT_RATE_BENCHMARKS)
+    # the label is the series' name, its header cell: the benchmark and its rate
+    headers = {c.value for row in ws.iter_rows() for c in row if isinstance(c.value, str)}
+    for value, name in scale.EMPLOYMENT_RATE_BENCHMARKS:
+        assert f"Benchmark: {name} ({value:.0%})" in headers
+
+
+def _header_cells(ws):
+    """Every header cell (bold on a fill) of a sheet, with its column's width."""
+    for row in ws.iter_rows():
+        for cell in row:
+            if cell.value and cell.font.b and cell.fill.fill_type == "solid":
+                letter = openpyxl.utils.get_column_letter(cell.column)
+                width = ws.column_dimensions[letter].width
+                yield cell, width
+
+
+def test_no_header_breaks_mid_word(batch):
+    """A header wraps between words only: each column is wider than its header's longest
+    word, bold, with the cell's margins."""
+    wb = openpyxl.load_workbook(batch["out"])
+    seen = 0
+    for ws in wb.worksheets:
+        for cell, width in _header_cells(ws):
+            longest = max(len(word) for word in str(cell.value).split())
+            assert width >= 1.15 * longest + 1, (ws.title, cell.coordinate, cell.value, width)
+            seen += 1
+    assert seen > 40
+
+
+def test_every_sheet_prints_landscape_with_its_headers_repeated(batch):
+    wb = openpyxl.load_workbook(batch["out"])
+    for ws in wb.worksheets:
+        assert ws.page_setup.orientation == "landscape", ws.title
+        assert ws.sheet_properties.pageSetUpPr.fitToPage and ws.page_setup.fitToHeight == 0
+    overview, subs = wb["Overview"], wb["Submissions"]
+    assert overview.page_setup.fitToWidth == 1  # the people's page: one page wide
+    header = next(c.row for c, _ in _header_cells(overview))
+    assert overview.print_title_rows == f"${header}:${header}"
+    assert overview.freeze_panes == f"A{header + 1}"
+    # the full table runs over a few pages wide, each with the header row and the file column
+    assert 1 < subs.page_setup.fitToWidth <= 4
+    assert subs.print_title_rows == "$1:$1" and subs.print_title_cols == "$A:$A"
+    assert subs.freeze_panes == "B2"
+
+
+def test_overview_lists_every_workbook_what_to_send_back_first(batch):
+    ws = openpyxl.load_workbook(batch["out"])["Overview"]
+    cells = [[c.value for c in row] for row in ws.iter_rows()]
+    head = next(i for i, row in enumerate(cells) if row[0] == "Agency")
+    headers = cells[head]
+    rows = [dict(zip(headers, row, strict=True)) for row in cells[head + 1 :] if any(row)]
+    reports = batch["reports"]
+    assert sorted(r["File"] for r in rows) == sorted(Path(f).name for f in reports)
+    flags = [r["Needs Correction"] == "Yes" for r in rows]
+    assert flags == sorted(flags, reverse=True)  # every send-back before the rest
+    by_file = {r["File"]: r for r in rows}
+    for file, rep in reports.items():
+        row = by_file[Path(file).name]
+        if not rep["readable"]:
+            assert rep["error"] in row["Note"]
+            continue
+        assert row["Errors"] == rep["counts"]["error"]
+        assert row["Employment Rate"] == pytest.approx(_rate(rep))
+    set_aside = by_file[batch["files"][("hill-first", 2)].name]
+    assert (
+        "set aside" in set_aside["Note"] and batch["files"][("hill", 2)].name in set_aside["Note"]
+    )
+    assert len(headers) <= 12  # a page a person reads, not the 30-column table
+
+
+def test_a_period_sent_three_times_is_said_so_with_the_one_used():
+    from ipsxl.summary.table import TREND_MEASURES, Submission, trends
+
+    q1 = (D(2026, 1, 1), D(2026, 3, 31))
+    q2 = (D(2026, 4, 1), D(2026, 6, 30))
+    key = ("hill", "")
+
+    def sub(index: int, file: str, errors: int, period) -> Submission:
+        row = {"file": file, "errors": errors, "readable": True, "needs_correction": bool(errors)}
+        row.update({measure.key: 1 for measure in TREND_MEASURES})
+        return Submission(index, row, key, "Hill", period)
+
+    rows = [
+        sub(0, "q1.xlsx", 3, q1),
+        sub(1, "q1-fixed.xlsx", 0, q1),
+        sub(2, "q1-again.xlsx", 1, q1),
+        sub(3, "q2.xlsx", 0, q2),
+    ]
+    result = trends(rows)
+    assert result.notes == [
+        "Hill, 2026 Q1: three submissions; q1-fixed.xlsx is used, not q1.xlsx, q1-again.xlsx."
+    ]
+    assert result.values["data_total"][key][q1].file == "q1-fixed.xlsx"
 
 
 def test_items_count_agencies_by_score_at_their_latest_period(batch):
@@ -420,7 +568,7 @@ def test_the_summary_opens_in_libreoffice(batch, tmp_path):
     converted = out / batch["out"].name
     assert converted.exists(), proc.stdout + proc.stderr
     wb = openpyxl.load_workbook(converted)
-    assert wb.sheetnames == ["Submissions", "Trends", "Items", "About"]
+    assert wb.sheetnames == SHEETS
     rows = _table(wb["Submissions"])
     reports = batch["reports"]
     assert [r["File"] for r in rows] == list(reports)

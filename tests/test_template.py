@@ -47,8 +47,10 @@ def listed(dv) -> list[str]:
     return dv.formula1.strip('"').split(",")
 
 
-def test_every_tab_in_the_standards_order(book: openpyxl.Workbook, path: Path) -> None:
-    names = [t.name for t in standard.TABS]
+def test_every_tab_in_the_standards_order_after_the_instructions(
+    book: openpyxl.Workbook, path: Path
+) -> None:
+    names = [template.INSTRUCTIONS, *(t.name for t in standard.TABS)]
     assert book.sheetnames == names
     assert CalamineWorkbook.from_path(path).sheet_names == names
 
@@ -77,6 +79,7 @@ def test_program_lists_its_fields(book: openpyxl.Workbook) -> None:
 
 
 def test_headers_are_bold_filled_and_frozen(book: openpyxl.Workbook) -> None:
+    """Bold on a fill of their own, so they read as headers under any table style."""
     for tab in standard.TABS:
         ws = book[tab.name]
         assert ws.freeze_panes == "A2"
@@ -103,23 +106,173 @@ def test_help_texts_are_header_notes(book: openpyxl.Workbook) -> None:
                 assert note is None
 
 
-def test_dropdowns_on_choice_and_yes_no_columns(book: openpyxl.Workbook) -> None:
+def the_validation(ws, i: int):
+    """The one data validation of column ``i``, checked to cover its formatted rows."""
+    [(dv, rng)] = validations_by_column(ws)[get_column_letter(i)]
+    assert rng.min_row == 2 and rng.max_row >= template.FORMATTED_ROWS
+    assert rng.min_col == rng.max_col == i
+    return dv
+
+
+def test_dropdowns_on_choice_and_yes_no_columns_stop_other_entries(
+    book: openpyxl.Workbook,
+) -> None:
     for tab in TABLE_TABS:
-        found = validations_by_column(book[tab.name])
+        ws = book[tab.name]
         for i, col in enumerate(tab.columns, 1):
-            letter = get_column_letter(i)
             if col.type == standard.CHOICE:
                 expected = list(col.choices)
             elif col.type == standard.YESNO:
                 expected = list(template.yes_no_choices())
             else:
-                assert letter not in found, f"{tab.name}.{col.name} has a drop-down"
                 continue
-            [(dv, rng)] = found[letter]
-            assert dv.type == "list"
-            assert listed(dv) == expected
-            assert rng.min_row == 2 and rng.max_row >= template.FORMATTED_ROWS
-            assert rng.min_col == rng.max_col == i
+            dv = the_validation(ws, i)
+            assert dv.type == "list" and listed(dv) == expected
+            assert dv.errorStyle in (None, "stop") and dv.showErrorMessage  # None is stop
+
+
+def test_employment_specialist_is_picked_from_the_staff_tables_names(
+    book: openpyxl.Workbook,
+) -> None:
+    tabs = [t for t in TABLE_TABS if standard.SPECIALIST in [c.name for c in t.columns]]
+    assert {t.name for t in tabs} == {"Caseload", "Employer Log"}
+    for tab in tabs:
+        i = [c.name for c in tab.columns].index(standard.SPECIALIST) + 1
+        dv = the_validation(book[tab.name], i)
+        assert dv.type == "list" and dv.formula1 == 'INDIRECT("Staff[Name]")'
+        assert dv.errorStyle in (None, "stop") and dv.showErrorMessage and dv.allow_blank
+
+
+def test_client_id_is_picked_from_caseload_on_the_other_tabs(book: openpyxl.Workbook) -> None:
+    for name in ("Jobs", "Employer Log", "Benefits Referrals"):
+        tab = standard.TABS_BY_NAME[name]
+        i = [c.name for c in tab.columns].index(standard.CLIENT_ID) + 1
+        dv = the_validation(book[name], i)
+        assert dv.type == "list" and dv.formula1 == 'INDIRECT("Caseload[Client ID]")'
+        assert dv.errorStyle in (None, "stop") and dv.showErrorMessage
+    # on Caseload itself a Client ID may not repeat
+    dv = the_validation(book["Caseload"], 1)
+    assert dv.type == "custom" and dv.formula1 == "COUNTIF($A:$A,A2)=1"
+
+
+def test_dates_are_limited_to_real_dates_in_a_sensible_range(book: openpyxl.Workbook) -> None:
+    first, last = template.DATE_RANGE
+    for tab in TABLE_TABS:
+        ws = book[tab.name]
+        for i, col in enumerate(tab.columns, 1):
+            if col.type != standard.DATE:
+                continue
+            dv = the_validation(ws, i)
+            assert dv.type == "date" and dv.operator in (None, "between")
+            assert dv.formula1 == f"DATE({first.year},{first.month},{first.day})"
+            assert dv.formula2 == f"DATE({last.year},{last.month},{last.day})"
+            assert dv.errorStyle in (None, "stop") and dv.showErrorMessage
+    assert 2000 <= first.year and last.year <= 2100
+
+
+@pytest.mark.parametrize(
+    ("tab", "column", "low", "high"),
+    [
+        ("Jobs", "Hours Per Week", "0", "80"),
+        ("Jobs", "Hourly Wage", "0", None),
+        ("Staff", "FTE", "0", "1"),
+        ("Staff", "Community Hours %", "0", "100"),
+    ],
+)
+def test_numbers_are_limited_to_their_range(
+    book: openpyxl.Workbook, tab: str, column: str, low: str, high: str | None
+) -> None:
+    t = standard.TABS_BY_NAME[tab]
+    dv = the_validation(book[tab], [c.name for c in t.columns].index(column) + 1)
+    assert dv.type == "decimal"
+    if high is None:
+        assert dv.operator == "greaterThanOrEqual" and dv.formula1 == low
+    else:
+        assert dv.operator in (None, "between") and (dv.formula1, dv.formula2) == (low, high)
+    assert dv.errorStyle in (None, "stop") and dv.showErrorMessage
+
+
+def test_every_column_says_what_goes_in_it(book: openpyxl.Workbook) -> None:
+    for tab in TABLE_TABS:
+        ws = book[tab.name]
+        for i, col in enumerate(tab.columns, 1):
+            assert col.help, f"{tab.name}.{col.name} has no help text"
+            dv = the_validation(ws, i)
+            assert dv.showInputMessage and dv.prompt == col.help[:255]
+            assert dv.promptTitle == col.name[:32]
+    program = book[standard.PROGRAM.name]
+    prompts = {
+        r.min_row: dv.prompt
+        for dv in program.data_validations.dataValidation
+        for r in dv.sqref.ranges
+        if r.min_col == 2
+    }
+    for row, fld in enumerate(standard.PROGRAM.fields, 2):
+        assert fld.help and prompts[row] == fld.help[:255]
+
+
+def test_each_table_tab_is_an_excel_table_formulas_can_name(book: openpyxl.Workbook) -> None:
+    names = {}
+    for tab in TABLE_TABS:
+        ws = book[tab.name]
+        [(name, ref)] = ws.tables.items()
+        names[tab.name] = name
+        last = get_column_letter(len(tab.columns))
+        assert ref == f"A1:{last}2"  # the header and one empty row, which grows as rows are typed
+        table = ws.tables[name]
+        assert [c.name for c in table.tableColumns] == [c.name for c in tab.columns]
+    assert names == {
+        "Staff": "Staff",
+        "Caseload": "Caseload",
+        "Jobs": "Jobs",
+        "Employer Log": "EmployerLog",
+        "Benefits Referrals": "BenefitsReferrals",
+    }
+
+
+def test_period_names_point_at_the_program_tabs_dates(book: openpyxl.Workbook) -> None:
+    ws = book[standard.PROGRAM.name]
+    for name, label in (("PeriodStart", "Period Start"), ("PeriodEnd", "Period End")):
+        sheet, ref = next(iter(book.defined_names[name].destinations))
+        assert sheet == standard.PROGRAM.name
+        row = int(ref.replace("$", "")[1:])
+        assert ws.cell(row=row, column=1).value == label and ref.startswith("$B$")
+
+
+def test_every_sheet_prints_landscape_one_page_wide_with_its_header(
+    book: openpyxl.Workbook,
+) -> None:
+    for tab in standard.TABS:
+        ws = book[tab.name]
+        assert ws.page_setup.orientation == "landscape"
+        assert ws.sheet_properties.pageSetUpPr.fitToPage
+        assert ws.page_setup.fitToWidth == 1 and ws.page_setup.fitToHeight == 0
+        assert ws.print_title_rows == "$1:$1"
+
+
+def test_the_instructions_say_what_each_tab_holds_and_how_to_check(path: Path) -> None:
+    rows = CalamineWorkbook.from_path(path).get_sheet_by_name(template.INSTRUCTIONS).to_python()
+    text = "\n".join(" ".join(str(v) for v in row if v != "") for row in rows)
+    for tab in standard.TABS:
+        assert tab.name in text and tab.help in text
+    for words in ("Period Start", "Period End", "Validate", "Fidelity", "ipsxl check"):
+        assert words in text
+    assert "=IPS_EMPLOYMENT_RATE(Caseload[#All], Jobs[#All], PeriodStart, PeriodEnd)" in text
+    longest = max(len(str(v)) for row in rows for v in row)
+    assert longest <= template.INSTRUCTION_CHARS  # one line per row: nothing wraps or is cut
+
+
+def test_the_reader_finds_every_tab_and_header(path: Path) -> None:
+    from ipsxl.read import read_workbook
+
+    raw = read_workbook(path)
+    assert set(raw.tables) == {t.name for t in standard.TABS}
+    for tab in standard.TABS:
+        table = raw.tables[tab.name]
+        assert table.header_row == 1
+        if not tab.fields:
+            assert list(table.positions) == [c.name for c in tab.columns]
+            assert table.frame.empty
 
 
 def test_yes_no_words_are_ones_the_reader_accepts() -> None:
@@ -150,7 +303,7 @@ def test_writing_replaces_a_file_and_leaves_no_temporary_files(tmp_path: Path) -
     out = tmp_path / "ips.xlsx"
     out.write_bytes(b"an old file")
     write_template(out)
-    assert openpyxl.load_workbook(out).sheetnames == [t.name for t in standard.TABS]
+    assert openpyxl.load_workbook(out).sheetnames[1:] == [t.name for t in standard.TABS]
     assert [p.name for p in tmp_path.iterdir()] == ["ips.xlsx"]
 
 
@@ -174,7 +327,7 @@ def test_a_failed_save_keeps_the_old_file(tmp_path: Path, monkeypatch: pytest.Mo
 def test_the_shipped_template_matches_the_standard() -> None:
     """workbooks/template.xlsx is regenerated whenever the standard changes."""
     cal = CalamineWorkbook.from_path(SHIPPED)
-    assert cal.sheet_names == [t.name for t in standard.TABS]
+    assert cal.sheet_names == [template.INSTRUCTIONS, *(t.name for t in standard.TABS)]
     for tab in standard.TABS:
         rows = cal.get_sheet_by_name(tab.name).to_python()
         assert rows[0] == [c.name for c in tab.columns]

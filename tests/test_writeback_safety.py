@@ -7,6 +7,7 @@ section) and reads what it wrote with strict parsers, openpyxl, calamine and Lib
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import shutil
 import subprocess
@@ -202,3 +203,211 @@ def test_cells_are_added_beside_cdata_and_comments_holding_end_tags(tmp_path):
     assert ws.cell(row, notes_col + 1).value == f'{client}a </row><row r="99"> and </c> in text'
     date = ws.cell(row, tabs["Caseload"][0].index("Enrollment Date") + 1)
     assert date.comment is not None and date.comment.text.startswith(sheets.NOTE_MARKER)
+
+
+# --- the user's own things are never deleted -----------------------------------------------------
+
+
+def _values(ws) -> dict[str, object]:
+    return {c.coordinate: c.value for row in ws.iter_rows() for c in row if c.value is not None}
+
+
+def _with_agency_sheets(folder: Path) -> Path:
+    """A workbook with sheets of the agency's own named "flags" and "Fidelity", and a formula
+    reading from the agency's Fidelity sheet."""
+    tabs = clean_tabs()
+    set_cell(tabs, "Caseload", 1, "Enrollment Date", "13/45/2026")
+    tabs["flags"] = [["Our own list of things to fix"], ["call the funder"]]
+    tabs["Fidelity"] = [["Our fidelity review of 2025"], ["score", 97]]
+    tabs["Summary"] = [["last year's score"]]
+    book = write_workbook(folder / "agency.xlsx", tabs)
+    wb = openpyxl.load_workbook(book)
+    wb["Summary"]["B1"] = "=Fidelity!B2"
+    wb.save(book)
+    return book
+
+
+def test_an_agency_sheet_named_flags_or_fidelity_is_never_replaced(tmp_path):
+    book = _with_agency_sheets(tmp_path)
+    before = openpyxl.load_workbook(book)
+    checked = check(book)
+    again = check(checked)  # a re-run replaces ipsxl's sheets and still leaves the agency's
+    for path in (checked, again):
+        wb = openpyxl.load_workbook(path)
+        assert "Flags (ipsxl)" in wb.sheetnames and "Fidelity (ipsxl)" in wb.sheetnames
+        assert [n for n in wb.sheetnames if n.casefold().startswith(("flags", "fidelity"))] == [
+            n
+            for n in wb.sheetnames
+            if n in ("flags", "Fidelity", "Flags (ipsxl)", "Fidelity (ipsxl)")
+        ]
+        assert len(wb.sheetnames) == len(before.sheetnames) + 2
+        for name in ("flags", "Fidelity", "Summary"):
+            assert _values(wb[name]) == _values(before[name]), (path.name, name)
+        flags = [[c.value for c in row] for row in wb["Flags (ipsxl)"].iter_rows(min_row=2)]
+        assert any(row[0] == "Caseload" and row[3] == "bad-date" for row in flags)
+    assert strict_errors(again) == {}
+
+
+def _flag_row(ws, sheet: str, code: str) -> int:
+    return next(
+        r
+        for r in range(2, ws.max_row + 1)
+        if ws.cell(r, 1).value == sheet and ws.cell(r, 4).value == code
+    )
+
+
+def test_rerun_keeps_a_column_the_reviewer_added_beside_the_flags_table(tmp_path):
+    tabs = clean_tabs()
+    set_cell(tabs, "Caseload", 1, "Enrollment Date", "13/45/2026")
+    bad_status = set_cell(tabs, "Caseload", 2, "Status", "Sleeping")
+    book = write_workbook(tmp_path / "agency.xlsx", tabs)
+    checked = check(book)
+    wb = openpyxl.load_workbook(checked)  # as a reviewer would: a column, a note, in Excel
+    ws = wb["Flags"]
+    last = len(sheets.FLAGS_HEADERS)
+    ws.cell(1, last + 1, "Action taken")
+    ws.cell(_flag_row(ws, "Caseload", "bad-date"), last + 1, "asked Ann to correct it")
+    ws.cell(_flag_row(ws, "Caseload", "bad-choice"), last + 1, "status list sent")
+    wb.save(checked)
+    # the status is corrected; the date is not
+    wb = openpyxl.load_workbook(checked)
+    col = tabs["Caseload"][0].index("Status") + 1
+    wb["Caseload"].cell(bad_status, col, "Active")
+    wb.save(checked)
+
+    proc = ipsxl("check", str(checked))
+    assert proc.returncode in (0, 1), proc.stderr
+    again = checked.with_name(f"{checked.stem}.checked.xlsx")
+    wb = openpyxl.load_workbook(again)
+    ws = wb["Flags"]
+    assert ws.cell(1, last + 1).value == "Action taken"
+    assert ws.cell(_flag_row(ws, "Caseload", "bad-date"), last + 1).value == (
+        "asked Ann to correct it"
+    )
+    # the note of a flag that is gone is kept too: on the previous sheet, kept under a dated name
+    kept = [n for n in wb.sheetnames if n.startswith("Flags ") and n != "Flags"]
+    assert len(kept) == 1
+    assert "status list sent" in _values(wb[kept[0]]).values()
+    assert kept[0] in proc.stdout and "Action taken" not in proc.stderr
+
+
+@pytest.mark.skipif(SOFFICE is None, reason="LibreOffice (soffice) is not installed")
+def test_rerun_after_libreoffice_saved_the_workbook(tmp_path):
+    """Saved by LibreOffice, ipsxl's record of its last run is gone: the re-run reads what it
+    needs from the sheets (its notes start with "ipsxl:", its fills are known colours, its
+    sheets carry its mark), so no note is doubled, a corrected cell loses fill and note, and
+    what the reviewer typed is kept."""
+    from ipsxl.check import check_file
+    from ipsxl.fidelity_sheet import fidelity_layout
+
+    book = tmp_path / "example.xlsx"
+    shutil.copy(EXAMPLE, book)
+    checked = check(book)
+    report = check_file(book)
+    bad = next(f for f in report.flags.itertuples() if f.code == "bad-date")
+    wb = openpyxl.load_workbook(checked)
+    ws = wb[bad.sheet]
+    assert ws.cell(int(bad.row), int(bad.col)).comment is not None
+    ws.cell(int(bad.row), int(bad.col)).value = dt.datetime(2026, 7, 1)
+    ws.cell(int(bad.row), int(bad.col)).number_format = "yyyy-mm-dd"
+    layout = fidelity_layout(report, dt.datetime.now())
+    pos, ref = next(iter(layout.input_cells.items()))
+    wb["Fidelity"][ref] = 4
+    other = next(
+        f for f in report.flags.itertuples() if f.code == "duplicate-id" and f.col is not None
+    )
+    noted = wb[other.sheet].cell(int(other.row), int(other.col))
+    noted.comment = openpyxl.comments.Comment(noted.comment.text + "\nCalled Ann on 12/4", "me")
+    wb.save(checked)
+    saved = _libreoffice_save(checked, tmp_path)
+    assert not any(n.startswith("customXml/") for n in parts(saved))  # the record is gone
+
+    again = check(saved)
+    wb = openpyxl.load_workbook(again)
+    assert [n for n in wb.sheetnames if n.startswith(("Flags", "Fidelity"))] == [
+        "Fidelity",
+        "Flags",
+    ]
+    for ws in wb.worksheets:
+        for row in ws.iter_rows():
+            for c in row:
+                if c.comment is not None:
+                    assert c.comment.text.count(sheets.NOTE_MARKER) <= 1, (ws.title, c.coordinate)
+    typed = wb[other.sheet].cell(int(other.row), int(other.col)).comment.text
+    assert typed.count("Called Ann on 12/4") == 1 and typed.count(sheets.NOTE_MARKER) == 1
+    fixed = wb[bad.sheet].cell(int(bad.row), int(bad.col))
+    assert fixed.comment is None
+    assert (fixed.fill.fgColor.rgb or "")[-6:] not in sheets.HIGHLIGHT_FILLS.values()
+    assert wb["Fidelity"][ref].value == 4
+    # the corrected cell is no longer flagged; a cell still flagged has its note, once
+    still = check_file(saved).flags
+    assert not ((still.sheet == bad.sheet) & (still.row == bad.row) & (still.col == bad.col)).any()
+    other = next(f for f in still.itertuples() if f.row is not None and f.col is not None)
+    note = wb[other.sheet].cell(int(other.row), int(other.col)).comment
+    assert note is not None and note.text.count(sheets.NOTE_MARKER) == 1
+
+
+def _libreoffice_save(path: Path, tmp_path: Path) -> Path:
+    out = tmp_path / "saved"
+    subprocess.run(
+        [
+            SOFFICE,
+            "--headless",
+            "--norestore",
+            f"-env:UserInstallation={(tmp_path / 'lo-profile').as_uri()}",
+            "--convert-to",
+            "xlsx",
+            "--outdir",
+            str(out),
+            str(path),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=240,
+    )
+    return out / f"{path.stem}.xlsx"
+
+
+def _rezip(path: Path, parts_now: dict[str, bytes]) -> None:
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zf:
+        for name, data in parts_now.items():
+            zf.writestr(name, data)
+
+
+def _typed_into_note(data: bytes, ref: str, line: str) -> bytes:
+    """A comments part with ``line`` typed at the end of the note on ``ref``, as Excel saves it
+    (a run of its own)."""
+    head = f'<comment ref="{ref}"'.encode()
+    at = data.index(head)
+    end = data.index(b"</text>", at)
+    run = f'<r><t xml:space="preserve">\n{line}</t></r>'.encode()
+    return data[:end] + run + data[end:]
+
+
+def test_rerun_keeps_text_typed_into_an_ipsxl_note(tmp_path):
+    """Excel keeps ipsxl's record of its run when it saves; what a person typed into one of
+    ipsxl's notes is kept on a re-run, beside the new messages or alone once the cell is right."""
+    tabs = clean_tabs()
+    date_row = set_cell(tabs, "Caseload", 1, "Enrollment Date", "13/45/2026")
+    status_row = set_cell(tabs, "Caseload", 2, "Status", "Sleeping")
+    header = tabs["Caseload"][0]
+    date_ref = f"{sheets.column_letter(header.index('Enrollment Date') + 1)}{date_row}"
+    status_ref = f"{sheets.column_letter(header.index('Status') + 1)}{status_row}"
+    checked = check(write_xlsx(tmp_path / "agency.xlsx", sheets_of(tabs)))
+    now = parts(checked)
+    comments = next(n for n, d in now.items() if f'<comment ref="{date_ref}"'.encode() in d)
+    now[comments] = _typed_into_note(now[comments], date_ref, "Called Ann on 12/4")
+    now[comments] = _typed_into_note(now[comments], status_ref, "Status list sent")
+    sheet = "xl/worksheets/sheet3.xml"
+    now[sheet] = now[sheet].replace(b"<t>Sleeping</t>", b"<t>Active</t>")
+    _rezip(checked, now)
+
+    again = check(checked)
+    ws = openpyxl.load_workbook(again)["Caseload"]
+    date_note = ws[date_ref].comment.text
+    assert date_note.count("Called Ann on 12/4") == 1 and date_note.count(sheets.NOTE_MARKER) == 1
+    assert "is not a date" in date_note or "not a date" in date_note
+    status_note = ws[status_ref].comment.text
+    assert status_note.strip() == "Status list sent"  # the cell is right: only what was typed
+    assert (ws[status_ref].fill.fgColor.rgb or "")[-6:] not in sheets.HIGHLIGHT_FILLS.values()
+    assert strict_errors(again) == {}

@@ -37,14 +37,15 @@ class Checked:
     deadline: Deadline = NO_DEADLINE  # the time limit of the whole check, write-back included
     snapshot: Snapshot | None = None  # the bytes both were made from
 
-    def write(self, target: Path, generated_at: dt.datetime | None = None) -> None:
-        """Write the checked copy to ``target``. When that is the source itself, the file must
+    def write(self, target: Path, generated_at: dt.datetime | None = None) -> list[str]:
+        """Write the checked copy to ``target``; what a person should be told of it beyond
+        "written" (see ``Prepared.write``). When ``target`` is the source itself, the file must
         still be the one that was read (else ``snapshot.Changed``, and nothing is written)."""
         if self.problem is not None:
             raise self.problem
         if self.prepared is None:
             raise WritebackError(f"{self.report.file}: unreadable, nothing to write")
-        self.prepared.write(Path(target), self.report, generated_at, self.deadline)
+        return self.prepared.write(Path(target), self.report, generated_at, self.deadline)
 
 
 def check_for_writing(

@@ -394,7 +394,7 @@ def _check_and_write(path: Path, target: Path, in_place: bool, opts: Options) ->
         if in_place:
             checked.snapshot.ensure_unchanged()
             backup = safefiles.keep_backup(checked.snapshot)
-        checked.write(target)
+        said = checked.write(target)
     except (Changed, WritebackError, OSError) as exc:
         if backup is not None:  # nothing was written: a backup of it would only mislead
             backup.unlink(missing_ok=True)
@@ -406,6 +406,8 @@ def _check_and_write(path: Path, target: Path, in_place: bool, opts: Options) ->
         click.echo(f"  wrote into {target} (original kept as {backup})")
     else:
         click.echo(f"  wrote {target}")
+    for line in said:
+        click.echo(f"  {line}")
     sys.exit(1 if result.counts()[ERROR] else 0)
 
 
@@ -439,18 +441,47 @@ def template(file: Path, force: bool) -> None:
     help="Clients on the caseload; jobs, referrals and contacts scale with it.",
 )
 @click.option("--seed", type=int, default=1, show_default=True, help="Same seed, same workbook.")
+@click.option("--agency", help="The Program tab's Agency  [default: an invented agency]")
+@click.option("--program", help="The Program tab's Program (a team; none with --agency alone).")
+@click.option(
+    "--start", type=Day(), help="First day of the period, as 2026-07-01  [default: 2026-07-01]"
+)
+@click.option("--end", type=Day(), help="Last day of the period  [default: 2026-09-30]")
+@click.option(
+    "--contacts-per-client",
+    type=click.FloatRange(0),
+    help="Employer Log contacts per client instead of a realistic log (25 for a stress test).",
+)
 @_FORCE
-def demo(file: Path, clients: int, seed: int, force: bool) -> None:
+def demo(
+    file: Path, clients: int, seed: int, agency, program, start, end, contacts_per_client, force
+) -> None:
     """Write a realistic filled workbook with a few typical mistakes, to try ipsxl on.
 
     \b
-    Example:
+    Examples:
       ipsxl demo demo.xlsx --clients 40 --seed 7 && ipsxl validate demo.xlsx
+      ipsxl demo q1.xlsx --agency "North Valley" --start 2026-01-01 --end 2026-03-31 --seed 1
     """
-    from ipsxl.demo import write_demo
+    from ipsxl import demo as demos
 
+    first = start or demos.DEFAULT_PERIOD[0]
+    last = end or demos.DEFAULT_PERIOD[1]
+    if last < first:
+        raise click.UsageError(f"--end {last} is before --start {first}")
     _refuse_existing(file, force)
-    write_demo(file, clients=clients, seed=seed)
+    if agency is None:
+        agency, program = demos.DEFAULT_AGENCY, program or demos.DEFAULT_PROGRAM
+    demos.write_demo(
+        file,
+        clients=clients,
+        seed=seed,
+        start=first,
+        end=last,
+        agency=agency,
+        program=program,
+        contacts_per_client=contacts_per_client,
+    )
     click.echo(f"wrote {file}")
 
 

@@ -1,18 +1,23 @@
 """A realistic filled workbook, with the mistakes agencies make, for a first run of ipsxl.
 
 A new user should see ipsxl work before they have a workbook of their own: ``write_demo`` makes
-one in the template's layout (it writes through ``template.py``), for an invented program of
-fair-to-good fidelity, with a few planted mistakes so the first ``ipsxl check`` shows flags.
-It is also the project's load generator: ``clients=2000`` gives about 3,000 jobs, 3,000
-benefits referrals and 50,000 employer contacts, in a few seconds.
+one in the template's layout (it writes through ``template.py``, Instructions tab and Excel
+tables included), for an invented program of fair-to-good fidelity, with a few planted mistakes
+so the first ``ipsxl check`` shows flags. With ``contacts_per_client`` it is also the project's
+load generator: ``clients=2000, contacts_per_client=25`` gives 50,000 employer contacts in a few
+seconds.
 
-What the data looks like (per client, on average): 1.5 jobs, 1.5 benefits referrals and 25
-employer contacts; about one employment specialist per 19 clients. Enrollment dates spread over
-the 12 months before the period ends, so Caseload and Jobs reach back before the period (a
-running tracker), while the two logs (Employer Log, Benefits Referrals) hold only the period's
-rows. First employer contacts come within 30 days of enrollment, job starts have a contact in
-the week before and the three days after, benefits-receiving clients are referred for benefits
-planning before their job starts - except where a mistake is planted.
+What the data looks like, calibrated to published ranges for IPS programs over a quarter:
+caseloads of 16-24 active clients per full-time specialist; each specialist's face-to-face
+employer contacts at a usual rate of 5-7 a week (the target is 6), week by week around it, with
+about one phone or email contact for three visits; about 40% of the caseload holding a
+competitive job in the period and about an eighth starting one; jobs across some forty kinds of
+business, most matching the client's preference, at as many different employers. Enrollment
+dates spread over the two years before the period ends, so Caseload and Jobs reach back before
+the period (a running tracker), while the two logs (Employer Log, Benefits Referrals) hold only
+the period's rows. First employer contacts come within 30 days of enrollment, job starts have a
+contact in the week before and the three days after, benefits-receiving clients are referred
+for benefits planning before their job starts - except where a mistake is planted.
 
 Planted mistakes, ``mistakes_per_kind(clients)`` of each (2 for 40 clients, 11 for 2000), on
 rows that carry no other planted mistake; the wrong values are this module's constants:
@@ -59,6 +64,7 @@ from ipsxl.template import (
     YES,
     new_workbook,
     save_atomically,
+    write_instructions_sheet,
     write_program_sheet,
     write_table_sheet,
 )
@@ -71,6 +77,10 @@ FACE_TO_FACE, PHONE, EMAIL, OTHER_CONTACT = standard.CONTACT_TYPES
 PENDING, COMPLETED, DECLINED, NO_SHOW = standard.BENEFIT_STATUSES
 QUIT, FIRED, LAID_OFF, TEMP_ENDED, OTHER_END = standard.END_REASONS
 
+DEFAULT_AGENCY = "Riverside Community Mental Health"
+DEFAULT_PROGRAM = "Riverside IPS Team"
+DEFAULT_PERIOD = (dt.date(2026, 7, 1), dt.date(2026, 9, 30))
+
 # --- planted wrong values ------------------------------------------------------------------
 
 BAD_DATES = ("13/45/2026", "2/30/2026", "2026-09-31")
@@ -81,13 +91,25 @@ LOW_WEEK_CONTACTS = 3
 
 # --- what people, places and jobs look like ------------------------------------------------
 
-SPECIALISTS_PER_CLIENT = 1 / 19
-JOBS_PER_CLIENT = 1.5
-REFERRALS_PER_CLIENT = 1.5
-CONTACTS_PER_CLIENT = 25
+# A program of fair-to-good fidelity, as published IPS programs look over a quarter:
+CASELOAD_PER_FTE = (16, 24)  # active clients per full-time specialist (the scale wants <= 20)
+SPECIALIST_FTES = ((1.0, 75), (0.8, 15), (0.5, 10))  # (FTE, weight)
+FACE_TO_FACE_PER_WEEK = (5.0, 7.0)  # each specialist's usual rate; the target is 6
+WEEKLY_SPREAD = 1.0  # standard deviation of a specialist's week around that rate
+FEWEST_IN_A_WEEK = 5  # no ordinary week falls to the planted week of leave (LOW_WEEK_CONTACTS)
+REMOTE_PER_FACE_TO_FACE = 0.3  # phone, email and other contacts besides each visit
+ENROLLED_WITHIN = 730  # days before the period ends that the caseload's enrollments spread over
 FIRST_CONTACT_DAYS = 30  # the target for rapid job search; only planted mistakes miss it
-WORKERS = 0.65  # share of clients who hold any job in the year (the jobs go to them)
-LAST_JOB_ENDED = 0.4  # share of workers whose latest job has ended
+# Jobs, set from the period outward: the share of the caseload holding a competitive job on some
+# day of the period (the employment rate, about 40% in published IPS data) and the share starting
+# a job in it (about an eighth a quarter), each a little different from one seed to the next.
+EMPLOYED = 0.43  # some jobs are not competitive or planted wrong: the rate comes out near 40%
+STARTING = 0.125
+SEED_SPREAD = 0.012  # standard deviation of those shares across seeds
+EARLIER_JOB = 0.3  # share of clients with an earlier job that ended before the period
+DAYS_TO_FIRST_JOB = 120  # mean wait from a week after the first employer contact to a job
+REFERRALS_PER_CLIENT = 0.4  # benefits-planning referrals per client in the period
+CONTACTS_PER_CLIENT = 25  # the stress workbook's employer contacts per client (a knob)
 
 FIRST_NAMES = (
     "Maria",
@@ -545,7 +567,7 @@ REMOTE_NOTES = (
     "Asked about application status",
     "Confirmed interview time",
 )
-CONTACT_TYPE_WEIGHTS = ((FACE_TO_FACE, 76), (PHONE, 13), (EMAIL, 9), (OTHER_CONTACT, 2))
+REMOTE_TYPE_WEIGHTS = ((PHONE, 55), (EMAIL, 37), (OTHER_CONTACT, 8))
 END_REASON_WEIGHTS = ((QUIT, 38), (FIRED, 15), (LAID_OFF, 10), (TEMP_ENDED, 25), (OTHER_END, 12))
 
 
@@ -613,13 +635,24 @@ def mistakes_per_kind(clients: int) -> int:
 class _Demo:
     """Builds the demo's rows; one instance per call, all randomness from one seeded generator."""
 
-    def __init__(self, clients: int, seed: int, start: dt.date, end: dt.date, agency: str):
+    def __init__(
+        self,
+        clients: int,
+        seed: int,
+        start: dt.date,
+        end: dt.date,
+        agency: str,
+        contacts_per_client: float | None = None,
+    ):
         if clients < 1:
             raise ValueError("a demo needs at least one client")
         if end < start:
             raise ValueError("the period ends before it starts")
+        if contacts_per_client is not None and contacts_per_client < 0:
+            raise ValueError("contacts per client cannot be negative")
         self.rng = random.Random(seed)
         self.n = clients
+        self.contacts_per_client = contacts_per_client
         self.start, self.end = start, end
         self.agency = agency
         self.k = mistakes_per_kind(clients)
@@ -649,14 +682,14 @@ class _Demo:
 
     def build_staff(self) -> None:
         rng = self.rng
-        n_spec = max(1, round(self.n * SPECIALISTS_PER_CLIENT))
+        ftes = self.specialist_ftes()
+        n_spec = len(ftes)
         supervisors = [
             _Staff(self.person(), SUPERVISOR_ROLE, 1.0, None, rng.randint(20, 40), True)
             for _ in range(math.ceil(n_spec / 8))
         ]
         specialists = []
-        for i in range(n_spec):
-            fte = rng.choices((1.0, 0.8, 0.5), weights=(75, 15, 10))[0]
+        for i, fte in enumerate(ftes):
             specialists.append(
                 _Staff(
                     self.person(),
@@ -686,6 +719,25 @@ class _Demo:
             for s in rng.sample(specialists, min(self.k, len(specialists))):
                 self.low_weeks[s.name] = rng.randint(1, full_weeks - 2)
 
+    def specialist_ftes(self) -> list[float]:
+        """One FTE per specialist, enough of them that each carries a caseload in
+        ``CASELOAD_PER_FTE`` per FTE (clients are shared out by FTE)."""
+        low, high = CASELOAD_PER_FTE
+        ftes = [w for w, _ in SPECIALIST_FTES]
+        weights = [k for _, k in SPECIALIST_FTES]
+        drawn = self.rng.choices(
+            ftes, weights=weights, k=max(1, round(self.n / sum(CASELOAD_PER_FTE) * 2))
+        )
+        while self.n / sum(drawn) > high:
+            part = [i for i, f in enumerate(drawn) if f < 1.0]
+            if part:
+                drawn[part[0]] = 1.0
+            else:
+                drawn.append(1.0)
+        while self.n / sum(drawn) < low and len(drawn) > 1:
+            drawn.pop()
+        return drawn
+
     def in_low_week(self, name: str, day: dt.date) -> bool:
         week = self.low_weeks.get(name)
         return week is not None and (day - self.start).days // 7 == week
@@ -698,7 +750,7 @@ class _Demo:
         rng.shuffle(specialists)
         ids = rng.sample(range(10000, 100000), self.n)
         for cid, who in zip(ids, specialists, strict=True):
-            enrolled = self.end - dt.timedelta(days=rng.randint(0, 364))
+            enrolled = self.end - dt.timedelta(days=rng.randint(0, ENROLLED_WITHIN - 1))
             referred = (
                 None if rng.random() < 0.1 else enrolled - dt.timedelta(days=rng.randint(0, 21))
             )
@@ -763,52 +815,67 @@ class _Demo:
     # -- jobs -----------------------------------------------------------------------------------
 
     def build_jobs(self) -> None:
+        """Who works in the period, who starts a job in it, and earlier jobs that ended.
+
+        The period's starters are drawn from every client whose search allows a start, recent
+        searches likelier; the rest of the period's workers hold a job started some months into
+        their search, drawn from clients searching since before the period, the longer
+        searching the likelier.
+        """
         rng = self.rng
         last_start = self.end - dt.timedelta(days=4)
-        eligible = [
+        ready = [
             c
             for c in self.clients
             if not c.slow
             and c.first_contact is not None
             and c.first_contact + dt.timedelta(days=7) <= last_start
         ]
-        workers = [c for c in eligible if rng.random() < WORKERS] or eligible
-        if not workers:
-            return
-        # the longer a client has been looking, the more jobs they have held
-        weights = [(last_start - c.first_contact).days + 10 for c in workers]
-        counts = {id(c): 0 for c in workers}
-        for c in rng.choices(workers, weights=weights, k=round(self.n * JOBS_PER_CLIENT)):
-            counts[id(c)] += 1
-        for c in workers:
-            if counts[id(c)]:
-                self.client_jobs(c, counts[id(c)], last_start)
-        self.jobs.sort(key=lambda j: (j.start, j.client.id))
-
-    def client_jobs(self, c: _Client, count: int, last_start: dt.date) -> None:
-        """``count`` jobs one after another, from a week after the first employer contact.
-
-        The time left is cut into one stretch per job; a job starts early in its stretch and
-        ends late in it, before the next begins. The last job is often still held.
-        """
-        rng = self.rng
-        first = c.first_contact + dt.timedelta(days=7)
-        span = (last_start - first).days
-        bounds = [0.0, *sorted(rng.uniform(0, span) for _ in range(count - 1)), float(span)]
-        for lo, hi in zip(bounds, bounds[1:], strict=False):
-            start = first + dt.timedelta(days=int(lo + (hi - lo) * rng.uniform(0, 0.3)))
-            if hi < span:  # two weeks at least, even if it overlaps the next job a little
-                end = max(
-                    first + dt.timedelta(days=int(lo + (hi - lo) * rng.uniform(0.6, 0.95))),
-                    start + dt.timedelta(days=14),
-                )
-            elif rng.random() < LAST_JOB_ENDED:
-                end = start + dt.timedelta(days=rng.randint(14, 200))
-            else:
-                end = None
-            if end is not None and end > self.end:
-                end = None
+        employed = round(self.n * rng.gauss(EMPLOYED, SEED_SPREAD))
+        starting = max(1, round(self.n * rng.gauss(STARTING, SEED_SPREAD)))
+        # a start is likelier early in a search: weight by how recently it began
+        recency = {
+            id(c): rng.random() ** ((max(0, (self.start - c.first_contact).days) + 60) / 60)
+            for c in ready
+        }
+        starters = sorted(ready, key=lambda c: recency[id(c)], reverse=True)[:starting]
+        chosen = {id(c) for c in starters}
+        searching = [
+            c
+            for c in ready
+            if id(c) not in chosen and c.first_contact + dt.timedelta(days=7) < self.start
+        ]
+        # longer searches weigh more: a weighted draw without replacement (by random keys)
+        keys = {
+            id(c): rng.random() ** (1 / ((self.start - c.first_contact).days + 30))
+            for c in searching
+        }
+        searching.sort(key=lambda c: keys[id(c)], reverse=True)
+        holders = searching[: max(0, employed - len(starters))]
+        current: dict[int, dt.date] = {}
+        for c in holders:
+            # most find work within months of starting to look (DAYS_TO_FIRST_JOB on average)
+            wait = dt.timedelta(days=7 + round(rng.expovariate(1 / DAYS_TO_FIRST_JOB)))
+            start = min(c.first_contact + wait, self.start - dt.timedelta(days=1))
+            end = None
+            if rng.random() < 0.15:  # some jobs end during the period
+                end = _between(rng, self.start, self.end - dt.timedelta(days=1))
+            current[id(c)] = start
             self.jobs.append(self.job(c, start, end))
+        for c in starters:
+            start = _between(
+                rng, max(self.start, c.first_contact + dt.timedelta(days=7)), last_start
+            )
+            current[id(c)] = start
+            self.jobs.append(self.job(c, start, None))
+        for c in ready:
+            before = current.get(id(c), self.start) - dt.timedelta(days=21)
+            first = c.first_contact + dt.timedelta(days=7)
+            if rng.random() < EARLIER_JOB and (before - first).days >= 30:
+                start = _between(rng, first, before - dt.timedelta(days=14))
+                end = _between(rng, start + dt.timedelta(days=14), before)
+                self.jobs.append(self.job(c, start, end))
+        self.jobs.sort(key=lambda j: (j.start, j.client.id))
 
     def job(self, c: _Client, start: dt.date, end: dt.date | None) -> _Job:
         rng = self.rng
@@ -889,7 +956,7 @@ class _Demo:
             if c.id not in self.no_referral and (c.closed is None or c.closed >= self.start)
         ]
         weights = [3 if c.benefits else 1 for c in open_clients]
-        target = round(self.n * REFERRALS_PER_CLIENT)
+        target = max(len(rows), round(self.n * REFERRALS_PER_CLIENT))
         while open_clients and len(rows) < target:
             c = rng.choices(open_clients, weights=weights)[0]
             first = max(self.start, c.enrolled)
@@ -918,38 +985,87 @@ class _Demo:
         }
 
     def build_contacts(self) -> list[dict[str, object]]:
+        """The Employer Log: each specialist's face-to-face visits week by week around the
+        specialist's usual rate, phone and email contacts besides, and a first visit for each
+        client whose search starts in the period. With ``contacts_per_client`` every
+        specialist's weeks are scaled so the log holds that many contacts per client."""
         rng = self.rng
         by_specialist: dict[str, list[_Client]] = {s.name: [] for s in self.specialists}
         for c in self.clients:
             by_specialist[c.specialist.name].append(c)
-        shares = _spread(
-            self.specialists,
-            [len(by_specialist[s.name]) or 0.01 for s in self.specialists],
-            self.n * CONTACTS_PER_CLIENT,
-        )
-        quota = {s.name: 0 for s in self.specialists}
-        for s in shares:
-            quota[s.name] += 1
+        weeks = self.weeks()
+        plans = {s.name: self.week_plan(s, weeks) for s in self.specialists}
+        if self.contacts_per_client is not None:
+            planned = sum(sum(p) for p in plans.values()) * (1 + REMOTE_PER_FACE_TO_FACE)
+            scale = self.n * self.contacts_per_client / max(planned, 1)
+            plans = {
+                name: [
+                    n if self.low_weeks.get(name) == w else round(n * scale)
+                    for w, n in enumerate(p)
+                ]
+                for name, p in plans.items()
+            }
         rows = []
         for s in self.specialists:
             mine = by_specialist[s.name]
-            firsts = [c for c in mine if c.first_contact and c.first_contact >= self.start]
-            for c in firsts[: quota[s.name]]:
-                rows.append(self.contact(s, c.first_contact, c, FACE_TO_FACE, True))
-            days = [d for d in self.weekdays if not self.in_low_week(s.name, d)] or self.weekdays
-            leave = [d for d in self.weekdays if self.in_low_week(s.name, d)]
-            for i in range(quota[s.name] - min(len(firsts), quota[s.name])):
-                if i < LOW_WEEK_CONTACTS and leave:
-                    rows.append(self.contact(s, rng.choice(leave), None, FACE_TO_FACE))
-                    continue
-                day = rng.choice(days)
-                client = None
-                if mine and rng.random() < 0.6:
-                    pick = rng.choice(mine)
-                    client = pick if pick.reachable(day) else None
-                rows.append(self.contact(s, day, client, _weighted(rng, CONTACT_TYPE_WEIGHTS)))
+            firsts = {}
+            for c in mine:
+                if c.first_contact and c.first_contact >= self.start:
+                    firsts.setdefault(self.week_of(c.first_contact), []).append(c)
+            for w, days in enumerate(weeks):
+                visits = plans[s.name][w]
+                for c in firsts.get(w, []):
+                    rows.append(self.contact(s, c.first_contact, c, FACE_TO_FACE, True))
+                    visits -= 1
+                for _ in range(max(visits, 0)):
+                    rows.append(self.client_contact(s, rng.choice(days), mine, FACE_TO_FACE))
+                if self.low_weeks.get(s.name) == w:
+                    continue  # a week of leave: no calls either
+                remote = plans[s.name][w] * REMOTE_PER_FACE_TO_FACE
+                for _ in range(int(remote) + (rng.random() < remote % 1)):
+                    how = _weighted(rng, REMOTE_TYPE_WEIGHTS)
+                    rows.append(self.client_contact(s, rng.choice(days), mine, how))
         rows.sort(key=lambda r: (r["Date"], r["Employment Specialist"]))
         return rows
+
+    def weeks(self) -> list[list[dt.date]]:
+        """The period's weekdays in 7-day weeks counted from its first day (as the
+        low-contacts rule counts them); the last week may be short."""
+        out: list[list[dt.date]] = []
+        for day in self.weekdays:
+            w = self.week_of(day)
+            while len(out) <= w:
+                out.append([])
+            out[w].append(day)
+        return [days or [self.start] for days in out]
+
+    def week_of(self, day: dt.date) -> int:
+        return (day - self.start).days // 7
+
+    def week_plan(self, who: _Staff, weeks: list[list[dt.date]]) -> list[int]:
+        """Face-to-face visits a specialist makes each week: around the specialist's own rate,
+        never under ``FEWEST_IN_A_WEEK`` except in the planted week of leave."""
+        rng = self.rng
+        rate = rng.uniform(*FACE_TO_FACE_PER_WEEK)
+        plan = []
+        for w, days in enumerate(weeks):
+            if self.low_weeks.get(who.name) == w:
+                plan.append(LOW_WEEK_CONTACTS)
+                continue
+            usual = rate * len(days) / 5
+            floor = FEWEST_IN_A_WEEK if len(days) == 5 else 0
+            plan.append(max(floor, round(rng.gauss(usual, WEEKLY_SPREAD))))
+        return plan
+
+    def client_contact(
+        self, who: _Staff, day: dt.date, mine: list[_Client], how: str
+    ) -> dict[str, object]:
+        """A contact that is about one of the specialist's clients six times in ten."""
+        client = None
+        if mine and self.rng.random() < 0.6:
+            pick = self.rng.choice(mine)
+            client = pick if pick.reachable(day) else None
+        return self.contact(who, day, client, how)
 
     def contact(
         self, who: _Staff, day: dt.date, client: _Client | None, how: str, first: bool = False
@@ -1265,20 +1381,24 @@ def write_demo(
     path: Path,
     clients: int = 40,
     seed: int = 1,
-    start: dt.date = dt.date(2026, 7, 1),
-    end: dt.date = dt.date(2026, 9, 30),
-    agency: str = "Riverside Community Mental Health",
-    program: str | None = "Riverside IPS Team",
+    start: dt.date = DEFAULT_PERIOD[0],
+    end: dt.date = DEFAULT_PERIOD[1],
+    agency: str = DEFAULT_AGENCY,
+    program: str | None = DEFAULT_PROGRAM,
+    contacts_per_client: float | None = None,
 ) -> None:
     """Write a filled workbook for an invented IPS program to ``path``; see the module's notes.
 
-    The same arguments always give the same workbook (every random choice comes from
+    ``contacts_per_client`` replaces the realistic Employer Log by one of that many contacts
+    per client (the benchmarks' stress workbook: 25 for 2,000 clients is 50,000 rows). The
+    same arguments always give the same workbook (every random choice comes from
     ``random.Random(seed)``), so a demo can be regenerated, compared and used in tests.
     """
-    demo = _Demo(clients, seed, start, end, agency)
+    demo = _Demo(clients, seed, start, end, agency, contacts_per_client)
     rows = demo.build()
     supervisors = [s.name for s in demo.staff if s.role == SUPERVISOR_ROLE]
     wb = new_workbook()
+    write_instructions_sheet(wb)
     for tab in standard.TABS:
         if tab.fields:
             write_program_sheet(

@@ -39,6 +39,7 @@ from pathlib import Path
 import xlwings as xw
 
 from ipsxl import fidelity_sheet, scale, sheets
+from ipsxl import own_sheets as own
 from ipsxl import standard as std
 from ipsxl.check import check_raw, internal_error
 from ipsxl.model import ERROR, WARNING, RawWorkbook, Report
@@ -127,13 +128,21 @@ def clear_flags(book: xw.Book | None = None) -> None:
     book = _caller(book)
     engine = _Engine.of(book)
     state = _read_state(book)
-    found = [n for n in (*std.OWN_SHEETS, STATE_SHEET) if _find_sheet(book, n) is not None]
-    if not found and not state.cells:
+    own_sheets = _own_sheets(book, state)
+    if not own_sheets and not state.cells and _find_sheet(book, STATE_SHEET) is None:
         _alert(book, "There is nothing of ipsxl's to clear in this workbook.")
         return
     with _quiet(book, engine):
-        _take_back(book, engine, state, keep=())
-    _alert(book, "ipsxl's sheets, fills and notes are removed; nothing else was changed.")
+        previous = {role: _previous(role, *found) for role, found in own_sheets.items()}
+        left = {role: bool(prev.added()) for role, prev in previous.items()}
+        said = _settle(book, own_sheets, previous, left)
+        _take_back(book, engine, state)
+    _alert(
+        book,
+        "\n".join(
+            ["ipsxl's sheets, fills and notes are removed; nothing else was changed.", *said]
+        ),
+    )
 
 
 def new_workbook(book: xw.Book | None = None) -> xw.Book | None:
@@ -219,26 +228,126 @@ def _check_and_mark(book: xw.Book, with_fidelity: bool) -> Report | None:
         )
         return None
     report = check_raw(raw)
-    reviewer = _reviewer_scores(book) if with_fidelity else {}
-
     state = _read_state(book)
-    keep = () if with_fidelity else (std.FIDELITY_SHEET,)
+    own_sheets = _own_sheets(book, state)
+    kept_fidelity = None if with_fidelity else own_sheets.pop(own.FIDELITY, None)
+    fidelity_found = own_sheets.get(own.FIDELITY)
+    reviewer = _reviewer_scores(fidelity_found[0]) if fidelity_found else {}
+
     with _quiet(book, engine):
-        _take_back(book, engine, state, keep=keep)
-        worksheets = [s.name for s in book.sheets]
-        written = [name for name in keep if _find_sheet(book, name) is not None]
+        previous = {role: _previous(role, *found) for role, found in own_sheets.items()}
+        _take_back(book, engine, state)
+        gone = {sheet.name for sheet, _ in own_sheets.values()}
+        worksheets = [s.name for s in book.sheets if s.name not in gone]
+        layouts = {}
         if with_fidelity:
-            layout = fidelity_sheet.fidelity_layout(report, dt.datetime.now(), reviewer)
-            _write_sheet(book, engine, layout)
+            now = dt.datetime.now()
+            layouts[own.FIDELITY] = fidelity_sheet.fidelity_layout(report, now, reviewer)
+        layouts[own.FLAGS] = sheets.flags_layout(report, sheets=worksheets)
+        areas = {role: own.area_of(layout) for role, layout in layouts.items()}
+        carried = {role: own.carry(layout, previous.get(role)) for role, layout in layouts.items()}
+        said = [
+            f"Kept what you added beside the cells of the earlier {previous[role].name} sheet"
+            f" ({done.placed} cell(s))."
+            for role, done in carried.items()
+            if done.placed
+        ]
+        said += _settle(book, own_sheets, previous, {r: bool(c.left) for r, c in carried.items()})
+        written = [kept_fidelity[0].name] if kept_fidelity else []
+        added = {}
+        for role, layout in layouts.items():
+            wanted = layout.name
+            layout.name = own.free_name(wanted, {s.name for s in book.sheets})
+            if layout.name != wanted:
+                said.append(f"A sheet of yours is named '{wanted}': ipsxl's is '{layout.name}'.")
+            added[role] = _write_sheet(book, engine, layout)
+            _mark(added[role], role, areas[role])
             written.append(layout.name)
-        flags = sheets.flags_layout(report, sheets=worksheets)
-        flags_sheet = _write_sheet(book, engine, flags)
-        written.append(flags.name)
         cells, notes_cut = _highlight(book, engine, sheets.highlight_marks(report, worksheets))
         _write_state(book, _State(written, cells))
-        (_find_sheet(book, std.FIDELITY_SHEET) if with_fidelity else flags_sheet).activate()
-    _alert(book, summary(report, with_fidelity, notes_cut))
+        added.get(own.FIDELITY, added[own.FLAGS]).activate()
+    _alert(book, "\n".join([summary(report, with_fidelity, notes_cut), *said]))
     return report
+
+
+def _own_sheets(book: xw.Book, state: _State) -> dict[str, tuple[xw.Sheet, str | None]]:
+    """ipsxl's sheets of an earlier run, by role, each with its mark's reference: known by
+    ipsxl's mark (a name scoped to the sheet, see ``own_sheets``), never by their names. An
+    engine that cannot read names falls back on the sheets the hidden state sheet lists."""
+    found: dict[str, tuple[xw.Sheet, str | None]] = {}
+    try:
+        for sheet in book.sheets:
+            for name in sheet.names:
+                role = own.ROLES.get(name.name.rsplit("!", 1)[-1].casefold())
+                if role is not None and role not in found:
+                    found[role] = (sheet, name.refers_to)
+    except (NotImplementedError, KeyError):
+        for listed in state.sheets:
+            role = {std.FIDELITY_SHEET: own.FIDELITY, std.FLAGS_SHEET: own.FLAGS}.get(listed)
+            sheet = _find_sheet(book, listed)
+            if role is not None and sheet is not None and role not in found:
+                found[role] = (sheet, None)
+    return found
+
+
+def _previous(role: str, sheet: xw.Sheet, ref: str | None) -> own.PreviousSheet:
+    """An earlier run's sheet as it is now, with what a person added to it."""
+    grid = read_grid(sheet)
+    cells = {
+        (r, c): value
+        for r, row in enumerate(grid, 1)
+        for c, value in enumerate(row, 1)
+        if value is not None and value != ""
+    }
+    area = own.parse_area(ref or "")
+    if area is None:  # no mark to tell ipsxl's cells from others': all are taken as ipsxl's
+        area = (1, 1, max((r for r, _ in cells), default=1), max((c for _, c in cells), default=1))
+    return own.PreviousSheet(role, sheet.name, cells, area)
+
+
+def _settle(
+    book: xw.Book,
+    found: Mapping[str, tuple[xw.Sheet, str | None]],
+    previous: Mapping[str, own.PreviousSheet],
+    left: Mapping[str, bool],
+) -> list[str]:
+    """Delete an earlier run's sheets, or keep one holding what a person added that has no
+    place on the new one, renamed with the date and without ipsxl's mark."""
+    said = []
+    for role, (sheet, _) in found.items():
+        if role not in previous:
+            continue
+        if not left.get(role):
+            sheet.delete()
+            continue
+        name = sheet.name
+        kept = _dated_name(name, {s.name for s in book.sheets})
+        with contextlib.suppress(NotImplementedError, KeyError):
+            for mark in [n for n in sheet.names if n.name.rsplit("!", 1)[-1] in own.ROLES]:
+                mark.delete()
+        sheet.name = kept
+        said.append(
+            f"The earlier {name} sheet held entries of yours with no place on the new one:"
+            f" it is kept as '{kept}'."
+        )
+    return said
+
+
+def _dated_name(name: str, taken: set[str]) -> str:
+    base = f"{name[:20]} {dt.date.today():%Y-%m-%d}"
+    folded = {t.casefold() for t in taken}
+    out, n = base, 1
+    while out.casefold() in folded:
+        n += 1
+        out = f"{base} ({n})"
+    return out
+
+
+def _mark(sheet: xw.Sheet, role: str, area: own.Area) -> None:
+    """Put ipsxl's mark on a sheet it wrote: a name scoped to it over ipsxl's cells."""
+    refers_to = f"={sheets.quote_sheet(sheet.name)}!{own.area_ref(area)}"
+    with contextlib.suppress(NotImplementedError):
+        sheet.names.add(own.MARKS[role], refers_to)
 
 
 @contextlib.contextmanager
@@ -433,16 +542,13 @@ def _find_sheet(book: xw.Book, name: str) -> xw.Sheet | None:
     return None
 
 
-def _reviewer_scores(book: xw.Book) -> dict[int, fidelity_sheet.Review]:
-    """What a reviewer typed on the Fidelity sheet now in the workbook, by scale position.
+def _reviewer_scores(sheet: xw.Sheet) -> dict[int, fidelity_sheet.Review]:
+    """What a reviewer typed on ipsxl's Fidelity sheet now in the workbook, by scale position.
 
     The sheet is read in one block from A1 and its item rows found by Section and # (see
     ``fidelity_sheet.reviews_from_grid``), so a Fidelity sheet the file write-back wrote, or one a
     person moved rows on, keeps its scores and notes too.
     """
-    sheet = _find_sheet(book, std.FIDELITY_SHEET)
-    if sheet is None:
-        return {}
     last = sheet.used_range.last_cell
     grid = sheet.range((1, 1), (last.row, last.column)).options(ndim=2).value or []
     return fidelity_sheet.reviews_from_grid(grid)
@@ -548,18 +654,15 @@ def _hex(value: object) -> str | None:
 # --------------------------------------------------------------------------- taking back
 
 
-def _take_back(book: xw.Book, engine: _Engine, state: _State, keep: Iterable[str]) -> None:
-    """Undo a run's marks: restore fills, delete its notes, remove its sheets (but ``keep``).
-
-    ipsxl's two sheets go whether or not a state lists them (the file write-back treats them as
-    its own too), and the state sheet last.
-    """
+def _take_back(book: xw.Book, engine: _Engine, state: _State) -> None:
+    """Undo a run's marks: restore fills, delete its notes, remove the state sheet. ipsxl's
+    own sheets are dealt with by the caller (see ``_settle``)."""
     by_sheet: dict[str, list[_CellMark]] = defaultdict(list)
     for mark in state.cells:
         by_sheet[mark.sheet].append(mark)
     for name, marks in by_sheet.items():
         sheet = _find_sheet(book, name)
-        if sheet is None or name in std.OWN_SHEETS:
+        if sheet is None:
             continue
         paint(sheet, engine, {(m.row, m.col): m.before for m in marks})
         for m in marks:
@@ -567,11 +670,9 @@ def _take_back(book: xw.Book, engine: _Engine, state: _State, keep: Iterable[str
                 note = sheet.range((m.row, m.col)).note
                 if note is not None:
                     note.delete()
-    kept = {k.casefold() for k in keep}
-    for name in (*std.OWN_SHEETS, STATE_SHEET):
-        sheet = _find_sheet(book, name) if name.casefold() not in kept else None
-        if sheet is not None:
-            sheet.delete()
+    sheet = _find_sheet(book, STATE_SHEET)
+    if sheet is not None:
+        sheet.delete()
 
 
 # --------------------------------------------------------------------------- highlights

@@ -79,9 +79,9 @@ PROGRAM = Tab(
     aliases=("Program Info", "Program Information"),
     help="One row per field: who submits and which period the workbook covers.",
     fields=(
-        Column("Agency", required=True),
+        Column("Agency", required=True, help="the agency's name, spelt the same every period"),
         Column("Program", help="a site or team name"),
-        Column("Supervisor"),
+        Column("Supervisor", help="the IPS supervisor's name"),
         Column("Period Start", DATE, required=True, help="first day of the reporting period"),
         Column("Period End", DATE, required=True, help="last day of the period, inclusive"),
     ),
@@ -102,9 +102,22 @@ STAFF = Tab(
     aliases=("Team", "IPS Team"),
     help="One row per person on the IPS team.",
     columns=(
-        Column("Name", required=True, aliases=("Staff", "Employee"), unique=True, width=22),
         Column(
-            "Role", CHOICE, required=True, aliases=("Position", "Title"), choices=ROLES, width=22
+            "Name",
+            required=True,
+            aliases=("Staff", "Employee"),
+            unique=True,
+            width=22,
+            help="one row per person; these names are what Employment Specialist offers",
+        ),
+        Column(
+            "Role",
+            CHOICE,
+            required=True,
+            aliases=("Position", "Title"),
+            choices=ROLES,
+            width=22,
+            help="Employment Specialist, Supervisor, Benefits Planner or Other",
         ),
         Column(
             "FTE",
@@ -158,9 +171,21 @@ CASELOAD = Tab(
             aliases=("ID", "Client", "Client #", "Client Number", "Client No", "Participant ID"),
             unique=True,
             width=12,
+            help="the program's ID for the client (no names), once per client",
         ),
-        Column(SPECIALIST, required=True, aliases=("ES", "Specialist", "Staff"), width=22),
-        Column("Referral Date", DATE, aliases=("Referred",)),
+        Column(
+            SPECIALIST,
+            required=True,
+            aliases=("ES", "Specialist", "Staff"),
+            width=22,
+            help="the client's employment specialist, picked from the Staff tab",
+        ),
+        Column(
+            "Referral Date",
+            DATE,
+            aliases=("Referred",),
+            help="the day the client was referred to IPS",
+        ),
         Column(
             "Enrollment Date",
             DATE,
@@ -172,6 +197,7 @@ CASELOAD = Tab(
                 "Enrolment Date",
                 "Date Enrolled",
             ),
+            help="the day the client enrolled in IPS",
         ),
         Column(
             "First Employer Contact",
@@ -180,9 +206,26 @@ CASELOAD = Tab(
             width=16,
             help="first in-person contact with an employer about a job for this client",
         ),
-        Column("Job Preference", aliases=("Job Goal", "Preferred Job"), width=22),
-        Column("Receives Benefits", YESNO, aliases=("Benefits",), width=10),
-        Column("In Education", YESNO, aliases=("Education",), width=10),
+        Column(
+            "Job Preference",
+            aliases=("Job Goal", "Preferred Job"),
+            width=22,
+            help="the kind of job the client wants",
+        ),
+        Column(
+            "Receives Benefits",
+            YESNO,
+            aliases=("Benefits",),
+            width=10,
+            help="does the client receive disability benefits (SSI, SSDI)",
+        ),
+        Column(
+            "In Education",
+            YESNO,
+            aliases=("Education",),
+            width=10,
+            help="is the client in school or training",
+        ),
         Column(
             "Status",
             CHOICE,
@@ -191,11 +234,17 @@ CASELOAD = Tab(
             choices=STATUSES,
             choice_aliases=(("followalong", "Follow-Along"), ("open", "Active")),
             width=14,
+            help="Active; Follow-Along (working, with support going on); or Closed",
         ),
         Column(
             "Closed Date", DATE, aliases=("Discharge Date",), help="required when Status is Closed"
         ),
-        Column("Closure Reason", aliases=("Discharge Reason",), width=22),
+        Column(
+            "Closure Reason",
+            aliases=("Discharge Reason",),
+            width=22,
+            help="why the case was closed",
+        ),
     ),
 )
 
@@ -206,17 +255,45 @@ JOBS = Tab(
     aliases=("Job", "Employment", "Jobs Held"),
     help="One row per job held at any time during the period.",
     columns=(
-        Column(CLIENT_ID, required=True, aliases=("ID", "Client"), width=12),
-        Column(JOB_START, DATE, required=True, aliases=("Start Date", "Hire Date", "Date Started")),
+        Column(
+            CLIENT_ID,
+            required=True,
+            aliases=("ID", "Client"),
+            width=12,
+            help="the client's ID, picked from the Caseload tab",
+        ),
+        Column(
+            JOB_START,
+            DATE,
+            required=True,
+            aliases=("Start Date", "Hire Date", "Date Started"),
+            help="the first day at work",
+        ),
         Column(
             "Job End Date",
             DATE,
             aliases=("End Date", "Date Ended", "Separation Date"),
             help="blank while the job is held",
         ),
-        Column("Employer", required=True, aliases=("Business", "Company"), width=26),
-        Column("Job Title", aliases=("Position", "Title"), width=22),
-        Column("Job Type", aliases=("Occupation", "Job Category"), width=18),
+        Column(
+            "Employer",
+            required=True,
+            aliases=("Business", "Company"),
+            width=26,
+            help="the business that hired the client",
+        ),
+        Column(
+            "Job Title",
+            aliases=("Position", "Title"),
+            width=22,
+            help="the job's title, as the employer calls it",
+        ),
+        Column(
+            "Job Type",
+            aliases=("Occupation", "Job Category"),
+            width=18,
+            help="the kind of work: Retail, Food service, Warehouse...",
+        ),
         Column(
             "Competitive",
             YESNO,
@@ -244,6 +321,7 @@ JOBS = Tab(
             minimum=0,
             maximum=80,
             width=10,
+            help="usual hours a week, 0 to 80",
         ),
         Column(
             "Hourly Wage",
@@ -262,6 +340,7 @@ JOBS = Tab(
             ),
             minimum=0,
             width=10,
+            help="pay per hour, in dollars",
         ),
         Column(
             "End Reason",
@@ -270,6 +349,7 @@ JOBS = Tab(
             choices=END_REASONS,
             choice_aliases=(("temporary", "Temporary Job Ended"), ("layoff", "Laid Off")),
             width=18,
+            help="why the job ended; blank while it is held",
         ),
         Column(
             "Pre-Start Contact",
@@ -294,11 +374,36 @@ EMPLOYER_LOG = Tab(
     aliases=("Employer Contacts", "Employer Contact Log", "Job Development Log"),
     help="One row per contact an employment specialist made with an employer.",
     columns=(
-        Column("Date", DATE, required=True, aliases=("Contact Date",)),
-        Column(SPECIALIST, required=True, aliases=("ES", "Specialist", "Staff"), width=22),
-        Column("Employer", required=True, aliases=("Business", "Company"), width=26),
-        Column("Contact Person", aliases=("Contact Name",), width=20),
-        Column("Hiring Manager", YESNO, aliases=("Hiring Authority", "Decision Maker"), width=10),
+        Column(
+            "Date", DATE, required=True, aliases=("Contact Date",), help="the day of the contact"
+        ),
+        Column(
+            SPECIALIST,
+            required=True,
+            aliases=("ES", "Specialist", "Staff"),
+            width=22,
+            help="who made the contact, picked from the Staff tab",
+        ),
+        Column(
+            "Employer",
+            required=True,
+            aliases=("Business", "Company"),
+            width=26,
+            help="the business contacted",
+        ),
+        Column(
+            "Contact Person",
+            aliases=("Contact Name",),
+            width=20,
+            help="the person the specialist met or spoke with",
+        ),
+        Column(
+            "Hiring Manager",
+            YESNO,
+            aliases=("Hiring Authority", "Decision Maker"),
+            width=10,
+            help="is that person someone who hires",
+        ),
         Column(
             "Contact Type",
             CHOICE,
@@ -315,6 +420,8 @@ EMPLOYER_LOG = Tab(
                 ("e-mail", "Email"),
             ),
             width=14,
+            help="Face-to-Face, Phone, Email or Other; only face-to-face contacts count toward"
+            " the weekly target",
         ),
         Column(
             CLIENT_ID,
@@ -329,7 +436,9 @@ EMPLOYER_LOG = Tab(
             width=10,
             help="was the contact about a job the client prefers",
         ),
-        Column("Notes", aliases=("Purpose", "Outcome"), width=40),
+        Column(
+            "Notes", aliases=("Purpose", "Outcome"), width=40, help="what the contact was about"
+        ),
     ),
 )
 
@@ -340,11 +449,38 @@ BENEFITS_REFERRALS = Tab(
     aliases=("Benefits Referral", "Benefits Planning", "Work Incentives Planning"),
     help="One row per referral for benefits (work-incentives) planning.",
     columns=(
-        Column(CLIENT_ID, required=True, aliases=("ID", "Client"), width=12),
-        Column("Referral Date", DATE, required=True, aliases=("Date Referred", "Date")),
-        Column("Benefit Types", aliases=("Benefits",), width=20),
-        Column("Referred To", aliases=("Planner", "Benefits Planner"), width=20),
-        Column("Completed Date", DATE, aliases=("Planning Completed", "Date Completed")),
+        Column(
+            CLIENT_ID,
+            required=True,
+            aliases=("ID", "Client"),
+            width=12,
+            help="the client's ID, picked from the Caseload tab",
+        ),
+        Column(
+            "Referral Date",
+            DATE,
+            required=True,
+            aliases=("Date Referred", "Date"),
+            help="the day the client was referred for benefits planning",
+        ),
+        Column(
+            "Benefit Types",
+            aliases=("Benefits",),
+            width=20,
+            help="the benefits the client receives or seeks: SSI, SSDI, Medicaid...",
+        ),
+        Column(
+            "Referred To",
+            aliases=("Planner", "Benefits Planner"),
+            width=20,
+            help="the benefits planner or agency",
+        ),
+        Column(
+            "Completed Date",
+            DATE,
+            aliases=("Planning Completed", "Date Completed"),
+            help="the day planning was completed; blank until then",
+        ),
         Column(
             "Status",
             CHOICE,
@@ -352,6 +488,7 @@ BENEFITS_REFERRALS = Tab(
             choices=BENEFIT_STATUSES,
             choice_aliases=(("noshow", "No Show"), ("complete", "Completed")),
             width=12,
+            help="Pending, Completed, Declined or No Show",
         ),
     ),
 )

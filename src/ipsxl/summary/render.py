@@ -66,7 +66,8 @@ def totals(summary: Summary) -> dict[str, int]:
 
 
 def to_text(summary: Summary, output: str | None = None) -> str:
-    """The workbooks to send back, one line each, and a total: what the office acts on today."""
+    """The workbooks to send back, one line each; each agency and period sent more than once,
+    with the workbook used; and a total: what the office acts on today."""
     lines = []
     for sub in summary.needing_correction:
         row = sub.row
@@ -80,6 +81,7 @@ def to_text(summary: Summary, output: str | None = None) -> str:
                 f"{shown(row['file'])}: send back: {row['errors']} errors,"
                 f" {row['warnings']} warnings ({sub.name}, {period})"
             )
+    lines += summary.trends.notes  # an agency and period sent more than once: which is used
     t = totals(summary)
     lines.append(
         f"{t['workbooks']} workbooks from {t['agencies']} agencies:"

@@ -246,12 +246,39 @@ class TrendCell:
     file: str
 
 
+COUNT_WORDS = {2: "two", 3: "three", 4: "four", 5: "five", 6: "six", 7: "seven", 8: "eight"}
+
+
+@dataclass(frozen=True)
+class Duplicate:
+    """Two or more readable workbooks of one agency for one period: one is used, the others
+    are set aside (they stay in Submissions; Trends and Items use the one)."""
+
+    name: str
+    period: str
+    used: str  # its file
+    set_aside: tuple[str, ...]  # their files, in the order given
+
+    @property
+    def count(self) -> int:
+        return 1 + len(self.set_aside)
+
+    def text(self) -> str:
+        """One line naming them all, for the terminal and the Trends sheet."""
+        count = COUNT_WORDS.get(self.count, str(self.count))
+        return (
+            f"{self.name}, {self.period}: {count} submissions; {self.used} is used,"
+            f" not {', '.join(self.set_aside)}."
+        )
+
+
 @dataclass
 class Trends:
     """Per measure, one value per (agency, period), for agencies with two or more periods.
 
     ``periods`` are sorted by their dates; ``agencies`` are (key, display name) in the order the
-    agency first appears; ``notes`` say which of two submissions for one period was used.
+    agency first appears; ``duplicates`` name every agency and period with more than one
+    submission (whether or not the agency has a trend), and which one is used.
     """
 
     periods: list[tuple[dt.date, dt.date]] = field(default_factory=list)
@@ -259,7 +286,11 @@ class Trends:
     values: dict[str, dict[tuple[str, str], dict[tuple[dt.date, dt.date], TrendCell]]] = field(
         default_factory=dict
     )
-    notes: list[str] = field(default_factory=list)
+    duplicates: list[Duplicate] = field(default_factory=list)
+
+    @property
+    def notes(self) -> list[str]:
+        return [d.text() for d in self.duplicates]
 
     def value(self, measure: str, key: tuple[str, str], period: tuple[dt.date, dt.date]):
         cell = self.values.get(measure, {}).get(key, {}).get(period)
@@ -268,24 +299,28 @@ class Trends:
 
 def _by_agency_period(
     rows: Sequence[Submission],
-) -> tuple[dict[tuple[str, str], dict[tuple[dt.date, dt.date], Submission]], list[str]]:
-    """Each matched agency's submission per period, and a note wherever one was set aside."""
-    chosen: dict[tuple[str, str], dict[tuple[dt.date, dt.date], Submission]] = {}
-    notes = []
+) -> tuple[dict[tuple[str, str], dict[tuple[dt.date, dt.date], Submission]], list[Duplicate]]:
+    """Each matched agency's submission per period (the preferred one where several came), and
+    every agency and period that had several."""
+    groups: dict[tuple[tuple[str, str], tuple[dt.date, dt.date]], list[Submission]] = {}
     for sub in rows:
-        if not sub.matched or sub.period is None:
-            continue
-        per = chosen.setdefault(sub.key, {})
-        other = per.get(sub.period)
-        if other is not None:
-            used, unused = (sub, other) if _preference(sub) > _preference(other) else (other, sub)
-            notes.append(
-                f"{used.name}, {period_label(*sub.period)}: two submissions;"
-                f" {used.row['file']} is used, not {unused.row['file']}."
+        if sub.matched and sub.period is not None:
+            groups.setdefault((sub.key, sub.period), []).append(sub)
+    chosen: dict[tuple[str, str], dict[tuple[dt.date, dt.date], Submission]] = {}
+    duplicates = []
+    for (key, period), subs in groups.items():
+        used = max(subs, key=_preference)
+        chosen.setdefault(key, {})[period] = used
+        if len(subs) > 1:
+            duplicates.append(
+                Duplicate(
+                    used.name,
+                    period_label(*period) or "",
+                    str(used.row["file"]),
+                    tuple(str(s.row["file"]) for s in subs if s is not used),
+                )
             )
-            sub = used
-        per[sub.period] = sub
-    return chosen, notes
+    return chosen, duplicates
 
 
 def _preference(sub: Submission) -> tuple[int, int]:
@@ -300,8 +335,8 @@ def _preference(sub: Submission) -> tuple[int, int]:
 def trends(rows: Sequence[Submission]) -> Trends:
     """The trend measures (employment rate, outcomes, data total) by agency and period, for
     agencies with 2+ periods."""
-    chosen, notes = _by_agency_period(rows)
-    result = Trends(notes=notes)
+    chosen, duplicates = _by_agency_period(rows)
+    result = Trends(duplicates=duplicates)
     names = _latest_names(rows)
     for key, per in chosen.items():
         if len(per) < 2:

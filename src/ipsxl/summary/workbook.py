@@ -1,9 +1,13 @@
-"""The summary workbook: Submissions, Trends, Items and About sheets, written with openpyxl.
+"""The summary workbook: Overview, Submissions, Trends, Items and About, written with openpyxl.
 
+Overview is the page people read and print: one row per workbook, what goes back first, a dozen
+columns on one landscape page wide. Submissions is the full table for sorting and filtering
+(every score column), printed a few pages wide with its header row and file column on each.
 Colours and charts are native Excel objects (conditional formats, line and bar charts), not
 pictures, so the office can sort, filter and restyle them; every rule and chart used here also
 opens in LibreOffice. Text that came from a workbook (file, agency and program names) is always
 written as text: a name starting with "=" must not become a formula in the office's copy.
+Headers wrap between words only: a column is made wide enough for its header's longest word.
 """
 
 from __future__ import annotations
@@ -17,15 +21,19 @@ from pathlib import Path
 from lxml import etree
 from openpyxl import Workbook
 from openpyxl.chart import BarChart, LineChart, Reference
+from openpyxl.chart.label import DataLabel, DataLabelList
 from openpyxl.formatting.rule import FormulaRule
 from openpyxl.packaging.custom import StringProperty
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.pagebreak import Break
 from openpyxl.worksheet.table import Table, TableStyleInfo
 from openpyxl.worksheet.worksheet import Worksheet
 
 from ipsxl import scale
 from ipsxl.report import printable
+from ipsxl.sheets import wrapped_lines
+from ipsxl.summary.render import totals
 from ipsxl.summary.table import (
     BELOW_MINIMAL,
     DATE,
@@ -44,7 +52,7 @@ from ipsxl.summary.table import (
 )
 from ipsxl.template import save_atomically
 
-SUBMISSIONS, TRENDS, ITEMS, ABOUT = "Submissions", "Trends", "Items", "About"
+OVERVIEW, SUBMISSIONS, TRENDS, ITEMS, ABOUT = "Overview", "Submissions", "Trends", "Items", "About"
 # ipsxl's mark on the summary: a custom document property, so a summary kept among the
 # submissions is never summarised as one, however it is named
 MARK, MARK_VALUE = "ipsxl", "summary"
@@ -66,21 +74,30 @@ NUMBER_FORMATS = {
     DECIMAL: "0.0",
     MONEY: "0.00",
 }
-BOLD = Font(bold=True)
-TITLE = Font(bold=True, size=14)
+# Calibri named on every font, with a sans-serif family for readers without it (LibreOffice
+# draws an unnamed font in its own default, a serif)
+FONT = "Calibri"
+BOLD = Font(name=FONT, family=2, bold=True)
+TITLE = Font(name=FONT, family=2, bold=True, size=14)
 HEADER_FILL = PatternFill("solid", fgColor="D9E1F2")
 WRAP = Alignment(wrap_text=True, vertical="top")
+TOP = Alignment(vertical="top")
+CENTRED = Alignment(horizontal="center", vertical="top")
+LANDSCAPE_CHARS = 150  # characters of column width a landscape page holds at a readable size
+LINE_POINTS = 15
 
 
 def write_summary(summary: Summary, path: str | Path) -> Path:
     """Write the summary workbook to ``path`` through a temporary file renamed when complete."""
     wb = Workbook()
     wb.remove(wb.active)
+    _overview_sheet(wb.create_sheet(OVERVIEW), summary)
     _submissions_sheet(wb.create_sheet(SUBMISSIONS), summary)
     _trends_sheet(wb.create_sheet(TRENDS), summary)
     _items_sheet(wb.create_sheet(ITEMS), summary)
     _about_sheet(wb.create_sheet(ABOUT), summary)
     for ws in wb.worksheets:
+        _fit_headers(ws)
         _print_setup(ws)
     wb.properties.title = "IPS submissions summary"
     wb.properties.creator = f"ipsxl {summary.version}"
@@ -125,10 +142,13 @@ def _small_xml(zf: zipfile.ZipFile, part: str):
 
 
 def _print_setup(ws: Worksheet) -> None:
-    """Landscape, one page wide: the summary is printed for meetings as often as read."""
+    """Landscape, one page wide unless the sheet asked for more: the summary is printed for
+    meetings as often as read."""
     ws.page_setup.orientation = "landscape"
+    ws.page_margins.left = ws.page_margins.right = 0.4
+    ws.page_margins.top = ws.page_margins.bottom = 0.5
     ws.sheet_properties.pageSetUpPr.fitToPage = True
-    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToWidth = ws.page_setup.fitToWidth or 1
     ws.page_setup.fitToHeight = 0
 
 
@@ -165,9 +185,48 @@ def _header(ws: Worksheet, row: int, col: int, text: str):
     return cell
 
 
+def word_width(text: str) -> float:
+    """The column width that holds the longest word of ``text`` in bold, with the margins."""
+    longest = max((len(word) for word in str(text).split()), default=0)
+    return round(1.2 * longest + 2, 1)
+
+
+def _fit_headers(ws: Worksheet) -> None:
+    """Widen each column to its headers' longest word, so a header wraps between words only,
+    and make each header row tall enough for the header that wraps into the most lines."""
+    rows: dict[int, list] = {}
+    for row in ws.iter_rows():
+        for cell in row:
+            if cell.value is not None and cell.fill is not None and cell.fill == HEADER_FILL:
+                rows.setdefault(cell.row, []).append(cell)
+    for cells in rows.values():
+        for cell in cells:
+            dim = ws.column_dimensions[get_column_letter(cell.column)]
+            dim.width = max(dim.width or 0, word_width(cell.value))
+    for r, cells in rows.items():
+        lines = max(
+            _lines(str(c.value), ws.column_dimensions[c.column_letter].width) for c in cells
+        )
+        if lines > 1:
+            ws.row_dimensions[r].height = LINE_POINTS * lines + 3
+
+
+def _lines(text: str, width: float) -> int:
+    """Lines ``text`` wraps into, in bold, in a column ``width`` characters wide."""
+    per_line = max(1.0, (width - 2) / 1.2)
+    count, used = 1, 0.0
+    for word in text.split():
+        if used and used + 1 + len(word) > per_line:
+            count, used = count + 1, len(word)
+        else:
+            used += (1 if used else 0) + len(word)
+    return count
+
+
 def _fill(colours: tuple[str, str]) -> tuple[PatternFill, Font]:
     background, text = colours
-    return PatternFill("solid", fgColor=background, bgColor=background), Font(color=text)
+    fill = PatternFill("solid", fgColor=background, bgColor=background)
+    return fill, Font(name=FONT, family=2, color=text)
 
 
 def _rule(formula: str, colours: tuple[str, str]) -> FormulaRule:
@@ -180,19 +239,139 @@ def _widths(ws: Worksheet, widths: dict[int, float]) -> None:
         ws.column_dimensions[get_column_letter(col)].width = width
 
 
+# --- Overview ---------------------------------------------------------------------------------
+
+# (header, width): the columns a person reads; the Submissions sheet has them all
+OVERVIEW_COLUMNS = (
+    ("Agency", 28),
+    ("Period", 9),
+    ("Needs Correction", 11),
+    ("Errors", 7),
+    ("Warnings", 9),
+    ("Active Clients", 8),
+    ("Employment Rate", 11),
+    ("Rate Benchmark", 11),
+    ("Data Total", 8),
+    ("File", 30),
+    ("Note", 34),
+)
+WRAPPED = ("Agency", "File", "Note")  # long text wraps within its column, the row grows
+CENTRED_COLUMNS = ("Needs Correction", "Rate Benchmark")
+
+
+def _overview_sheet(ws: Worksheet, summary: Summary) -> None:
+    """One row per workbook, those to send back first, on one landscape page wide.
+
+    The Note says why a workbook could not be read, or that another submission for its agency
+    and period is used instead."""
+    t = totals(summary)
+    _put(ws, 1, 1, "IPS submissions", font=TITLE)
+    _put(
+        ws,
+        2,
+        1,
+        f"{t['workbooks']} workbooks from {t['agencies']} agencies: {t['needs_correction']}"
+        f" need correction ({t['unreadable']} unreadable). Send back the rows marked Yes;"
+        " every figure is in Submissions, trends in Trends.",
+    )
+    head = 4
+    _widths(ws, {j: width for j, (_, width) in enumerate(OVERVIEW_COLUMNS, start=1)})
+    for j, (text, _) in enumerate(OVERVIEW_COLUMNS, start=1):
+        _header(ws, head, j, text)
+    set_aside = {file: d for d in summary.trends.duplicates for file in d.set_aside}
+    order = sorted(
+        summary.rows,
+        key=lambda sub: (
+            not sub.row["needs_correction"],
+            sub.name.casefold() if sub.readable else "~",
+            sub.period or (dt.date.max, dt.date.max),
+            sub.index,
+        ),
+    )
+    (minimal, _), (average, _), (excellent, _) = scale.EMPLOYMENT_RATE_BENCHMARKS
+    for i, sub in enumerate(order, start=head + 1):
+        row = sub.row
+        note = None
+        if not sub.readable:
+            note = f"unreadable: {row['reason']}"
+        elif row["file"] in set_aside:
+            dup = set_aside[row["file"]]
+            note = f"set aside: {Path(dup.used).name} is used for {dup.period}"
+        name = sub.name if sub.readable else None
+        total = None
+        if row["data_total"] is not None:
+            total = f"{row['data_total']} of {row['data_max']}"
+        values = (
+            (name, None),
+            (row["period"], None),
+            (row["needs_correction"], YESNO),
+            (row["errors"], INTEGER),
+            (row["warnings"], INTEGER),
+            (row["active_clients"], INTEGER),
+            (row["employment_rate"], RATE),
+            (row["rate_benchmark"], None),
+            (total, None),
+            (Path(str(row["file"])).name, None),
+            (note, None),
+        )
+        lines = 1
+        for j, (value, kind) in enumerate(values, start=1):
+            cell = _put(ws, i, j, value, kind)
+            header, width = OVERVIEW_COLUMNS[j - 1]
+            cell.alignment = CENTRED if header in CENTRED_COLUMNS else TOP
+            if header in WRAPPED and value:
+                cell.alignment = WRAP
+                lines = max(lines, wrapped_lines(str(value), width))
+        if lines > 1:
+            ws.row_dimensions[i].height = LINE_POINTS * lines
+        if row["needs_correction"]:
+            fill, font = _fill(RED)
+            cell = ws.cell(row=i, column=3)
+            cell.fill, cell.font = fill, font
+        rate = row["employment_rate"]
+        if rate is not None:
+            colours = (
+                GREEN
+                if rate >= excellent
+                else LIGHT_GREEN
+                if rate >= average
+                else AMBER
+                if rate >= minimal
+                else RED
+            )
+            cell = ws.cell(row=i, column=7)
+            cell.fill, cell.font = _fill(colours)
+    last = head + len(order)
+    ws.freeze_panes = f"A{head + 1}"
+    ws.print_title_rows = f"{head}:{head}"
+    ws.auto_filter.ref = f"A{head}:{get_column_letter(len(OVERVIEW_COLUMNS))}{max(last, head + 1)}"
+
+
 # --- Submissions ------------------------------------------------------------------------------
 
 
 def _submissions_sheet(ws: Worksheet, summary: Summary) -> None:
-    """One row per workbook, as an Excel table (filter, sort), coloured where it matters."""
+    """One row per workbook, as an Excel table (filter, sort), coloured where it matters.
+
+    Printed a few landscape pages wide at a readable size, each page with the header row and
+    the file column; the Overview sheet is the one-page view."""
+    _widths(ws, {j: c.width for j, c in enumerate(SUBMISSION_COLUMNS, start=1)})
     for j, col in enumerate(SUBMISSION_COLUMNS, start=1):
         _header(ws, 1, j, col.header)
+    file_width = SUBMISSION_COLUMNS[0].width
     for i, sub in enumerate(summary.rows, start=2):
         for j, col in enumerate(SUBMISSION_COLUMNS, start=1):
-            _put(ws, i, j, sub.row[col.key], col.kind)
-    ws.row_dimensions[1].height = 60
+            _put(ws, i, j, sub.row[col.key], col.kind).alignment = TOP
+        # a file's path wraps in its column rather than being cut by the next one
+        ws.cell(row=i, column=1).alignment = WRAP
+        lines = wrapped_lines(str(sub.row["file"]), file_width)
+        if lines > 1:
+            ws.row_dimensions[i].height = LINE_POINTS * lines
     ws.freeze_panes = "B2"
-    _widths(ws, {j: c.width for j, c in enumerate(SUBMISSION_COLUMNS, start=1)})
+    ws.print_title_rows = "1:1"
+    ws.print_title_cols = "A:A"
+    total = sum(max(c.width, word_width(c.header)) for c in SUBMISSION_COLUMNS)
+    ws.page_setup.fitToWidth = max(1, math.ceil(total / LANDSCAPE_CHARS))
     last = len(summary.rows) + 1
     if last < 2:
         return  # an Excel table needs a data row; the CLI never writes an empty summary
@@ -238,11 +417,15 @@ def _submission_colours(ws: Worksheet, last: int) -> None:
 
 # --- Trends -----------------------------------------------------------------------------------
 
-CHART_ROWS = 18  # rows a chart of the default height covers, so blocks do not overlap
+CHART_ROWS = 22  # rows a chart 11 cm high covers, so blocks do not overlap
+ITEMS_CHART_ROWS = 24  # rows the Items chart (12 cm) covers
 
 
 def _trends_sheet(ws: Worksheet, summary: Summary) -> None:
-    """Per measure a table (periods down, agencies across) and a line chart of it."""
+    """Per measure a table (periods down, agencies across) and a line chart of it.
+
+    Where an agency sent several workbooks for one period, that is said first, above the
+    figures it decides."""
     trend = summary.trends
     _put(ws, 1, 1, "Trends by agency and period", font=TITLE)
     _put(
@@ -253,30 +436,46 @@ def _trends_sheet(ws: Worksheet, summary: Summary) -> None:
         " Program tab's Agency and Program (ignoring case and spacing). Shaded values"
         " come from a submission that needs correction.",
     )
+    row = 4
+    if trend.duplicates:
+        count = len(trend.duplicates)
+        _put(
+            ws,
+            row,
+            1,
+            f"Sent more than once: {count} agency period{'s' if count > 1 else ''}. Of"
+            " several workbooks for one period, the one with the fewest errors is used (the"
+            " corrected one), then the last given; the others stay in Submissions.",
+            font=BOLD,
+        )
+        for note in trend.notes:
+            row += 1
+            _put(ws, row, 1, note)
+        row += 2
     if not trend.agencies:
         _put(
             ws,
-            4,
+            row,
             1,
             "No agency has more than one period among these workbooks: nothing to compare yet.",
         )
-        _notes(ws, 6, trend.notes)
         return
-    row = 4
     benchmarks = [
-        (f"Benchmark: {name} ({threshold:.0%})", threshold)
+        (f"{name} ({threshold:.0%})", threshold)
         for threshold, name in scale.EMPLOYMENT_RATE_BENCHMARKS
     ]
-    for measure in TREND_MEASURES:
+    for k, measure in enumerate(TREND_MEASURES):
         extra = benchmarks if measure.key == "employment_rate" else []
+        if k or len(trend.duplicates) > 2:  # each block on a page of its own, chart uncut
+            ws.row_breaks.append(Break(id=row - 1))
         _put(ws, row, 1, measure.header, font=BOLD)
         head = row + 1
         _header(ws, head, 1, "Period")
-        ws.row_dimensions[head].height = 45  # agency names wrap onto a few lines
         for j, (_, name) in enumerate(trend.agencies, start=2):
             _header(ws, head, j, name)
         for j, (title, _) in enumerate(extra, start=len(trend.agencies) + 2):
-            _header(ws, head, j, title)
+            _header(ws, head, j, f"Benchmark: {title}")
+        values = []
         for i, period in enumerate(trend.periods, start=head + 1):
             _put(ws, i, 1, period_label(*period))
             for j, (key, _) in enumerate(trend.agencies, start=2):
@@ -284,6 +483,8 @@ def _trends_sheet(ws: Worksheet, summary: Summary) -> None:
                 if cell is None:
                     continue
                 c = _put(ws, i, j, cell.value, measure.kind)
+                if isinstance(cell.value, int | float):
+                    values.append(cell.value)
                 if cell.needs_correction:
                     c.fill = CORRECTION_FILL
             for j, (_, threshold) in enumerate(extra, start=len(trend.agencies) + 2):
@@ -299,10 +500,35 @@ def _trends_sheet(ws: Worksheet, summary: Summary) -> None:
             last_col,
             benchmark_from=len(trend.agencies) + 2 if extra else None,
         )
-        ws.add_chart(chart, f"{get_column_letter(last_col + 2)}{row}")
-        row += max(len(trend.periods) + 4, CHART_ROWS)
+        _fit_axis(chart, measure.kind, values + [t for _, t in extra])
+        # the chart under its table, as wide as the page: side by side they print too small
+        ws.add_chart(chart, f"A{last_row + 2}")
+        row = last_row + 2 + CHART_ROWS + 2
     _widths(ws, {1: 22, **{j: 18 for j in range(2, len(trend.agencies) + 5)}})
-    _notes(ws, row, trend.notes)
+
+
+def _fit_axis(chart: LineChart, kind: str, values: list[float]) -> None:
+    """The value axis from a little below the lowest point to a little above the highest (the
+    benchmark lines included), on round steps: differences between quarters stay visible."""
+    if not values:
+        return
+    low, high = min(values), max(values)
+    step = _nice_step(high - low, high)
+    bottom = max(0.0, math.floor((low - step / 4) / step) * step)
+    top = math.ceil((high + step / 4) / step) * step
+    if kind == RATE:
+        top = min(top, 1.0)
+    chart.y_axis.scaling.min = round(bottom, 4)
+    chart.y_axis.scaling.max = round(max(top, bottom + step), 4)
+    chart.y_axis.majorUnit = step
+
+
+def _nice_step(span: float, high: float) -> float:
+    """A round step (1, 2 or 5 times a power of ten) that cuts the span into about four."""
+    span = span or abs(high) or 1.0
+    raw = span / 4
+    power = 10 ** math.floor(math.log10(raw))
+    return next(m * power for m in (1, 2, 5, 10) if m * power >= raw)
 
 
 def _line_chart(
@@ -318,15 +544,14 @@ def _line_chart(
     chart.title = f"{title} by period"
     chart.y_axis.title = title
     chart.x_axis.title = "Period"
-    chart.height, chart.width = 8, 18
+    chart.height, chart.width = 11, 24
+    chart.legend.position = "b"  # below: the plot keeps the width
     chart.display_blanks = "span"  # an agency that skipped a quarter keeps one line
     data = Reference(ws, min_col=2, max_col=last_col, min_row=head, max_row=last_row)
     chart.add_data(data, titles_from_data=True)
     chart.set_categories(Reference(ws, min_col=1, min_row=head + 1, max_row=last_row))
-    chart.y_axis.scaling.min = 0
     if kind == RATE:
         chart.y_axis.number_format = "0%"
-        chart.y_axis.scaling.max = 1
     # openpyxl 3.1 marks axes deleted unless told otherwise; Excel then draws no axis labels
     chart.x_axis.delete = False
     chart.y_axis.delete = False
@@ -337,17 +562,28 @@ def _line_chart(
             series.graphicalProperties.line.dashStyle = "dash"
             series.graphicalProperties.line.width = 12700
             series.marker.symbol = "none"
+            # the line names itself above its last point
+            series.dLbls = DataLabelList(
+                dLbl=[
+                    DataLabel(
+                        idx=last_row - head - 1,
+                        showSerName=True,
+                        showVal=False,
+                        showCatName=False,
+                        showLegendKey=False,
+                        showPercent=False,
+                        dLblPos="t",
+                    )
+                ],
+                showVal=False,
+                showSerName=False,
+                showCatName=False,
+                showLegendKey=False,
+                showPercent=False,
+            )
         else:
             series.marker.symbol = "circle"
     return chart
-
-
-def _notes(ws: Worksheet, row: int, notes: list[str]) -> None:
-    if not notes:
-        return
-    _put(ws, row, 1, "Notes", font=BOLD)
-    for i, note in enumerate(notes, start=row + 1):
-        _put(ws, i, 1, note)
 
 
 # --- Items ------------------------------------------------------------------------------------
@@ -379,7 +615,12 @@ def _items_sheet(ws: Worksheet, summary: Summary) -> None:
         cell = _header(ws, head, j, text)
         if text.startswith("Score "):
             cell.fill = PatternFill("solid", fgColor=SCORE_COLOURS[int(text[-1])])
-            cell.font = Font(bold=True, color="FFFFFF" if text in ("Score 1", "Score 5") else None)
+            cell.font = Font(
+                name=FONT,
+                family=2,
+                bold=True,
+                color="FFFFFF" if text in ("Score 1", "Score 5") else None,
+            )
     for i, item in enumerate(summary.items, start=head + 1):
         values = [
             item.label,
@@ -417,9 +658,9 @@ def _items_sheet(ws: Worksheet, summary: Summary) -> None:
     for score, series in zip(SCORES, chart.series, strict=True):
         series.graphicalProperties.solidFill = SCORE_COLOURS[score]
         series.graphicalProperties.line.solidFill = SCORE_COLOURS[score]
-    ws.add_chart(chart, f"M{head}")
+    ws.add_chart(chart, f"A{last + 2}")  # under the table: beside it, both print too small
 
-    row = last + 3
+    row = last + 2 + ITEMS_CHART_ROWS + 2
     _put(ws, row, 1, "Agencies counted", font=BOLD)
     for j, text in enumerate(("Agency", "File", "Period", "Needs Correction"), start=1):
         _header(ws, row + 1, j, text)
@@ -561,15 +802,15 @@ def _definitions() -> list[tuple[str, str]]:
         ),
         (
             "Trends",
-            "Agencies with two or more periods. Where an agency sent two workbooks for"
-            " one period, the one with fewer errors (the corrected one) is used; if equal, the"
-            " later file in the order given (folders in name order). Notes under the charts say"
-            " where this happened.",
+            "Agencies with two or more periods. Where an agency sent several workbooks for"
+            " one period, the one with the fewest errors (the corrected one) is used; if equal,"
+            " the last file in the order given (folders in name order). The top of Trends, the"
+            " Overview's Note and the command's output name each such period and the file used.",
         ),
         (
             "Items",
             "Each agency counted once, at its latest period (latest Period End, then"
-            " Period Start; of two workbooks for that period, as in Trends).",
+            " Period Start; of several workbooks for that period, as in Trends).",
         ),
         (
             "Exit code",

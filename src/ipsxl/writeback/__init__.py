@@ -20,18 +20,19 @@ validated. ``Prepared.write`` then adds the report and saves.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from ipsxl import standard as std
 from ipsxl.fidelity_sheet import Review
 from ipsxl.model import Report
+from ipsxl.own_sheets import PreviousSheet
 from ipsxl.snapshot import Snapshot
 from ipsxl.writeback import undo
 from ipsxl.writeback.deadline import NO_DEADLINE, Deadline
 from ipsxl.writeback.package import Package, PackageError
 from ipsxl.writeback.rows import SheetIndexes
-from ipsxl.writeback.write import strip, worksheet_parts, write
+from ipsxl.writeback.write import settle, strip, worksheet_parts, write
 from ipsxl.writeback.xmltext import BadPart
 
 
@@ -50,6 +51,7 @@ class Prepared:
     package: Package  # as it was before any run wrote into it
     reviewer_scores: dict[int, Review]  # what a reviewer typed on the last run's Fidelity sheet
     indexes: SheetIndexes
+    previous: dict[str, PreviousSheet] = field(default_factory=dict)  # the last run's sheets
     snapshot: Snapshot | None = None  # the bytes read, when written back over the source
 
     def write(
@@ -58,19 +60,25 @@ class Prepared:
         report: Report,
         generated_at: dt.datetime | None = None,
         deadline: Deadline = NO_DEADLINE,
-    ) -> None:
+    ) -> list[str]:
         """Write Fidelity, Flags and the cell highlights of ``report`` into a copy of the
         source, at ``target`` (which may be the source itself). ``generated_at`` is the time
         the Fidelity sheet gives (now when None); past ``deadline`` nothing is written.
+
+        Returns what a person should be told beyond "written": a sheet name that was taken,
+        what was kept of what they added to ipsxl's earlier sheets (see ``own_sheets``).
         Written over the source itself, the file must still be the one that was read, or
         ``snapshot.Changed`` is raised."""
         when = generated_at or dt.datetime.now()
         pkg = self.package.copy()
         try:
-            write(pkg, report, when, self.reviewer_scores, self.indexes, deadline)
+            said = write(
+                pkg, report, when, self.reviewer_scores, self.indexes, deadline, self.previous
+            )
             pkg.save(Path(target), like=self.snapshot or self.source, deadline=deadline)
         except (PackageError, BadPart, KeyError) as exc:
             raise WritebackError(f"{self.source}: {exc}") from exc
+        return said
 
 
 def prepare(source: Path | Snapshot, deadline: Deadline = NO_DEADLINE) -> Prepared:
@@ -86,12 +94,14 @@ def prepare(source: Path | Snapshot, deadline: Deadline = NO_DEADLINE) -> Prepar
         raise WritebackError(f"{source}: {exc.strerror or exc}") from exc
     try:
         pkg = Package.read(snapshot, deadline)
-        scores = strip(pkg)
+        stripped = strip(pkg)
         indexes = SheetIndexes()
         indexes.warm(pkg, _worksheets(pkg), deadline)
     except (PackageError, BadPart, KeyError) as exc:
         raise WritebackError(f"{snapshot.path}: {exc}") from exc
-    return Prepared(snapshot.path, pkg, scores, indexes, snapshot)
+    return Prepared(
+        snapshot.path, pkg, stripped.reviews, indexes, previous=stripped.previous, snapshot=snapshot
+    )
 
 
 def _worksheets(pkg: Package) -> list[str]:
@@ -107,28 +117,32 @@ def _worksheets(pkg: Package) -> list[str]:
 
 def write_back(
     source: Path, target: Path, report: Report, generated_at: dt.datetime | None = None
-) -> None:
+) -> list[str]:
     """Write Fidelity, Flags and the cell highlights of ``report`` into a copy of ``source``.
 
     ``target`` may be ``source`` itself (in place; the caller keeps a backup). Whatever an
     earlier run wrote into the workbook is replaced, and nothing else changes. ``generated_at``
     is the time the Fidelity sheet gives (now when None). Both phases in one: see ``prepare``.
     """
-    prepare(source).write(target, report, generated_at)
+    return prepare(source).write(target, report, generated_at)
 
 
-def clear(source: Path, target: Path) -> None:
-    """Write a copy of ``source`` without anything ipsxl wrote: its sheets, fills and notes."""
+def clear(source: Path, target: Path) -> list[str]:
+    """Write a copy of ``source`` without anything ipsxl wrote: its sheets, fills and notes.
+    An ipsxl sheet a person added to is kept, renamed with the date (see ``settle``)."""
     source, target = Path(source), Path(target)
     try:
         snapshot = Snapshot.take(source)
         pkg = Package.read(snapshot)
-        strip(pkg)
+        stripped = strip(pkg)
+        left = {role: bool(p.added()) for role, p in stripped.previous.items()}
+        said = settle(pkg, stripped.previous, left, dt.datetime.now())
     except (PackageError, BadPart, KeyError) as exc:
         raise WritebackError(f"{source}: {exc}") from exc
     except OSError as exc:
         raise WritebackError(f"{source}: {exc.strerror or exc}") from exc
     pkg.save(target, like=snapshot)
+    return said
 
 
 __all__ = ["Prepared", "WritebackError", "clear", "prepare", "write_back"]

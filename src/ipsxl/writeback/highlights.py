@@ -62,6 +62,8 @@ class SheetChanges:
     sheet: str
     cells: list[CellChange] = field(default_factory=list)
     notes: dict[str, str] = field(default_factory=dict)  # ref -> "new" or "appended"
+    # ref -> the messages ipsxl's note holds, so that text a person typed into it is told apart
+    texts: dict[str, str] = field(default_factory=dict)
     made_comments: bool = False
     made_vml: bool = False
     made_legacy: bool = False
@@ -234,6 +236,8 @@ def _notes(
         new_refs = _merge_comments(journal, comments_part, noted, changes)
     for ref in sorted(new_refs):
         changes.notes.setdefault(ref, "new")
+    for (r, c), mark in noted.items():
+        changes.texts[cell_ref(r, c)] = "\n".join(mark.messages)
 
     # VML shapes for the new notes
     shapes_for = sorted(split_ref(ref) for ref in new_refs)

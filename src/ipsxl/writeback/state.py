@@ -66,7 +66,9 @@ class State:
                 old = "" if c.old_s is None else f' old="{esc_attr(c.old_s)}"'
                 out.append(f'<cell ref="{c.ref}"{old} new="{c.new_s}" created="{int(c.created)}"/>')
             for ref, kind in h.notes.items():
-                out.append(f'<note ref="{ref}" kind="{kind}"/>')
+                text = h.texts.get(ref)
+                said = "" if text is None else f' text="{esc_attr(text)}"'
+                out.append(f'<note ref="{ref}" kind="{kind}"{said}/>')
             out.append("</highlight>")
         out.append("</ipsxl>")
         return "".join(out).encode("utf-8")
@@ -108,6 +110,8 @@ class State:
                         )
                     elif sub.tag == q + "note":
                         h.notes[sub.get("ref", "")] = sub.get("kind", "new")
+                        if sub.get("text") is not None:
+                            h.texts[sub.get("ref", "")] = sub.get("text", "")
                 state.highlights.append(h)
         return state
 

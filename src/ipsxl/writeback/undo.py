@@ -1,22 +1,26 @@
 """Taking back what an earlier run wrote: exactly when nothing has touched it since, else by
-meaning (ipsxl's sheets, fills and notes found by name, style and marker, and removed).
+meaning (ipsxl's sheets found by their mark, its fills and notes by its record of the run, or
+by their colours and their "ipsxl:" first line when the record is gone).
 """
 
 from __future__ import annotations
 
+import html
 import re
 
 from ipsxl import sheets as layouts
 from ipsxl.fidelity_sheet import Review, reviews_from_grid
+from ipsxl.own_sheets import ROLES, PreviousSheet, parse_area
 from ipsxl.sheets import split_ref
 from ipsxl.writeback import xmltext
-from ipsxl.writeback.highlights import MARKER, SheetChanges
+from ipsxl.writeback.highlights import MARKER, CellChange, SheetChanges
 from ipsxl.writeback.journal import sha256
 from ipsxl.writeback.package import (
     CONTENT_TYPES,
     NS_REL,
     RT_COMMENTS,
     RT_SHARED_STRINGS,
+    RT_STYLES,
     RT_VML,
     Package,
     rels_name,
@@ -33,8 +37,7 @@ def undo(pkg: Package, workbook: str, state_part: str) -> dict[int, Review]:
         exact(pkg, state)
         pkg.remove(state_part)
         return scores
-    for sheet in state.sheets.values():
-        remove_sheet(pkg, workbook, sheet)
+    # its sheets stay: they are found by their mark, and what people added to them is kept
     for h in state.highlights:
         _unhighlight(pkg, workbook, h)
     props = [r.part for r in pkg.rels(state_part) if r.part]
@@ -188,13 +191,9 @@ def _remove_elements(
 
 
 def _unescape(value: str) -> str:
-    return (
-        value.replace("&quot;", '"')
-        .replace("&apos;", "'")
-        .replace("&lt;", "<")
-        .replace("&gt;", ">")
-        .replace("&amp;", "&")
-    )
+    """XML text or an attribute as written -> its characters (character references too: a
+    note LibreOffice saved reads "ipsxl:&#10;")."""
+    return html.unescape(value)
 
 
 # --- highlights, by meaning -------------------------------------------------------------------
@@ -265,28 +264,71 @@ def _remove_notes(pkg: Package, part: str, h: SheetChanges) -> int:
         end = xmltext.element_end(text, t)
         if ref not in h.notes:
             continue
-        body = [b for b, _ in xmltext.children(text, t) if b.name == "text"]
+        body = [(b, e) for b, e in xmltext.children(text, t) if b.name == "text"]
         if not body:
             continue
-        kids = xmltext.children(text, body[0])
-        runs = [(r, e) for r, e in kids if r.name == "r"]
-        starts = [i for i, (r, e) in enumerate(runs) if _run_text(text, r, e).strip() == MARKER]
-        if not starts:
+        kids = xmltext.children(text, body[0][0])
+        lines = "".join(_run_text(text, k, e) for k, e in kids).split("\n")
+        marked = next((i for i, line in enumerate(lines) if line.strip() == MARKER), None)
+        if marked is None:
             continue
-        first = starts[0]
-        if first == 0 and not any(k.name == "t" for k, _ in kids):
+        typed = _typed_lines(lines[marked + 1 :], h.texts.get(ref))
+        if marked == 0 and typed:  # a person typed into ipsxl's note: it is theirs now
+            body_tag = body[0][0]
+            close = xmltext.closing_tag(text, body_tag)
+            assert close is not None
+            edit.replace(body_tag.end, close.start, _run(body_tag.prefix, "\n".join(typed)))
+            h.notes[ref] = "kept"
+            continue
+        if marked == 0:  # the whole note is ipsxl's
             edit.replace(t.start, end, "")
             removed += 1
-        else:
-            edit.replace(runs[first][0].start, runs[-1][1], "")
+            continue
+        runs = [(r, e) for r, e in kids if r.name == "r"]
+        starts = [i for i, (r, e) in enumerate(runs) if _is_marker_run(text, r, e)]
+        kept = _run(body[0][0].prefix, "\n" + "\n".join(typed)) if typed else ""
+        if starts:
+            edit.replace(runs[starts[0]][0].start, runs[-1][1], kept)
+        else:  # saved as one piece of text: keep the lines before ipsxl's
+            plain = xmltext.t_element("\n".join(lines[:marked] + typed), body[0][0].prefix + "t")
+            edit.replace(body[0][0].end, xmltext.closing_tag(text, body[0][0]).start, plain)
     if edit:
         pkg.set(part, xmltext.encode(edit.apply()[0], how))
     return total - removed
 
 
 def _run_text(text: str, run: xmltext.Tag, end: int) -> str:
+    """The text of a note's run (or of a plain ``<t>`` of the note)."""
+    if run.name == "t":
+        return _unescape(text[run.end : end][: -len(f"</{run.qname}>")]) if not run.empty else ""
     inner = text[run.end : end]
     return "".join(_unescape(m) for m in re.findall(r"<(?:\w+:)?t\b[^>]*>([^<]*)<", inner))
+
+
+def _typed_lines(lines: list[str], written: str | None) -> list[str]:
+    """The lines of ipsxl's part of a note that ipsxl did not write (``written``: its messages,
+    as recorded; unknown when the record is gone, and then nothing is told apart)."""
+    if written is None:
+        return []
+    left = written.split("\n")
+    typed = []
+    for line in lines:
+        if line in left:
+            left.remove(line)
+        elif line.strip():
+            typed.append(line)
+    return typed
+
+
+def _run(prefix: str, text: str) -> str:
+    """One plain run of note text."""
+    return f"<{prefix}r>{xmltext.t_element(text, prefix + 't')}</{prefix}r>"
+
+
+def _is_marker_run(text: str, run: xmltext.Tag, end: int) -> bool:
+    """Whether ipsxl's lines start with this run: "ipsxl:" as its first line (after the line
+    break that ends someone else's note)."""
+    return _run_text(text, run, end).lstrip("\n").split("\n", 1)[0].strip() == MARKER
 
 
 # a note shape's cell, whatever prefix the drawing binds to the Excel namespace
@@ -400,6 +442,182 @@ def _shared_strings(pkg: Package, workbook: str) -> list[str]:
         return []
     root = pkg.xml(rel.part or "")
     return ["".join(t.text or "" for t in si.iter() if xmltext.local(t.tag) == "t") for si in root]
+
+
+# --- ipsxl's sheets, by their mark ----------------------------------------------------------
+
+
+def marked_sheets(pkg: Package, workbook: str) -> list[tuple[str, str, str]]:
+    """(role, sheet name, the mark's reference) of every sheet carrying ipsxl's mark, in the
+    workbook's order (a copy a person made of an ipsxl sheet carries it too)."""
+    listed = sheet_parts(pkg, workbook)
+    found = []
+    for el in pkg.xml(workbook).iter():
+        if xmltext.local(el.tag) != "definedName":
+            continue
+        role = ROLES.get((el.get("name") or "").casefold())
+        local = el.get("localSheetId") or ""
+        if role is None or not local.isdigit() or int(local) >= len(listed):
+            continue
+        found.append((int(local), role, listed[int(local)][0], el.text or ""))
+    return [(role, name, ref) for _, role, name, ref in sorted(found)]
+
+
+def previous_sheets(pkg: Package, workbook: str) -> dict[str, PreviousSheet]:
+    """ipsxl's sheets as an earlier run left them, by role: the first sheet marked for each."""
+    out: dict[str, PreviousSheet] = {}
+    for role, name, ref in marked_sheets(pkg, workbook):
+        area = parse_area(ref)
+        if role in out or area is None:
+            continue
+        out[role] = PreviousSheet(role, name, sheet_values(pkg, workbook, name), area)
+    return out
+
+
+def rename_sheet(pkg: Package, workbook: str, name: str, new_name: str) -> None:
+    """Give a sheet another name and take ipsxl's mark off it: it is the agency's from now on.
+    Names that refer to it (its print area) follow it."""
+    listed = sheet_parts(pkg, workbook)
+    index = next((i for i, (n, _, _) in enumerate(listed) if n == name), None)
+    if index is None:
+        return
+    text = pkg.get(workbook).decode("utf-8")
+    edit = TextEdit(text)
+    refers = re.compile(
+        r"(?<![\w.'])(?:" + re.escape(layouts.quote_sheet(name)) + "|" + re.escape(name) + ")!"
+    )
+    n = -1
+    for t in xmltext.tags(text):
+        if t.closing:
+            continue
+        if t.name == "sheet":
+            n += 1
+            if n == index:
+                edit.set_attr(t, "name", new_name)
+        elif t.name == "definedName" and not t.empty:
+            close = xmltext.closing_tag(text, t)
+            assert close is not None
+            mark = _unescape(t.attr(text, "name") or "").casefold() in ROLES
+            if mark and t.attr(text, "localSheetId") == str(index):
+                edit.replace(t.start, close.end, "")
+                continue
+            body = _unescape(text[t.end : close.start])
+            renamed = refers.sub(lambda _: layouts.quote_sheet(new_name) + "!", body)
+            if renamed != body:
+                edit.replace(t.end, close.start, xmltext.esc_text(renamed))
+    pkg.set(workbook, edit.apply()[0].encode("utf-8"))
+
+
+# --- ipsxl's notes and fills, by their look -------------------------------------------------
+
+
+def notes_by_marker(
+    pkg: Package, workbook: str, texts: dict[tuple[str, str], str] | None = None
+) -> list[SheetChanges]:
+    """ipsxl's notes and fills on the agency's sheets, found without any record of the run that
+    wrote them (the workbook was saved by an application that dropped it): a note whose text
+    starts with "ipsxl:" is ipsxl's, as is a part of a note from a line "ipsxl:" on; the cell
+    of such a note filled in one of ipsxl's colours had that fill from ipsxl. ``texts``, the
+    messages of each note as the earlier Flags sheet lists them, tell lines a person typed into
+    a note of ipsxl's (see ``own_sheets.note_texts``)."""
+    texts = texts or {}
+    found = []
+    fills = _highlight_xfs(pkg, workbook)
+    for name, part, _ in sheet_parts(pkg, workbook):
+        if not part or not pkg.has(part):
+            continue
+        comments = next((r.part for r in pkg.rels(part) if r.type == RT_COMMENTS and r.part), None)
+        if comments is None or not pkg.has(comments):
+            continue
+        notes = _marked_notes(pkg, comments)
+        if not notes:
+            continue
+        h = SheetChanges(name, made_comments=True, made_vml=True)
+        h.notes = notes
+        h.texts = {ref: text for (sheet, ref), text in texts.items() if sheet == name}
+        text = pkg.get(part).decode("utf-8", "replace")
+        for m in _CELL_STYLE.finditer(text):
+            ref, style = m.group(1), m.group(2)
+            if ref in notes and style is not None and int(style) in fills:
+                h.cells.append(CellChange(ref, str(fills[int(style)]), int(style), False))
+        found.append(h)
+    return found
+
+
+_CELL_STYLE = re.compile(r"""<(?:[\w.\-]+:)?c\s+r="([A-Z]+\d+)"(?:\s+s="(\d+)")?""")
+
+
+def _marked_notes(pkg: Package, part: str) -> dict[str, str]:
+    """ref -> "new" (a note of ipsxl's) or "appended" (ipsxl's lines after someone's)."""
+    out = {}
+    for el in pkg.xml(part).iter():
+        if xmltext.local(el.tag) != "comment":
+            continue
+        body = next((b for b in el if xmltext.local(b.tag) == "text"), None)
+        if body is None:
+            continue
+        full = "".join(t.text or "" for t in body.iter() if xmltext.local(t.tag) == "t")
+        lines = [line.strip() for line in full.split("\n")]
+        if MARKER in lines:
+            out[el.get("ref", "")] = "new" if lines[0] == MARKER else "appended"
+    return out
+
+
+def _highlight_xfs(pkg: Package, workbook: str) -> dict[int, int]:
+    """cellXfs index filled in one of ipsxl's highlight colours -> the index of the same
+    format without a fill (added to styles.xml where there is none)."""
+    rel = next((r for r in pkg.rels(workbook) if r.type == RT_STYLES and r.part), None)
+    if rel is None or not pkg.has(rel.part or ""):
+        return {}
+    part = pkg.name(rel.part or "") or ""
+    root = pkg.xml(part)
+    colours = {rgb.upper() for rgb in layouts.HIGHLIGHT_FILLS.values()}
+    ours = set()
+    fills = next((el for el in root if xmltext.local(el.tag) == "fills"), [])
+    for i, fill in enumerate(el for el in fills if xmltext.local(el.tag) == "fill"):
+        for colour in fill.iter():
+            if (
+                xmltext.local(colour.tag) == "fgColor"
+                and (colour.get("rgb") or "")[-6:].upper() in colours
+            ):
+                ours.add(i)
+    if not ours:
+        return {}
+    text, how = xmltext.decode(pkg.get(part))
+    xfs_tag = xmltext.find(text, "cellXfs")
+    if xfs_tag is None or xfs_tag.empty:
+        return {}
+    items = [text[t.start : end] for t, end in xmltext.children(text, xfs_tag)]
+    out: dict[int, int] = {}
+    new: list[str] = []
+    for i, xf in enumerate(items):
+        tag = next(xmltext.tags(xf))
+        fill = tag.attr(xf, "fillId")
+        if fill is None or not fill.isdigit() or int(fill) not in ours:
+            continue
+        edit = TextEdit(xf)
+        edit.set_attr(tag, "fillId", "0")
+        plain = edit.apply()[0]
+        if plain in items:
+            out[i] = items.index(plain)
+        else:
+            items.append(plain)
+            new.append(plain)
+            out[i] = len(items) - 1
+    if new:
+        edit = TextEdit(text)
+        close = xmltext.closing_tag(text, xfs_tag)
+        assert close is not None
+        edit.insert(close.start, "".join(new))
+        if xfs_tag.attr(text, "count") is not None:
+            edit.set_attr(xfs_tag, "count", str(len(items)))
+        pkg.set(part, xmltext.encode(edit.apply()[0], how))
+    return out
+
+
+def unhighlight(pkg: Package, workbook: str, h: SheetChanges) -> None:
+    """Take back the fills and notes of one sheet's record."""
+    _unhighlight(pkg, workbook, h)
 
 
 __all__ = ["remove_sheet", "undo"]

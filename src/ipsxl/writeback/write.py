@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+from dataclasses import dataclass, field
 
+from ipsxl import own_sheets as own
 from ipsxl import sheets
 from ipsxl.fidelity_sheet import Review, fidelity_layout
 from ipsxl.model import ERROR, Report
-from ipsxl.standard import FIDELITY_SHEET, FLAGS_SHEET, OWN_SHEETS
+from ipsxl.own_sheets import PreviousSheet
+from ipsxl.standard import FIDELITY_SHEET, FLAGS_SHEET
 from ipsxl.writeback import charts, highlights, render, state, undo, xmltext
 from ipsxl.writeback.deadline import NO_DEADLINE, Deadline
 from ipsxl.writeback.journal import Journal, append_children, sha256
@@ -36,21 +39,71 @@ from ipsxl.writeback.styles import MINIMAL_STYLES, StyleBook
 from ipsxl.writeback.xmltext import BadPart
 
 
-def strip(pkg: Package) -> dict[int, Review]:
-    """Remove everything ipsxl wrote; what a reviewer typed on its Fidelity sheet.
+@dataclass
+class Stripped:
+    """What taking back an earlier run leaves to the next one."""
 
-    The reviewer's entries are read from the sheet itself, so they are kept when the workbook
-    was saved by an application that dropped ipsxl's record of its last run."""
+    reviews: dict[int, Review]  # what a reviewer typed on ipsxl's Fidelity sheet
+    # ipsxl's sheets as the earlier run left them, by role, with what people added to them;
+    # still in the package: ``settle`` removes them, or keeps one a person added to
+    previous: dict[str, PreviousSheet] = field(default_factory=dict)
+
+
+def strip(pkg: Package) -> Stripped:
+    """Take back the fills and notes ipsxl wrote; what its sheets held.
+
+    Everything is found by what is visible in the workbook (ipsxl's mark on its sheets, notes
+    that start with "ipsxl:", its fill colours) as well as by ipsxl's record of its last run,
+    so it is found after an application that dropped the record saved the workbook. A sheet
+    is ipsxl's only by its mark: an agency's sheet named "Flags" is the agency's."""
     workbook = pkg.workbook_part()
+    previous = undo.previous_sheets(pkg, workbook)
+    fidelity = previous.get(own.FIDELITY)
+    reviews = undo.sheet_reviews(pkg, workbook, fidelity.name) if fidelity else {}
     found = state.find(pkg, workbook)
     if found is not None:
-        scores = undo.undo(pkg, workbook, found)
-    else:
-        scores = undo.sheet_reviews(pkg, workbook, FIDELITY_SHEET)
-    # sheets under ipsxl's names that no recorded run wrote (the Excel add-in writes them too)
-    for name in OWN_SHEETS:
-        undo.remove_sheet(pkg, workbook, name)
-    return scores
+        recorded = undo.undo(pkg, workbook, found)
+        reviews = reviews or recorded
+    flags = previous.get(own.FLAGS)
+    texts = own.note_texts(flags) if flags else {}
+    for changes in undo.notes_by_marker(pkg, workbook, texts):
+        undo.unhighlight(pkg, workbook, changes)
+    names = {n for n, _, _ in undo.sheet_parts(pkg, workbook)}
+    return Stripped(reviews, {r: p for r, p in previous.items() if p.name in names})
+
+
+def settle(
+    pkg: Package,
+    previous: dict[str, PreviousSheet],
+    left: dict[str, bool],
+    when: dt.datetime,
+) -> list[str]:
+    """Remove ipsxl's previous sheets, or keep one holding what a person added that the new
+    sheet cannot take (``left`` by role), renamed with the date: what was done, in words."""
+    workbook = pkg.workbook_part()
+    said = []
+    for role, prev in previous.items():
+        if not left.get(role):
+            undo.remove_sheet(pkg, workbook, prev.name)
+            continue
+        taken = {n for n, _, _ in undo.sheet_parts(pkg, workbook)}
+        kept = _dated_name(prev.name, when, taken)
+        undo.rename_sheet(pkg, workbook, prev.name, kept)
+        said.append(
+            f"the previous {prev.name} sheet held entries of yours that have no place on the"
+            f" new one: it is kept as '{kept}'"
+        )
+    return said
+
+
+def _dated_name(name: str, when: dt.datetime, taken: set[str]) -> str:
+    base = f"{name[:20]} {when:%Y-%m-%d}"
+    folded = {t.casefold() for t in taken}
+    out, n = base, 1
+    while out.casefold() in folded:
+        n += 1
+        out = f"{base} ({n})"
+    return out
 
 
 def worksheet_parts(pkg: Package, listed: list[tuple[str, str | None, str]]) -> dict[str, str]:
@@ -65,13 +118,39 @@ def write(
     reviewer_scores: dict[int, Review],
     indexes: SheetIndexes | None = None,
     deadline: Deadline = NO_DEADLINE,
-) -> None:
-    """Add the Fidelity and Flags sheets, the highlights and the state to a clean package.
+    previous: dict[str, PreviousSheet] | None = None,
+) -> list[str]:
+    """Add the Fidelity and Flags sheets, the highlights and the state to a clean package;
+    what became of the earlier run's sheets and of names already taken, in words.
 
     ``indexes`` holds the worksheets read ahead of the report (see ``prepare``); a worksheet
-    not in it is read here."""
+    not in it is read here. ``previous`` are ipsxl's sheets of the earlier run (``strip``):
+    what a person added to them is carried to the new ones (see ``own_sheets``)."""
     workbook = pkg.workbook_part()
     indexes = SheetIndexes() if indexes is None else indexes
+    previous = previous or {}
+    gone = {p.name for p in previous.values()}
+    agency = worksheet_parts(pkg, [s for s in undo.sheet_parts(pkg, workbook) if s[0] not in gone])
+    fidelity = fidelity_layout(report, generated_at, reviewer_scores)
+    flags = sheets.flags_layout(report, sheets=list(agency))
+    areas = {own.FIDELITY: own.area_of(fidelity), own.FLAGS: own.area_of(flags)}
+    carried = {
+        own.FIDELITY: own.carry(fidelity, previous.get(own.FIDELITY)),
+        own.FLAGS: own.carry(flags, previous.get(own.FLAGS)),
+    }
+    said = [
+        f"kept what you added beside the earlier {previous[role].name} sheet's cells:"
+        f" {done.placed} cell(s) carried over"
+        for role, done in carried.items()
+        if done.placed
+    ]
+    said += settle(pkg, previous, {r: bool(c.left) for r, c in carried.items()}, generated_at)
+    taken = {n for n, _, _ in undo.sheet_parts(pkg, workbook)}
+    fidelity.name = own.free_name(FIDELITY_SHEET, taken)
+    flags.name = own.free_name(FLAGS_SHEET, taken | {fidelity.name})
+    for mine, wanted in ((fidelity.name, FIDELITY_SHEET), (flags.name, FLAGS_SHEET)):
+        if mine != wanted:
+            said.append(f"a sheet of yours is named '{wanted}': ipsxl's is '{mine}'")
     journal = Journal(pkg)
     wb_root = pkg.xml(workbook)  # the journal edits it as text: the tree stays as read
     if wb_root.tag.startswith("{http://purl.oclc.org/"):
@@ -98,9 +177,7 @@ def write(
 
     # the two sheets, put in front of the agency's; the workbook opens on Flags when there are
     # errors to correct, else on Fidelity
-    opens_on = FLAGS_SHEET if report.counts()[ERROR] else FIDELITY_SHEET
-    fidelity = fidelity_layout(report, generated_at, reviewer_scores)
-    flags = sheets.flags_layout(report, sheets=list(worksheets))
+    opens_on = flags.name if report.counts()[ERROR] else fidelity.name
     fid_part = journal.new_name("xl/worksheets/sheet{}.xml")
     journal.add_part(fid_part, b"", CT_WORKSHEET)
     flags_part = journal.new_name("xl/worksheets/sheet{}.xml")
@@ -119,7 +196,7 @@ def write(
     pkg.set(
         fid_part,
         render.sheet_xml(
-            fidelity, styles.tag_xf, date1904, drawing_rid, selected=opens_on == FIDELITY_SHEET
+            fidelity, styles.tag_xf, date1904, drawing_rid, selected=opens_on == fidelity.name
         ),
     )
 
@@ -132,18 +209,21 @@ def write(
     pkg.set(
         flags_part,
         render.sheet_xml(
-            flags, styles.tag_xf, date1904, None, table_rid, selected=opens_on == FLAGS_SHEET
+            flags, styles.tag_xf, date1904, None, table_rid, selected=opens_on == flags.name
         ),
     )
 
     # the workbook: two sheets in front, their print settings, the tab it opens on
     fid_rid = journal.add_rel(workbook, RT_WORKSHEET, fid_part)
     flags_rid = journal.add_rel(workbook, RT_WORKSHEET, flags_part)
-    new = [(FIDELITY_SHEET, fid_rid, fidelity), (FLAGS_SHEET, flags_rid, flags)]
+    new = [
+        (fidelity.name, fid_rid, fidelity, (own.FIDELITY, areas[own.FIDELITY])),
+        (flags.name, flags_rid, flags, (own.FLAGS, areas[own.FLAGS])),
+    ]
     _add_sheets(journal, workbook, wb_root, new)
-    _open_on(journal, workbook, [n for n, _, _ in new].index(opens_on))
+    _open_on(journal, workbook, [n for n, *_ in new].index(opens_on))
     _deselect(journal, pkg, indexes, worksheets.values())
-    saved.sheets = {"fidelity": FIDELITY_SHEET, "flags": FLAGS_SHEET}
+    saved.sheets = {own.FIDELITY: fidelity.name, own.FLAGS: flags.name}
     saved.reviewer_cells = dict(fidelity.input_cells)
 
     # the state part, related from the workbook; its content is known only at the end
@@ -160,6 +240,7 @@ def write(
         saved.modified[part] = (sha256(pkg.get(part)), undo_patches)
     saved.added = {p: sha256(pkg.get(p)) for p in journal.added if p != item}
     pkg.set(item, saved.to_xml())
+    return said
 
 
 class _BlockAllocator:
@@ -211,13 +292,16 @@ def _table_identity(pkg: Package, wb_root, wanted: str) -> tuple[int, str]:
 
 
 def _add_sheets(
-    journal: Journal, workbook: str, wb_root, new: list[tuple[str, str, sheets.SheetLayout]]
+    journal: Journal,
+    workbook: str,
+    wb_root,
+    new: list[tuple[str, str, sheets.SheetLayout, tuple[str, own.Area]]],
 ) -> None:
     """Put ``new`` sheets (name, relationship id, layout) in front of the workbook's own.
 
     Names scoped to a sheet (a print area, print titles) say which by the sheet's position, so
     every existing one moves along by the sheets put in front; the new sheets' print area and
-    print titles are added as such names."""
+    print titles are added as such names, and ipsxl's mark on each (see ``own_sheets``)."""
     edit = journal.edit(workbook)
     text = edit.text
     top = next(t for t in xmltext.tags(text) if not t.closing)
@@ -230,12 +314,16 @@ def _add_sheets(
     next_id = max(ids, default=0) + 1
     sheet_xml = []
     names = []
-    for k, (name, rid, layout) in enumerate(new):
+    for k, (name, rid, layout, (role, area)) in enumerate(new):
         rid_attr = xmltext.rel_id_attr(wb_root, rid, NS_REL)
         sheet_xml.append(
             f'<{prefix}sheet name="{xmltext.esc_attr(name)}" sheetId="{next_id + k}" {rid_attr}/>'
         )
         quoted = xmltext.esc_text(sheets.quote_sheet(name))
+        names.append(
+            f'<{prefix}definedName name="{own.MARKS[role]}" localSheetId="{k}" hidden="1">'
+            f"{quoted}!{own.area_ref(area)}</{prefix}definedName>"
+        )
         for defined, ref in (
             ("_xlnm.Print_Area", layout.print_area),
             ("_xlnm.Print_Titles", layout.print_titles),
