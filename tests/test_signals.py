@@ -128,4 +128,10 @@ def test_ctrl_c_while_starting_up_exits_130_in_one_line(folder, after):
     time.sleep(after)  # while Python and pandas are being imported, or just after
     if proc.poll() is not None:
         pytest.skip("ipsxl finished before the signal")
-    stop_and_check(proc, signal.SIGINT, True, 130, "ipsxl: interrupted")
+    os.killpg(proc.pid, signal.SIGINT)
+    out, err = proc.communicate(timeout=30)
+    if proc.returncode in (0, 1, 2) and not err.strip():
+        # the run ended between the poll above and the signal: nothing to interrupt
+        pytest.skip("ipsxl finished before the signal arrived")
+    assert proc.returncode == 130, err
+    assert err.splitlines() == ["ipsxl: interrupted"]
