@@ -7,9 +7,9 @@ import re
 import runpy
 from pathlib import Path
 
-from ipsxl import codes, scale
-from ipsxl import standard as std
-from ipsxl.fidelity.outcomes import OUTCOME_IDS
+from ipsxl.core import codes, scale
+from ipsxl.core import standard as std
+from ipsxl.core.fidelity.outcomes import OUTCOME_IDS
 
 DOCS = Path(__file__).resolve().parents[1] / "docs"
 generate = runpy.run_path(str(DOCS / "generate.py"))

@@ -27,10 +27,11 @@ import pytest
 import xlwings as xw
 from builders import clean_tabs, set_cell
 
-from ipsxl import excel, fidelity_sheet, scale, sheets
-from ipsxl import standard as std
+from ipsxl import excel, fidelity_sheet, sheets
 from ipsxl.check import check_file
-from ipsxl.model import ERROR, WARNING
+from ipsxl.core import scale
+from ipsxl.core import standard as std
+from ipsxl.core.model import ERROR, WARNING
 from ipsxl.report import to_dict
 
 ROOT = Path(__file__).resolve().parents[1]

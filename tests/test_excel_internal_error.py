@@ -7,7 +7,7 @@ from builders import clean_tabs
 from test_excel import ExcelSim, alert_text, book_json, remote_engine  # noqa: F401 - fixture
 
 from ipsxl import check, excel
-from ipsxl.rules import run_rules as real_rules
+from ipsxl.core.rules import run_rules as real_rules
 
 
 def test_an_internal_error_is_one_alert_and_the_next_run_works(monkeypatch):

@@ -9,8 +9,9 @@ import datetime as dt
 import pytest
 from builders import clean_tabs, set_cell, write_workbook
 
-from ipsxl import fidelity, parse, read, scale
-from ipsxl.model import Scores
+from ipsxl import read
+from ipsxl.core import fidelity, parse, scale
+from ipsxl.core.model import Scores
 
 D = dt.date
 START, END = D(2026, 7, 1), D(2026, 9, 30)  # builders' quarter: 92 days

@@ -24,9 +24,10 @@ from office import (
     without_cached_results,
 )
 
-from ipsxl import fidelity_sheet, scale, sheets
+from ipsxl import fidelity_sheet, sheets
 from ipsxl.check import check_file
-from ipsxl.standard import FIDELITY_SHEET
+from ipsxl.core import scale
+from ipsxl.core.standard import FIDELITY_SHEET
 
 pytestmark = pytest.mark.skipif(SOFFICE is None, reason="LibreOffice (soffice) is not installed")
 

@@ -12,7 +12,7 @@ from click.testing import CliRunner
 
 from ipsxl import check
 from ipsxl.cli import main
-from ipsxl.rules import run_rules as real_rules
+from ipsxl.core.rules import run_rules as real_rules
 
 BROKEN = "Broken Agency"
 

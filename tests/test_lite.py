@@ -29,11 +29,11 @@ from test_excel import (  # noqa: F401 - remote_engine: the autouse fixture of B
 )
 
 from ipsxl import guard, lite, udfs
-from ipsxl import standard as std
 from ipsxl.addin import RIBBON_ACTIONS
 from ipsxl.check import check_file
+from ipsxl.core import standard as std
+from ipsxl.core.model import ERROR, WARNING
 from ipsxl.limits import Limits
-from ipsxl.model import ERROR, WARNING
 from ipsxl.report import to_dict
 
 HARNESS = Path(__file__).with_name("lite_harness.py")

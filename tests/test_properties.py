@@ -19,13 +19,14 @@ import pandas as pd
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from ipsxl import report, scale, values
-from ipsxl import standard as std
+from ipsxl import report
 from ipsxl.check import check_raw
-from ipsxl.model import SEVERITIES, Report
+from ipsxl.core import scale, values
+from ipsxl.core import standard as std
+from ipsxl.core.model import SEVERITIES, Report
+from ipsxl.core.rules import CODES
+from ipsxl.core.values import CellError
 from ipsxl.read import tables_from_grids
-from ipsxl.rules import CODES
-from ipsxl.values import CellError
 
 EXAMPLES = int(os.environ.get("IPSXL_EXAMPLES", "40"))
 TODAY = dt.date(2026, 10, 15)

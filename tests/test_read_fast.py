@@ -10,9 +10,9 @@ import pytest
 from python_calamine import CalamineWorkbook
 
 from ipsxl import check, read
+from ipsxl.core.values import CellError
 from ipsxl.demo import write_demo
 from ipsxl.read import DEFAULT_LIMITS, Limits
-from ipsxl.values import CellError
 
 
 def _book(path, cells: dict[str, object]) -> None:

@@ -20,8 +20,9 @@ from pathlib import Path
 
 import pytest
 
-from ipsxl import standard, template
+from ipsxl import template
 from ipsxl.check import check_file
+from ipsxl.core import standard
 from ipsxl.demo import write_demo
 from ipsxl.sheets import FLAGS_HEADERS, FLAGS_WIDTHS, flags_table
 from ipsxl.summary import summarize

@@ -25,8 +25,8 @@ from wb_fixtures import (
 )
 
 from ipsxl import fidelity_sheet, sheets
-from ipsxl.model import ERROR, INFO, WARNING
-from ipsxl.standard import FIDELITY_SHEET, FLAGS_SHEET
+from ipsxl.core.model import ERROR, INFO, WARNING
+from ipsxl.core.standard import FIDELITY_SHEET, FLAGS_SHEET
 from ipsxl.writeback import WritebackError, clear, package, write_back
 
 AGENCY_SHEETS = ["Program", "Caseload", "Employer Log", "Lookup", "Notes"]

@@ -19,8 +19,8 @@ from pathlib import Path
 
 from ipsxl import guard
 from ipsxl.check import check_file, internal_error
+from ipsxl.core.model import Report
 from ipsxl.kinds import looks_submitted
-from ipsxl.model import Report
 from ipsxl.read import DEFAULT_LIMITS, Limits
 
 

@@ -9,12 +9,13 @@ import traceback
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 
-from ipsxl import fidelity, kinds, parse
+from ipsxl import kinds
+from ipsxl.core import fidelity, parse
+from ipsxl.core.model import RawWorkbook, Report, Table
+from ipsxl.core.rules import run_rules
 from ipsxl.guard import CheckFailed, Pending, leave_for_exit, start
 from ipsxl.limits import first_line
-from ipsxl.model import RawWorkbook, Report, Table
 from ipsxl.read import DEFAULT_LIMITS, Limits, UnreadableWorkbook, read_unguarded
-from ipsxl.rules import run_rules
 from ipsxl.snapshot import Snapshot
 from ipsxl.zipscan import check_file as check_on_disk
 

@@ -19,8 +19,8 @@ from pathlib import Path
 
 from ipsxl import kinds
 from ipsxl.check import start_check
+from ipsxl.core.model import Report
 from ipsxl.limits import DEFAULT_LIMITS, Limits, UnreadableWorkbook
-from ipsxl.model import Report
 from ipsxl.snapshot import Snapshot
 from ipsxl.writeback import Prepared, WritebackError, prepare
 from ipsxl.writeback.deadline import NO_DEADLINE, Deadline

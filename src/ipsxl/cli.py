@@ -16,8 +16,8 @@ import click
 from ipsxl import __version__, report, safefiles
 from ipsxl.batch import Options, check_many, find_workbooks
 from ipsxl.check import INTERNAL_ERROR
+from ipsxl.core.model import ERROR
 from ipsxl.limits import first_line
-from ipsxl.model import ERROR
 from ipsxl.read import DEFAULT_LIMITS, Limits
 
 FORMATS = ("text", "json", "csv")

@@ -57,8 +57,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ipsxl import standard
-from ipsxl.standard import Tab
+from ipsxl.core import standard
+from ipsxl.core.standard import Tab
 from ipsxl.template import (
     NO,
     YES,

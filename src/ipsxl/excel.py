@@ -38,14 +38,15 @@ from pathlib import Path
 
 import xlwings as xw
 
-from ipsxl import fidelity_sheet, scale, sheets
+from ipsxl import fidelity_sheet, sheets
 from ipsxl import own_sheets as own
-from ipsxl import standard as std
 from ipsxl.check import check_raw, internal_error
-from ipsxl.model import ERROR, WARNING, RawWorkbook, Report
+from ipsxl.core import scale
+from ipsxl.core import standard as std
+from ipsxl.core.model import ERROR, WARNING, RawWorkbook, Report
+from ipsxl.core.values import CellError
 from ipsxl.read import DEFAULT_LIMITS, Limits, UnreadableWorkbook, tables_from_grids
 from ipsxl.report import problem_line
-from ipsxl.values import CellError
 
 TITLE = "ipsxl"
 # The hidden sheet where a run lists what it wrote, so that Clear Flags can take it back.

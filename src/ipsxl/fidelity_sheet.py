@@ -21,8 +21,9 @@ import datetime as dt
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
-from ipsxl import scale
-from ipsxl.model import SPECIALIST, Item, Report
+from ipsxl.core import scale
+from ipsxl.core.model import SPECIALIST, Item, Report
+from ipsxl.core.standard import FIDELITY_SHEET
 from ipsxl.sheets import (
     DATE,
     DATETIME,
@@ -60,7 +61,6 @@ from ipsxl.sheets import (
     score_or_none,
     wrapped_lines,
 )
-from ipsxl.standard import FIDELITY_SHEET
 
 REVIEWER = "reviewer"
 

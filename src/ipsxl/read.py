@@ -33,12 +33,12 @@ import numpy as np
 import pandas as pd
 
 from ipsxl import runtime
-from ipsxl import standard as std
+from ipsxl.core import standard as std
+from ipsxl.core.model import ROW, Grid, RawWorkbook, Table
+from ipsxl.core.values import CellError, Uncomputed, display
 from ipsxl.guard import guarded, leave_for_exit
 from ipsxl.limits import DEFAULT_LIMITS, MB, Limits, UnreadableWorkbook, first_line
-from ipsxl.model import ROW, Grid, RawWorkbook, Table
 from ipsxl.snapshot import Snapshot
-from ipsxl.values import CellError, Uncomputed, display
 from ipsxl.zipscan import Extent, check_file, check_package, part_sizes
 
 __all__ = [

@@ -26,8 +26,8 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from ipsxl.model import ERROR, INFO, WARNING, Report
-from ipsxl.standard import FLAGS_SHEET, TABS
+from ipsxl.core.model import ERROR, INFO, WARNING, Report
+from ipsxl.core.standard import FLAGS_SHEET, TABS
 
 # --- styles -----------------------------------------------------------------------------------
 

@@ -33,10 +33,10 @@ from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.table import Table, TableColumn, TableStyleInfo
 
-from ipsxl import standard
+from ipsxl.core import standard
+from ipsxl.core.standard import Column, Tab
 from ipsxl.safefiles import replacing
 from ipsxl.sheets import LINE_POINTS, wrapped_lines
-from ipsxl.standard import Column, Tab
 
 # The words a yes/no drop-down offers; the reader accepts these and the other YES/NO_WORDS.
 YES, NO = "Yes", "No"

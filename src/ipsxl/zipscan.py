@@ -22,7 +22,7 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 from xml.sax.saxutils import unescape
 
-from ipsxl import standard as std
+from ipsxl.core import standard as std
 from ipsxl.limits import MB, Limits, UnreadableWorkbook, first_line
 from ipsxl.snapshot import Snapshot, TooLarge
 

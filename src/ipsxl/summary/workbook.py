@@ -30,7 +30,7 @@ from openpyxl.worksheet.pagebreak import Break
 from openpyxl.worksheet.table import Table, TableStyleInfo
 from openpyxl.worksheet.worksheet import Worksheet
 
-from ipsxl import scale
+from ipsxl.core import scale
 from ipsxl.report import printable
 from ipsxl.sheets import wrapped_lines
 from ipsxl.summary.render import totals

@@ -23,9 +23,9 @@ import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ipsxl import standard as std
+from ipsxl.core import standard as std
+from ipsxl.core.model import Report
 from ipsxl.fidelity_sheet import Review
-from ipsxl.model import Report
 from ipsxl.own_sheets import PreviousSheet
 from ipsxl.snapshot import Snapshot
 from ipsxl.writeback import undo

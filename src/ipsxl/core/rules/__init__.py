@@ -1,4 +1,4 @@
-"""Every flag ipsxl raises. ``ipsxl.codes`` defines each code once (severity, meaning, fix) and
+"""Every flag ipsxl raises. ``ipsxl.core.codes`` defines each code once (severity, meaning, fix) and
 names its family; the family module below raises it and lists it in its ``CODES``.
 
 | module        | codes |
@@ -10,7 +10,7 @@ names its family; the family module below raises it and lists it in its ``CODES`
 | timeliness.py | slow-job-search, no-benefits-planning, late-job-start-contact, low-contacts |
 
 A family is a module with ``CODES`` (its ``Code``s) and ``check(ctx) -> flags DataFrame``; to
-add a rule, define its code in ``ipsxl.codes`` and raise it from a family (or from a new module
+add a rule, define its code in ``ipsxl.core.codes`` and raise it from a family (or from a new module
 listed in ``FAMILIES``).
 """
 
@@ -18,8 +18,8 @@ from __future__ import annotations
 
 import pandas as pd
 
-from ipsxl.model import Parsed
-from ipsxl.rules import cells, dates, flags, identity, structure, timeliness
+from ipsxl.core.model import Parsed
+from ipsxl.core.rules import cells, dates, flags, identity, structure, timeliness
 
 FAMILIES = (structure, cells, identity, dates, timeliness)
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ipsxl.model import ERROR, INFO, WARNING
+from ipsxl.core.model import ERROR, INFO, WARNING
 
 
 @dataclass(frozen=True)

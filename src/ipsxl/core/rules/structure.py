@@ -8,10 +8,10 @@ import difflib
 
 import pandas as pd
 
-from ipsxl import codes
-from ipsxl import standard as std
-from ipsxl.model import Parsed, Table
-from ipsxl.rules import flags
+from ipsxl.core import codes
+from ipsxl.core import standard as std
+from ipsxl.core.model import Parsed, Table
+from ipsxl.core.rules import flags
 
 CODES = codes.family("structure")
 

@@ -45,9 +45,9 @@ from typing import Any, TypeVar
 import numpy as np
 import pandas as pd
 
-from ipsxl import scale
-from ipsxl import standard as std
-from ipsxl.model import Parsed, Period
+from ipsxl.core import scale
+from ipsxl.core import standard as std
+from ipsxl.core.model import Parsed, Period
 
 # columns of the specialists frame
 NAME, FTE, SUPERVISOR, COMMUNITY, IPS_ONLY = "name", "fte", "supervisor", "community", "ips_only"

@@ -16,9 +16,9 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from ipsxl.fidelity import population as pop
-from ipsxl.fidelity.population import Frames
-from ipsxl.model import ALL_SPECIALISTS, SPECIALIST, SPECIALIST_KEYS, UNASSIGNED, Period
+from ipsxl.core.fidelity import population as pop
+from ipsxl.core.fidelity.population import Frames
+from ipsxl.core.model import ALL_SPECIALISTS, SPECIALIST, SPECIALIST_KEYS, UNASSIGNED, Period
 
 UNASSIGNED_NAME = "(no specialist)"
 ALL_NAME = "All specialists"

@@ -14,9 +14,9 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from ipsxl import values
-from ipsxl.codes import Code
-from ipsxl.model import FLAG_COLUMNS, Parsed, Table, empty_flags
+from ipsxl.core import values
+from ipsxl.core.codes import Code
+from ipsxl.core.model import FLAG_COLUMNS, Parsed, Table, empty_flags
 
 _COLUMN = {name: i for i, name in enumerate(FLAG_COLUMNS)}
 _EMPTY = empty_flags()

@@ -15,9 +15,9 @@ import datetime as dt
 
 import pandas as pd
 
-from ipsxl.fidelity import population as pop
-from ipsxl.fidelity.population import Frames
-from ipsxl.model import Period, Weekly
+from ipsxl.core.fidelity import population as pop
+from ipsxl.core.fidelity.population import Frames
+from ipsxl.core.model import Period, Weekly
 
 
 def weekly_contacts(frames: Frames, period: Period | None) -> Weekly:

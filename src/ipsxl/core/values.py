@@ -27,8 +27,8 @@ from collections.abc import Callable
 import numpy as np
 import pandas as pd
 
-from ipsxl import standard as std
-from ipsxl.standard import Column
+from ipsxl.core import standard as std
+from ipsxl.core.standard import Column
 
 DATE_DTYPE = "datetime64[us]"
 _ISO = r"^\d{4}-\d{2}-\d{2}(?:[ T]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?$"

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from ipsxl.standard import Tab
+from ipsxl.core.standard import Tab
 
 ERROR = "error"
 WARNING = "warning"

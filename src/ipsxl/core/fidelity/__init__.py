@@ -8,13 +8,13 @@ per IPS-25 item, ``outcomes`` and ``specialists`` the program and per-specialist
 
 from __future__ import annotations
 
-from ipsxl.fidelity import items, outcomes, population, specialists, weekly
-from ipsxl.fidelity.items import score_items
-from ipsxl.fidelity.outcomes import outcomes as outcome_figures
-from ipsxl.fidelity.population import Frames
-from ipsxl.fidelity.specialists import specialist_table
-from ipsxl.fidelity.weekly import weekly_contacts
-from ipsxl.model import Parsed, Scores
+from ipsxl.core.fidelity import items, outcomes, population, specialists, weekly
+from ipsxl.core.fidelity.items import score_items
+from ipsxl.core.fidelity.outcomes import outcomes as outcome_figures
+from ipsxl.core.fidelity.population import Frames
+from ipsxl.core.fidelity.specialists import specialist_table
+from ipsxl.core.fidelity.weekly import weekly_contacts
+from ipsxl.core.model import Parsed, Scores
 
 
 def score_workbook(ctx: Parsed) -> Scores:

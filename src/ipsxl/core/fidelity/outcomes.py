@@ -16,11 +16,11 @@ from __future__ import annotations
 
 import pandas as pd
 
-from ipsxl import scale
-from ipsxl import standard as std
-from ipsxl.fidelity import population as pop
-from ipsxl.fidelity.population import Frames
-from ipsxl.model import NOT_RECORDED, OUTCOME_KEYS, Outcomes, Period
+from ipsxl.core import scale
+from ipsxl.core import standard as std
+from ipsxl.core.fidelity import population as pop
+from ipsxl.core.fidelity.population import Frames
+from ipsxl.core.model import NOT_RECORDED, OUTCOME_KEYS, Outcomes, Period
 
 # the outcome figures (the keys of ``Outcomes`` but the employment rate's note)
 OUTCOME_IDS = tuple(key for key in OUTCOME_KEYS if key != "employment_rate_note")

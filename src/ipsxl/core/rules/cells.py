@@ -6,10 +6,10 @@ from __future__ import annotations
 
 import pandas as pd
 
-from ipsxl import codes, values
-from ipsxl import standard as std
-from ipsxl.model import Parsed
-from ipsxl.rules import flags
+from ipsxl.core import codes, values
+from ipsxl.core import standard as std
+from ipsxl.core.model import Parsed
+from ipsxl.core.rules import flags
 
 CODES = codes.family("cells")
 

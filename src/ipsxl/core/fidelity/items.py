@@ -43,10 +43,10 @@ from collections.abc import Callable
 
 import pandas as pd
 
-from ipsxl import scale
-from ipsxl.fidelity import population as pop
-from ipsxl.fidelity.population import Frames
-from ipsxl.model import Item, Period
+from ipsxl.core import scale
+from ipsxl.core.fidelity import population as pop
+from ipsxl.core.fidelity.population import Frames
+from ipsxl.core.model import Item, Period
 
 FEW_RECORDS = scale.FEW_RECORDS
 NO_STAFF = "no Staff tab (or it lists no one)"

@@ -24,11 +24,11 @@ from collections.abc import Callable, Iterable
 import numpy as np
 import pandas as pd
 
-from ipsxl import codes
-from ipsxl import standard as std
-from ipsxl.fidelity.population import distinct, name_key
-from ipsxl.model import Parsed
-from ipsxl.rules import flags
+from ipsxl.core import codes
+from ipsxl.core import standard as std
+from ipsxl.core.fidelity.population import distinct, name_key
+from ipsxl.core.model import Parsed
+from ipsxl.core.rules import flags
 
 CODES = codes.family("identity")
 

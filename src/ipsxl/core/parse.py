@@ -11,9 +11,9 @@ from collections.abc import Mapping
 
 import pandas as pd
 
-from ipsxl import standard as std
-from ipsxl import values
-from ipsxl.model import ROW, Parsed, Period, RawWorkbook, Table
+from ipsxl.core import standard as std
+from ipsxl.core import values
+from ipsxl.core.model import ROW, Parsed, Period, RawWorkbook, Table
 
 # what parse_table gives for one tab: typed frame, raw frame, bad-cell mask
 ParsedTab = tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]

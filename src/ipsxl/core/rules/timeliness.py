@@ -30,13 +30,13 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from ipsxl import codes, scale
-from ipsxl import standard as std
-from ipsxl.fidelity import population as pop
-from ipsxl.model import Parsed
-from ipsxl.rules import flags
-from ipsxl.rules.dates import day, iso
-from ipsxl.rules.identity import has_columns
+from ipsxl.core import codes, scale
+from ipsxl.core import standard as std
+from ipsxl.core.fidelity import population as pop
+from ipsxl.core.model import Parsed
+from ipsxl.core.rules import flags
+from ipsxl.core.rules.dates import day, iso
+from ipsxl.core.rules.identity import has_columns
 
 CODES = codes.family("timeliness")
 

@@ -26,11 +26,11 @@ import datetime as dt
 
 import pandas as pd
 
-from ipsxl import codes
-from ipsxl import standard as std
-from ipsxl.model import Parsed
-from ipsxl.rules import flags
-from ipsxl.rules.identity import has_columns
+from ipsxl.core import codes
+from ipsxl.core import standard as std
+from ipsxl.core.model import Parsed
+from ipsxl.core.rules import flags
+from ipsxl.core.rules.identity import has_columns
 
 CODES = codes.family("dates")
 
