@@ -267,7 +267,7 @@ def build(work: Path, clients: int, batch: int, batch_clients: int, distinct: in
 
 def _counts(path: Path) -> dict[str, int]:
     """Data rows per tab of a workbook (rows below each header with anything in them)."""
-    from ipsxl.read import read_workbook
+    from ipsxl.files.read import read_workbook
 
     raw = read_workbook(path)
     return {name: len(t.frame) for name, t in raw.tables.items()}

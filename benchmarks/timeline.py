@@ -24,8 +24,9 @@ MARKS_NAME = "timeline-marks.txt"
 def _instrument(log: list[tuple[float, str]], start: list[float]) -> None:
     """Wrap the steps of the check so each notes when it starts and ends (a forked child
     inherits the wrappers)."""
-    from ipsxl import check, read
+    from ipsxl import check
     from ipsxl.core import fidelity, parse
+    from ipsxl.files import read
 
     def wrap(module: Any, name: str, label: str) -> None:
         inner: Callable[..., Any] = getattr(module, name)

@@ -9,9 +9,9 @@ import datetime as dt
 import pytest
 from builders import clean_tabs, set_cell, write_workbook
 
-from ipsxl import read
 from ipsxl.core import fidelity, parse, scale
 from ipsxl.core.model import Scores
+from ipsxl.files import read
 
 D = dt.date
 START, END = D(2026, 7, 1), D(2026, 9, 30)  # builders' quarter: 92 days

@@ -10,9 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from ipsxl import check, guard, report
+from ipsxl import check, report
 from ipsxl.demo import write_demo
-from ipsxl.read import DEFAULT_LIMITS, Limits
+from ipsxl.files import guard
+from ipsxl.files.read import DEFAULT_LIMITS, Limits
 
 needs_fork = pytest.mark.skipif(not hasattr(os, "fork"), reason="the child guard needs fork")
 IN_PROCESS = Limits(max_seconds=None, max_memory=None)

@@ -28,12 +28,13 @@ from test_excel import (  # noqa: F401 - remote_engine: the autouse fixture of B
     remote_engine,
 )
 
-from ipsxl import guard, lite, udfs
+from ipsxl import lite, udfs
 from ipsxl.addin import RIBBON_ACTIONS
 from ipsxl.check import check_file
 from ipsxl.core import standard as std
 from ipsxl.core.model import ERROR, WARNING
-from ipsxl.limits import Limits
+from ipsxl.files import guard
+from ipsxl.files.limits import Limits
 from ipsxl.report import to_dict
 
 HARNESS = Path(__file__).with_name("lite_harness.py")

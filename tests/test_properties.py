@@ -26,7 +26,7 @@ from ipsxl.core import standard as std
 from ipsxl.core.model import SEVERITIES, Report
 from ipsxl.core.rules import CODES
 from ipsxl.core.values import CellError
-from ipsxl.read import tables_from_grids
+from ipsxl.files.read import tables_from_grids
 
 EXAMPLES = int(os.environ.get("IPSXL_EXAMPLES", "40"))
 TODAY = dt.date(2026, 10, 15)

@@ -9,10 +9,11 @@ import openpyxl
 import pytest
 from python_calamine import CalamineWorkbook
 
-from ipsxl import check, read
+from ipsxl import check
 from ipsxl.core.values import CellError
 from ipsxl.demo import write_demo
-from ipsxl.read import DEFAULT_LIMITS, Limits
+from ipsxl.files import read
+from ipsxl.files.read import DEFAULT_LIMITS, Limits
 
 
 def _book(path, cells: dict[str, object]) -> None:

@@ -264,7 +264,7 @@ def test_the_instructions_say_what_each_tab_holds_and_how_to_check(path: Path) -
 
 
 def test_the_reader_finds_every_tab_and_header(path: Path) -> None:
-    from ipsxl.read import read_workbook
+    from ipsxl.files.read import read_workbook
 
     raw = read_workbook(path)
     assert set(raw.tables) == {t.name for t in standard.TABS}

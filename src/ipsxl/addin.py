@@ -32,7 +32,7 @@ from typing import TYPE_CHECKING, BinaryIO
 from xml.sax.saxutils import escape
 
 from ipsxl import __version__
-from ipsxl.safefiles import replacing, write_bytes
+from ipsxl.files.safefiles import replacing, write_bytes
 
 if TYPE_CHECKING:
     from ipsxl.addin_check import Check

@@ -9,15 +9,15 @@ import traceback
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 
-from ipsxl import kinds
 from ipsxl.core import fidelity, parse
 from ipsxl.core.model import RawWorkbook, Report, Table
 from ipsxl.core.rules import run_rules
-from ipsxl.guard import CheckFailed, Pending, leave_for_exit, start
-from ipsxl.limits import first_line
-from ipsxl.read import DEFAULT_LIMITS, Limits, UnreadableWorkbook, read_unguarded
-from ipsxl.snapshot import Snapshot
-from ipsxl.zipscan import check_file as check_on_disk
+from ipsxl.files import kinds
+from ipsxl.files.guard import CheckFailed, Pending, leave_for_exit, start
+from ipsxl.files.limits import first_line
+from ipsxl.files.read import DEFAULT_LIMITS, Limits, UnreadableWorkbook, read_unguarded
+from ipsxl.files.snapshot import Snapshot
+from ipsxl.files.zipscan import check_file as check_on_disk
 
 # How the reason of a workbook stopped by a bug of ours begins (see ``internal_error``).
 INTERNAL_ERROR = "internal error"

@@ -17,14 +17,14 @@ import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
 
-from ipsxl import kinds
 from ipsxl.check import start_check
 from ipsxl.core.model import Report
-from ipsxl.limits import DEFAULT_LIMITS, Limits, UnreadableWorkbook
-from ipsxl.snapshot import Snapshot
+from ipsxl.files import kinds
+from ipsxl.files.limits import DEFAULT_LIMITS, Limits, UnreadableWorkbook
+from ipsxl.files.snapshot import Snapshot
+from ipsxl.files.zipscan import check_file, check_package
 from ipsxl.writeback import Prepared, WritebackError, prepare
 from ipsxl.writeback.deadline import NO_DEADLINE, Deadline
-from ipsxl.zipscan import check_file, check_package
 
 
 @dataclass

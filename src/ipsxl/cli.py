@@ -13,12 +13,13 @@ from pathlib import Path
 
 import click
 
-from ipsxl import __version__, report, safefiles
+from ipsxl import __version__, report
 from ipsxl.batch import Options, check_many, find_workbooks
 from ipsxl.check import INTERNAL_ERROR
 from ipsxl.core.model import ERROR
-from ipsxl.limits import first_line
-from ipsxl.read import DEFAULT_LIMITS, Limits
+from ipsxl.files import safefiles
+from ipsxl.files.limits import first_line
+from ipsxl.files.read import DEFAULT_LIMITS, Limits
 
 FORMATS = ("text", "json", "csv")
 RENDER = {
@@ -381,7 +382,7 @@ def _check_and_write(path: Path, target: Path, in_place: bool, opts: Options) ->
     """``check``'s run on one snapshot of the workbook: the report, the backup (in place) and
     the checked copy all come from the bytes read once at the start."""
     from ipsxl.checked import check_for_writing
-    from ipsxl.snapshot import Changed
+    from ipsxl.files.snapshot import Changed
     from ipsxl.writeback import WritebackError
 
     checked = check_for_writing(path, start=opts.start, end=opts.end, limits=opts.limits)

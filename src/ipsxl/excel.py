@@ -45,7 +45,7 @@ from ipsxl.core import scale
 from ipsxl.core import standard as std
 from ipsxl.core.model import ERROR, WARNING, RawWorkbook, Report
 from ipsxl.core.values import CellError
-from ipsxl.read import DEFAULT_LIMITS, Limits, UnreadableWorkbook, tables_from_grids
+from ipsxl.files.read import DEFAULT_LIMITS, Limits, UnreadableWorkbook, tables_from_grids
 from ipsxl.report import problem_line
 
 TITLE = "ipsxl"

@@ -12,7 +12,7 @@ Standard Workbook, Help: the buttons of the desktop add-in's IPS tab) and regist
 Lite hands in, so both faces write the same Flags and Fidelity sheets, fills and notes.
 
 Nothing imported here forks, starts a thread or reads a file: Lite has the open workbook, not a
-file, and Pyodide can neither fork nor start threads (see ``ipsxl.runtime``).
+file, and Pyodide can neither fork nor start threads (see ``ipsxl.files.runtime``).
 """
 
 from __future__ import annotations

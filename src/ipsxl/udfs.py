@@ -32,7 +32,7 @@ from ipsxl.core.fidelity.population import Frames
 from ipsxl.core.model import Period
 from ipsxl.core.parse import parse_workbook
 from ipsxl.core.values import parse_date, parse_number, parse_percent
-from ipsxl.read import tables_from_grids
+from ipsxl.files.read import tables_from_grids
 
 ERROR_PREFIX = "#IPS: "
 Grid = Sequence[Sequence[object]] | None

@@ -26,8 +26,8 @@ from pathlib import Path
 from ipsxl.core import standard as std
 from ipsxl.core.model import Report
 from ipsxl.fidelity_sheet import Review
+from ipsxl.files.snapshot import Snapshot
 from ipsxl.own_sheets import PreviousSheet
-from ipsxl.snapshot import Snapshot
 from ipsxl.writeback import undo
 from ipsxl.writeback.deadline import NO_DEADLINE, Deadline
 from ipsxl.writeback.package import Package, PackageError

@@ -32,14 +32,14 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ipsxl import runtime
 from ipsxl.core import standard as std
 from ipsxl.core.model import ROW, Grid, RawWorkbook, Table
 from ipsxl.core.values import CellError, Uncomputed, display
-from ipsxl.guard import guarded, leave_for_exit
-from ipsxl.limits import DEFAULT_LIMITS, MB, Limits, UnreadableWorkbook, first_line
-from ipsxl.snapshot import Snapshot
-from ipsxl.zipscan import Extent, check_file, check_package, part_sizes
+from ipsxl.files import runtime
+from ipsxl.files.guard import guarded, leave_for_exit
+from ipsxl.files.limits import DEFAULT_LIMITS, MB, Limits, UnreadableWorkbook, first_line
+from ipsxl.files.snapshot import Snapshot
+from ipsxl.files.zipscan import Extent, check_file, check_package, part_sizes
 
 __all__ = [
     "DEFAULT_LIMITS",

@@ -26,7 +26,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import BinaryIO
 
-from ipsxl.snapshot import Snapshot
+from ipsxl.files.snapshot import Snapshot
 
 try:
     import fcntl

@@ -17,7 +17,7 @@ import stat
 import zipfile
 from pathlib import Path
 
-from ipsxl.zipscan import _what_it_is  # what a file that is no zip package seems to be
+from ipsxl.files.zipscan import _what_it_is  # what a file that is no zip package seems to be
 
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm")
 # Spreadsheets ipsxl cannot read, and what to do with each (what it is, then the step).

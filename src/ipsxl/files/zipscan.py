@@ -23,8 +23,8 @@ from typing import Any
 from xml.sax.saxutils import unescape
 
 from ipsxl.core import standard as std
-from ipsxl.limits import MB, Limits, UnreadableWorkbook, first_line
-from ipsxl.snapshot import Snapshot, TooLarge
+from ipsxl.files.limits import MB, Limits, UnreadableWorkbook, first_line
+from ipsxl.files.snapshot import Snapshot, TooLarge
 
 
 def check_file(path: Path, limits: Limits) -> Snapshot:

@@ -11,9 +11,9 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from ipsxl import runtime
-from ipsxl.limits import MB, Limits, UnreadableWorkbook, first_line
-from ipsxl.snapshot import Snapshot
+from ipsxl.files import runtime
+from ipsxl.files.limits import MB, Limits, UnreadableWorkbook, first_line
+from ipsxl.files.snapshot import Snapshot
 
 # Process and thread machinery (pickle, selectors, signal, threading, faulthandler) is imported
 # where it is used: where there is none (Pyodide, see ``runtime``) the guard runs ``func``
