@@ -138,7 +138,7 @@ def floor_threads(path: Path) -> None:
 def ipsxl_validate(path: Path) -> None:
     """What ``ipsxl validate PATH --format json`` does for one workbook, minus the interpreter."""
     from ipsxl import report
-    from ipsxl.check import check_file
+    from ipsxl.validate import check_file
 
     report.to_json([check_file(path)])
 
@@ -146,7 +146,7 @@ def ipsxl_validate(path: Path) -> None:
 def ipsxl_check(path: Path, target: Path) -> None:
     """What ``ipsxl check PATH --output TARGET`` does, minus the interpreter."""
     from ipsxl import report
-    from ipsxl.checked import check_for_writing
+    from ipsxl.checked_copy import check_for_writing
 
     checked = check_for_writing(path)
     checked.write(target)

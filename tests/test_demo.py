@@ -307,8 +307,8 @@ def test_contacts_per_client_makes_a_log_of_that_size(tmp_path: Path) -> None:
 
 def figures(path: Path) -> dict:
     """The report ipsxl gives for a workbook: what a supervisor reads the program by."""
-    from ipsxl.check import check_file
     from ipsxl.report import to_dict
+    from ipsxl.validate import check_file
 
     return to_dict(check_file(path))
 

@@ -28,11 +28,11 @@ import xlwings as xw
 from builders import clean_tabs, set_cell
 
 from ipsxl import excel, fidelity_sheet, sheets
-from ipsxl.check import check_file
 from ipsxl.core import scale
 from ipsxl.core import standard as std
 from ipsxl.core.model import ERROR, WARNING
 from ipsxl.report import to_dict
+from ipsxl.validate import check_file
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLE = ROOT / "workbooks" / "example.xlsx"

@@ -25,9 +25,9 @@ from office import (
 )
 
 from ipsxl import fidelity_sheet, sheets
-from ipsxl.check import check_file
 from ipsxl.core import scale
 from ipsxl.core.standard import FIDELITY_SHEET
+from ipsxl.validate import check_file
 
 pytestmark = pytest.mark.skipif(SOFFICE is None, reason="LibreOffice (soffice) is not installed")
 

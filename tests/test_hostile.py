@@ -27,10 +27,10 @@ from builders import clean_tabs
 from click.testing import CliRunner
 from hostile import Case, build_corpus, clean_xlsx, many_sheets_xlsx, sheets_of, write_xlsx
 
-from ipsxl.check import check_file
 from ipsxl.cli import main
 from ipsxl.files import guard, read, zipscan
 from ipsxl.files.read import DEFAULT_LIMITS, Limits, UnreadableWorkbook
+from ipsxl.validate import check_file
 
 SECRET = "TOP-SECRET-XXE-7f3a"
 NO_GUARD = Limits(max_seconds=None, max_memory=None)  # in-process, extents scanned first

@@ -15,11 +15,11 @@ import click
 
 from ipsxl import __version__, report
 from ipsxl.batch import Options, check_many, find_workbooks
-from ipsxl.check import INTERNAL_ERROR
 from ipsxl.core.model import ERROR
 from ipsxl.files import safefiles
 from ipsxl.files.limits import first_line
 from ipsxl.files.read import DEFAULT_LIMITS, Limits
+from ipsxl.validate import INTERNAL_ERROR
 
 FORMATS = ("text", "json", "csv")
 RENDER = {
@@ -381,7 +381,7 @@ def check(path, output, in_place, force, start, end, max_rows, max_mb) -> None:
 def _check_and_write(path: Path, target: Path, in_place: bool, opts: Options) -> None:
     """``check``'s run on one snapshot of the workbook: the report, the backup (in place) and
     the checked copy all come from the bytes read once at the start."""
-    from ipsxl.checked import check_for_writing
+    from ipsxl.checked_copy import check_for_writing
     from ipsxl.files.snapshot import Changed
     from ipsxl.writeback import WritebackError
 

@@ -40,13 +40,13 @@ import xlwings as xw
 
 from ipsxl import fidelity_sheet, sheets
 from ipsxl import own_sheets as own
-from ipsxl.check import check_raw, internal_error
 from ipsxl.core import scale
 from ipsxl.core import standard as std
 from ipsxl.core.model import ERROR, WARNING, RawWorkbook, Report
 from ipsxl.core.values import CellError
 from ipsxl.files.read import DEFAULT_LIMITS, Limits, UnreadableWorkbook, tables_from_grids
 from ipsxl.report import problem_line
+from ipsxl.validate import check_raw, internal_error
 
 TITLE = "ipsxl"
 # The hidden sheet where a run lists what it wrote, so that Clear Flags can take it back.

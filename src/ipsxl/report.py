@@ -12,9 +12,9 @@ import math
 from collections.abc import Sequence
 
 from ipsxl import __version__
-from ipsxl.check import INTERNAL_ERROR
 from ipsxl.core import codes, scale
 from ipsxl.core.model import ERROR, INFO, WARNING, Report
+from ipsxl.validate import INTERNAL_ERROR
 
 RATE_KEYS = ("employment_rate", "retention_90")
 TEXT_FLAGS_PER_TAB = 5

@@ -17,12 +17,12 @@ import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
 
-from ipsxl.check import start_check
 from ipsxl.core.model import Report
 from ipsxl.files import kinds
 from ipsxl.files.limits import DEFAULT_LIMITS, Limits, UnreadableWorkbook
 from ipsxl.files.snapshot import Snapshot
 from ipsxl.files.zipscan import check_file, check_package
+from ipsxl.validate import start_check
 from ipsxl.writeback import Prepared, WritebackError, prepare
 from ipsxl.writeback.deadline import NO_DEADLINE, Deadline
 
