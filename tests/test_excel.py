@@ -27,11 +27,12 @@ import pytest
 import xlwings as xw
 from builders import clean_tabs, set_cell
 
-from ipsxl import excel, fidelity_sheet, sheets
+from ipsxl import excel, sheets
 from ipsxl.core import scale
 from ipsxl.core import standard as std
 from ipsxl.core.model import ERROR, WARNING
 from ipsxl.report import to_dict
+from ipsxl.sheets import fidelity as fidelity_sheet
 from ipsxl.validate import check_file
 
 ROOT = Path(__file__).resolve().parents[1]

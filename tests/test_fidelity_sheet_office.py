@@ -24,9 +24,10 @@ from office import (
     without_cached_results,
 )
 
-from ipsxl import fidelity_sheet, sheets
+from ipsxl import sheets
 from ipsxl.core import scale
 from ipsxl.core.standard import FIDELITY_SHEET
+from ipsxl.sheets import fidelity as fidelity_sheet
 from ipsxl.validate import check_file
 
 pytestmark = pytest.mark.skipif(SOFFICE is None, reason="LibreOffice (soffice) is not installed")

@@ -38,14 +38,15 @@ from pathlib import Path
 
 import xlwings as xw
 
-from ipsxl import fidelity_sheet, sheets
-from ipsxl import own_sheets as own
+from ipsxl import sheets
 from ipsxl.core import scale
 from ipsxl.core import standard as std
 from ipsxl.core.model import ERROR, WARNING, RawWorkbook, Report
 from ipsxl.core.values import CellError
 from ipsxl.files.read import DEFAULT_LIMITS, Limits, UnreadableWorkbook, tables_from_grids
 from ipsxl.report import problem_line
+from ipsxl.sheets import fidelity as fidelity_sheet
+from ipsxl.sheets import own
 from ipsxl.validate import check_raw, internal_error
 
 TITLE = "ipsxl"

@@ -25,9 +25,9 @@ from pathlib import Path
 
 from ipsxl.core import standard as std
 from ipsxl.core.model import Report
-from ipsxl.fidelity_sheet import Review
 from ipsxl.files.snapshot import Snapshot
-from ipsxl.own_sheets import PreviousSheet
+from ipsxl.sheets.fidelity import Review
+from ipsxl.sheets.own import PreviousSheet
 from ipsxl.writeback import undo
 from ipsxl.writeback.deadline import NO_DEADLINE, Deadline
 from ipsxl.writeback.package import Package, PackageError

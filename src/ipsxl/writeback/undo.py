@@ -9,9 +9,9 @@ import html
 import re
 
 from ipsxl import sheets as layouts
-from ipsxl.fidelity_sheet import Review, reviews_from_grid
-from ipsxl.own_sheets import ROLES, PreviousSheet, parse_area
 from ipsxl.sheets import split_ref
+from ipsxl.sheets.fidelity import Review, reviews_from_grid
+from ipsxl.sheets.own import ROLES, PreviousSheet, parse_area
 from ipsxl.writeback import xmltext
 from ipsxl.writeback.highlights import MARKER, CellChange, SheetChanges
 from ipsxl.writeback.journal import sha256
