@@ -245,7 +245,7 @@ def _ipsxl(*args: str) -> list[str]:
 
 
 def build(work: Path, clients: int, batch: int, batch_clients: int, distinct: int) -> tuple:
-    from ipsxl.demo import write_demo
+    from ipsxl.make.demo import write_demo
 
     big = work / f"agency-{clients}.xlsx"
     t = time.perf_counter()

@@ -57,7 +57,7 @@ def main(argv: list[str] | None = None) -> int:
     from python_calamine import CalamineWorkbook
 
     from ipsxl import validate
-    from ipsxl.demo import write_demo
+    from ipsxl.make.demo import write_demo
 
     with tempfile.TemporaryDirectory(prefix="ipsxl-timeline-") as tmp:
         path = args.workbook

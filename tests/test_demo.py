@@ -18,10 +18,10 @@ import pytest
 from openpyxl.utils import get_column_letter
 from python_calamine import CalamineWorkbook
 
-from ipsxl import demo, template
 from ipsxl.core import standard
 from ipsxl.core.standard import fold
-from ipsxl.demo import mistakes_per_kind, write_demo
+from ipsxl.make import demo, template
+from ipsxl.make.demo import mistakes_per_kind, write_demo
 
 CLIENTS, SEED = 40, 7
 SHIPPED = Path(__file__).resolve().parents[1] / "workbooks" / "example.xlsx"

@@ -502,7 +502,7 @@ def test_diversity_is_per_specialist_then_the_mean(tmp_path):
 def test_diversity_of_a_large_demo_program_does_not_collapse(tmp_path):
     """2,000 clients: distinct ÷ jobs over the whole agency falls near 0 whatever its
     specialists do; per specialist it stays where a specialist's own caseload puts it."""
-    from ipsxl import demo
+    from ipsxl.make import demo
 
     path = tmp_path / "big.xlsx"
     demo.write_demo(path, clients=2000, seed=3)

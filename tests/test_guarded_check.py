@@ -11,9 +11,9 @@ from pathlib import Path
 import pytest
 
 from ipsxl import report, validate
-from ipsxl.demo import write_demo
 from ipsxl.files import guard
 from ipsxl.files.read import DEFAULT_LIMITS, Limits
+from ipsxl.make.demo import write_demo
 
 needs_fork = pytest.mark.skipif(not hasattr(os, "fork"), reason="the child guard needs fork")
 IN_PROCESS = Limits(max_seconds=None, max_memory=None)

@@ -11,9 +11,9 @@ from python_calamine import CalamineWorkbook
 
 from ipsxl import validate
 from ipsxl.core.values import CellError
-from ipsxl.demo import write_demo
 from ipsxl.files import read
 from ipsxl.files.read import DEFAULT_LIMITS, Limits
+from ipsxl.make.demo import write_demo
 
 
 def _book(path, cells: dict[str, object]) -> None:

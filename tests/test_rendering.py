@@ -20,9 +20,9 @@ from pathlib import Path
 
 import pytest
 
-from ipsxl import template
 from ipsxl.core import standard
-from ipsxl.demo import write_demo
+from ipsxl.make import template
+from ipsxl.make.demo import write_demo
 from ipsxl.sheets import FLAGS_HEADERS, FLAGS_WIDTHS, flags_table
 from ipsxl.summary import summarize
 from ipsxl.summary.table import TREND_MEASURES

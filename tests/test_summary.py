@@ -29,7 +29,7 @@ from click.testing import CliRunner
 
 from ipsxl.cli import main
 from ipsxl.core import scale
-from ipsxl.demo import write_demo
+from ipsxl.make.demo import write_demo
 from ipsxl.summary import summarize
 from ipsxl.summary.table import TREND_MEASURES
 

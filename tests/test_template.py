@@ -15,9 +15,9 @@ from openpyxl.styles.numbers import is_date_format
 from openpyxl.utils import get_column_letter
 from python_calamine import CalamineWorkbook
 
-from ipsxl import template
 from ipsxl.core import standard
-from ipsxl.template import write_template
+from ipsxl.make import template
+from ipsxl.make.template import write_template
 
 SHIPPED = Path(__file__).resolve().parents[1] / "workbooks" / "template.xlsx"
 TABLE_TABS = [t for t in standard.TABS if not t.fields]

@@ -425,7 +425,7 @@ def template(file: Path, force: bool) -> None:
     Example:
       ipsxl template ips-2026-q3.xlsx
     """
-    from ipsxl.template import write_template
+    from ipsxl.make.template import write_template
 
     _refuse_existing(file, force)
     write_template(file)
@@ -464,7 +464,7 @@ def demo(
       ipsxl demo demo.xlsx --clients 40 --seed 7 && ipsxl validate demo.xlsx
       ipsxl demo q1.xlsx --agency "North Valley" --start 2026-01-01 --end 2026-03-31 --seed 1
     """
-    from ipsxl import demo as demos
+    from ipsxl.make import demo as demos
 
     first = start or demos.DEFAULT_PERIOD[0]
     last = end or demos.DEFAULT_PERIOD[1]

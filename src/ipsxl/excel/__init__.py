@@ -159,7 +159,7 @@ def new_workbook(book: xw.Book | None = None) -> xw.Book | None:
     engine = _Engine.of(book)
     if engine.remote:
         return _add_standard_tabs(book, engine)
-    from ipsxl.template import write_template  # openpyxl: only the desktop needs it
+    from ipsxl.make.template import write_template  # openpyxl: only the desktop needs it
 
     path = _free_path(_documents_folder(), "IPS workbook", ".xlsx")
     write_template(path)
@@ -1096,7 +1096,7 @@ def _free_path(folder: Path, stem: str, suffix: str) -> Path:
 def _add_standard_tabs(book: xw.Book, engine: _Engine) -> xw.Book | None:
     """The standard's tabs added to a workbook that has none: headers, widths, a frozen header
     row, date formats and drop-downs, as the template has them (both drawn from ``standard``)."""
-    from ipsxl import template
+    from ipsxl.make import template
 
     tabs = std.tab_lookup()
     present = [s.name for s in book.sheets if std.fold(s.name) in tabs]

@@ -59,7 +59,7 @@ from pathlib import Path
 
 from ipsxl.core import standard
 from ipsxl.core.standard import Tab
-from ipsxl.template import (
+from ipsxl.make.template import (
     NO,
     YES,
     new_workbook,
