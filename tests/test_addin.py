@@ -24,7 +24,7 @@ import xlwings.utils
 from lxml import etree
 
 from ipsxl import addin
-from ipsxl.addin import (
+from ipsxl.addin.build import (
     ADDIN_CONTENT_TYPE,
     ADDIN_NAME,
     CUSTOMUI_NS_2006,

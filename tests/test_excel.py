@@ -876,14 +876,14 @@ def test_a_client_without_notes_or_charts_gets_fills_and_sheets():
 
 
 def test_ribbon_actions_are_functions_of_this_module():
-    from ipsxl.addin import RIBBON_ACTIONS
+    from ipsxl.addin.build import RIBBON_ACTIONS
 
     for action in RIBBON_ACTIONS:
         assert callable(getattr(excel, action.function))
 
 
 def test_help_names_every_button():
-    from ipsxl.addin import RIBBON_ACTIONS
+    from ipsxl.addin.build import RIBBON_ACTIONS
 
     sim = ExcelSim(book_json("any.xlsx", {"Sheet1": []}))
     _, actions, _ = sim.run(excel.show_help)

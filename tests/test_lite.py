@@ -29,7 +29,7 @@ from test_excel import (  # noqa: F401 - remote_engine: the autouse fixture of B
 )
 
 from ipsxl import lite, udfs
-from ipsxl.addin import RIBBON_ACTIONS
+from ipsxl.addin.build import RIBBON_ACTIONS
 from ipsxl.core import standard as std
 from ipsxl.core.model import ERROR, WARNING
 from ipsxl.files import guard

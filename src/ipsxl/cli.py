@@ -649,8 +649,8 @@ def addin_status(target_dir: Path | None, config_file: Path | None) -> None:
     Example:
       ipsxl addin status
     """
-    from ipsxl import addin_check
     from ipsxl.addin import AddinError
+    from ipsxl.addin import status as addin_check
 
     try:
         checks = addin_check.check_setup(target_dir, config_file)

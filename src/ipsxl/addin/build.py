@@ -35,7 +35,7 @@ from ipsxl import __version__
 from ipsxl.files.safefiles import replacing, write_bytes
 
 if TYPE_CHECKING:
-    from ipsxl.addin_check import Check
+    from ipsxl.addin.status import Check
 
 ADDIN_NAME = "ipsxl.xlam"
 PYTHON_MODULE = "ipsxl.excel"
@@ -145,7 +145,7 @@ def macros_dir() -> Path:
     for package, sub in (("ipsxl.macros", ""), ("ipsxl", "macros")):
         with contextlib.suppress(ModuleNotFoundError, TypeError):
             candidates.append(Path(str(resources.files(package))) / sub)
-    candidates.append(Path(__file__).resolve().parents[2] / "macros")
+    candidates.append(Path(__file__).resolve().parents[3] / "macros")
     for candidate in candidates:
         if (candidate / RIBBON_SOURCE).is_file():
             return candidate
@@ -654,7 +654,7 @@ def install_addin(
 
     checks: list[Check] = []
     if platform == "darwin" or platform.startswith("win"):
-        from ipsxl.addin_check import check_setup
+        from ipsxl.addin.status import check_setup
 
         checks = check_setup(target_dir, config_file, platform=platform, home=home)
         quit_excel = "quit it with Cmd-Q" if platform == "darwin" else "close it"

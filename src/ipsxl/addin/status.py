@@ -26,7 +26,7 @@ import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from ipsxl.addin import (
+from ipsxl.addin.build import (
     ADDIN_NAME,
     UDF_CONFIG_KEY,
     UDF_MODULE,
