@@ -765,6 +765,7 @@ def test_a_second_run_replaces_the_first(example_json):
     assert (sim.names(), sim.fills, sim.notes) == after_one
 
 
+@pytest.mark.usefixtures("com_notes")  # notes read as desktop Excel reads them
 def test_clear_flags_takes_back_everything_and_nothing_else(example_json):
     original = ExcelSim(example_json)
     sim = ExcelSim(example_json)
@@ -787,6 +788,7 @@ def test_clear_flags_takes_back_everything_and_nothing_else(example_json):
     assert "removed" in alert_text(actions)
 
 
+@pytest.mark.usefixtures("com_notes")  # notes read as desktop Excel reads them
 def test_marks_follow_the_cells_when_a_person_deletes_a_row(example_json):
     """Fixing a duplicate by deleting its row moves every mark below it up a row; Clear Flags
     and the next run find them where they are now, not where they were."""
@@ -816,6 +818,7 @@ def test_marks_follow_the_cells_when_a_person_deletes_a_row(example_json):
     assert ("Caseload", dup, id_col) not in sim.fills  # the duplicate is gone with its row
 
 
+@pytest.mark.usefixtures("com_notes")  # notes read as desktop Excel reads them
 def test_someone_elses_note_is_left_alone(example_json, cli_report):
     payload = copy.deepcopy(example_json)
     caseload = next(s for s in payload["sheets"] if s["name"] == "Caseload")
@@ -842,6 +845,7 @@ def test_clear_flags_on_a_workbook_ipsxl_never_marked():
 # --------------------------------------------------------------------------- big tabs
 
 
+@pytest.mark.usefixtures("com_notes")  # notes read as desktop Excel reads them
 def test_a_large_tab_is_read_and_written_in_blocks(monkeypatch):
     tabs = clean_tabs()
     log = tabs["Employer Log"]

@@ -11,6 +11,7 @@ delete is left as it is, and the alert says so. Driven through xlwings' own Book
 
 from __future__ import annotations
 
+import pytest
 from builders import clean_tabs, col_of, set_cell
 from test_excel import (  # noqa: F401 - fixtures
     ExcelSim,
@@ -62,7 +63,8 @@ def _funcs_on_jobs(actions: list[dict], sim: ExcelSim) -> set[str]:
 # --------------------------------------------------------------------------- desktop Excel
 
 
-def test_a_rerun_keeps_the_line_a_reviewer_typed_into_ipsxls_note(com_notes):
+@pytest.mark.usefixtures("com_notes")
+def test_a_rerun_keeps_the_line_a_reviewer_typed_into_ipsxls_note():
     sim, first, second = _validated()
     sim.type_into_note("Jobs", first, REVIEWER)
     _, actions, _ = sim.run(excel.validate)
@@ -74,7 +76,8 @@ def test_a_rerun_keeps_the_line_a_reviewer_typed_into_ipsxls_note(com_notes):
     assert sim.notes[("Jobs", first)] == f"{MARKER}\n{NOT_A_NUMBER}\n{REVIEWER}"
 
 
-def test_new_messages_replace_ipsxls_lines_and_keep_the_reviewers(com_notes):
+@pytest.mark.usefixtures("com_notes")
+def test_new_messages_replace_ipsxls_lines_and_keep_the_reviewers():
     sim, first, _ = _validated()
     sim.type_into_note("Jobs", first, REVIEWER)
     sim.type_into_note("Jobs", first, "checked with Pat", above=True)
@@ -83,7 +86,8 @@ def test_new_messages_replace_ipsxls_lines_and_keep_the_reviewers(com_notes):
     assert sim.notes[("Jobs", first)] == f"checked with Pat\n{MARKER}\n{TOO_MANY}\n{REVIEWER}"
 
 
-def test_a_cell_no_longer_flagged_keeps_only_the_reviewers_line(com_notes):
+@pytest.mark.usefixtures("com_notes")
+def test_a_cell_no_longer_flagged_keeps_only_the_reviewers_line():
     sim, first, second = _validated()
     sim.type_into_note("Jobs", first, REVIEWER)
     _set_value(sim, first, 20)  # the reviewer fixed the hours
@@ -97,7 +101,8 @@ def test_a_cell_no_longer_flagged_keeps_only_the_reviewers_line(com_notes):
     assert sim.notes == {("Jobs", first): REVIEWER}
 
 
-def test_clear_flags_removes_ipsxls_lines_and_keeps_the_reviewers(com_notes):
+@pytest.mark.usefixtures("com_notes")
+def test_clear_flags_removes_ipsxls_lines_and_keeps_the_reviewers():
     sim, first, second = _validated()
     sim.type_into_note("Jobs", first, REVIEWER)
     sim.type_into_note("Jobs", second, "asked Dana", above=True)
@@ -107,7 +112,8 @@ def test_clear_flags_removes_ipsxls_lines_and_keeps_the_reviewers(com_notes):
     assert "kept text you added to 2 notes" in alert_text(actions).lower()
 
 
-def test_a_note_that_is_all_ipsxls_is_replaced_and_removed(com_notes):
+@pytest.mark.usefixtures("com_notes")
+def test_a_note_that_is_all_ipsxls_is_replaced_and_removed():
     sim, first, second = _validated()
     _set_value(sim, first, 90)
     _, actions, _ = sim.run(excel.validate)
@@ -122,7 +128,19 @@ def test_a_note_that_is_all_ipsxls_is_replaced_and_removed(com_notes):
     assert excel.STATE_SHEET not in sim.names()
 
 
-def test_a_note_whose_ipsxl_line_a_person_deleted_is_theirs(com_notes):
+@pytest.mark.usefixtures("com_notes")
+def test_a_workbook_marked_before_notes_messages_were_listed_keeps_the_reviewers_line():
+    """A state sheet without its "Note text" column: the messages come from the Flags sheet."""
+    sim, first, _ = _validated()
+    for row in sim.sheet(excel.STATE_SHEET)["values"]:
+        del row[excel.STATE_HEADERS.index("Note text")]
+    sim.type_into_note("Jobs", first, REVIEWER)
+    sim.run(excel.clear_flags)
+    assert sim.notes == {("Jobs", first): REVIEWER}
+
+
+@pytest.mark.usefixtures("com_notes")
+def test_a_note_whose_ipsxl_line_a_person_deleted_is_theirs():
     sim, first, _ = _validated()
     sim.notes[("Jobs", first)] = "hours are on the timesheet"
     sim.run(excel.clear_flags)
@@ -179,7 +197,8 @@ def test_desktop_excel_finishes_what_an_unreadable_run_left(monkeypatch):
 # --------------------------------------------------------------------------- xlwings Lite
 
 
-def test_lite_reads_notes_with_get_text_and_keeps_the_reviewers_line(lite_note_reads):
+@pytest.mark.usefixtures("lite_note_reads")
+def test_lite_reads_notes_with_get_text_and_keeps_the_reviewers_line():
     sim = ExcelSim(_two_bad_hours()[0])
     sim.run(lite.validate)
     first, second = sorted(ref for _, ref in sim.notes)
