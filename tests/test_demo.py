@@ -171,6 +171,7 @@ def test_formats_like_the_template(example_path: Path, book: Book) -> None:
                 cells = [ws.cell(row=r, column=i) for r in range(header + 1, header + 30)]
                 dates += [c for c in cells if isinstance(c.value, dt.datetime)]
         assert all(c.number_format == template.DATE_FORMAT for c in dates)
+        assert all(c.alignment.horizontal == "center" for c in dates)  # clear of the next column
         assert dates or not any(c.type == standard.DATE for c in tab.columns)
 
 

@@ -101,3 +101,15 @@ def test_flags_print_landscape_one_page_wide_with_the_header_on_every_page():
     assert layout.print_titles == "$1:$1"
     assert layout.freeze == "A2"
     assert layout.table is not None  # its autofilter: filter Severity to "error" for errors
+
+
+def test_flags_row_numbers_stand_clear_of_the_column_text():
+    layout = sheets.flags_layout(make_report(), sheets=["Caseload", "Employer Log"])
+    row_col = sheets.FLAGS_HEADERS.index("Row")
+    text_col = sheets.FLAGS_HEADERS.index("Column")
+    numbered = [row for row in layout.rows[1:] if row[row_col].value is not None]
+    assert numbered
+    for row in numbered:
+        # a right-aligned number would print touching the left-aligned text beside it
+        assert sheets.STYLES[row[row_col].style].align == "center"
+        assert sheets.STYLES[row[text_col].style].align in (None, "left")

@@ -7,6 +7,7 @@ a frozen header, widths and help notes; read back with openpyxl (formats) and py
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 import openpyxl
@@ -74,6 +75,7 @@ def test_program_lists_its_fields(book: openpyxl.Workbook) -> None:
         assert value.value is None
         if fld.type == standard.DATE:
             assert value.number_format == template.DATE_FORMAT
+            assert value.alignment.horizontal == "left"  # under the text values, not centred
         if fld.help:
             assert fld.help in ws.cell(row=i + 2, column=1).comment.text
 
@@ -290,6 +292,42 @@ def test_date_columns_are_date_formatted_down_the_sheet(book: openpyxl.Workbook)
                     assert fmt == template.DATE_FORMAT and is_date_format(fmt)
                 else:
                     assert not is_date_format(fmt)
+
+
+def test_dates_are_centred_so_they_stand_clear_of_the_text_beside_them(
+    book: openpyxl.Workbook,
+) -> None:
+    """A right-aligned date prints touching the left-aligned text of the next column
+    ("2024-11-05Material Handler"); centred, it keeps a margin on both sides."""
+    for tab in TABLE_TABS:
+        ws = book[tab.name]
+        for i, col in enumerate(tab.columns, 1):
+            for row in (2, template.FORMATTED_ROWS):
+                align = ws.cell(row=row, column=i).alignment.horizontal
+                if col.type == standard.DATE:
+                    assert align == "center", (tab.name, col.name)
+                else:
+                    assert align != "center", (tab.name, col.name)
+
+
+def test_filled_dates_are_centred_like_the_empty_rows(tmp_path: Path) -> None:
+    """The demo and any filled workbook write their dates through the same sheet writer."""
+    wb = template.new_workbook()
+    tab = standard.JOBS
+    row: list[object] = [None] * len(tab.columns)
+    dates = [i for i, c in enumerate(tab.columns) if c.type == standard.DATE]
+    row[dates[0]] = dt.date(2024, 11, 5)
+    row[dates[1]] = dt.datetime(2025, 2, 19, 0, 0)
+    row[dates[2]] = "4/28/2025"  # a date typed as text stays text, as typed
+    template.write_table_sheet(wb, tab, [row], formatted_rows=3)
+    out = tmp_path / "filled.xlsx"
+    template.save_atomically(wb, out)
+    ws = openpyxl.load_workbook(out)[tab.name]
+    for i in dates[:2]:
+        cell = ws.cell(row=2, column=i + 1)
+        assert cell.number_format == template.DATE_FORMAT
+        assert cell.alignment.horizontal == "center"
+    assert ws.cell(row=2, column=dates[2] + 1).value == "4/28/2025"
 
 
 def test_the_template_holds_no_data(path: Path) -> None:

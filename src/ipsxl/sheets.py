@@ -358,7 +358,8 @@ def flags_layout(report: Report, sheets: Collection[str] | None = None) -> Sheet
         rows.append(
             [
                 Cell(as_text(rec["Sheet"]), style=TEXT_TOP),
-                Cell(_int_or_none(rec["Row"]), style=INTEGER),
+                # centred: a right-aligned number would run into the Column text beside it
+                Cell(_int_or_none(rec["Row"]), style=f"{INTEGER}-center"),
                 Cell(as_text(rec["Column"]), style=TEXT_TOP),
                 Cell(as_text(rec["Code"]), style=TEXT_TOP),
                 Cell(severity or None, style=_SEVERITY_STYLE.get(severity, TEXT_TOP)),

@@ -41,8 +41,12 @@ from ipsxl.standard import Column, Tab
 # The words a yes/no drop-down offers; the reader accepts these and the other YES/NO_WORDS.
 YES, NO = "Yes", "No"
 
-# openpyxl gives a date value this format by itself, so dates in bulk need no styled cells
 DATE_FORMAT = numbers.FORMAT_DATE_YYYYMMDD2
+# Dates centred: right-aligned, as Excel aligns any number, a date prints touching the
+# left-aligned text of the column after it ("2024-11-05Material Handler").
+DATE_ALIGN = Alignment(horizontal="center")
+# The Program tab's dates stand in a Value column of text, which reads down its left edge.
+FIELD_DATE_ALIGN = Alignment(horizontal="left")
 # Rows below the header that get date formats and drop-downs, so a person typing into an empty
 # sheet gets them without copying formats down. A filled sheet gets them past its last row too.
 FORMATTED_ROWS = 1000
@@ -118,9 +122,10 @@ def _note(text: str) -> Comment:
     return note
 
 
-def _date_cell(ws, value: object) -> WriteOnlyCell:
+def _date_cell(ws, value: object, align: Alignment = DATE_ALIGN) -> WriteOnlyCell:
     cell = WriteOnlyCell(ws, value=value)
     cell.number_format = DATE_FORMAT
+    cell.alignment = align
     return cell
 
 
@@ -247,7 +252,7 @@ def write_table_sheet(
     for row in rows:
         values = list(row)
         for i in dates:
-            if isinstance(values[i], dt.datetime):
+            if isinstance(values[i], dt.date):
                 values[i] = _date_cell(ws, values[i])
         ws.append(values)
         last += 1
@@ -290,7 +295,9 @@ def write_program_sheet(wb: Workbook, values: Mapping[str, object] | None = None
         if fld.help:
             name.comment = _note(fld.help)
         value = values.get(fld.name)
-        ws.append([name, _date_cell(ws, value) if fld.type == standard.DATE else value])
+        if fld.type == standard.DATE:
+            value = _date_cell(ws, value, FIELD_DATE_ALIGN)
+        ws.append([name, value])
         dv = column_validation(tab, fld, "B", row)
         dv.add(f"B{row}")
         ws.data_validations.append(dv)
