@@ -19,12 +19,13 @@ from pathlib import Path
 
 import pytest
 import xlwings as xw
-from test_excel import (  # noqa: F401 - remote_engine: the autouse fixture of Book(json=...)
+from test_excel import (  # noqa: F401 - fixtures (remote_engine: autouse)
     EXAMPLE,
     ExcelSim,
     alert_text,
     book_json,
     file_json,
+    lite_note_reads,
     remote_engine,
 )
 
@@ -100,6 +101,7 @@ def test_fidelity_writes_the_fidelity_sheet_with_the_command_lines_scores(
     assert f"data total {scores.data_total} of {scores.data_max}" in alert_text(actions)
 
 
+@pytest.mark.usefixtures("lite_note_reads")  # notes read as Lite reads them
 def test_clear_flags_takes_back_what_validate_wrote(example_json) -> None:
     sim = ExcelSim(example_json)
     sim.run(lite.fidelity)

@@ -20,6 +20,24 @@ cell it filled (with the fill the cell had before, where the engine can read it)
 Clear Flags, and the start of every run, take back exactly those marks and nothing else; a
 cell's note is only ever removed when ipsxl added it.
 
+A reviewer may type into one of ipsxl's notes ("called employer 12/3"). ipsxl's part of a note
+starts with the line "ipsxl:" and holds the messages the state sheet lists for the cell; every
+other line is the reviewer's (``sheets.split_note``, the rule the file write-back follows too).
+Where the engine reads a note's text (desktop Excel through COM or AppleScript; xlwings Lite,
+whose scripts fetch the texts before the run, see ``lite``), a run takes out ipsxl's lines only:
+a cell still flagged gets the new messages with the reviewer's lines kept where they stood; a
+cell no longer flagged keeps the reviewer's lines as its note, which is theirs from then on;
+Clear Flags does the same, deleting a note only when nothing of a person's is left in it. The
+alert says how many notes kept text.
+
+The remote engine of xlwings Server cannot read a note's text (its payload only says which
+cells have one), so it cannot tell whether a reviewer typed in a note. There ipsxl never
+replaces or deletes one of its notes: a note whose messages are unchanged is left as it is, as
+are one whose messages changed and one on a cell no longer flagged (both still listed on the
+state sheet as ipsxl's, so that a later run in desktop Excel or Lite sorts them out). The alert
+says how many notes were left and that their messages may be out of date; Clear Flags then
+says it removed ipsxl's sheets and fills, not its notes.
+
 Only xlwings, pandas and ipsxl's core are imported here; python-calamine (file reading) and
 openpyxl (the template) are imported inside the functions that need them, so the module also
 loads where those cannot be installed (Excel on the web through xlwings Lite).
@@ -45,6 +63,7 @@ from ipsxl.check import check_raw, internal_error
 from ipsxl.model import ERROR, WARNING, RawWorkbook, Report
 from ipsxl.read import DEFAULT_LIMITS, Limits, UnreadableWorkbook, tables_from_grids
 from ipsxl.report import problem_line
+from ipsxl.sheets import NoteLines, split_note
 from ipsxl.values import CellError
 
 TITLE = "ipsxl"
@@ -52,7 +71,19 @@ TITLE = "ipsxl"
 STATE_SHEET = "ipsxl marks"
 # "Row now" and "Column now" are formulas (=ROW('Jobs'!C4)) that Excel keeps pointing at the
 # marked cell when rows or columns are inserted or deleted, so a mark is found where it moved.
-STATE_HEADERS = ("Kind", "Sheet", "Cell", "Fill", "Fill before", "Note", "Row now", "Column now")
+# "Note text" holds the messages of ipsxl's note on the cell, so that a later run tells the lines
+# a reviewer typed into the note from ipsxl's own.
+STATE_HEADERS = (
+    "Kind",
+    "Sheet",
+    "Cell",
+    "Fill",
+    "Fill before",
+    "Note",
+    "Row now",
+    "Column now",
+    "Note text",
+)
 SHEET_KIND, CELL_KIND = "sheet", "cell"
 STATE_NOTE = (
     "ipsxl lists here what its last run wrote (sheets, cell fills, notes) so that Clear Flags "
@@ -90,24 +121,28 @@ ERROR_TEXTS = frozenset(
 )
 
 Cellpos = tuple[int, int]  # (row, column), 1-based
+NoteKey = tuple[str, int, int]  # (sheet, row, column) of a note
+NoteTexts = Mapping[NoteKey, str]  # note texts fetched before a run (xlwings Lite)
 
 
 # --------------------------------------------------------------------------- the buttons
 
 
-def validate(book: xw.Book | None = None) -> Report | None:
+def validate(book: xw.Book | None = None, note_texts: NoteTexts | None = None) -> Report | None:
     """Validate button: check the workbook, list every flag on the Flags sheet, mark the cells.
 
     The Flags sheet is an Excel table (one row per flag, filterable, a link to each cell);
     flagged cells are filled red (error) or amber (warning) and get a note with the messages.
     The marks of an earlier run are taken back first. A Fidelity sheet an earlier Fidelity run
-    wrote is left as it is (with the scores a reviewer typed). Returns the report, or None when
-    the workbook could not be read (the alert says why).
+    wrote is left as it is (with the scores a reviewer typed). Lines a reviewer typed into one of
+    ipsxl's notes are kept (see the module's docstring). ``note_texts`` are the texts of the
+    last run's notes where the engine reads them only on request (see ``noted_cells``).
+    Returns the report, or None when the workbook could not be read (the alert says why).
     """
-    return _run(_caller(book), with_fidelity=False)
+    return _run(_caller(book), with_fidelity=False, note_texts=note_texts)
 
 
-def fidelity(book: xw.Book | None = None) -> Report | None:
+def fidelity(book: xw.Book | None = None, note_texts: NoteTexts | None = None) -> Report | None:
     """Fidelity button: everything Validate does, and the Fidelity sheet.
 
     The Fidelity sheet lists the 25 IPS-25 items with the value, target and score of each item
@@ -115,15 +150,17 @@ def fidelity(book: xw.Book | None = None) -> Report | None:
     as live formulas, the outcomes, one row per employment specialist, and two charts. Scores a
     reviewer typed on the previous Fidelity sheet are kept.
     """
-    return _run(_caller(book), with_fidelity=True)
+    return _run(_caller(book), with_fidelity=True, note_texts=note_texts)
 
 
-def clear_flags(book: xw.Book | None = None) -> None:
+def clear_flags(book: xw.Book | None = None, note_texts: NoteTexts | None = None) -> None:
     """Clear Flags button: take back everything ipsxl wrote, and nothing else.
 
     Removes the Fidelity and Flags sheets, gives each cell ipsxl filled its fill from before (no
-    fill where it had none, or where the engine cannot read fills), deletes the notes ipsxl
-    added, and removes the hidden list of those marks.
+    fill where it had none, or where the engine cannot read fills), takes ipsxl's lines out of
+    the notes it added (deleting a note only when no line of a person's is left in it), and
+    removes the hidden list of those marks. A note whose text the engine cannot read stays as
+    it is, and stays listed (see the module's docstring).
     """
     book = _caller(book)
     engine = _Engine.of(book)
@@ -136,11 +173,19 @@ def clear_flags(book: xw.Book | None = None) -> None:
         previous = {role: _previous(role, *found) for role, found in own_sheets.items()}
         left = {role: bool(prev.added()) for role, prev in previous.items()}
         said = _settle(book, own_sheets, previous, left)
-        _take_back(book, engine, state)
+        found = _take_back(book, engine, state, note_texts, previous.get(own.FLAGS))
+        unread = _leave_notes(book, found)
+        if unread:
+            _write_state(book, _State([], unread))
+    removed = "sheets and fills" if found.left else "sheets, fills and notes"
     _alert(
         book,
         "\n".join(
-            ["ipsxl's sheets, fills and notes are removed; nothing else was changed.", *said]
+            [
+                f"ipsxl's {removed} are removed; nothing else was changed.",
+                *_notes_said(found, clearing=True),
+                *said,
+            ]
         ),
     )
 
@@ -181,7 +226,8 @@ HELP_TEXT = "\n".join(
         " supports, scored 1-5, yellow cells for the reviewer's scores of the other items, and the"
         " total and band, which update as the reviewer types.",
         "Clear Flags: removes the Flags and Fidelity sheets and the fills and notes ipsxl added."
-        " Nothing you typed is changed.",
+        " Nothing you typed is changed: a line you add to one of ipsxl's notes stays in the"
+        " note, on this and every later run.",
         "New Standard Workbook: starts an empty workbook with every tab and header of the"
         " standard.",
         "",
@@ -201,18 +247,20 @@ def _caller(book: xw.Book | None) -> xw.Book:
     return book if book is not None else xw.Book.caller()
 
 
-def _run(book: xw.Book, with_fidelity: bool) -> Report | None:
+def _run(book: xw.Book, with_fidelity: bool, note_texts: NoteTexts | None) -> Report | None:
     """One Validate or Fidelity click; a bug of ours is an alert asking to report it, not a
     Python error dialog, so the workbook stays usable and the next click works."""
     try:
-        return _check_and_mark(book, with_fidelity)
+        return _check_and_mark(book, with_fidelity, note_texts)
     except Exception:  # noqa: BLE001 - see above
         failed = internal_error(_source(book), traceback.format_exc())
         _alert(book, f"ipsxl hit an {problem_line(failed)}.")
         return None
 
 
-def _check_and_mark(book: xw.Book, with_fidelity: bool) -> Report | None:
+def _check_and_mark(
+    book: xw.Book, with_fidelity: bool, note_texts: NoteTexts | None
+) -> Report | None:
     engine = _Engine.of(book)
     try:
         raw = read_book(book)
@@ -236,7 +284,7 @@ def _check_and_mark(book: xw.Book, with_fidelity: bool) -> Report | None:
 
     with _quiet(book, engine):
         previous = {role: _previous(role, *found) for role, found in own_sheets.items()}
-        _take_back(book, engine, state)
+        found = _take_back(book, engine, state, note_texts, previous.get(own.FLAGS))
         gone = {sheet.name for sheet, _ in own_sheets.values()}
         worksheets = [s.name for s in book.sheets if s.name not in gone]
         layouts = {}
@@ -263,10 +311,15 @@ def _check_and_mark(book: xw.Book, with_fidelity: bool) -> Report | None:
             added[role] = _write_sheet(book, engine, layout)
             _mark(added[role], role, areas[role])
             written.append(layout.name)
-        cells, notes_cut = _highlight(book, engine, sheets.highlight_marks(report, worksheets))
+        marks = sheets.highlight_marks(report, worksheets)
+        cells, notes_cut = _highlight(book, engine, marks, found)
+        cells += _leave_notes(book, found)
         _write_state(book, _State(written, cells))
         added.get(own.FIDELITY, added[own.FLAGS]).activate()
-    _alert(book, "\n".join([summary(report, with_fidelity, notes_cut), *said]))
+    _alert(
+        book,
+        "\n".join([summary(report, with_fidelity, notes_cut), *_notes_said(found), *said]),
+    )
     return report
 
 
@@ -565,6 +618,20 @@ class _CellMark:
     fill: str | None  # RRGGBB ipsxl set
     before: str | None  # RRGGBB the cell had (None: no fill, or the engine could not read it)
     note: bool  # ipsxl added the cell's note
+    written: str | None = None  # the messages ipsxl's note holds (None: not recorded)
+    at: str = ""  # the cell's address when it was marked
+
+
+@dataclass
+class _NotesFound:
+    """The last run's notes that taking back did not delete, until the new run settles them:
+    those holding lines of a person's (split around ipsxl's part), and those whose text the
+    engine cannot read; and how many of each were kept or left as they were."""
+
+    theirs: dict[NoteKey, NoteLines] = field(default_factory=dict)
+    unread: dict[NoteKey, _CellMark] = field(default_factory=dict)
+    kept: int = 0
+    left: int = 0
 
 
 @dataclass
@@ -589,9 +656,10 @@ def _read_state(book: xw.Book) -> _State:
         elif kind == CELL_KIND:
             where = _where_now(row[2], row[6], row[7])
             if where is not None:
-                state.cells.append(
-                    _CellMark(name, *where, _hex(row[3]), _hex(row[4]), _text(row[5]) == "yes")
-                )
+                mark = _CellMark(name, *where, _hex(row[3]), _hex(row[4]), _text(row[5]) == "yes")
+                mark.written = None if row[8] is None or row[8] == "" else str(row[8])
+                mark.at = _text(row[2]).replace("$", "")
+                state.cells.append(mark)
     return state
 
 
@@ -623,6 +691,9 @@ def _write_state(book: xw.Book, state: _State) -> None:
             m.fill,
             m.before,
             "yes" if m.note else "no",
+            None,
+            None,
+            m.written if m.note else None,
         ]
         for m in state.cells
     ]
@@ -654,9 +725,24 @@ def _hex(value: object) -> str | None:
 # --------------------------------------------------------------------------- taking back
 
 
-def _take_back(book: xw.Book, engine: _Engine, state: _State) -> None:
+def _take_back(
+    book: xw.Book,
+    engine: _Engine,
+    state: _State,
+    note_texts: NoteTexts | None = None,
+    flags: own.PreviousSheet | None = None,
+) -> _NotesFound:
     """Undo a run's marks: restore fills, delete its notes, remove the state sheet. ipsxl's
-    own sheets are dealt with by the caller (see ``_settle``)."""
+    own sheets are dealt with by the caller (see ``_settle``).
+
+    A note of ipsxl's that holds lines of a person's, or whose text the engine cannot read, is
+    not deleted: it is returned, for the caller to carry into the cell's new note or to leave
+    (see ``_highlight`` and ``_leave_notes``). A note whose "ipsxl:" line a person deleted is
+    theirs and stays as it is. A run that did not list its notes' messages on the state sheet
+    (an earlier release) has them on its Flags sheet (``flags``).
+    """
+    found = _NotesFound()
+    listed = own.note_texts(flags) if flags is not None else {}
     by_sheet: dict[str, list[_CellMark]] = defaultdict(list)
     for mark in state.cells:
         by_sheet[mark.sheet].append(mark)
@@ -664,28 +750,115 @@ def _take_back(book: xw.Book, engine: _Engine, state: _State) -> None:
         sheet = _find_sheet(book, name)
         if sheet is None:
             continue
-        paint(sheet, engine, {(m.row, m.col): m.before for m in marks})
+        paint(sheet, engine, {(m.row, m.col): m.before for m in marks if m.fill is not None})
         for m in marks:
-            if m.note:
-                note = sheet.range((m.row, m.col)).note
-                if note is not None:
-                    note.delete()
+            if not m.note:
+                continue
+            note = sheet.range((m.row, m.col)).note
+            if note is None:  # a person deleted it
+                continue
+            if m.written is None:
+                m.written = listed.get((m.sheet, m.at))
+            key = (sheet.name, m.row, m.col)
+            text = _note_text(note, key, note_texts)
+            if text is None:
+                found.unread[key] = m
+                continue
+            lines = split_note(text, m.written)
+            if lines is None:
+                continue
+            if lines.theirs:
+                found.theirs[key] = lines
+            else:
+                note.delete()
     sheet = _find_sheet(book, STATE_SHEET)
     if sheet is not None:
         sheet.delete()
+    return found
+
+
+def _note_text(note: xw.Note, key: NoteKey, note_texts: NoteTexts | None) -> str | None:
+    """A note's text: read through the engine (desktop Excel), or fetched before the run (xlwings
+    Lite, see ``noted_cells``); None where neither can give it (the remote engine)."""
+    try:
+        return note.text
+    except NotImplementedError:
+        return None if note_texts is None else note_texts.get(key)
+
+
+def noted_cells(book: xw.Book) -> list[NoteKey]:
+    """The cells whose note the last run added, as (sheet, row, column): an engine that reads a
+    note's text only on request (``await note.get_text()`` in xlwings Lite) fetches these
+    before a run and passes them to the button's function as ``note_texts``."""
+    out = []
+    for m in _read_state(book).cells:
+        sheet = _find_sheet(book, m.sheet) if m.note else None
+        if sheet is not None:
+            out.append((sheet.name, m.row, m.col))
+    return out
+
+
+def _leave_notes(book: xw.Book, found: _NotesFound) -> list[_CellMark]:
+    """What becomes of the last run's notes that the new run put on no flagged cell: a note
+    holding a person's lines keeps only those (it is theirs now); a note the engine could not
+    read stays as it is, and is returned to stay listed as ipsxl's, so that a run where notes
+    can be read takes ipsxl's lines out of it later."""
+    for (name, r, c), lines in found.theirs.items():
+        note = book.sheets[name].range((r, c)).note
+        if note is not None:
+            note.text = "\n".join(lines.theirs)
+            found.kept += 1
+    found.theirs.clear()
+    left = []
+    for m in found.unread.values():
+        left.append(_CellMark(m.sheet, m.row, m.col, None, None, True, m.written))
+        found.left += 1
+    found.unread.clear()
+    return left
+
+
+def _notes_said(found: _NotesFound, clearing: bool = False) -> list[str]:
+    """The alert's lines about the notes a person may have typed in."""
+    said = []
+    if found.kept:
+        said.append(
+            f"Kept text you added to {_plural(found.kept, 'note')} of ipsxl's: only ipsxl's own"
+            f" lines in {'it' if found.kept == 1 else 'them'} were updated or taken out."
+        )
+    if found.left:
+        one = found.left == 1
+        fix = (
+            "run Clear Flags in desktop Excel, which takes out ipsxl's lines and keeps yours"
+            if clearing
+            else "run Validate in desktop Excel, which updates ipsxl's lines and keeps yours"
+        )
+        said.append(
+            f"{_plural(found.left, 'note')} ipsxl added earlier {'is' if one else 'are'} left"
+            f" as {'it was' if one else 'they were'}: here Excel does not let ipsxl read a"
+            " note's text, so it neither replaces nor deletes a note you may have typed in."
+            f" {'Its' if one else 'Their'} messages may be out of date (the Flags sheet lists"
+            f" the current ones): {fix}, or edit {'it' if one else 'them'} by hand."
+        )
+    return said
 
 
 # --------------------------------------------------------------------------- highlights
 
 
 def _highlight(
-    book: xw.Book, engine: _Engine, marks: Mapping[str, Mapping[Cellpos, sheets.Mark]]
+    book: xw.Book,
+    engine: _Engine,
+    marks: Mapping[str, Mapping[Cellpos, sheets.Mark]],
+    found: _NotesFound | None = None,
 ) -> tuple[list[_CellMark], bool]:
     """Fill and annotate the flagged cells; what was done, and whether ``MAX_NOTES`` cut notes.
 
     A cell that already has a note (someone's own) keeps it and gets none from ipsxl; an engine
-    without notes gets fills only.
+    without notes gets fills only. A note of the last run's that a person typed in (``found``)
+    gets the new messages with their lines kept where they stood; one the engine could not read
+    is left as it is.
     """
+    found = found if found is not None else _NotesFound()
     done: list[_CellMark] = []
     notes_left = MAX_NOTES
     takes_notes = True
@@ -696,13 +869,29 @@ def _highlight(
         paint(sheet, engine, {rc: mark.fill for rc, mark in cells.items()})
         for (r, c), mark in sorted(cells.items()):
             noted = False
-            if mark.messages and takes_notes:
+            written = "\n".join(mark.messages)
+            key = (sheet.name, r, c)
+            if mark.messages and key in found.theirs:
+                lines = found.theirs.pop(key)
+                text = "\n".join([*lines.above, mark.note, *lines.typed]).strip("\n")
+                sheet.range((r, c)).note.text = text
+                noted = True
+                found.kept += 1
+            elif mark.messages and key in found.unread:
+                old = found.unread.pop(key)
+                found.left += old.written != written
+                noted, written = True, old.written  # left as it is: it still says that
+            elif mark.messages and takes_notes:
                 if notes_left > 0:
                     noted, takes_notes = _add_note(sheet.range((r, c)), mark.note)
                     notes_left -= noted
                 else:
                     cut = True
-            done.append(_CellMark(name, r, c, mark.fill, before.get((r, c)), noted))
+            done.append(
+                _CellMark(
+                    name, r, c, mark.fill, before.get((r, c)), noted, written if noted else None
+                )
+            )
     return done, cut
 
 
