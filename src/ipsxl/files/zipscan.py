@@ -488,11 +488,38 @@ _V_TEXT = re.compile(rb"<" + _PFX + rb"v>([^<]{1,64})</")
 # or an empty one, as a script writes a formula (openpyxl does) before Excel ever computes it.
 # An empty <v> of a text result (t="str") is a formula whose result is "": computed. Found by
 # where such a cell ends, with patterns that begin with a literal (the fast search of ``re``),
-# then read whole from its start; the slow scan finds those written with prefixes or spaces.
+# then read whole from its start, a few tags back; the slow scan finds those written with spaces
+# between the tags. Some generators bind the spreadsheetml namespace to a prefix on the root
+# (<x:worksheet xmlns:x="...">, then <x:c><x:f>): a part that does is searched for prefixed ends
+# (twice as slow, so not every part).
 _NO_VALUE_ENDS = (re.compile(rb"</f>(?:<v></v>|<v/>)?</c>"), re.compile(rb"/></c>"))
-_UNCOMPUTED_C = re.compile(
-    rb"<c\s([^>]*)>\s*<f(?:\s[^>]*)?(?:/>|>([^<]*)</f>)\s*(?:<v\s*/>|<v>\s*</v>)?\s*</c>"
+_NO_VALUE_ENDS_PREFIXED = (
+    re.compile(rb"f>(?:<" + _PFX + rb"v></" + _PFX + rb"v>|<" + _PFX + rb"v/>)?</" + _PFX + rb"c>"),
+    re.compile(rb"/></" + _PFX + rb"c>"),
 )
+_MAIN_PREFIX = re.compile(
+    rb"xmlns:[A-Za-z_][\w.\-]*\s*=\s*[\"'](?:http://schemas\.openxmlformats\.org/spreadsheetml/"
+    rb"2006/main|http://purl\.oclc\.org/ooxml/spreadsheetml/main)[\"']"
+)
+_HEAD = 64 * 1024  # where a part's root element and its namespace declarations are
+_UNCOMPUTED_C = re.compile(
+    rb"<"
+    + _PFX
+    + rb"c\s([^>]*)>\s*<"
+    + _PFX
+    + rb"f(?:\s[^>]*)?(?:/>|>([^<]*)</"
+    + _PFX
+    + rb"f>)\s*(?:<"
+    + _PFX
+    + rb"v\s*/>|<"
+    + _PFX
+    + rb"v>\s*</"
+    + _PFX
+    + rb"v>)?\s*</"
+    + _PFX
+    + rb"c>"
+)
+_CELL_TAG = re.compile(rb"<" + _PFX + rb"c\s")
 _QUOTES = {"&quot;": '"', "&apos;": "'"}
 _STR_TYPE = re.compile(rb"(?<=\s)t\s*=\s*\"str\"")
 _MERGE = re.compile(
@@ -581,22 +608,24 @@ class _QuickScan:
         _find_marks(piece, self.extent, tail)
 
 
-def _find_marks(piece: bytes, extent: Extent, tail: bool = False) -> None:
+def _find_marks(piece: bytes, extent: Extent, tail: bool = False, prefixed: bool = False) -> None:
     """What calamine does not say of the cells in ``piece``: error results, formulas never
     computed and, in the ``tail`` of the part (after the last row), merged ranges (see
-    ``Extent``)."""
+    ``Extent``). A ``prefixed`` part binds the spreadsheetml namespace to a prefix (see
+    ``_MAIN_PREFIX``): its formulas may open <x:f>."""
     _find_errors(piece, extent.errors)
-    if b"<f" in piece:
-        _find_uncomputed(piece, extent.uncomputed)
+    if b"<f" in piece or prefixed and b":f" in piece:
+        _find_uncomputed(piece, extent.uncomputed, prefixed)
     if tail and b"mergeCell" in piece:
         for m in _MERGE.finditer(piece):
             extent.merged.append(_span(*(g.decode() for g in m.groups())))
 
 
-def _find_uncomputed(piece: bytes, found: dict[tuple[int, int], str]) -> None:
-    for end in _NO_VALUE_ENDS:
+def _find_uncomputed(piece: bytes, found: dict[tuple[int, int], str], prefixed: bool) -> None:
+    for end in _NO_VALUE_ENDS_PREFIXED if prefixed else _NO_VALUE_ENDS:
         for hit in end.finditer(piece):
-            start = piece.rfind(b"<c", 0, hit.start())
+            at = hit.start()
+            start = _cell_start(piece, at) if prefixed else piece.rfind(b"<c", 0, at)
             m = _UNCOMPUTED_C.fullmatch(piece, start, hit.end()) if start >= 0 else None
             if m is None:
                 continue
@@ -606,6 +635,19 @@ def _find_uncomputed(piece: bytes, found: dict[tuple[int, int], str]) -> None:
                 key = (int(ref.group(2)), _col_number(ref.group(1).decode()))
                 raw = (m.group(2) or b"").decode("utf-8", "replace")
                 found[key] = _formula_text(unescape(raw, _QUOTES))
+
+
+def _cell_start(piece: bytes, end: int) -> int:
+    """Where the cell tag (<x:c ...>, any prefix) that ``end`` lies in opens, -1 if it is not
+    among the three tags before (<x:c>, <x:f>, </x:f>); a "<" in XML is always a tag's."""
+    at = end
+    for _ in range(3):
+        at = piece.rfind(b"<", 0, at)
+        if at < 0:
+            return -1
+        if _CELL_TAG.match(piece, at):
+            return at
+    return -1
 
 
 def _formula_text(text: str | None) -> str:
@@ -638,6 +680,7 @@ class _ErrorScan:
     def __init__(self) -> None:
         self.extent = Extent()
         self._pending = b""
+        self._prefixed: bool | None = None  # known from the part's head
 
     def feed(self, chunk: bytes) -> None:
         data = self._pending + chunk
@@ -646,11 +689,16 @@ class _ErrorScan:
             self._pending = data if len(data) < 16 * MB else b""
             return
         self._pending = data[cut:]
-        _find_marks(data[:cut], self.extent)
+        self._marks(data[:cut])
 
     def finish(self) -> None:
-        _find_marks(self._pending, self.extent, tail=True)
+        self._marks(self._pending, tail=True)
         self._pending = b""
+
+    def _marks(self, piece: bytes, tail: bool = False) -> None:
+        if self._prefixed is None:  # the first piece: the part from its start
+            self._prefixed = _MAIN_PREFIX.search(piece, 0, _HEAD) is not None
+        _find_marks(piece, self.extent, tail, self._prefixed)
 
 
 class _SlowScan:

@@ -383,10 +383,11 @@ def _open_on(journal: Journal, workbook: str, index: int) -> None:
 
 def _deselect(journal: Journal, pkg: Package, indexes: SheetIndexes, parts) -> None:
     """Unselect the agency's selected tabs: Excel groups every selected sheet with the active
-    one, and typing into a group types into all of its sheets. A sheet whose bytes do not
-    name the attribute is not read (a workbook may have thousands of sheets)."""
+    one, and typing into a group types into all of its sheets. A sheet whose head (its views
+    come before its cells) does not name the attribute is not read: a workbook may have
+    thousands of sheets, or one of hundreds of MB."""
     for part in parts:
-        if b"tabSelected" not in pkg.get(part):
+        if not pkg.holds_before(part, b"tabSelected", b"sheetData"):
             continue
         try:
             index = indexes.get(pkg, part)
