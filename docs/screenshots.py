@@ -21,8 +21,8 @@ from pathlib import Path
 
 from libreoffice import SOFFICE, convert, only_sheet
 
-from ipsxl.checked import check_for_writing
-from ipsxl.standard import FIDELITY_SHEET, FLAGS_SHEET
+from ipsxl.checked_copy import check_for_writing
+from ipsxl.core.standard import FIDELITY_SHEET, FLAGS_SHEET
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLE = ROOT / "workbooks" / "example.xlsx"

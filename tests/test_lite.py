@@ -19,22 +19,24 @@ from pathlib import Path
 
 import pytest
 import xlwings as xw
-from test_excel import (  # noqa: F401 - remote_engine: the autouse fixture of Book(json=...)
+from test_excel import (  # noqa: F401 - fixtures (remote_engine: autouse)
     EXAMPLE,
     ExcelSim,
     alert_text,
     book_json,
     file_json,
+    lite_note_reads,
     remote_engine,
 )
 
-from ipsxl import guard, lite, udfs
-from ipsxl import standard as std
-from ipsxl.addin import RIBBON_ACTIONS
-from ipsxl.check import check_file
-from ipsxl.limits import Limits
-from ipsxl.model import ERROR, WARNING
+from ipsxl import lite, udfs
+from ipsxl.addin.build import RIBBON_ACTIONS
+from ipsxl.core import standard as std
+from ipsxl.core.model import ERROR, WARNING
+from ipsxl.files import guard
+from ipsxl.files.limits import Limits
 from ipsxl.report import to_dict
+from ipsxl.validate import check_file
 
 HARNESS = Path(__file__).with_name("lite_harness.py")
 SCRIPTS = ["validate", "fidelity", "clear_flags", "new_standard_workbook", "ips_help"]
@@ -100,6 +102,7 @@ def test_fidelity_writes_the_fidelity_sheet_with_the_command_lines_scores(
     assert f"data total {scores.data_total} of {scores.data_max}" in alert_text(actions)
 
 
+@pytest.mark.usefixtures("lite_note_reads")  # notes read as Lite reads them
 def test_clear_flags_takes_back_what_validate_wrote(example_json) -> None:
     sim = ExcelSim(example_json)
     sim.run(lite.fidelity)

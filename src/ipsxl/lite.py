@@ -11,8 +11,13 @@ Standard Workbook, Help: the buttons of the desktop add-in's IPS tab) and regist
 ``IPS_*`` worksheet functions. Each script is the desktop button's function over the workbook
 Lite hands in, so both faces write the same Flags and Fidelity sheets, fills and notes.
 
+Lite reads a note's text only on request (``await note.get_text()``), which the buttons'
+functions, being synchronous, cannot do: the scripts fetch the texts of ipsxl's notes of the
+last run first and hand them in, so that lines a reviewer typed into those notes are kept as
+they are in desktop Excel.
+
 Nothing imported here forks, starts a thread or reads a file: Lite has the open workbook, not a
-file, and Pyodide can neither fork nor start threads (see ``ipsxl.runtime``).
+file, and Pyodide can neither fork nor start threads (see ``ipsxl.files.runtime``).
 """
 
 from __future__ import annotations
@@ -57,21 +62,21 @@ __all__ = [
 
 
 @script(name="Validate")
-def validate(book: xw.Book) -> None:
+async def validate(book: xw.Book) -> None:
     """Check every tab, list each problem on the Flags sheet and mark the flagged cells."""
-    excel.validate(book)
+    excel.validate(book, note_texts=await note_texts(book))
 
 
 @script(name="Fidelity")
-def fidelity(book: xw.Book) -> None:
+async def fidelity(book: xw.Book) -> None:
     """Everything Validate does, and the Fidelity sheet with the IPS-25 items and outcomes."""
-    excel.fidelity(book)
+    excel.fidelity(book, note_texts=await note_texts(book))
 
 
 @script(name="Clear Flags")
-def clear_flags(book: xw.Book) -> None:
+async def clear_flags(book: xw.Book) -> None:
     """Remove the sheets, fills and notes ipsxl added, and nothing else."""
-    excel.clear_flags(book)
+    excel.clear_flags(book, note_texts=await note_texts(book))
 
 
 @script(name="New Standard Workbook")
@@ -87,3 +92,21 @@ def new_standard_workbook(book: xw.Book) -> None:
 def ips_help(book: xw.Book) -> None:
     """What each script does."""
     excel.show_help(book)
+
+
+async def note_texts(book: xw.Book) -> dict[excel.NoteKey, str] | None:
+    """The texts of the notes ipsxl's last run added, asked of Excel one by one; None where
+    the engine cannot fetch them (outside Lite), and then the run leaves those notes as they
+    are (see ``ipsxl.excel``)."""
+    texts: dict[excel.NoteKey, str] = {}
+    for name, row, col in excel.noted_cells(book):
+        note = book.sheets[name].range((row, col)).note
+        if note is None:
+            continue
+        try:
+            text = await note.get_text()
+        except NotImplementedError:
+            return None
+        if text is not None:
+            texts[(name, row, col)] = text
+    return texts

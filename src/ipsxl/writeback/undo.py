@@ -9,11 +9,11 @@ import html
 import re
 
 from ipsxl import sheets as layouts
-from ipsxl.fidelity_sheet import Review, reviews_from_grid
-from ipsxl.own_sheets import ROLES, PreviousSheet, parse_area
-from ipsxl.sheets import split_ref
+from ipsxl.sheets import is_marker, marker_index, split_ref, typed_lines
+from ipsxl.sheets.fidelity import Review, reviews_from_grid
+from ipsxl.sheets.own import ROLES, PreviousSheet, parse_area
 from ipsxl.writeback import xmltext
-from ipsxl.writeback.highlights import MARKER, CellChange, SheetChanges
+from ipsxl.writeback.highlights import CellChange, SheetChanges
 from ipsxl.writeback.journal import sha256
 from ipsxl.writeback.package import (
     CONTENT_TYPES,
@@ -269,10 +269,10 @@ def _remove_notes(pkg: Package, part: str, h: SheetChanges) -> int:
             continue
         kids = xmltext.children(text, body[0][0])
         lines = "".join(_run_text(text, k, e) for k, e in kids).split("\n")
-        marked = next((i for i, line in enumerate(lines) if line.strip() == MARKER), None)
+        marked = marker_index(lines)
         if marked is None:
             continue
-        typed = _typed_lines(lines[marked + 1 :], h.texts.get(ref))
+        typed = typed_lines(lines[marked + 1 :], h.texts.get(ref))
         if marked == 0 and typed:  # a person typed into ipsxl's note: it is theirs now
             body_tag = body[0][0]
             close = xmltext.closing_tag(text, body_tag)
@@ -305,21 +305,6 @@ def _run_text(text: str, run: xmltext.Tag, end: int) -> str:
     return "".join(_unescape(m) for m in re.findall(r"<(?:\w+:)?t\b[^>]*>([^<]*)<", inner))
 
 
-def _typed_lines(lines: list[str], written: str | None) -> list[str]:
-    """The lines of ipsxl's part of a note that ipsxl did not write (``written``: its messages,
-    as recorded; unknown when the record is gone, and then nothing is told apart)."""
-    if written is None:
-        return []
-    left = written.split("\n")
-    typed = []
-    for line in lines:
-        if line in left:
-            left.remove(line)
-        elif line.strip():
-            typed.append(line)
-    return typed
-
-
 def _run(prefix: str, text: str) -> str:
     """One plain run of note text."""
     return f"<{prefix}r>{xmltext.t_element(text, prefix + 't')}</{prefix}r>"
@@ -328,7 +313,7 @@ def _run(prefix: str, text: str) -> str:
 def _is_marker_run(text: str, run: xmltext.Tag, end: int) -> bool:
     """Whether ipsxl's lines start with this run: "ipsxl:" as its first line (after the line
     break that ends someone else's note)."""
-    return _run_text(text, run, end).lstrip("\n").split("\n", 1)[0].strip() == MARKER
+    return is_marker(_run_text(text, run, end).lstrip("\n").split("\n", 1)[0])
 
 
 # a note shape's cell, whatever prefix the drawing binds to the Excel namespace
@@ -558,8 +543,9 @@ def _marked_notes(pkg: Package, part: str) -> dict[str, str]:
             continue
         full = "".join(t.text or "" for t in body.iter() if xmltext.local(t.tag) == "t")
         lines = [line.strip() for line in full.split("\n")]
-        if MARKER in lines:
-            out[el.get("ref", "")] = "new" if lines[0] == MARKER else "appended"
+        marked = marker_index(lines)
+        if marked is not None:
+            out[el.get("ref", "")] = "new" if marked == 0 else "appended"
     return out
 
 
