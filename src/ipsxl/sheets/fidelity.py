@@ -302,7 +302,7 @@ def _as_review(value: Review | float | None) -> Review:
 # --- the parts of the sheet -------------------------------------------------------------------
 
 
-class _Grid:
+class _CellGrid:
     """A sparse grid that turns into the row lists of a layout."""
 
     def __init__(self) -> None:
@@ -330,7 +330,7 @@ class _Grid:
 class _Sheet:
     """The sheet as it is being laid out: cells, row heights, page breaks."""
 
-    grid: _Grid = field(default_factory=_Grid)
+    grid: _CellGrid = field(default_factory=_CellGrid)
     heights: dict[int, float] = field(default_factory=dict)
     breaks: list[int] = field(default_factory=list)
     data_widths: dict[int, float] = field(default_factory=dict)
