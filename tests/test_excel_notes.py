@@ -235,3 +235,13 @@ def test_lite_without_note_reads_leaves_ipsxls_notes():
     sim.run(lite.validate)
     sim.run(lite.clear_flags)
     assert len(sim.notes) == 2
+
+
+# --------------------------------------------------------------------------- the one rule
+
+
+def test_the_rule_reads_notes_as_excel_for_mac_gives_them():
+    """AppleScript gives a note's line breaks as carriage returns."""
+    lines = sheets.split_note(f"checked\r{MARKER}\r{NOT_A_NUMBER}\r{REVIEWER}", NOT_A_NUMBER)
+    assert lines is not None and lines.theirs == ["checked", REVIEWER]
+    assert sheets.split_note("a note of someone's", NOT_A_NUMBER) is None
