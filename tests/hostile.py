@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
+import re
 import struct
 import zlib
 from collections.abc import Callable, Sequence
@@ -24,7 +25,7 @@ from xml.sax.saxutils import escape, quoteattr
 
 from builders import clean_tabs, set_cell
 
-from ipsxl.values import CellError
+from ipsxl.core.values import CellError
 
 # --- writing packages ---------------------------------------------------------------------------
 
@@ -242,6 +243,24 @@ def package_parts(
 def sheets_of(tabs: dict[str, list[list]], **by_name: dict) -> list[Sheet]:
     """Sheets from ``clean_tabs()``-style rows; keyword arguments set a sheet's other fields."""
     return [Sheet(name, rows, **by_name.get(name, {})) for name, rows in tabs.items()]
+
+
+def prefixed(sheet: int) -> Callable[[list[tuple[str, bytes]]], list[tuple[str, bytes]]]:
+    """A ``write_xlsx`` edit writing the ``sheet``-th sheet (1-based) with the spreadsheetml
+    namespace bound to a prefix on its root (``<x:worksheet xmlns:x=...>``, ``<x:c>``,
+    ``<x:f>``), as some generators do."""
+    part = f"xl/worksheets/sheet{sheet}.xml"
+
+    def edit(parts: list[tuple[str, bytes]]) -> list[tuple[str, bytes]]:
+        out = []
+        for name, data in parts:
+            if name == part:
+                data = re.sub(rb"<(/?)([A-Za-z][\w.-]*)(?=[\s/>])", rb"<\1x:\2", data)
+                data = data.replace(b'xmlns="', b'xmlns:x="', 1)
+            out.append((name, data))
+        return out
+
+    return edit
 
 
 def write_xlsx(
@@ -676,6 +695,32 @@ def _readable(folder: Path) -> list[Case]:
             exit_code=1,
             flags=[
                 Flag("Jobs", wage_row, "Hourly Wage", "bad-value", "open and save", "=16.5*1"),
+                Flag("Jobs", hours_row, "Hours Per Week", "bad-value", "open and save"),
+            ],
+            clean=[("Jobs", title_row, "Job Title")],
+        )
+    )
+
+    tabs = clean_tabs()
+    wage_row = set_cell(tabs, "Jobs", 1, "Hourly Wage", Raw('<c r="{ref}"><f>SUM(A1:A2)</f></c>'))
+    hours_row = set_cell(
+        tabs, "Jobs", 2, "Hours Per Week", Raw('<c r="{ref}"><f t="shared" si="0"/><v/></c>')
+    )
+    title_row = set_cell(
+        tabs, "Jobs", 2, "Job Title", Raw('<c r="{ref}" t="str"><f>""</f><v/></c>')
+    )
+    write_xlsx(
+        folder / "formulas-never-computed-prefixed.xlsx",
+        sheets_of(tabs),
+        edit=prefixed(list(tabs).index("Jobs") + 1),
+    )
+    cases.append(
+        Case(
+            "formulas-never-computed-prefixed.xlsx",
+            "formulas no one computed, in a sheet whose tags carry a prefix (<x:c><x:f>)",
+            exit_code=1,
+            flags=[
+                Flag("Jobs", wage_row, "Hourly Wage", "bad-value", "open and save", "=SUM(A1:A2)"),
                 Flag("Jobs", hours_row, "Hours Per Week", "bad-value", "open and save"),
             ],
             clean=[("Jobs", title_row, "Job Title")],

@@ -18,6 +18,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import zipfile
 from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
@@ -25,12 +26,21 @@ from pathlib import Path
 import pytest
 from builders import clean_tabs
 from click.testing import CliRunner
-from hostile import Case, build_corpus, clean_xlsx, many_sheets_xlsx, sheets_of, write_xlsx
+from hostile import (
+    Case,
+    Sheet,
+    build_corpus,
+    clean_xlsx,
+    many_sheets_xlsx,
+    package_parts,
+    sheets_of,
+    write_xlsx,
+)
 
-from ipsxl import guard, read, zipscan
-from ipsxl.check import check_file
 from ipsxl.cli import main
-from ipsxl.read import DEFAULT_LIMITS, Limits, UnreadableWorkbook
+from ipsxl.files import guard, read, zipscan
+from ipsxl.files.read import DEFAULT_LIMITS, Limits, UnreadableWorkbook
+from ipsxl.validate import check_file
 
 SECRET = "TOP-SECRET-XXE-7f3a"
 NO_GUARD = Limits(max_seconds=None, max_memory=None)  # in-process, extents scanned first
@@ -445,3 +455,84 @@ def test_the_timeout_covers_the_write_back(tmp_path, monkeypatch):
     assert "too slow: checking and writing it took longer than 45 seconds" in result.output
     assert "(raise --timeout to allow more)" in result.output
     assert sorted(p.name for p in tmp_path.iterdir()) == ["many.xlsx"]
+
+
+# --- a huge sheet of the agency's own -----------------------------------------------------------
+
+# Runs `python -m ipsxl ARGS` as the CLI does and, as it exits, writes this process's own peak
+# memory to stderr: the high-water mark of its address space since it started (not its
+# children's: the guard's child reads the workbook; and not ru_maxrss, which keeps the peak of
+# the process it was forked from, here pytest's).
+_OWN_PEAK = """
+import atexit, runpy, sys
+def peak():
+    with open("/proc/self/status") as fh:
+        kib = next(line.split()[1] for line in fh if line.startswith("VmHWM:"))
+    sys.stderr.write("peak-kib %s\\n" % kib)
+atexit.register(peak)
+sys.argv = ["ipsxl", *sys.argv[1:]]
+runpy.run_module("ipsxl", run_name="__main__")
+"""
+PIVOT_PART = "xl/worksheets/sheet7.xml"  # after the six standard tabs
+
+
+def _pivot_source_rows(rows: int) -> str:
+    """Rows of an agency's own data sheet (a pivot table's source, say): numbers and texts
+    that repeat enough to deflate about twentyfold, less than a zip bomb does (the package
+    scan refuses a part that inflates more than 200 times)."""
+    notes = [
+        f"{kind} contact with employer {k}, follow-up agreed"
+        for k in range(5)
+        for kind in ("Phone", "Visit")
+    ]
+    return "".join(
+        f'<row r="{r}"><c r="A{r}"><v>{r % 1000}</v></c>'
+        f'<c r="B{r}" t="inlineStr"><is><t>{notes[r % 10]}</t></is></c>'
+        f'<c r="C{r}" t="inlineStr"><is><t>{notes[r % 7]}</t></is></c>'
+        f'<c r="D{r}" t="inlineStr"><is><t>{notes[r % 3]}</t></is></c>'
+        f'<c r="E{r}"><v>{r % 365 + 46000}</v></c></row>'
+        for r in range(1, rows + 1)
+    )
+
+
+def _with_own_sheet(path: Path, rows: int) -> Path:
+    """The clean workbook and, after its tabs, a sheet of the agency's own of ``rows`` rows."""
+    own = Sheet("Pivot Source", [], extra_rows=_pivot_source_rows(rows))
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zf:
+        for name, data in package_parts([*sheets_of(clean_tabs()), own]):
+            zf.writestr(name, data)
+    return path
+
+
+def _check_peak_kib(book: Path, out: Path) -> int:
+    """`ipsxl check BOOK --output OUT` as a real process; the peak memory of that process."""
+    proc = subprocess.run(
+        [sys.executable, "-c", _OWN_PEAK, "check", str(book), "--output", str(out)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    return int(proc.stderr.rsplit("peak-kib ", 1)[1].split()[0])
+
+
+@pytest.mark.skipif(not Path("/proc/self/status").exists(), reason="VmHWM is Linux's")
+def test_check_copies_a_huge_sheet_of_its_own_without_holding_it_in_memory(tmp_path):
+    """A workbook with a big sheet that is not the standard's (tens of MB of XML, where a real
+    one may hold hundreds): `ipsxl check` copies it as it is into the checked copy, and the
+    process that writes the copy never holds it inflated (its peak memory grows by far less
+    than the sheet's size over that of the same workbook with a short such sheet)."""
+    big = _with_own_sheet(tmp_path / "big.xlsx", 300_000)
+    small = _with_own_sheet(tmp_path / "small.xlsx", 10)
+    with zipfile.ZipFile(big) as zf:
+        inflated = zf.getinfo(PIVOT_PART).file_size
+        pivot = zf.read(PIVOT_PART)
+    assert inflated > 60 * 1024 * 1024
+    baseline = _check_peak_kib(small, tmp_path / "small.checked.xlsx")
+    peak = _check_peak_kib(big, tmp_path / "big.checked.xlsx")
+    assert (peak - baseline) * 1024 < inflated / 4, (peak - baseline) // 1024
+    with zipfile.ZipFile(tmp_path / "big.checked.xlsx") as zf:
+        assert zf.read(PIVOT_PART) == pivot
+        assert zf.testzip() is None
+    checked = read.read_workbook(tmp_path / "big.checked.xlsx")
+    assert {"Fidelity", "Flags", "Pivot Source"} <= set(checked.sheets)

@@ -4,11 +4,12 @@ a figure silently wrong. Each case goes through ``ipsxl validate --format json``
 from __future__ import annotations
 
 import json
+import zipfile
 
 import openpyxl
 from builders import clean_tabs, column, set_cell, write_workbook
 from click.testing import CliRunner
-from hostile import Raw, sheets_of, write_xlsx
+from hostile import Raw, prefixed, sheets_of, write_xlsx
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.table import Table
 
@@ -125,6 +126,30 @@ def test_a_formula_with_its_computed_value_reads_the_value(tmp_path):
     report = validate(write_xlsx(tmp_path / "b.xlsx", sheets_of(tabs)))
     assert report["flags"] == []
     assert report["outcomes"]["mean_wage"] == 16.75
+
+
+def test_a_formula_never_computed_is_flagged_when_its_tags_have_a_prefix(tmp_path):
+    tabs = clean_tabs()
+    wage = set_cell(tabs, "Jobs", 1, "Hourly Wage", Raw('<c r="{ref}"><f>SUM(A1:A2)</f></c>'))
+    hours = set_cell(
+        tabs, "Jobs", 2, "Hours Per Week", Raw('<c r="{ref}"><f t="shared" si="0"/><v/></c>')
+    )
+    set_cell(tabs, "Jobs", 2, "Hourly Wage", Raw('<c r="{ref}"><f>16.5*1</f><v>16.5</v></c>'))
+    set_cell(tabs, "Jobs", 2, "Job Title", Raw('<c r="{ref}" t="str"><f>""</f><v></v></c>'))
+    book = write_xlsx(
+        tmp_path / "b.xlsx", sheets_of(tabs), edit=prefixed(list(tabs).index("Jobs") + 1)
+    )
+    with zipfile.ZipFile(book) as zf:  # the test's own premise: every tag of Jobs is prefixed
+        jobs = zf.read(f"xl/worksheets/sheet{list(tabs).index('Jobs') + 1}.xml")
+    assert b"<x:c " in jobs and b"<x:f>SUM(A1:A2)</x:f></x:c>" in jobs and b"<c " not in jobs
+    report = validate(book)
+    found = [(f["sheet"], f["row"], f["column"], f["code"], f["value"]) for f in report["flags"]]
+    assert found == [
+        ("Jobs", hours, "Hours Per Week", "bad-value", "(a formula)"),
+        ("Jobs", wage, "Hourly Wage", "bad-value", "=SUM(A1:A2)"),
+    ]
+    assert all(UNCOMPUTED in f["message"] for f in report["flags"])
+    assert report["outcomes"]["mean_wage"] == 16.5  # the computed one; the other is no blank
 
 
 # --- merged cells -------------------------------------------------------------------------------

@@ -5,6 +5,7 @@ holds: a huge sheet that is not the standard's, and millions of shared strings, 
 from __future__ import annotations
 
 import os
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -12,8 +13,8 @@ from builders import clean_tabs
 from click.testing import CliRunner
 from hostile import NS, NS_R, XML_DECL, Raw, Sheet, sheets_of, write_xlsx
 
-from ipsxl import read, zipscan
 from ipsxl.cli import main
+from ipsxl.files import read, zipscan
 
 STRINGS = 5_000
 
@@ -87,3 +88,41 @@ def test_each_part_is_parsed_once_and_only_in_the_child(tmp_path, monkeypatch, t
     # with few strings the largest tab is parsed meanwhile, with a book of its own; with many,
     # the strings are parsed once by one book
     assert child.count("book") == books
+
+
+def test_check_parses_the_shared_strings_once(tmp_path, monkeypatch):
+    """`ipsxl check` too: the strings are parsed once, by the child's one calamine book; the
+    process that writes the checked copy scans their part (size, checksum, no DTD) and copies
+    it as it is stored, never inflating it to parse or to copy it."""
+    from ipsxl.writeback import package, xmltext
+
+    book = _book(tmp_path / "agency.xlsx")
+    log = tmp_path / "parsed.log"
+    _counting(monkeypatch, log)
+    monkeypatch.setattr(read, "SHARED_STRINGS_TWICE", 0)  # many strings: one book
+    here = str(os.getpid())
+    parsed: list[str] = []
+    real_parse, real_read = xmltext.parse, package._Source.read
+
+    def parse(data, name="", *args, **kwargs):
+        if str(os.getpid()) == here:
+            parsed.append(name)
+        return real_parse(data, name, *args, **kwargs)
+
+    def inflate(source, info):
+        if str(os.getpid()) == here:
+            parsed.append(f"inflated {info.filename}")
+        return real_read(source, info)
+
+    monkeypatch.setattr(xmltext, "parse", parse)
+    monkeypatch.setattr(package._Source, "read", inflate)
+    result = CliRunner().invoke(main, ["check", str(book)])
+    assert result.exit_code == 0, result.output
+    entries = [line.split(" ", 1) for line in log.read_text().splitlines()]
+    child = [what for pid, what in entries if pid != here]
+    assert child.count("book") == 1  # calamine: the one parse of the strings
+    assert child.count("xl/sharedStrings.xml") == 1  # the child's package scan
+    assert [what for pid, what in entries if pid == here].count("xl/sharedStrings.xml") == 1
+    assert not [p for p in parsed if p.endswith("sharedStrings.xml")], parsed
+    with zipfile.ZipFile(book) as source, zipfile.ZipFile(book.with_suffix(".checked.xlsx")) as out:
+        assert out.read("xl/sharedStrings.xml") == source.read("xl/sharedStrings.xml")

@@ -116,6 +116,65 @@ def test_a_part_set_to_the_same_bytes_is_still_copied(source):
     assert part not in pkg.compressed
 
 
+def _inflated(monkeypatch) -> list[str]:
+    """The parts the write-back inflates from now on, by name, in the order it does."""
+    names: list[str] = []
+    real = package._Source.read
+
+    def counted(self, info):
+        if info.filename not in self.inflated:
+            names.append(info.filename)
+        return real(self, info)
+
+    monkeypatch.setattr(package._Source, "read", counted)
+    return names
+
+
+def test_parts_ipsxl_has_no_use_for_are_never_inflated(source, written, tmp_path, monkeypatch):
+    """The VBA project, the images, the sheets no cell of the report is on: copied compressed
+    as they are, never held inflated (a sheet of the agency's own may be hundreds of MB)."""
+    inflated = _inflated(monkeypatch)
+    out = tmp_path / "out.xlsm"
+    write_back(source, out, make_report(), generated_at=WHEN)
+    assert read_parts(out) == read_parts(written)
+    for part in ("xl/vbaProject.bin", "xl/media/image1.png", sheet_part(source, "Notes")):
+        assert part not in inflated, part
+    assert sheet_part(source, "Caseload") in inflated  # it has flagged cells
+
+
+def test_without_zipfile_internals_unchanged_parts_are_copied_a_chunk_at_a_time(
+    source, written, tmp_path, monkeypatch
+):
+    """Where zipfile lacks what copying compressed bytes relies on, a part never read is
+    copied through zipfile's own streams (inflated and deflated a chunk at a time): the same
+    content, the CRC checked on the way."""
+    monkeypatch.setattr(package, "_can_copy", lambda zf: False)
+    inflated = _inflated(monkeypatch)
+    out = tmp_path / "streamed.xlsm"
+    write_back(source, out, make_report(), generated_at=WHEN)
+    assert read_parts(out) == read_parts(written)
+    assert list(read_parts(out)) == list(read_parts(written))
+    assert "xl/vbaProject.bin" not in inflated
+    with zipfile.ZipFile(out) as zf:
+        assert zf.testzip() is None
+
+
+def test_a_damaged_part_is_refused_when_it_is_read(source, tmp_path):
+    """A part whose bytes fail their checksum is refused as soon as the write-back needs it:
+    one line naming the part, no file written."""
+    raw = bytearray(source.read_bytes())
+    part = sheet_part(source, "Caseload")
+    with zipfile.ZipFile(source) as zf:
+        info = zf.getinfo(part)
+    at = raw.index(part.encode(), info.header_offset) + len(part) + 40
+    raw[at] ^= 0xFF  # inside the sheet's deflated data
+    broken = tmp_path / "broken.xlsm"
+    broken.write_bytes(bytes(raw))
+    with pytest.raises(WritebackError, match=re.escape(part)):
+        write_back(broken, tmp_path / "out.xlsm", make_report(), generated_at=WHEN)
+    assert not (tmp_path / "out.xlsm").exists()
+
+
 def test_large_parts_deflated_fast_read_the_same(source, written, tmp_path, monkeypatch):
     monkeypatch.setattr(package, "FAST_DEFLATE_FROM", 0)
     out = tmp_path / "fast.xlsm"

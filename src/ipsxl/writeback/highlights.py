@@ -376,8 +376,8 @@ def _shapes(cells: list[tuple[int, int]], first_id: int) -> str:
 def used_shape_blocks(journal: Journal) -> set[int]:
     """The VML id blocks (o:idmap data) every VML part of the package already uses."""
     used: set[int] = set()
-    for name, data in journal.pkg.parts.items():
-        if name.lower().endswith(".vml"):
-            for m in _IDMAP.finditer(data.decode("utf-8", "replace")):
+    for name in journal.pkg.parts:
+        if name.lower().endswith(".vml"):  # only these are inflated (see ``Package``)
+            for m in _IDMAP.finditer(journal.pkg.get(name).decode("utf-8", "replace")):
                 used.update(int(x) for x in re.findall(r"\d+", m.group(1)))
     return used

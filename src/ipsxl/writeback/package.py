@@ -1,10 +1,11 @@
 """The workbook as an OPC zip package held in memory: parts, relationships, content types.
 
 Parts keep their zip entry metadata and order, so a part ipsxl leaves alone is written back with
-the same bytes, and a package written twice the same way is the same zip. A part that did not
-change is not even deflated again: its compressed bytes are copied from the source file as they
-are. Saving goes through a temporary file beside the target that replaces it only once it is
-complete.
+the same bytes, and a package written twice the same way is the same zip. A part is inflated
+only when ipsxl reads it; a part that did not change is not even deflated again: its compressed
+bytes are copied from the source file as they are. So a big sheet of the agency's own (a pivot
+table's source of hundreds of MB) costs its compressed size, never its inflated one. Saving
+goes through a temporary file beside the target that replaces it only once it is complete.
 """
 
 from __future__ import annotations
@@ -12,17 +13,18 @@ from __future__ import annotations
 import copy
 import io
 import posixpath
+import shutil
 import struct
 import zipfile
 import zlib
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, MutableMapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
-from ipsxl import runtime
-from ipsxl.safefiles import replacing
-from ipsxl.snapshot import Snapshot
+from ipsxl.files import runtime
+from ipsxl.files.safefiles import replacing
+from ipsxl.files.snapshot import Snapshot
 from ipsxl.writeback import xmltext
 
 if TYPE_CHECKING:
@@ -70,6 +72,8 @@ FAST_DEFLATE_FROM = 1 << 20
 FAST_DEFLATE_LEVEL = 1
 _LOCAL_HEADER = struct.Struct("<4s2B4HL2L2H")  # a zip entry's local file header (APPNOTE 4.3.7)
 _LOCAL_SIGNATURE = b"PK\x03\x04"
+# the compression methods zipfile reads (a part compressed otherwise cannot be read or edited)
+_READABLE = (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED, zipfile.ZIP_BZIP2, zipfile.ZIP_LZMA)
 # flag bits a copied entry keeps: the compression options (1, 2) and UTF-8 names (11); the data
 # descriptor bit (3) goes, since the copy has its sizes and CRC in its local header
 _KEPT_FLAGS = 0x0806
@@ -107,16 +111,120 @@ def relative(source: str, part: str) -> str:
     return posixpath.relpath(part, posixpath.dirname(source) or ".")
 
 
+class _Source:
+    """The zip a package was read from, and the parts of it inflated so far: each once, shared
+    by the package and its copies (caches of what was read from a part know it by its bytes)."""
+
+    def __init__(self, zf: zipfile.ZipFile, label: object = "") -> None:
+        self.zf = zf
+        self.label = label
+        self.inflated: dict[str, bytes] = {}
+
+    def read(self, info: zipfile.ZipInfo) -> bytes:
+        data = self.inflated.get(info.filename)
+        if data is None:
+            try:
+                data = self.zf.read(info)  # checks the CRC of these very bytes
+            except (
+                zipfile.BadZipFile,
+                OSError,
+                RuntimeError,
+                NotImplementedError,
+                zlib.error,
+                EOFError,
+            ) as exc:
+                raise PackageError(f"{self.label}: {info.filename} is damaged ({exc})") from exc
+            self.inflated[info.filename] = data
+        return data
+
+    def holds_before(self, info: zipfile.ZipInfo, needle: bytes, before: bytes) -> bool:
+        """Whether the part holds ``needle`` ahead of the first ``before``, inflating it a chunk
+        at a time and no further than that."""
+        keep = max(len(needle), len(before)) - 1
+        tail = b""
+        try:
+            with self.zf.open(info) as fh:
+                while chunk := fh.read(_COPY_CHUNK):
+                    window = tail + chunk
+                    end = window.find(before)
+                    if window.find(needle, 0, len(window) if end < 0 else end) >= 0:
+                        return True
+                    if end >= 0:
+                        return False
+                    tail = window[-keep:] if keep else b""
+        except (zipfile.BadZipFile, RuntimeError, NotImplementedError, zlib.error, EOFError) as exc:
+            raise PackageError(f"{self.label}: {info.filename} is damaged ({exc})") from exc
+        return False
+
+    def copy_to(self, zf: zipfile.ZipFile, source: zipfile.ZipInfo, info: zipfile.ZipInfo) -> None:
+        """Add the source's part to ``zf`` as ``info``, inflated and deflated a chunk at a time
+        (zipfile's own streams: its CRC is checked as it is read)."""
+        zip64 = source.file_size > zipfile.ZIP64_LIMIT // 2
+        try:
+            with self.zf.open(source) as src, zf.open(info, "w", force_zip64=zip64) as dst:
+                shutil.copyfileobj(src, dst, _COPY_CHUNK)
+        except (zipfile.BadZipFile, RuntimeError, NotImplementedError, zlib.error, EOFError) as exc:
+            raise PackageError(f"{self.label}: {source.filename} is damaged ({exc})") from exc
+
+
+# the parts of the source not read yet, in ``_Parts``
+_UNREAD = None
+_COPY_CHUNK = 1 << 20
+
+
+class _Parts(MutableMapping[str, bytes]):
+    """Part name -> bytes, in the package's order. A part of the source is inflated when it is
+    first asked for; until then it is only a name (``unread``)."""
+
+    def __init__(self, source: _Source, infos: dict[str, zipfile.ZipInfo]) -> None:
+        self.source = source
+        self._infos = infos  # the source's entries, by name
+        self._data: dict[str, bytes | None] = dict.fromkeys(infos, _UNREAD)
+
+    def __getitem__(self, name: str) -> bytes:
+        data = self._data[name]
+        if data is _UNREAD:
+            return self.source.read(self._infos[name])
+        return data
+
+    def __setitem__(self, name: str, data: bytes) -> None:
+        self._data[name] = data
+
+    def __delitem__(self, name: str) -> None:
+        del self._data[name]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._data)
+
+    def __len__(self) -> int:
+        return len(self._data)
+
+    def __contains__(self, name: object) -> bool:
+        return name in self._data
+
+    def unread(self, name: str) -> zipfile.ZipInfo | None:
+        """The source's entry of a part still as read and not inflated here, else None."""
+        if self._data.get(name, b"") is _UNREAD and name not in self.source.inflated:
+            return self._infos[name]
+        return None
+
+    def copy(self) -> _Parts:
+        twin = _Parts(self.source, self._infos)
+        twin._data = dict(self._data)
+        return twin
+
+
 class Package:
     """Ordered parts of one zip, with what is needed to write them back unchanged."""
 
     def __init__(
         self,
-        parts: dict[str, bytes],
+        parts: MutableMapping[str, bytes],
         infos: dict[str, zipfile.ZipInfo],
         comment: bytes = b"",
         compressed: dict[str, memoryview] | None = None,
     ) -> None:
+        # name -> bytes; read from a zip, a ``_Parts`` that inflates a part when first asked
         self.parts = parts
         self.infos = infos
         self.comment = comment
@@ -130,34 +238,42 @@ class Package:
 
     @classmethod
     def read(cls, source: Path | Snapshot, deadline: Deadline | None = None) -> Package:
+        """The package of ``source`` (read whole once: its bytes are the snapshot's). Parts are
+        inflated, their CRC checked, when first asked for; a part never asked for is copied as
+        it is stored, its checksum with it (``ipsxl check`` has scanned every XML part first)."""
         path = source.path if isinstance(source, Snapshot) else source
         try:
             data = Snapshot.of(source).data  # once: the parts, and their compressed bytes
             blob = memoryview(data)
-            with zipfile.ZipFile(io.BytesIO(data)) as zf:
-                infos = zf.infolist()
-                if sum(i.file_size for i in infos) > MAX_UNCOMPRESSED:
-                    raise PackageError(f"{path}: too large to write into")
-                parts: dict[str, bytes] = {}
-                keep: dict[str, zipfile.ZipInfo] = {}
-                compressed: dict[str, memoryview] = {}
-                for info in infos:
-                    if deadline is not None:
-                        deadline.check()
-                    if info.is_dir():
-                        continue
-                    parts[info.filename] = zf.read(info)  # checks the CRC of these very bytes
-                    keep[info.filename] = info
-                    raw = _entry_data(blob, info)
-                    if raw is not None:
-                        compressed[info.filename] = raw
-                return cls(parts, keep, zf.comment, compressed)
+            zf = zipfile.ZipFile(io.BytesIO(data))
+            infos = zf.infolist()
+            if sum(i.file_size for i in infos) > MAX_UNCOMPRESSED:
+                raise PackageError(f"{path}: too large to write into")
+            keep: dict[str, zipfile.ZipInfo] = {}
+            compressed: dict[str, memoryview] = {}
+            for info in infos:
+                if deadline is not None:
+                    deadline.check()
+                if info.is_dir():
+                    continue
+                if info.flag_bits & 0x1 or info.compress_type not in _READABLE:
+                    raise PackageError(
+                        f"{path}: not a workbook package ({info.filename} is encrypted or"
+                        f" compressed with method {info.compress_type})"
+                    )
+                keep[info.filename] = info
+                raw = _entry_data(blob, info)
+                if raw is not None:
+                    compressed[info.filename] = raw
+            parts = _Parts(_Source(zf, path), keep)
+            return cls(parts, dict(keep), zf.comment, compressed)
         except (zipfile.BadZipFile, OSError, RuntimeError, NotImplementedError) as exc:
             raise PackageError(f"{path}: not a workbook package ({exc})") from exc
 
     def copy(self) -> Package:
         """A package to change without changing this one (parts are shared until replaced)."""
-        twin = Package(dict(self.parts), dict(self.infos), self.comment, dict(self.compressed))
+        parts = self.parts.copy() if isinstance(self.parts, _Parts) else dict(self.parts)
+        twin = Package(parts, dict(self.infos), self.comment, dict(self.compressed))
         twin._read = self._read  # kept by the bytes they were read from: safe to share
         return twin
 
@@ -199,6 +315,21 @@ class Package:
         del self.infos[stored]
         self.compressed.pop(stored, None)
         del self._lower[stored.lower()]
+
+    def holds_before(self, part: str, needle: bytes, before: bytes) -> bool:
+        """Whether the part's bytes hold ``needle`` ahead of the first ``before`` (anywhere
+        when there is none): a question about a worksheet's head (its sheet views come before
+        its cells) that does not inflate a big sheet never read, past its head."""
+        stored = self.name(part)
+        if stored is None:
+            raise KeyError(part)
+        parts = self.parts
+        source = parts.unread(stored) if isinstance(parts, _Parts) else None
+        if source is not None:
+            return parts.source.holds_before(source, needle, before)
+        data = parts[stored]
+        end = data.find(before)
+        return data.find(needle, 0, len(data) if end < 0 else end) >= 0
 
     def free_name(self, pattern: str, start: int = 1) -> str:
         """The first unused name from a pattern such as "xl/worksheets/sheet{}.xml"."""
@@ -294,13 +425,27 @@ class Package:
             with zipfile.ZipFile(fh, "w", zipfile.ZIP_DEFLATED) as zf:
                 infos = {name: copy.copy(info) for name, info in self.infos.items()}
                 deflated = self._deflate_changed(infos) if _can_copy(zf) else {}
-                for name, data in self.parts.items():
+                for name in self.parts:
                     if deadline is not None:
                         deadline.check()
+                    unread = self._unread(name)
                     write_entry(
-                        zf, infos[name], data, self.compressed.get(name, deflated.get(name))
+                        zf,
+                        infos[name],
+                        self.parts[name] if unread is None else None,
+                        self.compressed.get(name, deflated.get(name)),
+                        unread,
                     )
                 zf.comment = self.comment
+
+    def _unread(self, name: str) -> Callable[[zipfile.ZipFile, zipfile.ZipInfo], None] | None:
+        """For a part of the source never inflated here (see ``_Parts.unread``), what copies it
+        into a zip being written; None for any other."""
+        parts = self.parts
+        source = parts.unread(name) if isinstance(parts, _Parts) else None
+        if source is None:
+            return None
+        return lambda zf, info: parts.source.copy_to(zf, source, info)
 
     def _deflate_changed(self, infos: dict[str, zipfile.ZipInfo]) -> dict[str, bytes]:
         """The changed (and new) deflated parts, compressed side by side in threads (zlib lets
@@ -311,6 +456,7 @@ class Package:
             n
             for n, info in infos.items()
             if n not in self.compressed
+            and self._unread(n) is None  # copied a chunk at a time instead
             and info.compress_type == zipfile.ZIP_DEFLATED
             and self.parts[n]
         ]
@@ -355,13 +501,23 @@ def _entry_data(blob: memoryview, info: zipfile.ZipInfo) -> memoryview | None:
 
 
 def write_entry(
-    zf: zipfile.ZipFile, info: zipfile.ZipInfo, data: bytes, compressed: bytes | memoryview | None
+    zf: zipfile.ZipFile,
+    info: zipfile.ZipInfo,
+    data: bytes | None,
+    compressed: bytes | memoryview | None,
+    unread: Callable[[zipfile.ZipFile, zipfile.ZipInfo], None] | None = None,
 ) -> None:
     """Add one part to the zip being written: ``compressed`` when its bytes are known already
     (the source's, for a part that did not change, or deflated beforehand, with ``info``'s CRC
-    and sizes to match), else ``data`` deflated here (quickly when large)."""
+    and sizes to match); else, for a part of the source never inflated (``data`` None), the
+    source's copied by ``unread`` a chunk at a time; else ``data`` deflated here (quickly when
+    large)."""
     if compressed is not None and _can_copy(zf):
         _copy_compressed(zf, info, compressed)
+        return
+    if data is None:
+        assert unread is not None, info.filename
+        unread(zf, info)
         return
     level = FAST_DEFLATE_LEVEL if len(data) >= FAST_DEFLATE_FROM else None
     zf.writestr(info, data, compresslevel=level)

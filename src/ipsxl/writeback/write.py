@@ -6,12 +6,12 @@ import datetime as dt
 import itertools
 from dataclasses import dataclass, field
 
-from ipsxl import own_sheets as own
 from ipsxl import sheets
-from ipsxl.fidelity_sheet import Review, fidelity_layout
-from ipsxl.model import ERROR, Report
-from ipsxl.own_sheets import PreviousSheet
-from ipsxl.standard import FIDELITY_SHEET, FLAGS_SHEET
+from ipsxl.core.model import ERROR, Report
+from ipsxl.core.standard import FIDELITY_SHEET, FLAGS_SHEET
+from ipsxl.sheets import own
+from ipsxl.sheets.fidelity import Review, fidelity_layout
+from ipsxl.sheets.own import PreviousSheet
 from ipsxl.writeback import charts, highlights, render, state, undo, xmltext
 from ipsxl.writeback.deadline import NO_DEADLINE, Deadline
 from ipsxl.writeback.journal import Journal, append_children, sha256
@@ -383,10 +383,11 @@ def _open_on(journal: Journal, workbook: str, index: int) -> None:
 
 def _deselect(journal: Journal, pkg: Package, indexes: SheetIndexes, parts) -> None:
     """Unselect the agency's selected tabs: Excel groups every selected sheet with the active
-    one, and typing into a group types into all of its sheets. A sheet whose bytes do not
-    name the attribute is not read (a workbook may have thousands of sheets)."""
+    one, and typing into a group types into all of its sheets. A sheet whose head (its views
+    come before its cells) does not name the attribute is not read: a workbook may have
+    thousands of sheets, or one of hundreds of MB."""
     for part in parts:
-        if b"tabSelected" not in pkg.get(part):
+        if not pkg.holds_before(part, b"tabSelected", b"sheetData"):
             continue
         try:
             index = indexes.get(pkg, part)
