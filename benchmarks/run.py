@@ -142,7 +142,7 @@ def floor_threads(path: Path) -> None:
 def ipsxl_validate(path: Path) -> None:
     """What ``ipsxl validate PATH --format json`` does for one workbook, minus the interpreter."""
     from ipsxl import report
-    from ipsxl.check import check_file
+    from ipsxl.validate import check_file
 
     report.to_json([check_file(path)])
 
@@ -150,7 +150,7 @@ def ipsxl_validate(path: Path) -> None:
 def ipsxl_check(path: Path, target: Path) -> None:
     """What ``ipsxl check PATH --output TARGET`` does, minus the interpreter."""
     from ipsxl import report
-    from ipsxl.checked import check_for_writing
+    from ipsxl.checked_copy import check_for_writing
 
     checked = check_for_writing(path)
     checked.write(target)
@@ -249,7 +249,7 @@ def _ipsxl(*args: str) -> list[str]:
 
 
 def build(work: Path, clients: int, batch: int, batch_clients: int, distinct: int) -> tuple:
-    from ipsxl.demo import write_demo
+    from ipsxl.make.demo import write_demo
 
     big = work / f"agency-{clients}.xlsx"
     t = time.perf_counter()
@@ -326,7 +326,7 @@ def with_own_sheet(source: Path, target: Path, mb: int) -> int:
 
 def _counts(path: Path) -> dict[str, int]:
     """Data rows per tab of a workbook (rows below each header with anything in them)."""
-    from ipsxl.read import read_workbook
+    from ipsxl.files.read import read_workbook
 
     raw = read_workbook(path)
     return {name: len(t.frame) for name, t in raw.tables.items()}

@@ -24,7 +24,9 @@ MARKS_NAME = "timeline-marks.txt"
 def _instrument(log: list[tuple[float, str]], start: list[float]) -> None:
     """Wrap the steps of the check so each notes when it starts and ends (a forked child
     inherits the wrappers)."""
-    from ipsxl import check, fidelity, parse, read
+    from ipsxl import validate
+    from ipsxl.core import fidelity, parse
+    from ipsxl.files import read
 
     def wrap(module: Any, name: str, label: str) -> None:
         inner: Callable[..., Any] = getattr(module, name)
@@ -42,7 +44,7 @@ def _instrument(log: list[tuple[float, str]], start: list[float]) -> None:
     wrap(read, "_sheet_grid", lambda a: f"  grid of {a[1]!r} (values, shared)")
     wrap(read, "table_of", lambda a: f"  table of {a[1]!r}")
     wrap(parse, "parse_table", lambda a: f"  typed columns of {a[0].name!r}")
-    wrap(check, "run_rules", lambda a: "rules")
+    wrap(validate, "run_rules", lambda a: "rules")
     wrap(fidelity, "score_workbook", lambda a: "fidelity scores")
 
 
@@ -54,8 +56,8 @@ def main(argv: list[str] | None = None) -> int:
 
     from python_calamine import CalamineWorkbook
 
-    from ipsxl import check
-    from ipsxl.demo import write_demo
+    from ipsxl import validate
+    from ipsxl.make.demo import write_demo
 
     with tempfile.TemporaryDirectory(prefix="ipsxl-timeline-") as tmp:
         path = args.workbook
@@ -66,7 +68,7 @@ def main(argv: list[str] | None = None) -> int:
         log: list[tuple[float, str]] = []
         start = [0.0]
         _instrument(log, start)
-        inner = check._read_and_check
+        inner = validate._read_and_check
 
         def child(*a: Any, **k: Any) -> Any:  # runs in the child: hand the marks back by file
             result = inner(*a, **k)
@@ -74,7 +76,7 @@ def main(argv: list[str] | None = None) -> int:
             marks.write_text("\n".join(f"{t * 1000:8.1f}  {s}" for t, s in log))
             return result
 
-        check._read_and_check = child
+        validate._read_and_check = child
         best: tuple[float, float, str] | None = None
         for _ in range(args.runs):
             began = time.perf_counter()
@@ -84,7 +86,7 @@ def main(argv: list[str] | None = None) -> int:
             floor = time.perf_counter() - began
             log.clear()
             start[0] = time.perf_counter()
-            check.check_file(path)
+            validate.check_file(path)
             total = time.perf_counter() - start[0]
             if best is None or total < best[0]:
                 best = (total, floor, marks.read_text())

@@ -1,8 +1,8 @@
 """Regenerate the tables in docs/ from the code that defines them.
 
-The workbook standard (``ipsxl.standard``), the flag codes (``ipsxl.codes``), the IPS-25 items
-(``ipsxl.scale``) and the commands (the click CLI) each have one home in the code; the tables
-in these pages are drawn from there, between ``<!-- generated: NAME -->`` and
+The workbook standard (``ipsxl.core.standard``), the flag codes (``ipsxl.core.codes``), the
+IPS-25 items (``ipsxl.core.scale``) and the commands (the click CLI) each have one home in the
+code; the tables in these pages are drawn from there, between ``<!-- generated: NAME -->`` and
 ``<!-- end generated -->`` markers, so the pages cannot drift from what the program does.
 The prose around them is written by hand.
 
@@ -19,8 +19,8 @@ from pathlib import Path
 
 import click
 
-from ipsxl import codes, scale
-from ipsxl import standard as std
+from ipsxl.core import codes, scale
+from ipsxl.core import standard as std
 
 DOCS = Path(__file__).resolve().parent
 BLOCK = re.compile(
@@ -105,7 +105,7 @@ def code_table() -> str:
 def _family_path(code: codes.Code) -> str:
     if code.family == "reading":
         return "ipsxl/report.py"
-    return f"ipsxl/rules/{code.family}.py"
+    return f"ipsxl/core/rules/{code.family}.py"
 
 
 def items_table() -> str:

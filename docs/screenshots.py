@@ -19,8 +19,8 @@ import sys
 import tempfile
 from pathlib import Path
 
-from ipsxl.checked import check_for_writing
-from ipsxl.standard import FIDELITY_SHEET, FLAGS_SHEET
+from ipsxl.checked_copy import check_for_writing
+from ipsxl.core.standard import FIDELITY_SHEET, FLAGS_SHEET
 from ipsxl.writeback import undo
 from ipsxl.writeback.package import Package
 

@@ -226,7 +226,8 @@ TODAY = D(2026, 10, 15)  # after the clean workbook's quarter, so nothing in it 
 
 def run_rules(tmp_path: Path, tabs: dict[str, list[list]], today: dt.date = TODAY, **period):
     """Write the tabs, read them back through the real reader, and return every flag."""
-    from ipsxl import parse, read, rules
+    from ipsxl.core import parse, rules
+    from ipsxl.files import read
 
     path = write_workbook(tmp_path / "book.xlsx", tabs)
     return rules.run_rules(parse.parse_workbook(read.read_workbook(path), today=today, **period))

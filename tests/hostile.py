@@ -25,7 +25,7 @@ from xml.sax.saxutils import escape, quoteattr
 
 from builders import clean_tabs, set_cell
 
-from ipsxl.values import CellError
+from ipsxl.core.values import CellError
 
 # --- writing packages ---------------------------------------------------------------------------
 

@@ -23,8 +23,7 @@ import xlwings
 import xlwings.utils
 from lxml import etree
 
-from ipsxl import addin
-from ipsxl.addin import (
+from ipsxl.addin.build import (
     ADDIN_CONTENT_TYPE,
     ADDIN_NAME,
     CUSTOMUI_NS_2006,
@@ -41,6 +40,7 @@ from ipsxl.addin import (
     build_addin,
     configure_xlwings,
     default_addin_dir,
+    default_config_file,
     install_addin,
     macros_dir,
     shipped_addin,
@@ -393,7 +393,7 @@ def test_default_folder_is_the_users_excel_startup_folder(tmp_path: Path) -> Non
 
 
 def test_default_config_file_is_xlwings_own(user_config: Path) -> None:
-    assert addin.default_config_file() == user_config
+    assert default_config_file() == user_config
 
 
 # --------------------------------------------------------------------------- as Excel writes it

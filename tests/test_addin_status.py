@@ -19,8 +19,8 @@ import xlwings
 import xlwings.cli
 from click.testing import CliRunner
 
-from ipsxl import addin_check
-from ipsxl.addin import (
+from ipsxl.addin import status as addin_check
+from ipsxl.addin.build import (
     ADDIN_NAME,
     RIBBON_SOURCE,
     UDF_CONFIG_KEY,
@@ -31,7 +31,7 @@ from ipsxl.addin import (
     macros_dir,
     shipped_addin,
 )
-from ipsxl.addin_check import (
+from ipsxl.addin.status import (
     XLWINGS_ADDIN,
     check_setup,
     module_sources,

@@ -14,7 +14,7 @@ from click.testing import CliRunner
 from ipsxl import report
 from ipsxl.batch import Options, check_many, find_workbooks
 from ipsxl.cli import _run_batch, main
-from ipsxl.demo import write_demo
+from ipsxl.make.demo import write_demo
 
 TODAY_OPTIONS = Options()
 

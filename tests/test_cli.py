@@ -9,8 +9,8 @@ import sys
 from builders import clean_tabs, set_cell, write_workbook
 from click.testing import CliRunner
 
-from ipsxl import scale
 from ipsxl.cli import main
+from ipsxl.core import scale
 
 
 def run(*args: str) -> subprocess.CompletedProcess:

@@ -9,8 +9,8 @@ import re
 import builders as b
 from builders import run_rules as run
 
-from ipsxl import codes, rules
-from ipsxl.model import SEVERITIES
+from ipsxl.core import codes, rules
+from ipsxl.core.model import SEVERITIES
 
 
 def test_each_family_lists_exactly_the_codes_the_registry_gives_it():

@@ -15,7 +15,7 @@ from click.testing import CliRunner
 from ipsxl import report
 from ipsxl.batch import Options, check_many
 from ipsxl.cli import main
-from ipsxl.demo import write_demo
+from ipsxl.make.demo import write_demo
 
 
 def _has_dask() -> bool:

@@ -18,9 +18,10 @@ import pytest
 from openpyxl.utils import get_column_letter
 from python_calamine import CalamineWorkbook
 
-from ipsxl import demo, standard, template
-from ipsxl.demo import mistakes_per_kind, write_demo
-from ipsxl.standard import fold
+from ipsxl.core import standard
+from ipsxl.core.standard import fold
+from ipsxl.make import demo, template
+from ipsxl.make.demo import mistakes_per_kind, write_demo
 
 CLIENTS, SEED = 40, 7
 SHIPPED = Path(__file__).resolve().parents[1] / "workbooks" / "example.xlsx"
@@ -307,8 +308,8 @@ def test_contacts_per_client_makes_a_log_of_that_size(tmp_path: Path) -> None:
 
 def figures(path: Path) -> dict:
     """The report ipsxl gives for a workbook: what a supervisor reads the program by."""
-    from ipsxl.check import check_file
     from ipsxl.report import to_dict
+    from ipsxl.validate import check_file
 
     return to_dict(check_file(path))
 

@@ -7,9 +7,9 @@ import re
 import runpy
 from pathlib import Path
 
-from ipsxl import codes, scale
-from ipsxl import standard as std
-from ipsxl.fidelity.outcomes import OUTCOME_IDS
+from ipsxl.core import codes, scale
+from ipsxl.core import standard as std
+from ipsxl.core.fidelity.outcomes import OUTCOME_IDS
 
 DOCS = Path(__file__).resolve().parents[1] / "docs"
 generate = runpy.run_path(str(DOCS / "generate.py"))
@@ -63,3 +63,46 @@ def test_code_and_readme_cite_the_project_docs_not_outside_files():
         assert "shared/spec" not in text, path
         for cited in re.findall(r"(?<![\w/])((?:report|fidelity|workbook-standard)\.md)", text):
             assert (DOCS / cited).exists(), (path, cited)
+
+
+# The developers' map (src/ipsxl/README.md): where a flag code's rule, a fidelity item's
+# function and a sheet's writer live. It names files, so it is checked against the tree.
+SRC = DOCS.parent / "src" / "ipsxl"
+
+
+def code_map() -> str:
+    return (SRC / "README.md").read_text(encoding="utf-8")
+
+
+def test_every_path_in_the_code_map_exists():
+    named = re.findall(r"`([\w/.]+(?:\.py|/))`", code_map())
+    assert named
+    root = DOCS.parent
+    here = [root / p if p.split("/")[0] in ("src", "tests") else SRC / p for p in named]
+    assert [str(p) for p in here if not p.exists()] == []
+
+
+def test_the_code_map_names_every_module_and_package_of_ipsxl():
+    named = set(re.findall(r"`([\w/.]+(?:\.py|/))`", code_map()))
+    tops = {
+        p.name + ("/" if p.is_dir() else "")
+        for p in SRC.iterdir()
+        if (p.suffix == ".py" or (p / "__init__.py").exists()) and p.name != "__init__.py"
+    }
+    assert tops - named == set()
+
+
+def test_the_code_map_leads_each_flag_code_to_the_module_that_raises_it():
+    rows = re.findall(r"^\| (\w+) \| `core/rules/(\w+)\.py` \| ([a-z, -]+) \|$", code_map(), re.M)
+    mapped = {}
+    for family, module, names in rows:
+        assert family == module
+        mapped.update({name.strip(): family for name in names.split(",")})
+    raised_by_rules = {c.name: c.family for c in codes.REGISTRY.values() if c.family != "reading"}
+    assert mapped == raised_by_rules
+
+
+def test_every_scored_item_has_a_function_named_after_its_id():
+    from ipsxl.core.fidelity import items
+
+    assert [i for i in scale.COMPUTED_IDS if not callable(getattr(items, i, None))] == []

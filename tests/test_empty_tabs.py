@@ -14,8 +14,8 @@ from builders import clean_tabs, column, write_workbook
 from click.testing import CliRunner
 from openpyxl.comments import Comment
 
-from ipsxl import standard as std
 from ipsxl.cli import main
+from ipsxl.core import standard as std
 
 # the column whose blank makes a row's key blank, per tab
 KEYS = {

@@ -29,11 +29,13 @@ import pytest
 import xlwings as xw
 from builders import clean_tabs, set_cell
 
-from ipsxl import excel, fidelity_sheet, scale, sheets
-from ipsxl import standard as std
-from ipsxl.check import check_file
-from ipsxl.model import ERROR, WARNING
+from ipsxl import excel, sheets
+from ipsxl.core import scale
+from ipsxl.core import standard as std
+from ipsxl.core.model import ERROR, WARNING
 from ipsxl.report import to_dict
+from ipsxl.sheets import fidelity as fidelity_sheet
+from ipsxl.validate import check_file
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLE = ROOT / "workbooks" / "example.xlsx"
@@ -935,14 +937,14 @@ def test_a_client_without_notes_or_charts_gets_fills_and_sheets():
 
 
 def test_ribbon_actions_are_functions_of_this_module():
-    from ipsxl.addin import RIBBON_ACTIONS
+    from ipsxl.addin.build import RIBBON_ACTIONS
 
     for action in RIBBON_ACTIONS:
         assert callable(getattr(excel, action.function))
 
 
 def test_help_names_every_button():
-    from ipsxl.addin import RIBBON_ACTIONS
+    from ipsxl.addin.build import RIBBON_ACTIONS
 
     sim = ExcelSim(book_json("any.xlsx", {"Sheet1": []}))
     _, actions, _ = sim.run(excel.show_help)

@@ -16,11 +16,12 @@ import pytest
 from builders import TODAY, clean_tabs, write_workbook
 from test_fidelity import END, START
 
-from ipsxl import codes, fidelity, parse, read
-from ipsxl.fidelity import population as pop
-from ipsxl.fidelity.population import Frames
-from ipsxl.model import Period
-from ipsxl.rules import flags, identity
+from ipsxl.core import codes, fidelity, parse
+from ipsxl.core.fidelity import population as pop
+from ipsxl.core.fidelity.population import Frames
+from ipsxl.core.model import Period
+from ipsxl.core.rules import flags, identity
+from ipsxl.files import read
 
 # values a column can hold in a hand-built frame: text typed many ways, blanks of every kind,
 # and numbers equal to Python (1, 1.0, True) whose text differs

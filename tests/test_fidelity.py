@@ -9,8 +9,9 @@ import datetime as dt
 import pytest
 from builders import clean_tabs, set_cell, write_workbook
 
-from ipsxl import fidelity, parse, read, scale
-from ipsxl.model import Scores
+from ipsxl.core import fidelity, parse, scale
+from ipsxl.core.model import Scores
+from ipsxl.files import read
 
 D = dt.date
 START, END = D(2026, 7, 1), D(2026, 9, 30)  # builders' quarter: 92 days
@@ -501,7 +502,7 @@ def test_diversity_is_per_specialist_then_the_mean(tmp_path):
 def test_diversity_of_a_large_demo_program_does_not_collapse(tmp_path):
     """2,000 clients: distinct ÷ jobs over the whole agency falls near 0 whatever its
     specialists do; per specialist it stays where a specialist's own caseload puts it."""
-    from ipsxl import demo
+    from ipsxl.make import demo
 
     path = tmp_path / "big.xlsx"
     demo.write_demo(path, clients=2000, seed=3)
@@ -639,9 +640,9 @@ def test_work_incentives_planning_null_without_job_starts(tmp_path):
 
 
 def test_check_file_carries_the_scores(tmp_path):
-    from ipsxl import check
+    from ipsxl import validate
 
     path = write_workbook(tmp_path / "book.xlsx", clean_tabs())
-    report = check.check_file(path, today=D(2026, 10, 15))
+    report = validate.check_file(path, today=D(2026, 10, 15))
     assert report.scores is not None
     assert report.scores.item("caseload_size").value == 3 / 2  # C1, C2, C3 over two specialists

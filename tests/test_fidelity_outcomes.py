@@ -12,10 +12,11 @@ import pytest
 from builders import clean_tabs, write_workbook
 from test_fidelity import END, START, book, client, contact, job, score, staff
 
-from ipsxl import fidelity, parse, read
-from ipsxl.fidelity import population as pop
-from ipsxl.fidelity.population import Frames
-from ipsxl.model import Period
+from ipsxl.core import fidelity, parse
+from ipsxl.core.fidelity import population as pop
+from ipsxl.core.fidelity.population import Frames
+from ipsxl.core.model import Period
+from ipsxl.files import read
 
 D = dt.date
 WEEKS = 92 / 7  # the builders' quarter

@@ -10,11 +10,13 @@ import openpyxl
 import pytest
 from wb_fixtures import make_report
 
-from ipsxl import fidelity_sheet, scale, sheets
-from ipsxl.fidelity_sheet import Review
-from ipsxl.model import Item
+from ipsxl import sheets
+from ipsxl.core import scale
+from ipsxl.core.model import Item
+from ipsxl.core.standard import FIDELITY_SHEET
+from ipsxl.sheets import fidelity as fidelity_sheet
 from ipsxl.sheets import split_ref
-from ipsxl.standard import FIDELITY_SHEET
+from ipsxl.sheets.fidelity import Review
 from ipsxl.writeback import write_back
 
 WHEN = dt.datetime(2026, 10, 1, 9, 30)

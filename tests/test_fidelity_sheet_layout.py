@@ -16,10 +16,11 @@ import pytest
 from office import checked_copy
 from wb_fixtures import make_report
 
-from ipsxl import fidelity_sheet, scale
-from ipsxl.model import Weekly
+from ipsxl.core import scale
+from ipsxl.core.model import Weekly
+from ipsxl.core.standard import FIDELITY_SHEET
 from ipsxl.sheets import FONT, split_ref
-from ipsxl.standard import FIDELITY_SHEET
+from ipsxl.sheets import fidelity as fidelity_sheet
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLE = ROOT / "workbooks" / "example.xlsx"

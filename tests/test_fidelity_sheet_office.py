@@ -24,9 +24,11 @@ from office import (
     without_cached_results,
 )
 
-from ipsxl import fidelity_sheet, scale, sheets
-from ipsxl.check import check_file
-from ipsxl.standard import FIDELITY_SHEET
+from ipsxl import sheets
+from ipsxl.core import scale
+from ipsxl.core.standard import FIDELITY_SHEET
+from ipsxl.sheets import fidelity as fidelity_sheet
+from ipsxl.validate import check_file
 
 pytestmark = pytest.mark.skipif(SOFFICE is None, reason="LibreOffice (soffice) is not installed")
 

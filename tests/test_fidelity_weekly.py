@@ -6,9 +6,10 @@ import datetime as dt
 
 from builders import clean_tabs, write_workbook
 
-from ipsxl import parse, read
-from ipsxl.fidelity.population import Frames
-from ipsxl.fidelity.weekly import weekly_contacts
+from ipsxl.core import parse
+from ipsxl.core.fidelity.population import Frames
+from ipsxl.core.fidelity.weekly import weekly_contacts
+from ipsxl.files import read
 
 D = dt.date
 

@@ -14,7 +14,7 @@ import os
 from pathlib import Path
 
 from ipsxl import report
-from ipsxl.check import check_file
+from ipsxl.validate import check_file
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLE = ROOT / "workbooks" / "example.xlsx"

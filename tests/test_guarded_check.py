@@ -10,9 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from ipsxl import check, guard, report
-from ipsxl.demo import write_demo
-from ipsxl.read import DEFAULT_LIMITS, Limits
+from ipsxl import report, validate
+from ipsxl.files import guard
+from ipsxl.files.read import DEFAULT_LIMITS, Limits
+from ipsxl.make.demo import write_demo
 
 needs_fork = pytest.mark.skipif(not hasattr(os, "fork"), reason="the child guard needs fork")
 IN_PROCESS = Limits(max_seconds=None, max_memory=None)
@@ -27,8 +28,8 @@ def demo(tmp_path_factory) -> Path:
 
 @needs_fork
 def test_the_report_from_the_child_is_the_report_checked_in_process(demo):
-    in_child = check.check_file(demo, limits=DEFAULT_LIMITS)
-    in_process = check.check_file(demo, limits=IN_PROCESS)
+    in_child = validate.check_file(demo, limits=DEFAULT_LIMITS)
+    in_process = validate.check_file(demo, limits=IN_PROCESS)
     assert in_child.readable and len(in_child.flags) > 0
     assert report.to_json([in_child]) == report.to_json([in_process])
     # where each tab was found crosses back (faces point at cells with it); its rows do not
@@ -43,8 +44,8 @@ def test_a_bug_in_the_checks_is_an_internal_error_with_its_traceback_not_damage(
     def broken(ctx):
         return 1 / 0
 
-    monkeypatch.setattr(check, "run_rules", broken)  # the forked child inherits the patch
-    got = check.check_file(demo)
+    monkeypatch.setattr(validate, "run_rules", broken)  # the forked child inherits the patch
+    got = validate.check_file(demo)
     assert not got.readable
     assert got.error == "internal error: ZeroDivisionError: division by zero; please report it"
     assert "Traceback" in got.internal and "in broken" in got.internal
@@ -53,7 +54,7 @@ def test_a_bug_in_the_checks_is_an_internal_error_with_its_traceback_not_damage(
 
 @needs_fork
 def test_a_result_ready_in_time_is_kept_when_the_caller_was_busy_past_the_limit(demo):
-    pending = check.start_check(demo, limits=Limits(max_seconds=3.0))
+    pending = validate.start_check(demo, limits=Limits(max_seconds=3.0))
     time.sleep(4.0)  # the caller (preparing a write-back, say) overruns the child's limit
     got = pending.result()
     assert got.readable, got.error
@@ -74,5 +75,5 @@ def test_a_child_still_working_at_the_limit_is_too_slow_even_if_asked_late(tmp_p
 
 def test_an_unreadable_file_is_a_report_saying_why_without_starting_anything(tmp_path):
     missing = tmp_path / "nope.xlsx"
-    got = check.start_check(missing).result()
+    got = validate.start_check(missing).result()
     assert not got.readable and got.error == "no such file"

@@ -37,10 +37,10 @@ from hostile import (
     write_xlsx,
 )
 
-from ipsxl import guard, read, zipscan
-from ipsxl.check import check_file
 from ipsxl.cli import main
-from ipsxl.read import DEFAULT_LIMITS, Limits, UnreadableWorkbook
+from ipsxl.files import guard, read, zipscan
+from ipsxl.files.read import DEFAULT_LIMITS, Limits, UnreadableWorkbook
+from ipsxl.validate import check_file
 
 SECRET = "TOP-SECRET-XXE-7f3a"
 NO_GUARD = Limits(max_seconds=None, max_memory=None)  # in-process, extents scanned first

@@ -24,7 +24,7 @@ from pathlib import Path
 
 import pytest
 
-from ipsxl.addin import ADDIN_NAME, UDF_MODULE, shipped_addin
+from ipsxl.addin.build import ADDIN_NAME, UDF_MODULE, shipped_addin
 
 packaging_markers = pytest.importorskip("packaging.requirements")
 olevba = pytest.importorskip("oletools.olevba")

@@ -10,9 +10,9 @@ import pytest
 from builders import clean_tabs, write_workbook
 from click.testing import CliRunner
 
-from ipsxl import check
+from ipsxl import validate
 from ipsxl.cli import main
-from ipsxl.rules import run_rules as real_rules
+from ipsxl.core.rules import run_rules as real_rules
 
 BROKEN = "Broken Agency"
 
@@ -28,7 +28,7 @@ def _rules_that_fail_on_one_agency(ctx):
 def folder(tmp_path, monkeypatch):
     """Three workbooks; the middle one trips the injected bug (the guard's forked child and the
     batch's forked workers inherit the patch)."""
-    monkeypatch.setattr(check, "run_rules", _rules_that_fail_on_one_agency)
+    monkeypatch.setattr(validate, "run_rules", _rules_that_fail_on_one_agency)
     for name in ("a", "b", "c"):
         tabs = clean_tabs()
         if name == "b":
@@ -129,14 +129,14 @@ def test_a_bug_outside_the_guard_is_still_one_workbooks_result(tmp_path, monkeyp
     """Whatever fails, wherever: here the check of the file on disk, before the guard starts."""
     good = write_workbook(tmp_path / "a.xlsx", clean_tabs())
     odd = write_workbook(tmp_path / "b.xlsx", clean_tabs())
-    real = check.check_on_disk
+    real = validate.check_on_disk
 
     def on_disk(path, limits):
         if path.name == odd.name:
             raise KeyError("surprise")
         return real(path, limits)
 
-    monkeypatch.setattr(check, "check_on_disk", on_disk)
+    monkeypatch.setattr(validate, "check_on_disk", on_disk)
     result = invoke("validate", str(good), str(odd), "--format", "json")
     assert result.exit_code == 2
     doc = json.loads(result.stdout)

@@ -29,13 +29,14 @@ from test_excel import (  # noqa: F401 - fixtures (remote_engine: autouse)
     remote_engine,
 )
 
-from ipsxl import guard, lite, udfs
-from ipsxl import standard as std
-from ipsxl.addin import RIBBON_ACTIONS
-from ipsxl.check import check_file
-from ipsxl.limits import Limits
-from ipsxl.model import ERROR, WARNING
+from ipsxl import lite, udfs
+from ipsxl.addin.build import RIBBON_ACTIONS
+from ipsxl.core import standard as std
+from ipsxl.core.model import ERROR, WARNING
+from ipsxl.files import guard
+from ipsxl.files.limits import Limits
 from ipsxl.report import to_dict
+from ipsxl.validate import check_file
 
 HARNESS = Path(__file__).with_name("lite_harness.py")
 SCRIPTS = ["validate", "fidelity", "clear_flags", "new_standard_workbook", "ips_help"]

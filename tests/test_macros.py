@@ -16,7 +16,7 @@ import pytest
 import xlwings
 from lxml import etree
 
-from ipsxl.addin import (
+from ipsxl.addin.build import (
     CUSTOMUI_NS_2006,
     CUSTOMUI_NS_2009,
     PYTHON_MODULE,

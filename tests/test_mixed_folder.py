@@ -23,13 +23,13 @@ pytestmark = pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="named pipes a
 
 WITH_A_BUG = """
 import sys
-from ipsxl import check
-real_rules = check.run_rules
+from ipsxl import validate
+real_rules = validate.run_rules
 def rules(ctx):
     if ctx.program.get("Agency") == "Broken Agency":
         raise KeyError("a bug of ours")
     return real_rules(ctx)
-check.run_rules = rules
+validate.run_rules = rules
 sys.argv[0] = "ipsxl"
 from ipsxl.__main__ import run
 run()

@@ -20,7 +20,7 @@ from builders import clean_tabs, set_cell, write_workbook
 from click.testing import CliRunner
 
 from ipsxl.cli import main
-from ipsxl.read import read_workbook
+from ipsxl.files.read import read_workbook
 
 needs_writeback = pytest.mark.skipif(
     importlib.util.find_spec("ipsxl.writeback") is None,

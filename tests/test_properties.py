@@ -19,13 +19,14 @@ import pandas as pd
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from ipsxl import report, scale, values
-from ipsxl import standard as std
-from ipsxl.check import check_raw
-from ipsxl.model import SEVERITIES, Report
-from ipsxl.read import tables_from_grids
-from ipsxl.rules import CODES
-from ipsxl.values import CellError
+from ipsxl import report
+from ipsxl.core import scale, values
+from ipsxl.core import standard as std
+from ipsxl.core.model import SEVERITIES, Report
+from ipsxl.core.rules import CODES
+from ipsxl.core.values import CellError
+from ipsxl.files.read import tables_from_grids
+from ipsxl.validate import check_raw
 
 EXAMPLES = int(os.environ.get("IPSXL_EXAMPLES", "40"))
 TODAY = dt.date(2026, 10, 15)
@@ -315,7 +316,7 @@ def test_parsers_never_raise_and_bad_cells_hold_something(col, cells):
 def test_the_same_through_a_real_file(grids, tmp_path):
     from hostile import Sheet, write_xlsx
 
-    from ipsxl.check import check_file
+    from ipsxl.validate import check_file
 
     path = write_xlsx(tmp_path / "book.xlsx", [Sheet(name, rows) for name, rows in grids.items()])
     rep = check_file(path, today=TODAY)

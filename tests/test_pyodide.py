@@ -48,8 +48,8 @@ needed = sorted(
     r.name for r in requirements if r.marker is None or r.marker.evaluate({"extra": ""})
 )
 
-from ipsxl import guard, runtime
-from ipsxl.limits import Limits
+from ipsxl.files import guard, runtime
+from ipsxl.files.limits import Limits
 
 def read(path, limits, **kwargs):
     return path.name

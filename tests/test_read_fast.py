@@ -9,10 +9,11 @@ import openpyxl
 import pytest
 from python_calamine import CalamineWorkbook
 
-from ipsxl import check, read
-from ipsxl.demo import write_demo
-from ipsxl.read import DEFAULT_LIMITS, Limits
-from ipsxl.values import CellError
+from ipsxl import validate
+from ipsxl.core.values import CellError
+from ipsxl.files import read
+from ipsxl.files.read import DEFAULT_LIMITS, Limits
+from ipsxl.make.demo import write_demo
 
 
 def _book(path, cells: dict[str, object]) -> None:
@@ -70,9 +71,9 @@ def test_columns_past_the_limit_are_cut_and_error_cells_stay_errors(tmp_path):
 def test_tabs_parsed_as_they_arrive_give_the_report_of_tabs_parsed_at_the_end(tmp_path):
     path = tmp_path / "demo.xlsx"
     write_demo(path, clients=50, seed=5)
-    early = check._read_and_check(path, DEFAULT_LIMITS)
+    early = validate._read_and_check(path, DEFAULT_LIMITS)
     raw = read.read_workbook(path)
-    late = check.check_raw(raw)
+    late = validate.check_raw(raw)
     assert early.flags.equals(late.flags)
     assert early.scores == late.scores
     assert {n: (t.sheet, t.header_row, t.positions) for n, t in early.tables.items()} == {

@@ -13,8 +13,8 @@ from builders import clean_tabs
 from click.testing import CliRunner
 from hostile import NS, NS_R, XML_DECL, Raw, Sheet, sheets_of, write_xlsx
 
-from ipsxl import read, zipscan
 from ipsxl.cli import main
+from ipsxl.files import read, zipscan
 
 STRINGS = 5_000
 

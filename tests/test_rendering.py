@@ -20,12 +20,13 @@ from pathlib import Path
 
 import pytest
 
-from ipsxl import standard, template
-from ipsxl.check import check_file
-from ipsxl.demo import write_demo
+from ipsxl.core import standard
+from ipsxl.make import template
+from ipsxl.make.demo import write_demo
 from ipsxl.sheets import FLAGS_HEADERS, FLAGS_WIDTHS, flags_table
 from ipsxl.summary import summarize
 from ipsxl.summary.table import TREND_MEASURES
+from ipsxl.validate import check_file
 
 SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
 POPPLER = shutil.which("pdftotext") and shutil.which("pdfinfo")

@@ -8,7 +8,7 @@ import pytest
 from builders import col_of, one
 from builders import run_rules as run
 
-from ipsxl.model import ERROR
+from ipsxl.core.model import ERROR
 
 
 def with_spare_rows(tabs):

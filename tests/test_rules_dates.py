@@ -10,7 +10,7 @@ import pytest
 from builders import col_of, one
 from builders import run_rules as run
 
-from ipsxl.model import ERROR, WARNING
+from ipsxl.core.model import ERROR, WARNING
 
 D = b.D
 

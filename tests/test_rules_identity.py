@@ -8,8 +8,8 @@ import pytest
 from builders import col_of, one
 from builders import run_rules as run
 
-from ipsxl import rules
-from ipsxl.model import ERROR, WARNING
+from ipsxl.core import rules
+from ipsxl.core.model import ERROR, WARNING
 
 CONTACT_DAY = b.D(2026, 7, 3)
 
@@ -77,7 +77,7 @@ def test_duplicate_staff_name_is_flagged_like_a_duplicate_client(tmp_path):
 def test_every_unique_column_of_the_standard_is_checked(tmp_path):
     """duplicate-id follows ``Column.unique`` as missing-value follows ``required``: each unique
     column, given one repeated value, raises exactly one duplicate-id on that column."""
-    from ipsxl import standard as std
+    from ipsxl.core import standard as std
 
     unique = [(t.name, c.name) for t in std.TABS for c in t.columns if c.unique]
     assert unique  # the standard declares some

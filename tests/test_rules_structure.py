@@ -11,9 +11,10 @@ import pytest
 from builders import TODAY, col_of, one
 from builders import run_rules as run
 
-from ipsxl import parse, read, rules
-from ipsxl import standard as std
-from ipsxl.model import ERROR, FLAG_COLUMNS, WARNING
+from ipsxl.core import parse, rules
+from ipsxl.core import standard as std
+from ipsxl.core.model import ERROR, FLAG_COLUMNS, WARNING
+from ipsxl.files import read
 
 # report.md's flag codes table, with the severities it sets
 REPORT_CODES = {

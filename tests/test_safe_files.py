@@ -29,7 +29,7 @@ from builders import clean_tabs, set_cell, write_workbook
 from click.testing import CliRunner
 
 from ipsxl.cli import main
-from ipsxl.read import read_workbook
+from ipsxl.files.read import read_workbook
 
 
 def digest(path: Path) -> str:
@@ -249,7 +249,7 @@ def test_in_place_refuses_a_read_only_file_unless_forced(book):
 HELD = textwrap.dedent("""
     import sys, time
     from pathlib import Path
-    import ipsxl.checked as checked
+    import ipsxl.checked_copy as checked
     real = checked.prepare
     def held(*args, **kwargs):
         Path({holding!r}).touch()
@@ -334,7 +334,7 @@ def test_the_next_run_removes_what_a_killed_run_left(book, in_place):
 
 
 def _host() -> str:
-    from ipsxl import safefiles
+    from ipsxl.files import safefiles
 
     return safefiles._HOST
 
@@ -351,17 +351,17 @@ def _other_workbook(tmp_path: Path) -> Path:
 def test_a_file_replaced_during_the_check_is_reported_as_it_was_read(book, tmp_path, monkeypatch):
     """Replaced (as Excel saves: a new file renamed over it) once the check has begun: the report
     and the checked copy are both of the workbook as it was when the run began."""
-    import ipsxl.guard
+    import ipsxl.files.guard
 
     other = _other_workbook(tmp_path)
-    real_start = ipsxl.guard.start
+    real_start = ipsxl.files.guard.start
 
     def start_after_a_save(*args, **kwargs):
         os.replace(other, book)
         return real_start(*args, **kwargs)
 
-    monkeypatch.setattr(ipsxl.guard, "start", start_after_a_save)
-    monkeypatch.setattr("ipsxl.check.start", start_after_a_save)
+    monkeypatch.setattr(ipsxl.files.guard, "start", start_after_a_save)
+    monkeypatch.setattr("ipsxl.validate.start", start_after_a_save)
     result = CliRunner().invoke(main, ["check", str(book)])
     assert result.exit_code == 1, result.output  # the error of the workbook read
     assert "Test Agency" in result.stdout and "Other Agency" not in result.stdout
@@ -372,7 +372,9 @@ def test_a_file_replaced_during_the_check_is_reported_as_it_was_read(book, tmp_p
 
 
 @pytest.mark.parametrize(
-    "after", ["ipsxl.checked.prepare", "ipsxl.safefiles.keep_backup"], ids=["read", "backup"]
+    "after",
+    ["ipsxl.checked_copy.prepare", "ipsxl.files.safefiles.keep_backup"],
+    ids=["read", "backup"],
 )
 def test_in_place_refuses_a_file_replaced_before_it_is_written(book, tmp_path, monkeypatch, after):
     """Saved over by another program once ipsxl has read it, or even once the backup is made

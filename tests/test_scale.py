@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from ipsxl import scale
+from ipsxl.core import scale
 
 # (item, value, points): every threshold of fidelity.md's items table, at the threshold and
 # just past it, worked out from the table's wording by hand

@@ -20,12 +20,12 @@ pytestmark = pytest.mark.skipif(not hasattr(os, "fork"), reason="POSIX signals a
 
 SLOW_IPSXL = """
 import sys, time
-from ipsxl import check
-real_rules = check.run_rules
+from ipsxl import validate
+real_rules = validate.run_rules
 def slow_rules(ctx):
     time.sleep(30)
     return real_rules(ctx)
-check.run_rules = slow_rules
+validate.run_rules = slow_rules
 sys.argv[0] = "ipsxl"
 from ipsxl.__main__ import run
 run()

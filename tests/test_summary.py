@@ -27,9 +27,9 @@ import pytest
 from builders import clean_tabs, set_cell, write_workbook
 from click.testing import CliRunner
 
-from ipsxl import scale
 from ipsxl.cli import main
-from ipsxl.demo import write_demo
+from ipsxl.core import scale
+from ipsxl.make.demo import write_demo
 from ipsxl.summary import summarize
 from ipsxl.summary.table import TREND_MEASURES
 

@@ -16,8 +16,9 @@ from openpyxl.styles.numbers import is_date_format
 from openpyxl.utils import get_column_letter
 from python_calamine import CalamineWorkbook
 
-from ipsxl import standard, template
-from ipsxl.template import write_template
+from ipsxl.core import standard
+from ipsxl.make import template
+from ipsxl.make.template import write_template
 
 SHIPPED = Path(__file__).resolve().parents[1] / "workbooks" / "template.xlsx"
 TABLE_TABS = [t for t in standard.TABS if not t.fields]
@@ -265,7 +266,7 @@ def test_the_instructions_say_what_each_tab_holds_and_how_to_check(path: Path) -
 
 
 def test_the_reader_finds_every_tab_and_header(path: Path) -> None:
-    from ipsxl.read import read_workbook
+    from ipsxl.files.read import read_workbook
 
     raw = read_workbook(path)
     assert set(raw.tables) == {t.name for t in standard.TABS}

@@ -16,9 +16,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from ipsxl import standard as std
-from ipsxl import values
-from ipsxl.values import CellError
+from ipsxl.core import standard as std
+from ipsxl.core import values
+from ipsxl.core.values import CellError
 
 ALL_COLUMNS = [c for t in std.TABS for c in (t.fields or t.columns)]
 # one column of each type, and a yes/no and choice column whose words the mixes below hit

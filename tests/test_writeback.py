@@ -24,9 +24,10 @@ from wb_fixtures import (
     sheet_part,
 )
 
-from ipsxl import fidelity_sheet, sheets
-from ipsxl.model import ERROR, INFO, WARNING
-from ipsxl.standard import FIDELITY_SHEET, FLAGS_SHEET
+from ipsxl import sheets
+from ipsxl.core.model import ERROR, INFO, WARNING
+from ipsxl.core.standard import FIDELITY_SHEET, FLAGS_SHEET
+from ipsxl.sheets import fidelity as fidelity_sheet
 from ipsxl.writeback import WritebackError, clear, package, write_back
 
 AGENCY_SHEETS = ["Program", "Caseload", "Employer Log", "Lookup", "Notes"]

@@ -18,8 +18,10 @@ import openpyxl
 import pytest
 from wb_fixtures import build_workbook, make_report, read_parts, sheet_part
 
-from ipsxl import fidelity_sheet, scale, sheets
-from ipsxl.standard import FIDELITY_SHEET, FLAGS_SHEET
+from ipsxl import sheets
+from ipsxl.core import scale
+from ipsxl.core.standard import FIDELITY_SHEET, FLAGS_SHEET
+from ipsxl.sheets import fidelity as fidelity_sheet
 from ipsxl.writeback import write_back
 
 SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")

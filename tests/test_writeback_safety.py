@@ -297,8 +297,8 @@ def test_rerun_after_libreoffice_saved_the_workbook(tmp_path):
     needs from the sheets (its notes start with "ipsxl:", its fills are known colours, its
     sheets carry its mark), so no note is doubled, a corrected cell loses fill and note, and
     what the reviewer typed is kept."""
-    from ipsxl.check import check_file
-    from ipsxl.fidelity_sheet import fidelity_layout
+    from ipsxl.sheets.fidelity import fidelity_layout
+    from ipsxl.validate import check_file
 
     book = tmp_path / "example.xlsx"
     shutil.copy(EXAMPLE, book)

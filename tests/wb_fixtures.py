@@ -23,8 +23,8 @@ from openpyxl.styles import PatternFill
 from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from ipsxl import scale, standard
-from ipsxl.model import ERROR, INFO, WARNING, Item, Period, Report, Scores, Table
+from ipsxl.core import scale, standard
+from ipsxl.core.model import ERROR, INFO, WARNING, Item, Period, Report, Scores, Table
 
 D = dt.date
 START, END = D(2026, 7, 1), D(2026, 9, 30)

@@ -17,11 +17,11 @@ from dataclasses import dataclass, replace
 from functools import partial
 from pathlib import Path
 
-from ipsxl import guard
-from ipsxl.check import check_file, internal_error
-from ipsxl.kinds import looks_submitted
-from ipsxl.model import Report
-from ipsxl.read import DEFAULT_LIMITS, Limits
+from ipsxl.core.model import Report
+from ipsxl.files import guard
+from ipsxl.files.kinds import looks_submitted
+from ipsxl.files.read import DEFAULT_LIMITS, Limits
+from ipsxl.validate import check_file, internal_error
 
 
 def find_workbooks(paths: Iterable[str | Path]) -> list[Path]:

@@ -13,12 +13,13 @@ from pathlib import Path
 
 import click
 
-from ipsxl import __version__, report, safefiles
+from ipsxl import __version__, report
 from ipsxl.batch import Options, check_many, find_workbooks
-from ipsxl.check import INTERNAL_ERROR
-from ipsxl.limits import first_line
-from ipsxl.model import ERROR
-from ipsxl.read import DEFAULT_LIMITS, Limits
+from ipsxl.core.model import ERROR
+from ipsxl.files import safefiles
+from ipsxl.files.limits import first_line
+from ipsxl.files.read import DEFAULT_LIMITS, Limits
+from ipsxl.validate import INTERNAL_ERROR
 
 FORMATS = ("text", "json", "csv")
 RENDER = {
@@ -380,8 +381,8 @@ def check(path, output, in_place, force, start, end, max_rows, max_mb) -> None:
 def _check_and_write(path: Path, target: Path, in_place: bool, opts: Options) -> None:
     """``check``'s run on one snapshot of the workbook: the report, the backup (in place) and
     the checked copy all come from the bytes read once at the start."""
-    from ipsxl.checked import check_for_writing
-    from ipsxl.snapshot import Changed
+    from ipsxl.checked_copy import check_for_writing
+    from ipsxl.files.snapshot import Changed
     from ipsxl.writeback import WritebackError
 
     checked = check_for_writing(path, start=opts.start, end=opts.end, limits=opts.limits)
@@ -424,7 +425,7 @@ def template(file: Path, force: bool) -> None:
     Example:
       ipsxl template ips-2026-q3.xlsx
     """
-    from ipsxl.template import write_template
+    from ipsxl.make.template import write_template
 
     _refuse_existing(file, force)
     write_template(file)
@@ -463,7 +464,7 @@ def demo(
       ipsxl demo demo.xlsx --clients 40 --seed 7 && ipsxl validate demo.xlsx
       ipsxl demo q1.xlsx --agency "North Valley" --start 2026-01-01 --end 2026-03-31 --seed 1
     """
-    from ipsxl import demo as demos
+    from ipsxl.make import demo as demos
 
     first = start or demos.DEFAULT_PERIOD[0]
     last = end or demos.DEFAULT_PERIOD[1]
@@ -648,8 +649,8 @@ def addin_status(target_dir: Path | None, config_file: Path | None) -> None:
     Example:
       ipsxl addin status
     """
-    from ipsxl import addin_check
     from ipsxl.addin import AddinError
+    from ipsxl.addin import status as addin_check
 
     try:
         checks = addin_check.check_setup(target_dir, config_file)

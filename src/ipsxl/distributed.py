@@ -22,7 +22,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from ipsxl.batch import Options, check_one
-from ipsxl.model import Report
+from ipsxl.core.model import Report
 
 # seconds to wait for the scheduler before saying it cannot be reached
 CONNECT_TIMEOUT = 10.0

@@ -17,7 +17,7 @@ last run first and hand them in, so that lines a reviewer typed into those notes
 they are in desktop Excel.
 
 Nothing imported here forks, starts a thread or reads a file: Lite has the open workbook, not a
-file, and Pyodide can neither fork nor start threads (see ``ipsxl.runtime``).
+file, and Pyodide can neither fork nor start threads (see ``ipsxl.files.runtime``).
 """
 
 from __future__ import annotations

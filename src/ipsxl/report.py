@@ -11,9 +11,10 @@ import json
 import math
 from collections.abc import Sequence
 
-from ipsxl import __version__, codes, scale
-from ipsxl.check import INTERNAL_ERROR
-from ipsxl.model import ERROR, INFO, WARNING, Report
+from ipsxl import __version__
+from ipsxl.core import codes, scale
+from ipsxl.core.model import ERROR, INFO, WARNING, Report
+from ipsxl.validate import INTERNAL_ERROR
 
 RATE_KEYS = ("employment_rate", "retention_90")
 TEXT_FLAGS_PER_TAB = 5

@@ -25,14 +25,14 @@ from collections.abc import Sequence
 import pandas as pd
 import xlwings as xw
 
-from ipsxl import scale
-from ipsxl import standard as std
-from ipsxl.fidelity import outcomes, population
-from ipsxl.fidelity.population import Frames
-from ipsxl.model import Period
-from ipsxl.parse import parse_workbook
-from ipsxl.read import tables_from_grids
-from ipsxl.values import parse_date, parse_number, parse_percent
+from ipsxl.core import scale
+from ipsxl.core import standard as std
+from ipsxl.core.fidelity import outcomes, population
+from ipsxl.core.fidelity.population import Frames
+from ipsxl.core.model import Period
+from ipsxl.core.parse import parse_workbook
+from ipsxl.core.values import parse_date, parse_number, parse_percent
+from ipsxl.files.read import tables_from_grids
 
 ERROR_PREFIX = "#IPS: "
 Grid = Sequence[Sequence[object]] | None

@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from ipsxl.batch import Options, check_many, find_workbooks
-from ipsxl.model import Report
+from ipsxl.core.model import Report
 from ipsxl.summary.render import to_csv, to_json, to_text
 from ipsxl.summary.table import Summary, build_summary
 from ipsxl.summary.workbook import is_summary, write_summary

@@ -10,9 +10,9 @@ import csv
 import datetime as dt
 import io
 
-from ipsxl.check import INTERNAL_ERROR
 from ipsxl.report import defused, json_text, shown
 from ipsxl.summary.table import SUBMISSION_COLUMNS, YESNO, Summary
+from ipsxl.validate import INTERNAL_ERROR
 
 
 def _plain(value: object) -> object:

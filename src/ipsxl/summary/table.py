@@ -17,9 +17,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from ipsxl import report as report_json
-from ipsxl import scale
-from ipsxl.model import Report
-from ipsxl.standard import fold
+from ipsxl.core import scale
+from ipsxl.core.model import Report
+from ipsxl.core.standard import fold
 
 # Column kinds, so each face formats a value the same way (CSV text, JSON value, Excel cell).
 TEXT = "text"

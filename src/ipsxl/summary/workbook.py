@@ -30,7 +30,8 @@ from openpyxl.worksheet.pagebreak import Break
 from openpyxl.worksheet.table import Table, TableStyleInfo
 from openpyxl.worksheet.worksheet import Worksheet
 
-from ipsxl import scale
+from ipsxl.core import scale
+from ipsxl.make.template import save_atomically
 from ipsxl.report import printable
 from ipsxl.sheets import wrapped_lines
 from ipsxl.summary.render import totals
@@ -50,7 +51,6 @@ from ipsxl.summary.table import (
     latest_per_agency,
     period_label,
 )
-from ipsxl.template import save_atomically
 
 OVERVIEW, SUBMISSIONS, TRENDS, ITEMS, ABOUT = "Overview", "Submissions", "Trends", "Items", "About"
 # ipsxl's mark on the summary: a custom document property, so a summary kept among the

@@ -23,11 +23,11 @@ import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ipsxl import standard as std
-from ipsxl.fidelity_sheet import Review
-from ipsxl.model import Report
-from ipsxl.own_sheets import PreviousSheet
-from ipsxl.snapshot import Snapshot
+from ipsxl.core import standard as std
+from ipsxl.core.model import Report
+from ipsxl.files.snapshot import Snapshot
+from ipsxl.sheets.fidelity import Review
+from ipsxl.sheets.own import PreviousSheet
 from ipsxl.writeback import undo
 from ipsxl.writeback.deadline import NO_DEADLINE, Deadline
 from ipsxl.writeback.package import Package, PackageError

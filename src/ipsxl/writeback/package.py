@@ -22,9 +22,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
-from ipsxl import runtime
-from ipsxl.safefiles import replacing
-from ipsxl.snapshot import Snapshot
+from ipsxl.files import runtime
+from ipsxl.files.safefiles import replacing
+from ipsxl.files.snapshot import Snapshot
 from ipsxl.writeback import xmltext
 
 if TYPE_CHECKING:

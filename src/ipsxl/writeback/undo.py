@@ -9,9 +9,9 @@ import html
 import re
 
 from ipsxl import sheets as layouts
-from ipsxl.fidelity_sheet import Review, reviews_from_grid
-from ipsxl.own_sheets import ROLES, PreviousSheet, parse_area
 from ipsxl.sheets import is_marker, marker_index, split_ref, typed_lines
+from ipsxl.sheets.fidelity import Review, reviews_from_grid
+from ipsxl.sheets.own import ROLES, PreviousSheet, parse_area
 from ipsxl.writeback import xmltext
 from ipsxl.writeback.highlights import CellChange, SheetChanges
 from ipsxl.writeback.journal import sha256

@@ -6,12 +6,12 @@ import datetime as dt
 import itertools
 from dataclasses import dataclass, field
 
-from ipsxl import own_sheets as own
 from ipsxl import sheets
-from ipsxl.fidelity_sheet import Review, fidelity_layout
-from ipsxl.model import ERROR, Report
-from ipsxl.own_sheets import PreviousSheet
-from ipsxl.standard import FIDELITY_SHEET, FLAGS_SHEET
+from ipsxl.core.model import ERROR, Report
+from ipsxl.core.standard import FIDELITY_SHEET, FLAGS_SHEET
+from ipsxl.sheets import own
+from ipsxl.sheets.fidelity import Review, fidelity_layout
+from ipsxl.sheets.own import PreviousSheet
 from ipsxl.writeback import charts, highlights, render, state, undo, xmltext
 from ipsxl.writeback.deadline import NO_DEADLINE, Deadline
 from ipsxl.writeback.journal import Journal, append_children, sha256

@@ -1,0 +1,130 @@
+"""Raw tables -> typed frames, one per standard tab, and the reporting period.
+
+Every standard column is present in every typed frame (all blank when the sheet lacks it), so
+rules and fidelity items can be written without asking first whether a column exists.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+
+import pandas as pd
+
+from ipsxl.core import standard as std
+from ipsxl.core import values
+from ipsxl.core.model import ROW, Parsed, Period, RawWorkbook, Table
+
+# what parse_table gives for one tab: typed frame, raw frame, bad-cell mask
+ParsedTab = tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]
+
+
+def parse_table(tab: std.Tab, table: Table | None) -> ParsedTab:
+    """Typed frame, raw frame and bad-cell mask of one tab (all three with every column)."""
+    index = table.frame.index if table is not None else pd.Index([], name=ROW, dtype="int64")
+    found = table.frame if table is not None else pd.DataFrame(index=index)
+    # built column by column into dicts and framed once, without copying the columns (pandas
+    # copies on write): assigning a frame's columns one by one costs more than parsing them
+    typed, raw, bad = {}, {}, {}
+    for col in tab.columns:
+        if col.name in found:
+            raw[col.name] = found[col.name]
+            typed[col.name], bad[col.name] = values.parse(raw[col.name], col)
+        else:
+            raw[col.name] = pd.Series(None, index=index, dtype=object)
+            typed[col.name] = pd.Series(index=index, dtype=values.EMPTY_DTYPES[col.type])
+            bad[col.name] = pd.Series(False, index=index)
+    return (
+        pd.DataFrame(typed, index=index, copy=False),
+        pd.DataFrame(raw, index=index, copy=False),
+        pd.DataFrame(bad, index=index, copy=False),
+    )
+
+
+def _program(table: Table | None) -> tuple[dict[str, object], pd.DataFrame]:
+    """Program fields as one typed record, and a frame by field name of each field's raw
+    value, whether it is bad, and its Excel row (NA when the field is not in the tab)."""
+    fields = std.PROGRAM.fields
+    names = [f.name for f in fields]
+    entries = _first_entries(table) if table is not None else {}
+    # a field not in the tab, or without a value, holds what pandas fills a blank object
+    # Series with (NaN)
+    raw = pd.Series(None, index=names, dtype=object).tolist()
+    rows: list[object] = [pd.NA] * len(names)
+    for i, name in enumerate(names):
+        if name in entries:
+            value, rows[i] = entries[name]
+            if value is not None:
+                raw[i] = value
+    record: dict[str, object] = {}
+    bad = []
+    for f, value in zip(fields, raw, strict=True):
+        typed, is_bad = values.parse(pd.Series([value], dtype=object), f)
+        parsed = typed.iloc[0]
+        record[f.name] = None if pd.isna(parsed) else parsed
+        bad.append(bool(is_bad.iloc[0]))
+    index = pd.Index(names)
+    frame = pd.DataFrame(
+        {
+            "raw": pd.Series(raw, index=index, dtype=object),
+            "bad": pd.Series(bad, index=index, dtype=bool),
+            ROW: pd.Series(rows, index=index, dtype="Int64"),
+        },
+        index=index,
+        copy=False,
+    )
+    return record, frame
+
+
+def _first_entries(table: Table) -> dict[object, tuple[object, int]]:
+    """Value (None when missing) and Excel row of each field's first entry in the Program tab;
+    a later entry of the same field is ignored. (Plain Python: the tab has a handful of rows,
+    where pandas' per-call cost would be most of the parse of a small workbook.)"""
+    frame = table.frame
+    cells = frame["Value"].to_numpy(dtype=object)
+    first: dict[object, tuple[object, int]] = {}
+    for field, value, missing, row in zip(
+        frame["Field"].to_numpy(dtype=object), cells, pd.isna(cells), frame.index, strict=True
+    ):
+        if field not in first:
+            first[field] = (None if missing else value, row)
+    return first
+
+
+def _as_date(value: object) -> dt.date | None:
+    return pd.Timestamp(value).date() if value is not None else None
+
+
+def parse_workbook(
+    raw: RawWorkbook,
+    start: dt.date | None = None,
+    end: dt.date | None = None,
+    today: dt.date | None = None,
+    parsed: Mapping[str, ParsedTab] | None = None,
+) -> Parsed:
+    """Typed frames for every standard tab; ``start``/``end`` override the Program tab's period.
+
+    ``parsed`` holds ``parse_table`` results of tabs parsed already (by tab name): the file
+    check parses each small tab as soon as it is read, while the big one is still being read."""
+    frames, raws, bads = {}, {}, {}
+    for tab in std.TABS:
+        if tab is std.PROGRAM:
+            continue
+        done = (parsed or {}).get(tab.name)
+        frames[tab.name], raws[tab.name], bads[tab.name] = done or parse_table(
+            tab, raw.tables.get(tab.name)
+        )
+    program, program_frame = _program(raw.tables.get(std.PROGRAM.name))
+    raws[std.PROGRAM.name] = program_frame
+    start = start or _as_date(program.get("Period Start"))
+    end = end or _as_date(program.get("Period End"))
+    period = Period(start, end) if start and end and start <= end else None
+    return Parsed(
+        frames=frames,
+        tables=raw.tables,
+        program=program,
+        period=period,
+        raw=raws,
+        bad=bads,
+        today=today or dt.date.today(),
+    )

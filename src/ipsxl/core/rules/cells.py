@@ -1,0 +1,141 @@
+"""missing-value, bad-date, bad-number, bad-choice, bad-value: cells that are blank or hold the
+wrong kind of value for their column, checked against the types and choices of the standard, or
+whose formula was never computed."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from ipsxl.core import codes, values
+from ipsxl.core import standard as std
+from ipsxl.core.model import Parsed
+from ipsxl.core.rules import flags
+
+CODES = codes.family("cells")
+
+BAD_CODE = {
+    std.DATE: codes.BAD_DATE,
+    std.NUMBER: codes.BAD_NUMBER,
+    std.PERCENT: codes.BAD_NUMBER,
+    std.CHOICE: codes.BAD_CHOICE,
+    std.YESNO: codes.BAD_CHOICE,
+}
+
+
+UNCOMPUTED = "formula without a computed value: open and save the workbook in Excel"
+
+
+def _quoted(raw: pd.Series) -> pd.Series:
+    return "'" + raw.map(values.display) + "'"
+
+
+def bad_message(col: std.Column, raw: pd.Series) -> pd.Series:
+    """Why each value is refused, in the words a supervisor would use."""
+    quoted = _quoted(raw)
+    if col.type == std.DATE:
+        return quoted + " is not a date (use a real date, 2026-07-01 or 7/1/2026)"
+    if col.type in (std.NUMBER, std.PERCENT):
+        low = "" if col.minimum is None else f"{col.minimum:g}"
+        high = "" if col.maximum is None else f"{col.maximum:g}"
+        return quoted + f" is not a number in the range {low}..{high}".replace(" ..", " up to ")
+    if col.type == std.YESNO:
+        return quoted + " is not yes or no (Y/N, Yes/No, True/False, 1/0)"
+    return quoted + " is not one of: " + ", ".join(col.choices)
+
+
+def _required_blank(ctx: Parsed, tab: std.Tab, col: std.Column) -> pd.Series | None:
+    """Blank cells (not unreadable ones: those are bad-*) of a column that must be filled; None
+    when the column may be blank, so optional columns of a long log cost nothing."""
+    closed_case = tab is std.CASELOAD and col.name == "Closed Date"
+    if not (col.required or closed_case):
+        return None
+    frame = ctx.frames[tab.name]
+    blank = frame[col.name].isna() & ~ctx.bad[tab.name][col.name]
+    return blank if col.required else blank & (frame["Status"] == std.CLOSED)
+
+
+def _table_flags(ctx: Parsed, tab: std.Tab) -> list[pd.DataFrame]:
+    table = ctx.tables[tab.name]
+    found = []
+    for col in tab.columns:
+        if col.name not in table.positions:
+            continue  # a missing column is one missing-column flag, not one per row
+        bad = ctx.bad[tab.name][col.name]
+        if bad.any():
+            raw = ctx.raw[tab.name][col.name][bad]  # the few bad cells, by Excel row
+            uncomputed = raw.map(type) == values.Uncomputed
+            if uncomputed.any():
+                found.append(
+                    flags.cells(ctx, tab.name, uncomputed, col.name, codes.BAD_VALUE, UNCOMPUTED)
+                )
+            if col.type in BAD_CODE and not uncomputed.all():
+                wrong = ~uncomputed
+                message = bad_message(col, raw[wrong])
+                found.append(
+                    flags.cells(ctx, tab.name, wrong, col.name, BAD_CODE[col.type], message)
+                )
+        blank = _required_blank(ctx, tab, col)
+        if blank is not None and blank.any():
+            why = " (the case is Closed)" if not col.required else ""
+            found.append(
+                flags.cells(
+                    ctx,
+                    tab.name,
+                    blank,
+                    col.name,
+                    codes.MISSING_VALUE,
+                    f"{col.name} is blank{why}",
+                )
+            )
+    return found
+
+
+def _program_flags(ctx: Parsed) -> list[pd.DataFrame]:
+    """Program fields live in rows; a flag points at the field's Value cell."""
+    fields = ctx.raw[std.PROGRAM.name]
+    found = []
+    for field in std.PROGRAM.fields:
+        row = fields.at[field.name, "row"]
+        row = None if pd.isna(row) else int(row)
+        raw = fields.at[field.name, "raw"]
+        if fields.at[field.name, "bad"]:
+            uncomputed = type(raw) is values.Uncomputed
+            message = (
+                UNCOMPUTED
+                if uncomputed
+                else bad_message(field, pd.Series([raw], dtype=object)).iloc[0]
+            )
+            found.append(
+                flags.tab(
+                    ctx,
+                    std.PROGRAM.name,
+                    codes.BAD_VALUE if uncomputed else BAD_CODE[field.type],
+                    message,
+                    column="Value",
+                    row=row,
+                    value=raw,
+                )
+            )
+        elif field.required and ctx.program.get(field.name) is None:
+            where = "is blank" if row else "is missing (add a row for it)"
+            found.append(
+                flags.tab(
+                    ctx,
+                    std.PROGRAM.name,
+                    codes.MISSING_VALUE,
+                    f"{field.name} {where}",
+                    column="Value",
+                    row=row,
+                )
+            )
+    return found
+
+
+def check(ctx: Parsed) -> pd.DataFrame:
+    found: list[pd.DataFrame] = []
+    if ctx.present(std.PROGRAM.name):
+        found += _program_flags(ctx)
+    for tab in std.TABS:
+        if tab is not std.PROGRAM and ctx.present(tab.name):
+            found += _table_flags(ctx, tab)
+    return flags.concat(found)

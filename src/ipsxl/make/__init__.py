@@ -1,0 +1,1 @@
+"""The workbooks ipsxl makes from the standard: the empty template and the filled demo."""
