@@ -504,7 +504,7 @@ def notes_by_marker(
     starts with "ipsxl:" is ipsxl's, as is a part of a note from a line "ipsxl:" on; the cell
     of such a note filled in one of ipsxl's colours had that fill from ipsxl. ``texts``, the
     messages of each note as the earlier Flags sheet lists them, tell lines a person typed into
-    a note of ipsxl's (see ``own_sheets.note_texts``)."""
+    a note of ipsxl's (see ``sheets.own.note_texts``)."""
     texts = texts or {}
     found = []
     fills = _highlight_xfs(pkg, workbook)
