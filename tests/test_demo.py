@@ -212,6 +212,28 @@ def test_staff_tab(book: Book) -> None:
         assert fold(r["IPS Only"]) in standard.YES_WORDS + standard.NO_WORDS
         if r["Role"] == demo.SPECIALIST_ROLE:
             assert r["Supervisor"] in supervisors
+            assert_services_share_agrees_with_ips_only(r)
+
+
+def assert_services_share_agrees_with_ips_only(specialist: dict) -> None:
+    """All of an IPS-only specialist's time goes to employment services; some, not all, of
+    the others'."""
+    share = specialist["Employment Services %"]
+    if fold(specialist["IPS Only"]) in standard.YES_WORDS:
+        assert share == 100
+    else:
+        assert 0 < share < 100
+
+
+def test_a_larger_team_has_a_few_specialists_sharing_their_time(tmp_path: Path) -> None:
+    out = tmp_path / "team.xlsx"
+    write_demo(out, clients=200, seed=SEED)
+    staff = read_book(out).tables["Staff"]
+    specialists = [r for r in staff if r["Role"] == demo.SPECIALIST_ROLE]
+    for r in specialists:
+        assert_services_share_agrees_with_ips_only(r)
+    shared = [r for r in specialists if r["Employment Services %"] < 100]
+    assert 1 <= len(shared) <= len(specialists) // 4
 
 
 def test_caseloads_per_full_time_specialist_in_range(book: Book) -> None:

@@ -29,16 +29,51 @@ RENDER = {
 }
 
 
-def _csv_raw_option(func):
-    # reaches the printing through the context (``_csv_raw``), as --timeout does
+def _composed(*options):
+    """One decorator applying ``options``, listed in --help in the order given: click's way
+    of sharing a block of options between commands."""
+
+    def apply(func):
+        for option in reversed(options):
+            func = option(func)
+        return func
+
+    return apply
+
+
+def _into_meta(key: str):
+    """An option callback keeping the value in the context, where the code that needs it reads
+    it, so that no command's signature carries it."""
+    return lambda ctx, _param, value: ctx.meta.update({key: value})
+
+
+_csv_raw_option = click.option(
+    "--csv-raw",
+    is_flag=True,
+    expose_value=False,
+    callback=_into_meta("ipsxl_csv_raw"),  # read by _csv_raw
+    help="CSV cells exactly as found, for scripts. Without it, a cell starting with ="
+    " + - @ gets a leading ' so that Excel shows it instead of running it.",
+)
+
+_jobs_option = click.option(
+    "--jobs",
+    type=click.IntRange(1),
+    default=1,
+    show_default=True,
+    help="Workbooks validated at once, in worker processes.",
+)
+
+
+def _format_option(help: str):
     return click.option(
-        "--csv-raw",
-        is_flag=True,
-        expose_value=False,
-        callback=lambda ctx, _param, value: ctx.meta.update(ipsxl_csv_raw=value),
-        help="CSV cells exactly as found, for scripts. Without it, a cell starting with ="
-        " + - @ gets a leading ' so that Excel shows it instead of running it.",
-    )(func)
+        "--format",
+        "fmt",
+        type=click.Choice(FORMATS),
+        default="text",
+        show_default=True,
+        help=help,
+    )
 
 
 class Day(click.ParamType):
@@ -58,54 +93,54 @@ class Day(click.ParamType):
             self.fail(f"expected a date such as 2026-07-01, not {value!r}", param, ctx)
 
 
-def _period_options(func):
-    func = click.option(
-        "--end", type=Day(), help="Last day of the period, as 2026-09-30 (overrides Program)."
-    )(func)
-    return click.option(
+_period_options = _composed(
+    click.option(
         "--start", type=Day(), help="First day of the period, as 2026-07-01 (overrides Program)."
-    )(func)
+    ),
+    click.option(
+        "--end", type=Day(), help="Last day of the period, as 2026-09-30 (overrides Program)."
+    ),
+)
 
-
-def _limit_options(func):
-    """Safety limits against crafted files; the defaults suit any real agency's workbook."""
-    d = DEFAULT_LIMITS
-    func = click.option(
-        "--max-rows",
-        type=click.IntRange(1),
-        default=d.max_rows,
-        show_default=True,
-        help="Refuse a sheet with more rows.",
-    )(func)
-    func = click.option(
-        "--max-mb",
-        type=click.IntRange(1),
-        default=d.max_uncompressed // 2**20,
-        show_default=True,
-        help="Refuse a workbook that inflates past this many MB.",
-    )(func)
-    # --timeout reaches _options through the context, so no command's signature changes
-    return click.option(
+# Safety limits against crafted files; the defaults suit any real agency's workbook.
+_limit_options = _composed(
+    click.option(
         "--timeout",
         type=click.FloatRange(0, min_open=True),
-        default=d.max_seconds,
+        default=DEFAULT_LIMITS.max_seconds,
         show_default=True,
         expose_value=False,
-        callback=lambda ctx, _param, value: ctx.meta.update(ipsxl_timeout=value),
+        callback=_into_meta("ipsxl_timeout"),  # read by _options
         help="Give up on a workbook that takes longer than this many seconds to read and"
         " check (for check, to write its checked copy too).",
-    )(func)
+    ),
+    click.option(
+        "--max-mb",
+        type=click.IntRange(1),
+        default=DEFAULT_LIMITS.max_uncompressed // 2**20,
+        show_default=True,
+        help="Refuse a workbook that inflates past this many MB.",
+    ),
+    click.option(
+        "--max-rows",
+        type=click.IntRange(1),
+        default=DEFAULT_LIMITS.max_rows,
+        show_default=True,
+        help="Refuse a sheet with more rows.",
+    ),
+)
 
+# --debug: a bug of ours is still one line per workbook, followed by its traceback
+_debug_option = click.option(
+    "--debug",
+    is_flag=True,
+    expose_value=False,
+    callback=_into_meta("ipsxl_debug"),  # read by _debugging
+    help="Show the traceback of an internal error (to include when reporting it).",
+)
 
-def _debug_option(func):
-    """--debug: a bug of ours is still one line per workbook, followed by its traceback."""
-    return click.option(
-        "--debug",
-        is_flag=True,
-        expose_value=False,
-        callback=lambda ctx, _param, value: ctx.meta.update(ipsxl_debug=value),
-        help="Show the traceback of an internal error (to include when reporting it).",
-    )(func)
+# what every command that reads workbooks takes, after its own options
+_reading_options = _composed(_period_options, _limit_options, _debug_option)
 
 
 def _csv_raw() -> bool:
@@ -193,27 +228,14 @@ def main() -> None:
 
 @main.command()
 @click.argument("paths", nargs=-1, required=True)
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(FORMATS),
-    default="text",
-    show_default=True,
-    help="What to print.",
-)
+@_format_option("What to print.")
 @click.option(
     "--out",
     "out_dir",
     type=click.Path(file_okay=False, path_type=Path),
     help="Also write one report per workbook into this folder.",
 )
-@click.option(
-    "--jobs",
-    type=click.IntRange(1),
-    default=1,
-    show_default=True,
-    help="Workbooks validated at once, in worker processes.",
-)
+@_jobs_option
 @click.option(
     "--dask",
     "dask_address",
@@ -222,9 +244,7 @@ def main() -> None:
     " workers must see the same files. Needs ipsxl[dask].",
 )
 @_csv_raw_option
-@_period_options
-@_limit_options
-@_debug_option
+@_reading_options
 def validate(paths, fmt, out_dir, jobs, dask_address, start, end, max_rows, max_mb) -> None:
     """Validate workbooks (files, folders, globs) and print a report for each.
 
@@ -348,9 +368,7 @@ def _refuse_existing(file: Path, force: bool) -> None:
     " NAME.bak-2.xlsx, ...: no backup is ever overwritten).",
 )
 @click.option("--force", is_flag=True, help="With --in-place: write into a read-only workbook.")
-@_period_options
-@_limit_options
-@_debug_option
+@_reading_options
 def check(path, output, in_place, force, start, end, max_rows, max_mb) -> None:
     """Validate one workbook and write Fidelity, Flags and cell highlights into a copy.
 
@@ -494,25 +512,10 @@ def demo(
     type=click.Path(dir_okay=False, path_type=Path),
     help="The summary workbook to write (.xlsx).",
 )
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(FORMATS),
-    default="text",
-    show_default=True,
-    help="What to print: send-backs and a total (text), or the Submissions table.",
-)
-@click.option(
-    "--jobs",
-    type=click.IntRange(1),
-    default=1,
-    show_default=True,
-    help="Workbooks validated at once, in worker processes.",
-)
+@_format_option("What to print: send-backs and a total (text), or the Submissions table.")
+@_jobs_option
 @_csv_raw_option
-@_period_options
-@_limit_options
-@_debug_option
+@_reading_options
 def summary(paths, output, fmt, jobs, start, end, max_rows, max_mb) -> None:
     """Validate a quarter's submissions and write one summary workbook for the state office.
 
@@ -559,6 +562,24 @@ def summary(paths, output, fmt, jobs, start, end, max_rows, max_mb) -> None:
     sys.exit(report.exit_code(reports))
 
 
+def _addin_options(config_help: str):
+    """--dir and --config, where install writes and status looks."""
+    return _composed(
+        click.option(
+            "--dir",
+            "target_dir",
+            type=click.Path(file_okay=False, path_type=Path),
+            help="Excel's add-in start-up folder (default: XLSTART on Windows/macOS).",
+        ),
+        click.option(
+            "--config",
+            "config_file",
+            type=click.Path(dir_okay=False, path_type=Path),
+            help=config_help,
+        ),
+    )
+
+
 @main.group()
 def addin() -> None:
     """Build or install the Excel add-in (IPS ribbon tab and worksheet functions)."""
@@ -588,18 +609,7 @@ def addin_build(out: Path) -> None:
 
 
 @addin.command("install")
-@click.option(
-    "--dir",
-    "target_dir",
-    type=click.Path(file_okay=False, path_type=Path),
-    help="Excel's add-in start-up folder (default: XLSTART on Windows/macOS).",
-)
-@click.option(
-    "--config",
-    "config_file",
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="xlwings.conf to update (default: ~/.xlwings/xlwings.conf).",
-)
+@_addin_options("xlwings.conf to update (default: ~/.xlwings/xlwings.conf).")
 def addin_install(target_dir: Path | None, config_file: Path | None) -> None:
     """Install ipsxl.xlam where Excel loads it and register the worksheet functions.
 
@@ -624,18 +634,7 @@ def addin_install(target_dir: Path | None, config_file: Path | None) -> None:
 
 
 @addin.command("status")
-@click.option(
-    "--dir",
-    "target_dir",
-    type=click.Path(file_okay=False, path_type=Path),
-    help="Excel's add-in start-up folder (default: XLSTART on Windows/macOS).",
-)
-@click.option(
-    "--config",
-    "config_file",
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="xlwings.conf to read (default: the one xlwings reads).",
-)
+@_addin_options("xlwings.conf to read (default: the one xlwings reads).")
 def addin_status(target_dir: Path | None, config_file: Path | None) -> None:
     """Check that this PC has all the IPS tab needs; exit 1 and say the fix if not.
 

@@ -94,6 +94,9 @@ LOW_WEEK_CONTACTS = 3
 # A program of fair-to-good fidelity, as published IPS programs look over a quarter:
 CASELOAD_PER_FTE = (16, 24)  # active clients per full-time specialist (the scale wants <= 20)
 SPECIALIST_FTES = ((1.0, 75), (0.8, 15), (0.5, 10))  # (FTE, weight)
+# Employment Services % of the specialists who are not IPS-only (every eighth, in turn): the
+# rest of their time goes to other duties, such as case management. The others give all of it.
+SHARED_SPECIALIST_SERVICES = (60, 75, 50)
 FACE_TO_FACE_PER_WEEK = (5.0, 7.0)  # each specialist's usual rate; the target is 6
 WEEKLY_SPREAD = 1.0  # standard deviation of a specialist's week around that rate
 FEWEST_IN_A_WEEK = 5  # no ordinary week falls to the planted week of leave (LOW_WEEK_CONTACTS)
@@ -582,6 +585,7 @@ class _Staff:
     supervisor: str | None
     community: int
     ips_only: bool
+    services: int | None = None  # Employment Services %; blank where the scale does not ask
 
 
 @dataclass
@@ -685,11 +689,13 @@ class _Demo:
         ftes = self.specialist_ftes()
         n_spec = len(ftes)
         supervisors = [
-            _Staff(self.person(), SUPERVISOR_ROLE, 1.0, None, rng.randint(20, 40), True)
+            _Staff(self.person(), SUPERVISOR_ROLE, 1.0, None, rng.randint(20, 40), True, 100)
             for _ in range(math.ceil(n_spec / 8))
         ]
         specialists = []
         for i, fte in enumerate(ftes):
+            ips_only = i % 8 != 7
+            shared = SHARED_SPECIALIST_SERVICES[i // 8 % len(SHARED_SPECIALIST_SERVICES)]
             specialists.append(
                 _Staff(
                     self.person(),
@@ -697,7 +703,8 @@ class _Demo:
                     fte,
                     supervisors[i // 8].name,
                     rng.randint(48, 80),
-                    i % 8 != 7,
+                    ips_only,
+                    100 if ips_only else shared,
                 )
             )
         planners = [
@@ -1101,6 +1108,7 @@ class _Demo:
                 "Supervisor": s.supervisor,
                 "Community Hours %": s.community,
                 "IPS Only": _yes_no(s.ips_only),
+                "Employment Services %": s.services,
             }
             for s in self.staff
         ]

@@ -1,7 +1,7 @@
 """The sheets ipsxl writes, as plain data: what goes in which cell, in which style.
 
 This module holds the shapes (cells, styles, charts, page setup), the Flags sheet and the
-highlights; ``fidelity_sheet`` lays out the Fidelity sheet in the same shapes. Two faces render
+highlights; ``sheets.fidelity`` lays out the Fidelity sheet in the same shapes. Two faces render
 these sheets: ``ipsxl.writeback`` writes them into a workbook file's XML, and the
 Excel add-in writes them through xlwings into an open book. Both take the layouts from here so
 the sheets look and calculate the same whichever door a user came in by. Nothing in this module

@@ -66,7 +66,7 @@ class Prepared:
         the Fidelity sheet gives (now when None); past ``deadline`` nothing is written.
 
         Returns what a person should be told beyond "written": a sheet name that was taken,
-        what was kept of what they added to ipsxl's earlier sheets (see ``own_sheets``).
+        what was kept of what they added to ipsxl's earlier sheets (see ``sheets.own``).
         Written over the source itself, the file must still be the one that was read, or
         ``snapshot.Changed`` is raised."""
         when = generated_at or dt.datetime.now()

@@ -125,7 +125,7 @@ def write(
 
     ``indexes`` holds the worksheets read ahead of the report (see ``prepare``); a worksheet
     not in it is read here. ``previous`` are ipsxl's sheets of the earlier run (``strip``):
-    what a person added to them is carried to the new ones (see ``own_sheets``)."""
+    what a person added to them is carried to the new ones (see ``sheets.own``)."""
     workbook = pkg.workbook_part()
     indexes = SheetIndexes() if indexes is None else indexes
     previous = previous or {}
@@ -301,7 +301,7 @@ def _add_sheets(
 
     Names scoped to a sheet (a print area, print titles) say which by the sheet's position, so
     every existing one moves along by the sheets put in front; the new sheets' print area and
-    print titles are added as such names, and ipsxl's mark on each (see ``own_sheets``)."""
+    print titles are added as such names, and ipsxl's mark on each (see ``sheets.own``)."""
     edit = journal.edit(workbook)
     text = edit.text
     top = next(t for t in xmltext.tags(text) if not t.closing)
