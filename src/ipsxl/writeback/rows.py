@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 
 from lxml import etree
 
+from ipsxl.files.xmlsafe import any_prefix
 from ipsxl.sheets import split_ref
 from ipsxl.writeback import xmltext
 from ipsxl.writeback.deadline import Deadline
@@ -32,7 +33,7 @@ _PLAIN_NUMBER = re.compile(r'<row r="(\d+)"')
 _ANY_ROW = re.compile(r'<row\b(?: r="(\d+)")?')  # the number, or "" for a row not written so
 _ROW_OR_SKIP = re.compile(
     r"""<(?:!--.*?-->|!\[CDATA\[.*?\]\]>|\?.*?\?>"""
-    r"""|(?P<row>(?:[\w.\-]+:)?row)\b(?P<attrs>(?:[^>"']|"[^"]*"|'[^']*')*?)(?P<empty>/?)>)""",
+    rf"""|(?P<row>{any_prefix("row")})\b(?P<attrs>(?:[^>"']|"[^"]*"|'[^']*')*?)(?P<empty>/?)>)""",
     re.S,
 )
 _R_ATTR = re.compile(r"""\sr\s*=\s*["'](\d+)["']""")

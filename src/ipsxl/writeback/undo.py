@@ -5,10 +5,10 @@ by their colours and their "ipsxl:" first line when the record is gone).
 
 from __future__ import annotations
 
-import html
 import re
 
 from ipsxl import sheets as layouts
+from ipsxl.files.xmlsafe import any_prefix, unescape
 from ipsxl.sheets import is_marker, marker_index, split_ref, typed_lines
 from ipsxl.sheets.fidelity import Review, reviews_from_grid
 from ipsxl.sheets.own import ROLES, PreviousSheet, parse_area
@@ -183,17 +183,11 @@ def _remove_elements(
     for t in xmltext.tags(text):
         if t.closing or t.name != name:
             continue
-        v = _unescape(t.attr(text, attr) or "")
+        v = unescape(t.attr(text, attr) or "")
         if (v.lower() if fold else v) in want:
             edit.replace(t.start, xmltext.element_end(text, t), "")
     if edit:
         pkg.set(part, xmltext.encode(edit.apply()[0], how))
-
-
-def _unescape(value: str) -> str:
-    """XML text or an attribute as written -> its characters (character references too: a
-    note LibreOffice saved reads "ipsxl:&#10;")."""
-    return html.unescape(value)
 
 
 # --- highlights, by meaning -------------------------------------------------------------------
@@ -297,12 +291,15 @@ def _remove_notes(pkg: Package, part: str, h: SheetChanges) -> int:
     return total - removed
 
 
+_RUN_TEXT = re.compile(rf"<{any_prefix('t')}\b[^>]*>([^<]*)<")
+
+
 def _run_text(text: str, run: xmltext.Tag, end: int) -> str:
     """The text of a note's run (or of a plain ``<t>`` of the note)."""
     if run.name == "t":
-        return _unescape(text[run.end : end][: -len(f"</{run.qname}>")]) if not run.empty else ""
+        return unescape(text[run.end : end][: -len(f"</{run.qname}>")]) if not run.empty else ""
     inner = text[run.end : end]
-    return "".join(_unescape(m) for m in re.findall(r"<(?:\w+:)?t\b[^>]*>([^<]*)<", inner))
+    return "".join(unescape(m) for m in _RUN_TEXT.findall(inner))
 
 
 def _run(prefix: str, text: str) -> str:
@@ -317,8 +314,8 @@ def _is_marker_run(text: str, run: xmltext.Tag, end: int) -> bool:
 
 
 # a note shape's cell, whatever prefix the drawing binds to the Excel namespace
-_CLIENT_ROW = re.compile(r"<(?:[\w.\-]+:)?Row>\s*(\d+)\s*</(?:[\w.\-]+:)?Row>")
-_CLIENT_COLUMN = re.compile(r"<(?:[\w.\-]+:)?Column>\s*(\d+)\s*</(?:[\w.\-]+:)?Column>")
+_CLIENT_ROW = re.compile(rf"<{any_prefix('Row')}>\s*(\d+)\s*</{any_prefix('Row')}>")
+_CLIENT_COLUMN = re.compile(rf"<{any_prefix('Column')}>\s*(\d+)\s*</{any_prefix('Column')}>")
 
 
 def _remove_shapes(pkg: Package, part: str, cells: set[tuple[int, int]]) -> int:
@@ -482,11 +479,11 @@ def rename_sheet(pkg: Package, workbook: str, name: str, new_name: str) -> None:
         elif t.name == "definedName" and not t.empty:
             close = xmltext.closing_tag(text, t)
             assert close is not None
-            mark = _unescape(t.attr(text, "name") or "").casefold() in ROLES
+            mark = unescape(t.attr(text, "name") or "").casefold() in ROLES
             if mark and t.attr(text, "localSheetId") == str(index):
                 edit.replace(t.start, close.end, "")
                 continue
-            body = _unescape(text[t.end : close.start])
+            body = unescape(text[t.end : close.start])
             renamed = refers.sub(lambda _: layouts.quote_sheet(new_name) + "!", body)
             if renamed != body:
                 edit.replace(t.end, close.start, xmltext.esc_text(renamed))
@@ -529,7 +526,7 @@ def notes_by_marker(
     return found
 
 
-_CELL_STYLE = re.compile(r"""<(?:[\w.\-]+:)?c\s+r="([A-Z]+\d+)"(?:\s+s="(\d+)")?""")
+_CELL_STYLE = re.compile(rf"""<{any_prefix("c")}\s+r="([A-Z]+\d+)"(?:\s+s="(\d+)")?""")
 
 
 def _marked_notes(pkg: Package, part: str) -> dict[str, str]:

@@ -13,25 +13,12 @@ import codecs
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from xml.sax.saxutils import escape
 
 from lxml import etree
 
-_PARSER = etree.XMLParser(
-    resolve_entities=False,
-    no_network=True,
-    huge_tree=False,
-    load_dtd=False,
-    dtd_validation=False,
-    remove_blank_text=False,
-)
-_LENIENT = etree.XMLParser(
-    resolve_entities=False,
-    no_network=True,
-    huge_tree=False,
-    load_dtd=False,
-    dtd_validation=False,
-    recover=True,
-)
+from ipsxl.files import xmlsafe
+from ipsxl.files.xmlsafe import QNAME, local
 
 
 class BadPart(ValueError):
@@ -42,7 +29,7 @@ def parse(data: bytes, name: str = "", lenient: bool = False) -> etree._Element:
     """Parse one XML part with the hardened parser; a DTD is refused (OOXML has none)."""
     _refuse_dtd(data, name)
     try:
-        root = etree.fromstring(data, _LENIENT if lenient else _PARSER)
+        root = etree.fromstring(data, xmlsafe.parser(lenient))
     except etree.XMLSyntaxError as exc:
         raise BadPart(f"{name}: not well-formed XML ({exc})") from exc
     if root is None:
@@ -71,7 +58,7 @@ def parse_shallow(
         emptied = _emptied(data, inside)
     if emptied is not None:
         try:
-            return etree.fromstring(emptied, _PARSER)
+            return etree.fromstring(emptied, xmlsafe.parser())
         except etree.XMLSyntaxError:
             pass  # cut at the wrong place (an end tag in a comment, say): read it all
     return _parse_dropping(data, name, inside)
@@ -94,14 +81,7 @@ def well_formed(data: bytes) -> bool:
     """Whether ``parse`` would accept the part, at a quarter of the cost of building its tree
     (0.11 s for a 24 MB sheet). A parser with a target does not raise namespace errors, which
     ``parse`` does, so any error it logged counts too."""
-    parser = etree.XMLParser(
-        target=_NoTree(),
-        resolve_entities=False,
-        no_network=True,
-        huge_tree=False,
-        load_dtd=False,
-        dtd_validation=False,
-    )
+    parser = xmlsafe.checking_parser(_NoTree())
     try:
         etree.fromstring(data, parser)
     except etree.XMLSyntaxError:
@@ -109,12 +89,16 @@ def well_formed(data: bytes) -> bool:
     return all(e.level < etree.ErrorLevels.ERROR for e in parser.error_log)
 
 
-_TAG_BYTES = re.compile(
-    rb"""<(?:!--.*?--|!\[CDATA\[.*?\]\]|\?.*?\?|!.*?"""
-    rb"""|(?P<close>/)?(?P<name>[A-Za-z_][\w.\-]*(?::[\w.\-]+)?)"""
-    rb"""(?:[^>"']|"[^"]*"|'[^']*')*?(?P<empty>/)?)>""",
-    re.S,
+# One tag of any kind; for an element's tag its name, attributes and whether it is an end tag or
+# an empty element (comments, CDATA sections and processing instructions match unnamed). The
+# same pattern scans a part's bytes (``_emptied``) and its text (``tags``).
+_TAG_PATTERN = (
+    r"""<(?:!--.*?--|!\[CDATA\[.*?\]\]|\?.*?\?|!.*?"""
+    rf"""|(?P<close>/)?(?P<name>{QNAME})"""
+    r"""(?P<attrs>(?:[^>"']|"[^"]*"|'[^']*')*?)(?P<empty>/)?)>"""
 )
+_TAG = re.compile(_TAG_PATTERN, re.S)
+_TAG_BYTES = re.compile(_TAG_PATTERN.encode(), re.S)
 
 
 def _emptied(data: bytes, inside: str) -> bytes | None:
@@ -137,16 +121,7 @@ def _emptied(data: bytes, inside: str) -> bytes | None:
 def _parse_dropping(data: bytes, name: str, inside: str) -> etree._Element:
     """The slower way to the same tree: a pull parser that drops the children of each
     ``inside`` element as they are read."""
-    parser = etree.XMLPullParser(
-        events=("start",),
-        tag=f"{{*}}{inside}",
-        resolve_entities=False,
-        no_network=True,
-        huge_tree=False,
-        load_dtd=False,
-        dtd_validation=False,
-        remove_blank_text=False,
-    )
+    parser = xmlsafe.pull_parser(("start",), f"{{*}}{inside}")
     holders: list[etree._Element] = []
     try:
         for at in range(0, len(data), _FEED):
@@ -160,14 +135,6 @@ def _parse_dropping(data: bytes, name: str, inside: str) -> etree._Element:
     for holder in holders:
         del holder[:]
     return root
-
-
-def local(tag: object) -> str:
-    """The local name of an lxml tag or of a prefixed name ("x:row" -> "row")."""
-    text = str(tag)
-    if text.startswith("{"):
-        return text.rsplit("}", 1)[1]
-    return text.rsplit(":", 1)[-1]
 
 
 # --- escaping ---------------------------------------------------------------------------------
@@ -190,21 +157,15 @@ def xstring(text: str) -> str:
 
 def esc_text(text: str) -> str:
     """Element content: markup characters escaped, forbidden characters as ``_xHHHH_``."""
-    text = xstring(text)
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return escape(xstring(text))
+
+
+_ATTR_ENTITIES = {'"': "&quot;", "\t": "&#9;", "\n": "&#10;", "\r": "&#13;"}
 
 
 def esc_attr(text: str) -> str:
     """An attribute value in double quotes (whitespace kept as character references)."""
-    text = _FORBIDDEN.sub("", text)
-    return (
-        text.replace("&", "&amp;")
-        .replace("<", "&lt;")
-        .replace('"', "&quot;")
-        .replace("\t", "&#9;")
-        .replace("\n", "&#10;")
-        .replace("\r", "&#13;")
-    )
+    return escape(_FORBIDDEN.sub("", text), _ATTR_ENTITIES)
 
 
 def t_element(text: str, tag: str = "t") -> str:
@@ -241,12 +202,6 @@ def encode(text: str, how: Encoded) -> bytes:
 
 # --- tags as text -----------------------------------------------------------------------------
 
-_TAG = re.compile(
-    r"""<(?:!--.*?--|!\[CDATA\[.*?\]\]|\?.*?\?|!.*?"""
-    r"""|(?P<close>/)?(?P<name>[A-Za-z_][\w.\-]*(?::[\w.\-]+)?)"""
-    r"""(?P<attrs>(?:[^>"']|"[^"]*"|'[^']*')*?)(?P<empty>/)?)>""",
-    re.S,
-)
 _ATTR = re.compile(r"""(\s+)([\w.\-]+(?::[\w.\-]+)?)\s*=\s*("[^"]*"|'[^']*')""")
 
 
