@@ -22,6 +22,15 @@ from typing import Any
 QNAME = r"[A-Za-z_][\w.\-]*(?::[\w.\-]+)?"
 # The optional prefix of a name ("x:" in "<x:c>").
 _PREFIX = r"(?:[A-Za-z_][\w.\-]*:)?"
+# One tag of any kind, as pattern text (for a text or, ``.encode()``d, a bytes pattern; compile
+# it with re.S): for an element's tag its ``name``, its ``attrs`` and whether it is an end tag
+# (``close``) or an empty element (``empty``); comments, CDATA sections and processing
+# instructions match with no name.
+TAG = (
+    r"""<(?:!--.*?--|!\[CDATA\[.*?\]\]|\?.*?\?|!.*?"""
+    rf"""|(?P<close>/)?(?P<name>{QNAME})"""
+    r"""(?P<attrs>(?:[^>"']|"[^"]*"|'[^']*')*?)(?P<empty>/)?)>"""
+)
 
 
 def any_prefix(name: str) -> str:
