@@ -219,9 +219,9 @@ class _Budget:
 
 def _inflate(zf: zipfile.ZipFile, info: zipfile.ZipInfo, budget: _Budget) -> Iterator[bytes]:
     """A part's bytes, a chunk at a time, each counted against the budget as it comes. zipfile
-    stops inflating at the size the zip directory declares (which the checks before believed
-    only that far) and checks the CRC at the end; a part that comes out shorter is refused
-    here."""
+    inflates no further than the size the zip directory declares (which the checks before have
+    bounded) and checks the CRC at the end, which a part that would run past that size fails;
+    one that comes out shorter is refused here."""
     if info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
         raise UnreadableWorkbook(
             f"damaged: {info.filename} is compressed in a way Excel never uses"
