@@ -26,7 +26,7 @@ from ipsxl.core.model import SEVERITIES, Report
 from ipsxl.core.rules import CODES
 from ipsxl.core.values import CellError
 from ipsxl.files.read import tables_from_grids
-from ipsxl.validate import check_raw
+from ipsxl.validate import Options, check_raw
 
 EXAMPLES = int(os.environ.get("IPSXL_EXAMPLES", "40"))
 TODAY = dt.date(2026, 10, 15)
@@ -158,7 +158,7 @@ def workbook(draw) -> dict[str, list[list[object]]]:
 
 
 def _validate(grids: dict[str, list[list[object]]]) -> Report:
-    return check_raw(tables_from_grids("book.xlsx", grids), today=TODAY)
+    return check_raw(tables_from_grids("book.xlsx", grids), Options(today=TODAY))
 
 
 def assert_flags_inside(rep: Report, grids: dict[str, list[list[object]]]) -> None:
@@ -319,7 +319,7 @@ def test_the_same_through_a_real_file(grids, tmp_path):
     from ipsxl.validate import check_file
 
     path = write_xlsx(tmp_path / "book.xlsx", [Sheet(name, rows) for name, rows in grids.items()])
-    rep = check_file(path, today=TODAY)
+    rep = check_file(path, Options(today=TODAY))
     assert rep.readable, rep.error
     assert_flags_inside(rep, grids)
     assert_figures_in_range(rep)

@@ -7,19 +7,20 @@ import errno
 import os
 import sys
 import traceback
-from contextlib import ExitStack
-from functools import partial
+from collections.abc import Iterator
+from contextlib import ExitStack, contextmanager
+from functools import partial, wraps
 from pathlib import Path
 
 import click
 
 from ipsxl import __version__, report
-from ipsxl.batch import Options, check_many, find_workbooks
+from ipsxl.batch import check_many, find_workbooks
 from ipsxl.core.model import ERROR
 from ipsxl.files import safefiles
 from ipsxl.files.limits import first_line
 from ipsxl.files.read import DEFAULT_LIMITS, Limits
-from ipsxl.validate import INTERNAL_ERROR
+from ipsxl.validate import INTERNAL_ERROR, Options
 
 FORMATS = ("text", "json", "csv")
 RENDER = {
@@ -30,12 +31,9 @@ RENDER = {
 
 
 def _csv_raw_option(func):
-    # reaches the printing through the context (``_csv_raw``), as --timeout does
     return click.option(
         "--csv-raw",
         is_flag=True,
-        expose_value=False,
-        callback=lambda ctx, _param, value: ctx.meta.update(ipsxl_csv_raw=value),
         help="CSV cells exactly as found, for scripts. Without it, a cell starting with ="
         " + - @ gets a leading ' so that Excel shows it instead of running it.",
     )(func)
@@ -84,41 +82,53 @@ def _limit_options(func):
         show_default=True,
         help="Refuse a workbook that inflates past this many MB.",
     )(func)
-    # --timeout reaches _options through the context, so no command's signature changes
     return click.option(
         "--timeout",
         type=click.FloatRange(0, min_open=True),
         default=d.max_seconds,
         show_default=True,
-        expose_value=False,
-        callback=lambda ctx, _param, value: ctx.meta.update(ipsxl_timeout=value),
         help="Give up on a workbook that takes longer than this many seconds to read and"
         " check (for check, to write its checked copy too).",
     )(func)
 
 
+def _check_options(func):
+    """The period and the limits, handed to the command as one ``options`` (an ``Options``),
+    the value every workbook of the run is checked with."""
+
+    @wraps(func)
+    def command(*args, start, end, max_rows, max_mb, timeout, **kwargs):
+        if start and end and start > end:
+            raise click.UsageError(f"--start {start} is after --end {end}")
+        limits = Limits(
+            max_rows=max_rows,
+            max_uncompressed=max_mb * 2**20,
+            max_bytes=max(DEFAULT_LIMITS.max_bytes, max_mb * 2**20),
+            max_seconds=timeout,
+        )
+        return func(*args, options=Options(start=start, end=end, limits=limits), **kwargs)
+
+    return _period_options(_limit_options(command))
+
+
 def _debug_option(func):
-    """--debug: a bug of ours is still one line per workbook, followed by its traceback."""
+    """--debug: a bug of ours is still one line per workbook, followed by its traceback. The
+    command gets ``debug``; what escapes it is said here, where the flag is known (the group
+    says it, without traceback, for the commands that have no --debug)."""
+
+    @wraps(func)
+    def command(*args, debug: bool, **kwargs):
+        with _one_line_on_failure(debug):
+            return func(*args, debug=debug, **kwargs)
+
     return click.option(
         "--debug",
         is_flag=True,
-        expose_value=False,
-        callback=lambda ctx, _param, value: ctx.meta.update(ipsxl_debug=value),
         help="Show the traceback of an internal error (to include when reporting it).",
-    )(func)
+    )(command)
 
 
-def _csv_raw() -> bool:
-    ctx = click.get_current_context(silent=True)
-    return bool(ctx and ctx.meta.get("ipsxl_csv_raw"))
-
-
-def _debugging() -> bool:
-    ctx = click.get_current_context(silent=True)
-    return bool(ctx and ctx.meta.get("ipsxl_debug"))
-
-
-def _tell(reports, also_on_stdout: bool) -> None:
+def _tell(reports, also_on_stdout: bool, debug: bool) -> None:
     """One line on stderr for each workbook without figures, unless the text report on stdout
     said it already to the same place (a terminal shows both streams: the line would be there
     twice); with --debug, the traceback of each internal error in any case."""
@@ -126,7 +136,7 @@ def _tell(reports, also_on_stdout: bool) -> None:
     for r in reports:
         if not r.readable and not said:
             click.echo(f"ipsxl: {report.problem_line(r)}", err=True)
-        if r.internal is not None and _debugging():
+        if r.internal is not None and debug:
             click.echo(r.internal.rstrip("\n"), err=True)
 
 
@@ -139,44 +149,37 @@ def _same_place(one, other) -> bool:
     return (a.st_dev, a.st_ino) == (b.st_dev, b.st_ino)
 
 
-def _options(start, end, max_rows, max_mb) -> Options:
-    ctx = click.get_current_context(silent=True)
-    timeout = ctx.meta.get("ipsxl_timeout", DEFAULT_LIMITS.max_seconds) if ctx else None
-    limits = Limits(
-        max_rows=max_rows,
-        max_uncompressed=max_mb * 2**20,
-        max_bytes=max(DEFAULT_LIMITS.max_bytes, max_mb * 2**20),
-        max_seconds=timeout if ctx else DEFAULT_LIMITS.max_seconds,
-    )
-    if start and end and start > end:
-        raise click.UsageError(f"--start {start} is after --end {end}")
-    return Options(start=start, end=end, limits=limits)
-
-
 class _Commands(click.Group):
     """The ``ipsxl`` group: whatever a command did not handle ends it with one line and exit
-    code 2 (1 would read as "errors found in the workbooks"), the traceback only with --debug:
-    an I/O error says which file and why, anything else is a bug of ours to report."""
+    code 2 (1 would read as "errors found in the workbooks"): an I/O error says which file and
+    why, anything else is a bug of ours to report (a command with --debug says it itself, with
+    the traceback when asked)."""
 
     def invoke(self, ctx: click.Context):
-        try:
+        with _one_line_on_failure(debug=False):
             return super().invoke(ctx)
-        except (click.ClickException, click.exceptions.Exit, click.Abort):
-            raise
-        except OSError as exc:
-            if exc.errno == errno.EPIPE:
-                raise  # click's own: the reader of the output went away
-            where = f"{report.shown(exc.filename)}: " if exc.filename else ""
-            _stop_with(f"{where}{exc.strerror or first_line(exc)}")
-        except Exception as exc:  # noqa: BLE001 - see above
-            _stop_with(
-                f"{INTERNAL_ERROR}: {type(exc).__name__}: {first_line(exc)}; please report it"
-            )
 
 
-def _stop_with(line: str) -> None:
+@contextmanager
+def _one_line_on_failure(debug: bool) -> Iterator[None]:
+    try:
+        yield
+    except (click.ClickException, click.exceptions.Exit, click.Abort):
+        raise
+    except OSError as exc:
+        if exc.errno == errno.EPIPE:
+            raise  # click's own: the reader of the output went away
+        where = f"{report.shown(exc.filename)}: " if exc.filename else ""
+        _stop_with(f"{where}{exc.strerror or first_line(exc)}", debug)
+    except Exception as exc:  # noqa: BLE001 - see _Commands
+        _stop_with(
+            f"{INTERNAL_ERROR}: {type(exc).__name__}: {first_line(exc)}; please report it", debug
+        )
+
+
+def _stop_with(line: str, debug: bool = False) -> None:
     click.echo(f"ipsxl: {line}", err=True)
-    if _debugging():
+    if debug:
         click.echo(traceback.format_exc().rstrip("\n"), err=True)
     sys.exit(2)
 
@@ -222,10 +225,9 @@ def main() -> None:
     " workers must see the same files. Needs ipsxl[dask].",
 )
 @_csv_raw_option
-@_period_options
-@_limit_options
+@_check_options
 @_debug_option
-def validate(paths, fmt, out_dir, jobs, dask_address, start, end, max_rows, max_mb) -> None:
+def validate(paths, fmt, out_dir, jobs, dask_address, csv_raw, options, debug) -> None:
     """Validate workbooks (files, folders, globs) and print a report for each.
 
     \b
@@ -238,17 +240,17 @@ def validate(paths, fmt, out_dir, jobs, dask_address, start, end, max_rows, max_
         raise click.UsageError(f"no .xlsx or .xlsm workbooks found in {', '.join(paths)}")
     if dask_address and jobs > 1:
         raise click.UsageError("--jobs and --dask cannot be used together")
-    reports = _run_batch(files, _options(start, end, max_rows, max_mb), jobs, dask_address)
-    written, not_written = _write_reports(reports, out_dir, fmt) if out_dir else ({}, None)
+    reports = _run_batch(files, options, jobs, dask_address)
+    written, not_written = _write_reports(reports, out_dir, fmt, csv_raw) if out_dir else ({}, None)
     if fmt == "json":
         click.echo(report.to_json(reports))
     elif fmt == "csv":
-        click.echo(report.to_csv(reports, raw=_csv_raw()), nl=False)
+        click.echo(report.to_csv(reports, raw=csv_raw), nl=False)
     else:
         for r in reports:
             click.echo(report.to_text(r, full_report=written.get(r.file)))
         click.echo(report.batch_text(reports), nl=False)
-    _tell(reports, also_on_stdout=fmt == "text")
+    _tell(reports, also_on_stdout=fmt == "text", debug=debug)
     if not_written:
         _stop_with(not_written)
     sys.exit(report.exit_code(reports))
@@ -296,7 +298,9 @@ def _on_dask(address: str, options: Options):
     return run
 
 
-def _write_reports(reports, out_dir: Path, fmt: str) -> tuple[dict[str, str], str | None]:
+def _write_reports(
+    reports, out_dir: Path, fmt: str, csv_raw: bool
+) -> tuple[dict[str, str], str | None]:
     """One report per workbook, named after it; returns file -> report path, and the line
     saying what could not be written (the first report that failed, and none after it)."""
     try:
@@ -315,7 +319,7 @@ def _write_reports(reports, out_dir: Path, fmt: str) -> tuple[dict[str, str], st
         used.add(name)
         target = out_dir / f"{name}{suffix}"
         try:
-            safefiles.write_text(target, RENDER[fmt]([r], _csv_raw()))
+            safefiles.write_text(target, RENDER[fmt]([r], csv_raw))
         except OSError as exc:
             return written, _cannot_write(target, exc)
         written[r.file] = str(target)
@@ -348,10 +352,9 @@ def _refuse_existing(file: Path, force: bool) -> None:
     " NAME.bak-2.xlsx, ...: no backup is ever overwritten).",
 )
 @click.option("--force", is_flag=True, help="With --in-place: write into a read-only workbook.")
-@_period_options
-@_limit_options
+@_check_options
 @_debug_option
-def check(path, output, in_place, force, start, end, max_rows, max_mb) -> None:
+def check(path, output, in_place, force, options, debug) -> None:
     """Validate one workbook and write Fidelity, Flags and cell highlights into a copy.
 
     \b
@@ -375,20 +378,22 @@ def check(path, output, in_place, force, start, end, max_rows, max_mb) -> None:
                 sys.exit(2)
             except OSError as exc:
                 _refuse(path, f"cannot be written into: {exc.strerror or exc}")
-        _check_and_write(path, target, in_place, _options(start, end, max_rows, max_mb))
+        _check_and_write(path, target, in_place, options, debug)
 
 
-def _check_and_write(path: Path, target: Path, in_place: bool, opts: Options) -> None:
+def _check_and_write(
+    path: Path, target: Path, in_place: bool, options: Options, debug: bool
+) -> None:
     """``check``'s run on one snapshot of the workbook: the report, the backup (in place) and
     the checked copy all come from the bytes read once at the start."""
     from ipsxl.checked_copy import check_for_writing
     from ipsxl.files.snapshot import Changed
     from ipsxl.writeback import WritebackError
 
-    checked = check_for_writing(path, start=opts.start, end=opts.end, limits=opts.limits)
+    checked = check_for_writing(path, options)
     result = checked.report
     if not result.readable:
-        _tell([result], also_on_stdout=False)
+        _tell([result], also_on_stdout=False, debug=debug)
         sys.exit(2)
     backup = None
     try:
@@ -510,10 +515,9 @@ def demo(
     help="Workbooks validated at once, in worker processes.",
 )
 @_csv_raw_option
-@_period_options
-@_limit_options
+@_check_options
 @_debug_option
-def summary(paths, output, fmt, jobs, start, end, max_rows, max_mb) -> None:
+def summary(paths, output, fmt, jobs, csv_raw, options, debug) -> None:
     """Validate a quarter's submissions and write one summary workbook for the state office.
 
     Sheets: Submissions (one row per workbook, which need correction), Trends (employment
@@ -538,9 +542,8 @@ def summary(paths, output, fmt, jobs, start, end, max_rows, max_mb) -> None:
         raise click.UsageError(f"no .xlsx or .xlsm workbooks found in {', '.join(paths)}")
     if output is not None and any(safefiles.same_file(output, f) for f in files):
         _refuse(output, "is one of the submissions being summarised; choose another --output")
-    opts = _options(start, end, max_rows, max_mb)
-    reports = _run_batch(files, opts, jobs)
-    result = summ.build_summary(reports, start=opts.start, end=opts.end)
+    reports = _run_batch(files, options, jobs)
+    result = summ.build_summary(reports, options)
     if output is not None:
         try:
             summ.write_summary(result, output)
@@ -550,12 +553,12 @@ def summary(paths, output, fmt, jobs, start, end, max_rows, max_mb) -> None:
     if fmt == "json":
         click.echo(summ.to_json(result))
     elif fmt == "csv":
-        click.echo(summ.to_csv(result, raw=_csv_raw()), nl=False)
+        click.echo(summ.to_csv(result, raw=csv_raw), nl=False)
     else:
         click.echo(summ.to_text(result, str(output)), nl=False)
     if output is not None and fmt != "text":
         click.echo(f"wrote {output}", err=True)
-    _tell(reports, also_on_stdout=fmt == "text")
+    _tell(reports, also_on_stdout=fmt == "text", debug=debug)
     sys.exit(report.exit_code(reports))
 
 
