@@ -36,7 +36,7 @@ from openpyxl.worksheet.table import Table, TableColumn, TableStyleInfo
 from ipsxl.core import standard
 from ipsxl.core.standard import Column, Tab
 from ipsxl.files.safefiles import replacing
-from ipsxl.sheets import LINE_POINTS, wrapped_lines
+from ipsxl.sheets.layout import LINE_POINTS, wrapped_lines
 
 # The words a yes/no drop-down offers; the reader accepts these and the other YES/NO_WORDS.
 YES, NO = "Yes", "No"

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 
 from lxml import etree
 
-from ipsxl.sheets import split_ref
+from ipsxl.sheets.refs import split_ref
 from ipsxl.writeback import xmltext
 from ipsxl.writeback.deadline import Deadline
 from ipsxl.writeback.package import NS_MAIN, Package
