@@ -276,6 +276,24 @@ ALL_COLUMNS = [c for t in std.TABS for c in (t.fields or t.columns)]
 
 
 @settings(max_examples=max(EXAMPLES * 5, 200), deadline=None, derandomize=EXAMPLES <= 40)
+@given(
+    st.lists(st.one_of(any_value, st.sampled_from([pd.NA, pd.NaT, "\t \n", "\u00a0"])), max_size=12)
+)
+def test_a_cell_is_blank_the_same_way_one_at_a_time_and_by_column(cells):
+    """One meaning of a blank cell: the reader, the worksheet functions and the parsers ask
+    ``is_blank`` of one value or ``blank_mask`` of a column, and get the same answer."""
+    by_column = values.blank_mask(pd.Series(cells, dtype=object)).tolist()
+    assert [values.is_blank(v) for v in cells] == by_column
+
+
+def test_what_a_blank_cell_is():
+    blank = [None, float("nan"), pd.NA, pd.NaT, "", "   ", "\t\n"]
+    filled = [0, 0.0, False, "0", "x", " x ", dt.date(2026, 7, 1), CellError("#N/A")]
+    assert [values.is_blank(v) for v in blank] == [True] * len(blank)
+    assert [values.is_blank(v) for v in filled] == [False] * len(filled)
+
+
+@settings(max_examples=max(EXAMPLES * 5, 200), deadline=None, derandomize=EXAMPLES <= 40)
 @given(st.sampled_from(ALL_COLUMNS), st.lists(any_value, max_size=12))
 def test_parsers_never_raise_and_bad_cells_hold_something(col, cells):
     raw = pd.Series(cells, dtype=object)

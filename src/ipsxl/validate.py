@@ -139,7 +139,11 @@ def internal_error(path: str | Path, trace: str) -> Report:
 
 
 def _read_and_check(
-    source: Path | Snapshot, limits: Limits, capped: bool = False, *, options: Options
+    source: Path | Snapshot,
+    limits: Limits,
+    capped: bool = False,
+    *,
+    options: Options = DEFAULT_OPTIONS,
 ) -> Report:
     """Inside the guard: read, check, and keep of each table only where it was found (its
     rows stay behind: no face needs them once the flags point at cells). Each tab is parsed as

@@ -59,11 +59,11 @@ from pathlib import Path
 
 from ipsxl.core import standard
 from ipsxl.core.standard import Tab
+from ipsxl.files.safefiles import save_atomically
 from ipsxl.make.template import (
     NO,
     YES,
     new_workbook,
-    save_atomically,
     write_instructions_sheet,
     write_program_sheet,
     write_table_sheet,

@@ -31,7 +31,7 @@ from openpyxl.worksheet.table import Table, TableStyleInfo
 from openpyxl.worksheet.worksheet import Worksheet
 
 from ipsxl.core import scale
-from ipsxl.make.template import save_atomically
+from ipsxl.files.safefiles import save_atomically
 from ipsxl.report import printable
 from ipsxl.sheets.layout import wrapped_lines
 from ipsxl.summary.render import totals
