@@ -24,7 +24,9 @@ then times, several repetitions each, median reported:
    two-worker cluster when dask.distributed is installed), checking that the three JSON
    documents are identical;
 7. peak memory (max RSS) of the CLI runs of 4 and 5, each in a child process of its own,
-   read with ``os.wait4``.
+   read with ``os.wait4``; and of ``ipsxl check`` on the same workbook with a big sheet of the
+   agency's own added (``--own-sheet-mb``, a pivot table's source data, say), against that of
+   the workbook without it: the write-back copies such a sheet as stored, never inflated.
 
 In-process timings of the floor, validate and check are interleaved repetition by repetition,
 so a burst of load from elsewhere hits all three alike. CPU seconds (this process and the child
@@ -52,6 +54,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -72,6 +75,7 @@ TARGETS = (
     ("openpyxl_vs_check", "openpyxl load+save / check", "ge", 10.0),
     ("batch_jobs1_vs_jobs2", "batch --jobs 1 / --jobs 2", "ge", 1.7),
     ("check_peak_mb", "peak memory of ipsxl check (CLI), MB", "le", 400.0),
+    ("own_sheet_extra_mb", "memory a big sheet of its own adds to check, MB", "le", 64.0),
 )
 
 
@@ -265,6 +269,61 @@ def build(work: Path, clients: int, batch: int, batch_clients: int, distinct: in
     return big, folder, demo_seconds
 
 
+NS_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+CT_SHEET = "application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"
+
+
+def with_own_sheet(source: Path, target: Path, mb: int) -> int:
+    """``source`` with, after its tabs, a sheet of the agency's own of about ``mb`` MB of XML
+    (numbers and notes that deflate about fifteenfold, as such data does), written a chunk of
+    rows at a time; its inflated size in bytes."""
+    notes = [
+        f"{kind} contact with employer {k}, follow-up agreed"
+        for k in range(5)
+        for kind in ("Phone", "Visit")
+    ]
+    part = "xl/worksheets/own-data.xml"
+    with zipfile.ZipFile(source) as zin, zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as zout:
+        for info in zin.infolist():
+            data = zin.read(info)
+            if info.filename == "xl/workbook.xml":
+                data = data.replace(
+                    b"</sheets>",
+                    f'<sheet xmlns:r="{NS_REL}" name="Pivot Source" sheetId="999" '
+                    'r:id="rIdOwnData"/></sheets>'.encode(),
+                )
+            elif info.filename == "xl/_rels/workbook.xml.rels":
+                data = data.replace(
+                    b"</Relationships>",
+                    f'<Relationship Id="rIdOwnData" Type="{NS_REL}/worksheet" '
+                    'Target="worksheets/own-data.xml"/></Relationships>'.encode(),
+                )
+            elif info.filename == "[Content_Types].xml":
+                data = data.replace(
+                    b"</Types>",
+                    f'<Override PartName="/{part}" ContentType="{CT_SHEET}"/></Types>'.encode(),
+                )
+            zout.writestr(info, data)
+        size, r = 0, 0
+        with zout.open(part, "w", force_zip64=True) as fh:
+            size += fh.write(
+                b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<worksheet xmlns='
+                b'"http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>'
+            )
+            while size < mb * MB:
+                rows = "".join(
+                    f'<row r="{r}"><c r="A{r}"><v>{r % 1000}</v></c>'
+                    f'<c r="B{r}" t="inlineStr"><is><t>{notes[r % 10]}</t></is></c>'
+                    f'<c r="C{r}" t="inlineStr"><is><t>{notes[r % 7]}</t></is></c>'
+                    f'<c r="D{r}"><v>{r % 365 + 46000}</v></c></row>'
+                    for r in range(r + 1, r + 10_001)
+                )
+                r += 10_000
+                size += fh.write(rows.encode())
+            size += fh.write(b"</sheetData></worksheet>")
+    return size
+
+
 def _counts(path: Path) -> dict[str, int]:
     """Data rows per tab of a workbook (rows below each header with anything in them)."""
     from ipsxl.files.read import read_workbook
@@ -368,6 +427,22 @@ def run(args: argparse.Namespace) -> dict[str, object]:
                 row("check_cli", "ipsxl check --output (CLI)"),
                 _ipsxl("check", str(big), "--output", str(target)),
             )
+        if args.own_sheet_mb:
+            own = work / f"agency-{args.clients}-own-sheet.xlsx"
+            inflated = with_own_sheet(big, own, args.own_sheet_mb)
+            say(
+                f"  + a sheet of its own: {inflated / MB:.0f} MB of XML,"
+                f" {own.stat().st_size / MB:.1f} MB on disk; {args.cli_reps} repetitions ..."
+            )
+            for _ in range(args.cli_reps):
+                _child(
+                    row(
+                        "check_own_sheet_cli",
+                        f"ipsxl check (CLI), + a {args.own_sheet_mb} MB sheet of its own",
+                    ),
+                    _ipsxl("check", str(own), "--output", str(work / "own-checked.xlsx")),
+                )
+            own.unlink()
 
         # 2, 3 and openpyxl load+save: the peers
         if not args.no_peers:
@@ -483,7 +558,11 @@ def _summarise(rows: dict[str, Row], identical: bool | None) -> dict[str, object
     def ratio(a: float | None, b: float | None) -> float | None:
         return None if a is None or b is None or b == 0 else a / b
 
-    peak = rows["check_cli"].as_dict()["peak_mb"] if "check_cli" in rows else None
+    def peak_of(key: str) -> float | None:
+        return rows[key].as_dict()["peak_mb"] if key in rows else None  # type: ignore[return-value]
+
+    peak = peak_of("check_cli")
+    own_peak = peak_of("check_own_sheet_cli")
     figures = {
         "validate_vs_floor": ratio(med("validate"), med("floor")),
         "naive_vs_validate": ratio(med("pandas"), med("validate")),
@@ -491,6 +570,7 @@ def _summarise(rows: dict[str, Row], identical: bool | None) -> dict[str, object
         "openpyxl_vs_check": ratio(med("openpyxl"), med("check")),
         "batch_jobs1_vs_jobs2": ratio(med("batch_jobs1"), med("batch_jobs2")),
         "check_peak_mb": peak,
+        "own_sheet_extra_mb": None if peak is None or own_peak is None else own_peak - peak,
     }
     targets = []
     for key, label, how, limit in TARGETS:
@@ -612,6 +692,12 @@ def main(argv: list[str] | None = None) -> int:
         help="distinct demo workbooks the batch is copied from (default 8)",
     )
     parser.add_argument("--no-dask", action="store_true", help="skip the --dask batch")
+    parser.add_argument(
+        "--own-sheet-mb",
+        type=int,
+        default=200,
+        help="MB of XML in the sheet of its own added for the memory row, 0 to skip (default 200)",
+    )
     parser.add_argument(
         "--workdir",
         type=Path,

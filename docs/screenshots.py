@@ -19,10 +19,10 @@ import sys
 import tempfile
 from pathlib import Path
 
+from libreoffice import SOFFICE, convert, only_sheet
+
 from ipsxl.checked_copy import check_for_writing
 from ipsxl.core.standard import FIDELITY_SHEET, FLAGS_SHEET
-from ipsxl.writeback import undo
-from ipsxl.writeback.package import Package
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLE = ROOT / "workbooks" / "example.xlsx"
@@ -35,9 +35,8 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=IMAGES, help="folder for the PNGs")
     images = parser.parse_args(argv).out
-    soffice = shutil.which("soffice") or shutil.which("libreoffice")
     pdftoppm = shutil.which("pdftoppm")
-    if soffice is None or pdftoppm is None:
+    if SOFFICE is None or pdftoppm is None:
         print("needs LibreOffice (soffice) and poppler (pdftoppm)", file=sys.stderr)
         return 1
     images.mkdir(parents=True, exist_ok=True)
@@ -48,42 +47,16 @@ def main(argv: list[str] | None = None) -> int:
         end = result.report.period.end if result.report.period else dt.date.today()
         result.write(checked, generated_at=dt.datetime.combine(end, dt.time(9, 0)))
         for sheet, picture in PICTURES.items():
-            alone = _only_sheet(checked, tmp / f"{Path(picture).stem}.xlsx", sheet)
-            subprocess.run(
-                [
-                    soffice,
-                    "--headless",
-                    "--norestore",
-                    f"-env:UserInstallation={(tmp / 'profile').as_uri()}",
-                    "--convert-to",
-                    "pdf",
-                    "--outdir",
-                    str(tmp),
-                    str(alone),
-                ],
-                check=True,
-                capture_output=True,
-                timeout=240,
-            )
+            alone = only_sheet(checked, tmp / f"{Path(picture).stem}.xlsx", sheet)
+            pdf = convert(alone, tmp, "pdf")
             out = images / picture
             subprocess.run(
                 [pdftoppm, "-f", "1", "-l", "1", "-r", str(DPI), "-png", "-singlefile"]
-                + [str(alone.with_suffix(".pdf")), str(out.with_suffix(""))],
+                + [str(pdf), str(out.with_suffix(""))],
                 check=True,
             )
             print(f"wrote {out.relative_to(ROOT) if out.is_relative_to(ROOT) else out}")
     return 0
-
-
-def _only_sheet(path: Path, out: Path, keep: str) -> Path:
-    """A copy of the workbook holding only one sheet (with its charts), to print it alone."""
-    pkg = Package.read(path)
-    workbook = pkg.workbook_part()
-    for name, _, _ in undo.sheet_parts(pkg, workbook):
-        if name != keep:
-            undo.remove_sheet(pkg, workbook, name)
-    pkg.save(out, like=path)
-    return out
 
 
 if __name__ == "__main__":

@@ -3,8 +3,8 @@ Attribute VB_Name = "ipsxl"
 '
 ' Every button only hands a command to Python: the checks and the scoring live in the Python
 ' package ipsxl (module ipsxl.excel), where they are tested, so nothing here needs testing in
-' Excel beyond "the button reaches Python". RIBBON_ACTIONS in src/ipsxl/addin.py lists the same
-' buttons; tests/test_macros.py checks that this file, customUI.xml and that list agree.
+' Excel beyond "the button reaches Python". RIBBON_ACTIONS in src/ipsxl/addin/build.py lists
+' the same buttons; tests/test_macros.py checks that this file, customUI.xml and that list agree.
 '
 ' Python is reached through the xlwings add-in's RunPython. This add-in holds no VBA reference
 ' to xlwings (the path of xlwings.xlam differs per machine and a broken reference stops every

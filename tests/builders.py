@@ -47,6 +47,12 @@ def _weekly_contacts(specialist: str, employers: list[str], per_week: int = 6) -
     return rows
 
 
+def _by_column(columns: dict[str, list]) -> list[list]:
+    """A tab's rows, header first, from its columns written one a line (header: values), so
+    each column reads with its name."""
+    return [list(columns), *(list(row) for row in zip(*columns.values(), strict=True))]
+
+
 def clean_tabs() -> dict[str, list[list]]:
     """Tabs of a valid workbook: header row first, then data rows, in standard column order."""
     employers = ["Acme Grocery", "City Hospital", "Blue Cafe", "Metro Library", "Park Hotel"]
@@ -83,104 +89,37 @@ def clean_tabs() -> dict[str, list[list]]:
             ["Bo Chan", "Employment Specialist", 1.0, "Sam Boss", 60, "Yes"],
             ["Sam Boss", "Supervisor", 1.0, None, 20, "Yes"],
         ],
-        "Caseload": [
-            [
-                "Client ID",
-                "Employment Specialist",
-                "Referral Date",
-                "Enrollment Date",
-                "First Employer Contact",
-                "Job Preference",
-                "Receives Benefits",
-                "In Education",
-                "Status",
-                "Closed Date",
-                "Closure Reason",
-            ],
-            [
-                "C1",
-                "Ann Lee",
-                D(2026, 5, 20),
-                D(2026, 6, 1),
-                D(2026, 6, 15),
-                "stocking",
-                "Yes",
-                "No",
-                "Active",
-                None,
-                None,
-            ],
-            [
-                "C2",
-                "Ann Lee",
-                D(2026, 6, 20),
-                D(2026, 7, 1),
-                D(2026, 7, 10),
-                "cook",
-                "No",
-                "Yes",
-                "Active",
-                None,
-                None,
-            ],
-            [
-                "C3",
-                "Bo Chan",
-                D(2026, 2, 1),
-                D(2026, 2, 10),
-                D(2026, 2, 20),
-                "clerk",
-                "No",
-                "No",
-                "Follow-Along",
-                None,
-                None,
-            ],
-        ],
-        "Jobs": [
-            [
-                "Client ID",
-                "Job Start Date",
-                "Job End Date",
-                "Employer",
-                "Job Title",
-                "Job Type",
-                "Competitive",
-                "Hours Per Week",
-                "Hourly Wage",
-                "End Reason",
-                "Pre-Start Contact",
-                "Post-Start Contact",
-            ],
-            [
-                "C1",
-                D(2026, 8, 3),
-                None,
-                "Acme Grocery",
-                "Stocker",
-                "retail",
-                "Yes",
-                20,
-                16.5,
-                None,
-                D(2026, 7, 30),
-                D(2026, 8, 5),
-            ],
-            [
-                "C3",
-                D(2026, 4, 1),
-                None,
-                "Metro Library",
-                "Clerk",
-                "clerical",
-                "Yes",
-                15,
-                17.0,
-                None,
-                D(2026, 3, 28),
-                D(2026, 4, 2),
-            ],
-        ],
+        "Caseload": _by_column(
+            {
+                "Client ID": ["C1", "C2", "C3"],
+                "Employment Specialist": ["Ann Lee", "Ann Lee", "Bo Chan"],
+                "Referral Date": [D(2026, 5, 20), D(2026, 6, 20), D(2026, 2, 1)],
+                "Enrollment Date": [D(2026, 6, 1), D(2026, 7, 1), D(2026, 2, 10)],
+                "First Employer Contact": [D(2026, 6, 15), D(2026, 7, 10), D(2026, 2, 20)],
+                "Job Preference": ["stocking", "cook", "clerk"],
+                "Receives Benefits": ["Yes", "No", "No"],
+                "In Education": ["No", "Yes", "No"],
+                "Status": ["Active", "Active", "Follow-Along"],
+                "Closed Date": [None, None, None],
+                "Closure Reason": [None, None, None],
+            }
+        ),
+        "Jobs": _by_column(
+            {
+                "Client ID": ["C1", "C3"],
+                "Job Start Date": [D(2026, 8, 3), D(2026, 4, 1)],
+                "Job End Date": [None, None],
+                "Employer": ["Acme Grocery", "Metro Library"],
+                "Job Title": ["Stocker", "Clerk"],
+                "Job Type": ["retail", "clerical"],
+                "Competitive": ["Yes", "Yes"],
+                "Hours Per Week": [20, 15],
+                "Hourly Wage": [16.5, 17.0],
+                "End Reason": [None, None],
+                "Pre-Start Contact": [D(2026, 7, 30), D(2026, 3, 28)],
+                "Post-Start Contact": [D(2026, 8, 5), D(2026, 4, 2)],
+            }
+        ),
         "Employer Log": [log_header, *log],
         "Benefits Referrals": [
             [

@@ -42,47 +42,12 @@ def zip_bytes(parts: Sequence[tuple[str, bytes]], declared: dict[str, int] | Non
         crc = zlib.crc32(data)
         size = declared.get(name, len(data))
         offset = len(out)
-        out += (
-            struct.pack(
-                "<4s5H3L2H",
-                b"PK\x03\x04",
-                20,
-                0x800,
-                8,
-                0,
-                0x21,
-                crc,
-                len(packed),
-                size,
-                len(raw),
-                0,
-            )
-            + raw
-            + packed
-        )
-        central += (
-            struct.pack(
-                "<4s6H3L5H2L",
-                b"PK\x01\x02",
-                20,
-                20,
-                0x800,
-                8,
-                0,
-                0x21,
-                crc,
-                len(packed),
-                size,
-                len(raw),
-                0,
-                0,
-                0,
-                0,
-                0,
-                offset,
-            )
-            + raw
-        )
+        # version needed, flags (UTF-8 names), deflate, time, date, crc, sizes, name, extra:
+        # the same in the local header and in the central directory's entry
+        entry = (20, 0x800, 8, 0, 0x21, crc, len(packed), size, len(raw), 0)
+        out += struct.pack("<4s5H3L2H", b"PK\x03\x04", *entry) + raw + packed
+        # made by, the entry, comment, disk, internal and external attributes, offset
+        central += struct.pack("<4s6H3L5H2L", b"PK\x01\x02", 20, *entry, 0, 0, 0, 0, offset) + raw
     end = struct.pack(
         "<4s4H2LH", b"PK\x05\x06", 0, 0, len(parts), len(parts), len(central), len(out), 0
     )

@@ -6,6 +6,7 @@ cells as a person would (the XML of the cell changes, nothing else).
 from __future__ import annotations
 
 import re
+import runpy
 import shutil
 import subprocess
 import sys
@@ -15,45 +16,13 @@ from pathlib import Path
 from wb_fixtures import read_parts, sheet_part
 
 from ipsxl.sheets import split_ref
-from ipsxl.writeback import undo
-from ipsxl.writeback.package import Package
 
-SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
+# opening, converting and printing with LibreOffice, shared with docs/screenshots.py
+_LIBREOFFICE = runpy.run_path(str(Path(__file__).resolve().parents[1] / "docs" / "libreoffice.py"))
+SOFFICE = _LIBREOFFICE["SOFFICE"]
+convert = _LIBREOFFICE["convert"]
+only_sheet = _LIBREOFFICE["only_sheet"]
 PDFTOTEXT = shutil.which("pdftotext")
-
-# always recalculate formulas of OOXML files on load
-_RECALC = """<?xml version="1.0" encoding="UTF-8"?>
-<oor:items xmlns:oor="http://openoffice.org/2001/registry"
- xmlns:xs="http://www.w3.org/2001/XMLSchema" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">
-<item oor:path="/org.openoffice.Office.Calc/Formula/Load">
-<prop oor:name="OOXMLRecalcMode" oor:op="fuse"><value>0</value></prop></item>
-</oor:items>
-"""
-
-
-def convert(path: Path, tmp: Path, to: str = "xlsx") -> Path:
-    """``path`` opened (and recalculated) by LibreOffice and saved as ``to`` in a new folder."""
-    profile = tmp / f"profile-{path.stem}-{to}"
-    (profile / "user").mkdir(parents=True, exist_ok=True)
-    (profile / "user" / "registrymodifications.xcu").write_text(_RECALC)
-    outdir = tmp / f"converted-{path.stem}-{to}"
-    subprocess.run(
-        [
-            str(SOFFICE),
-            "--headless",
-            "--norestore",
-            f"-env:UserInstallation={profile.as_uri()}",
-            "--convert-to",
-            to,
-            "--outdir",
-            str(outdir),
-            str(path),
-        ],
-        check=True,
-        capture_output=True,
-        timeout=240,
-    )
-    return outdir / f"{path.stem}.{to}"
 
 
 def rewrite(path: Path, out: Path, parts: dict[str, bytes]) -> Path:
@@ -101,17 +70,6 @@ def without_cached_results(path: Path, out: Path, sheet: str) -> Path:
     text = re.sub(r"(</f>)<v>.*?</v>", r"\1", text)
     parts[part] = text.encode()
     return rewrite(path, out, parts)
-
-
-def only_sheet(path: Path, out: Path, keep: str) -> Path:
-    """A copy holding only the sheet ``keep`` (with its charts), for printing it alone."""
-    pkg = Package.read(path)
-    workbook = pkg.workbook_part()
-    for name, _, _ in undo.sheet_parts(pkg, workbook):
-        if name != keep:
-            undo.remove_sheet(pkg, workbook, name)
-    pkg.save(out, like=path)
-    return out
 
 
 def pdf_pages(pdf: Path) -> list[str]:

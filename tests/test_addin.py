@@ -38,13 +38,15 @@ from ipsxl.addin.build import (
     WORKBOOK_CODENAME,
     AddinError,
     build_addin,
+    macros_dir,
+    shipped_addin,
+    vba_sources,
+)
+from ipsxl.addin.install import (
     configure_xlwings,
     default_addin_dir,
     default_config_file,
     install_addin,
-    macros_dir,
-    shipped_addin,
-    vba_sources,
 )
 
 olevba = pytest.importorskip("oletools.olevba")

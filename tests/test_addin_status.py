@@ -26,11 +26,10 @@ from ipsxl.addin.build import (
     UDF_CONFIG_KEY,
     UDF_MODULE,
     build_addin,
-    default_addin_dir,
-    install_addin,
     macros_dir,
     shipped_addin,
 )
+from ipsxl.addin.install import default_addin_dir, install_addin
 from ipsxl.addin.status import (
     XLWINGS_ADDIN,
     check_setup,

@@ -20,8 +20,9 @@ from python_calamine import CalamineWorkbook
 
 from ipsxl.core import standard
 from ipsxl.core.standard import fold
-from ipsxl.make import demo, template
-from ipsxl.make.demo import mistakes_per_kind, write_demo
+from ipsxl.make import demo, mistakes, template
+from ipsxl.make.demo import write_demo
+from ipsxl.make.mistakes import mistakes_per_kind
 
 CLIENTS, SEED = 40, 7
 SHIPPED = Path(__file__).resolve().parents[1] / "workbooks" / "example.xlsx"
@@ -212,6 +213,28 @@ def test_staff_tab(book: Book) -> None:
         assert fold(r["IPS Only"]) in standard.YES_WORDS + standard.NO_WORDS
         if r["Role"] == demo.SPECIALIST_ROLE:
             assert r["Supervisor"] in supervisors
+            assert_services_share_agrees_with_ips_only(r)
+
+
+def assert_services_share_agrees_with_ips_only(specialist: dict) -> None:
+    """All of an IPS-only specialist's time goes to employment services; some, not all, of
+    the others'."""
+    share = specialist["Employment Services %"]
+    if fold(specialist["IPS Only"]) in standard.YES_WORDS:
+        assert share == 100
+    else:
+        assert 0 < share < 100
+
+
+def test_a_larger_team_has_a_few_specialists_sharing_their_time(tmp_path: Path) -> None:
+    out = tmp_path / "team.xlsx"
+    write_demo(out, clients=200, seed=SEED)
+    staff = read_book(out).tables["Staff"]
+    specialists = [r for r in staff if r["Role"] == demo.SPECIALIST_ROLE]
+    for r in specialists:
+        assert_services_share_agrees_with_ips_only(r)
+    shared = [r for r in specialists if r["Employment Services %"] < 100]
+    assert 1 <= len(shared) <= len(specialists) // 4
 
 
 def test_caseloads_per_full_time_specialist_in_range(book: Book) -> None:
@@ -228,7 +251,7 @@ def test_values_look_real(book: Book) -> None:
     assert len({r["Job Type"] for r in jobs}) >= 10
     wages = [r["Hourly Wage"] for r in jobs]
     assert all(14 <= w <= 25 for w in wages)
-    hours = [r["Hours Per Week"] for r in jobs if r["Hours Per Week"] not in demo.BAD_HOURS]
+    hours = [r["Hours Per Week"] for r in jobs if r["Hours Per Week"] not in mistakes.BAD_HOURS]
     assert all(5 <= h <= 40 for h in hours)
     ended = [r for r in jobs if as_date(r["Job End Date"])]
     assert ended and all(r["End Reason"] in standard.END_REASONS for r in ended)
@@ -367,7 +390,7 @@ def date_strings(book: Book) -> list[tuple[str, str, str]]:
 
 def test_dates_that_are_not_dates(book: Book, k: int) -> None:
     bad = [text for _, _, text in date_strings(book) if as_date(text) is None]
-    assert sorted(bad) == sorted(demo.BAD_DATES[:k])
+    assert sorted(bad) == sorted(mistakes.BAD_DATES[:k])
     assert "13/45/2026" in bad
 
 
@@ -507,7 +530,7 @@ def test_a_specialist_week_with_few_face_to_face_contacts(book: Book, k: int) ->
             and choice(contact_type, r["Contact Type"]) == demo.FACE_TO_FACE
         ):
             per_week[r["Employment Specialist"], week] += 1
-    low = [key for key, n in per_week.items() if n <= demo.LOW_WEEK_CONTACTS]
+    low = [key for key, n in per_week.items() if n <= mistakes.LOW_WEEK_CONTACTS]
     assert len(low) == min(k, len(specialists))
 
 

@@ -209,8 +209,39 @@ def test_lite_reads_notes_with_get_text_and_keeps_the_reviewers_line():
     assert sim.notes == {("Jobs", first): REVIEWER}
 
 
+def test_lite_asks_excel_for_ipsxls_notes_only(monkeypatch):
+    from xlwings.pro import _xlremote
+
+    asked = []
+
+    async def get_text(note: _xlremote.Note) -> str | None:
+        asked.append(note.range.address)
+        return note._entry.get("text")
+
+    monkeypatch.setattr(_xlremote.Note, "get_text", get_text)
+    payload, first, second = _two_bad_hours()
+    jobs = next(s for s in payload["sheets"] if s["name"] == "Jobs")
+    jobs["notes"].append({"address": "$A$2"})  # a note of the agency's own
+    sim = ExcelSim(payload)
+    sim.run(lite.validate)
+    assert asked == []  # nothing of ipsxl's yet
+    sim.run(lite.clear_flags)
+    assert sorted(a.replace("$", "") for a in asked) == [first, second]
+    assert sim.notes == {("Jobs", "A2"): "(theirs)"}
+
+
 def test_lite_without_note_reads_leaves_ipsxls_notes():
     sim = ExcelSim(_two_bad_hours()[0])
     sim.run(lite.validate)
     sim.run(lite.clear_flags)
     assert len(sim.notes) == 2
+
+
+# --------------------------------------------------------------------------- the one rule
+
+
+def test_the_rule_reads_notes_as_excel_for_mac_gives_them():
+    """AppleScript gives a note's line breaks as carriage returns."""
+    lines = sheets.split_note(f"checked\r{MARKER}\r{NOT_A_NUMBER}\r{REVIEWER}", NOT_A_NUMBER)
+    assert lines is not None and lines.theirs == ["checked", REVIEWER]
+    assert sheets.split_note("a note of someone's", NOT_A_NUMBER) is None

@@ -411,17 +411,17 @@ def test_every_xml_parser_in_the_source_is_hardened():
 
 def _count_parses(monkeypatch) -> Counter:
     """Count, by part name, every XML parse the write-back makes in this process."""
-    from ipsxl.writeback import xmltext
+    from ipsxl.writeback import xmlparse
 
     counts: Counter = Counter()
     for name in ("parse", "parse_shallow"):
-        real = getattr(xmltext, name)
+        real = getattr(xmlparse, name)
 
         def counting(data, part="", *args, real=real, **kwargs):
             counts[part] += 1
             return real(data, part, *args, **kwargs)
 
-        monkeypatch.setattr(xmltext, name, counting)
+        monkeypatch.setattr(xmlparse, name, counting)
     return counts
 
 

@@ -30,13 +30,43 @@ RENDER = {
 }
 
 
-def _csv_raw_option(func):
+def _composed(*options):
+    """One decorator applying ``options``, listed in --help in the order given: click's way
+    of sharing a block of options between commands."""
+
+    def apply(func):
+        for option in reversed(options):
+            func = option(func)
+        return func
+
+    return apply
+
+
+_csv_raw_option = click.option(
+    "--csv-raw",
+    is_flag=True,
+    help="CSV cells exactly as found, for scripts. Without it, a cell starting with ="
+    " + - @ gets a leading ' so that Excel shows it instead of running it.",
+)
+
+_jobs_option = click.option(
+    "--jobs",
+    type=click.IntRange(1),
+    default=1,
+    show_default=True,
+    help="Workbooks validated at once, in worker processes.",
+)
+
+
+def _format_option(help: str):
     return click.option(
-        "--csv-raw",
-        is_flag=True,
-        help="CSV cells exactly as found, for scripts. Without it, a cell starting with ="
-        " + - @ gets a leading ' so that Excel shows it instead of running it.",
-    )(func)
+        "--format",
+        "fmt",
+        type=click.Choice(FORMATS),
+        default="text",
+        show_default=True,
+        help=help,
+    )
 
 
 class Day(click.ParamType):
@@ -56,48 +86,58 @@ class Day(click.ParamType):
             self.fail(f"expected a date such as 2026-07-01, not {value!r}", param, ctx)
 
 
-def _period_options(func):
-    func = click.option(
-        "--end", type=Day(), help="Last day of the period, as 2026-09-30 (overrides Program)."
-    )(func)
-    return click.option(
+_period_options = _composed(
+    click.option(
         "--start", type=Day(), help="First day of the period, as 2026-07-01 (overrides Program)."
-    )(func)
+    ),
+    click.option(
+        "--end", type=Day(), help="Last day of the period, as 2026-09-30 (overrides Program)."
+    ),
+)
 
-
-def _limit_options(func):
-    """Safety limits against crafted files; the defaults suit any real agency's workbook."""
-    d = DEFAULT_LIMITS
-    func = click.option(
-        "--max-rows",
-        type=click.IntRange(1),
-        default=d.max_rows,
-        show_default=True,
-        help="Refuse a sheet with more rows.",
-    )(func)
-    func = click.option(
-        "--max-mb",
-        type=click.IntRange(1),
-        default=d.max_uncompressed // 2**20,
-        show_default=True,
-        help="Refuse a workbook that inflates past this many MB.",
-    )(func)
-    return click.option(
+# Safety limits against crafted files; the defaults suit any real agency's workbook.
+_limit_options = _composed(
+    click.option(
         "--timeout",
         type=click.FloatRange(0, min_open=True),
-        default=d.max_seconds,
+        default=DEFAULT_LIMITS.max_seconds,
         show_default=True,
         help="Give up on a workbook that takes longer than this many seconds to read and"
         " check (for check, to write its checked copy too).",
-    )(func)
+    ),
+    click.option(
+        "--max-mb",
+        type=click.IntRange(1),
+        default=DEFAULT_LIMITS.max_uncompressed // 2**20,
+        show_default=True,
+        help="Refuse a workbook that inflates past this many MB.",
+    ),
+    click.option(
+        "--max-rows",
+        type=click.IntRange(1),
+        default=DEFAULT_LIMITS.max_rows,
+        show_default=True,
+        help="Refuse a sheet with more rows.",
+    ),
+)
+
+_debug_option = click.option(
+    "--debug",
+    is_flag=True,
+    help="Show the traceback of an internal error (to include when reporting it).",
+)
 
 
-def _check_options(func):
-    """The period and the limits, handed to the command as one ``options`` (an ``Options``),
-    the value every workbook of the run is checked with."""
+def _reading_options(func):
+    """What every command that reads workbooks takes, after its own options, handed to it as
+    ``options`` (the ``Options`` every workbook of the run is checked with) and ``debug``.
+
+    With --debug a bug of ours is still one line per workbook, followed by its traceback; what
+    escapes the command is said here, where the flag is known (the group says it without
+    traceback for the commands that do not read workbooks)."""
 
     @wraps(func)
-    def command(*args, start, end, max_rows, max_mb, timeout, **kwargs):
+    def command(*args, start, end, max_rows, max_mb, timeout, debug, **kwargs):
         if start and end and start > end:
             raise click.UsageError(f"--start {start} is after --end {end}")
         limits = Limits(
@@ -106,26 +146,11 @@ def _check_options(func):
             max_bytes=max(DEFAULT_LIMITS.max_bytes, max_mb * 2**20),
             max_seconds=timeout,
         )
-        return func(*args, options=Options(start=start, end=end, limits=limits), **kwargs)
-
-    return _period_options(_limit_options(command))
-
-
-def _debug_option(func):
-    """--debug: a bug of ours is still one line per workbook, followed by its traceback. The
-    command gets ``debug``; what escapes it is said here, where the flag is known (the group
-    says it, without traceback, for the commands that have no --debug)."""
-
-    @wraps(func)
-    def command(*args, debug: bool, **kwargs):
+        options = Options(start=start, end=end, limits=limits)
         with _one_line_on_failure(debug):
-            return func(*args, debug=debug, **kwargs)
+            return func(*args, options=options, debug=debug, **kwargs)
 
-    return click.option(
-        "--debug",
-        is_flag=True,
-        help="Show the traceback of an internal error (to include when reporting it).",
-    )(command)
+    return _composed(_period_options, _limit_options, _debug_option)(command)
 
 
 def _tell(reports, also_on_stdout: bool, debug: bool) -> None:
@@ -152,8 +177,8 @@ def _same_place(one, other) -> bool:
 class _Commands(click.Group):
     """The ``ipsxl`` group: whatever a command did not handle ends it with one line and exit
     code 2 (1 would read as "errors found in the workbooks"): an I/O error says which file and
-    why, anything else is a bug of ours to report (a command with --debug says it itself, with
-    the traceback when asked)."""
+    why, anything else is a bug of ours to report (with its traceback when a command that
+    reads workbooks was given --debug: see ``_reading_options``)."""
 
     def invoke(self, ctx: click.Context):
         with _one_line_on_failure(debug=False):
@@ -196,27 +221,14 @@ def main() -> None:
 
 @main.command()
 @click.argument("paths", nargs=-1, required=True)
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(FORMATS),
-    default="text",
-    show_default=True,
-    help="What to print.",
-)
+@_format_option("What to print.")
 @click.option(
     "--out",
     "out_dir",
     type=click.Path(file_okay=False, path_type=Path),
     help="Also write one report per workbook into this folder.",
 )
-@click.option(
-    "--jobs",
-    type=click.IntRange(1),
-    default=1,
-    show_default=True,
-    help="Workbooks validated at once, in worker processes.",
-)
+@_jobs_option
 @click.option(
     "--dask",
     "dask_address",
@@ -225,8 +237,7 @@ def main() -> None:
     " workers must see the same files. Needs ipsxl[dask].",
 )
 @_csv_raw_option
-@_check_options
-@_debug_option
+@_reading_options
 def validate(paths, fmt, out_dir, jobs, dask_address, csv_raw, options, debug) -> None:
     """Validate workbooks (files, folders, globs) and print a report for each.
 
@@ -352,8 +363,7 @@ def _refuse_existing(file: Path, force: bool) -> None:
     " NAME.bak-2.xlsx, ...: no backup is ever overwritten).",
 )
 @click.option("--force", is_flag=True, help="With --in-place: write into a read-only workbook.")
-@_check_options
-@_debug_option
+@_reading_options
 def check(path, output, in_place, force, options, debug) -> None:
     """Validate one workbook and write Fidelity, Flags and cell highlights into a copy.
 
@@ -499,24 +509,10 @@ def demo(
     type=click.Path(dir_okay=False, path_type=Path),
     help="The summary workbook to write (.xlsx).",
 )
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(FORMATS),
-    default="text",
-    show_default=True,
-    help="What to print: send-backs and a total (text), or the Submissions table.",
-)
-@click.option(
-    "--jobs",
-    type=click.IntRange(1),
-    default=1,
-    show_default=True,
-    help="Workbooks validated at once, in worker processes.",
-)
+@_format_option("What to print: send-backs and a total (text), or the Submissions table.")
+@_jobs_option
 @_csv_raw_option
-@_check_options
-@_debug_option
+@_reading_options
 def summary(paths, output, fmt, jobs, csv_raw, options, debug) -> None:
     """Validate a quarter's submissions and write one summary workbook for the state office.
 
@@ -562,6 +558,24 @@ def summary(paths, output, fmt, jobs, csv_raw, options, debug) -> None:
     sys.exit(report.exit_code(reports))
 
 
+def _addin_options(config_help: str):
+    """--dir and --config, where install writes and status looks."""
+    return _composed(
+        click.option(
+            "--dir",
+            "target_dir",
+            type=click.Path(file_okay=False, path_type=Path),
+            help="Excel's add-in start-up folder (default: XLSTART on Windows/macOS).",
+        ),
+        click.option(
+            "--config",
+            "config_file",
+            type=click.Path(dir_okay=False, path_type=Path),
+            help=config_help,
+        ),
+    )
+
+
 @main.group()
 def addin() -> None:
     """Build or install the Excel add-in (IPS ribbon tab and worksheet functions)."""
@@ -591,18 +605,7 @@ def addin_build(out: Path) -> None:
 
 
 @addin.command("install")
-@click.option(
-    "--dir",
-    "target_dir",
-    type=click.Path(file_okay=False, path_type=Path),
-    help="Excel's add-in start-up folder (default: XLSTART on Windows/macOS).",
-)
-@click.option(
-    "--config",
-    "config_file",
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="xlwings.conf to update (default: ~/.xlwings/xlwings.conf).",
-)
+@_addin_options("xlwings.conf to update (default: ~/.xlwings/xlwings.conf).")
 def addin_install(target_dir: Path | None, config_file: Path | None) -> None:
     """Install ipsxl.xlam where Excel loads it and register the worksheet functions.
 
@@ -627,18 +630,7 @@ def addin_install(target_dir: Path | None, config_file: Path | None) -> None:
 
 
 @addin.command("status")
-@click.option(
-    "--dir",
-    "target_dir",
-    type=click.Path(file_okay=False, path_type=Path),
-    help="Excel's add-in start-up folder (default: XLSTART on Windows/macOS).",
-)
-@click.option(
-    "--config",
-    "config_file",
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="xlwings.conf to read (default: the one xlwings reads).",
-)
+@_addin_options("xlwings.conf to read (default: the one xlwings reads).")
 def addin_status(target_dir: Path | None, config_file: Path | None) -> None:
     """Check that this PC has all the IPS tab needs; exit 1 and say the fix if not.
 

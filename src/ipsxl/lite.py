@@ -22,6 +22,8 @@ file, and Pyodide can neither fork nor start threads (see ``ipsxl.files.runtime`
 
 from __future__ import annotations
 
+import asyncio
+
 import xlwings as xw
 from xlwings import script
 
@@ -95,18 +97,16 @@ def ips_help(book: xw.Book) -> None:
 
 
 async def note_texts(book: xw.Book) -> dict[excel.NoteKey, str] | None:
-    """The texts of the notes ipsxl's last run added, asked of Excel one by one; None where
-    the engine cannot fetch them (outside Lite), and then the run leaves those notes as they
-    are (see ``ipsxl.excel``)."""
-    texts: dict[excel.NoteKey, str] = {}
+    """The texts of the notes ipsxl's last run added (no other note is read), asked of Excel
+    all at once so the requests overlap; None where the engine cannot fetch them (outside
+    Lite), and then the run leaves those notes as they are (see ``ipsxl.excel``)."""
+    notes = {}
     for name, row, col in excel.noted_cells(book):
         note = book.sheets[name].range((row, col)).note
-        if note is None:
-            continue
-        try:
-            text = await note.get_text()
-        except NotImplementedError:
-            return None
-        if text is not None:
-            texts[(name, row, col)] = text
-    return texts
+        if note is not None:
+            notes[(name, row, col)] = note
+    try:
+        texts = await asyncio.gather(*(note.get_text() for note in notes.values()))
+    except NotImplementedError:
+        return None
+    return {key: text for key, text in zip(notes, texts, strict=True) if text is not None}

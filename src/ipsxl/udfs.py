@@ -28,13 +28,12 @@ from ipsxl.core import scale
 from ipsxl.core import standard as std
 from ipsxl.core.fidelity import outcomes, population
 from ipsxl.core.fidelity.population import Frames
-from ipsxl.core.model import Period
+from ipsxl.core.model import Grid, Period
 from ipsxl.core.parse import parse_workbook
 from ipsxl.core.values import is_blank, parse_date, parse_number, parse_percent
 from ipsxl.files.read import tables_from_grids
 
 ERROR_PREFIX = "#IPS: "
-Grid = Sequence[Sequence[object]] | None
 
 
 class UdfError(ValueError):
@@ -229,7 +228,7 @@ def _error(exc: Exception) -> str:
     return ERROR_PREFIX + str(exc)
 
 
-def _empty(grid: Grid) -> bool:
+def _empty(grid: Grid | None) -> bool:
     """A range with no value in it (every cell ``is_blank``), or none given."""
     return grid is None or all(is_blank(v) for row in _rows(grid) for v in row)
 
@@ -288,7 +287,7 @@ def _period(start: object, end: object) -> Period:
 
 def _frames(
     period: Period,
-    grids: dict[std.Tab, tuple[str, Grid]],
+    grids: dict[std.Tab, tuple[str, Grid | None]],
     needed: dict[std.Tab, Sequence[str]],
 ) -> Frames:
     """Typed frames of the table arguments, read and parsed as a workbook's tabs are.

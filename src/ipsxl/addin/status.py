@@ -26,15 +26,8 @@ import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from ipsxl.addin.build import (
-    ADDIN_NAME,
-    UDF_CONFIG_KEY,
-    UDF_MODULE,
-    AddinError,
-    default_addin_dir,
-    read_config,
-    shipped_addin,
-)
+from ipsxl.addin.build import ADDIN_NAME, UDF_CONFIG_KEY, UDF_MODULE, AddinError, shipped_addin
+from ipsxl.addin.install import default_addin_dir, read_config
 
 XLWINGS_ADDIN = "xlwings.xlam"
 XLWINGS_VERSION_RE = re.compile(r'XLWINGS_VERSION\s+As\s+String\s*=\s*"([^"]+)"', re.IGNORECASE)

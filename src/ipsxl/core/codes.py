@@ -195,8 +195,6 @@ UNREADABLE = _code(
     "save the workbook again as .xlsx in Excel, without a password, and resubmit it",
 )
 
-SEVERITY_ORDER = (ERROR, WARNING, INFO)
-
 
 def family(name: str) -> tuple[Code, ...]:
     """The codes a rules family raises, in the order they are defined here."""

@@ -250,18 +250,26 @@ CASELOAD = Tab(
 
 END_REASONS = ("Quit", "Fired", "Laid Off", "Temporary Job Ended", "Other")
 
+# Columns that stand alike on more than one tab, defined once so their spellings cannot drift.
+_CLIENT_FROM_CASELOAD = Column(
+    CLIENT_ID,
+    required=True,
+    aliases=("ID", "Client"),
+    width=12,
+    help="the client's ID, picked from the Caseload tab",
+)
+
+
+def _employer(help: str) -> Column:
+    return Column("Employer", required=True, aliases=("Business", "Company"), width=26, help=help)
+
+
 JOBS = Tab(
     "Jobs",
     aliases=("Job", "Employment", "Jobs Held"),
     help="One row per job held at any time during the period.",
     columns=(
-        Column(
-            CLIENT_ID,
-            required=True,
-            aliases=("ID", "Client"),
-            width=12,
-            help="the client's ID, picked from the Caseload tab",
-        ),
+        _CLIENT_FROM_CASELOAD,
         Column(
             JOB_START,
             DATE,
@@ -275,13 +283,7 @@ JOBS = Tab(
             aliases=("End Date", "Date Ended", "Separation Date"),
             help="blank while the job is held",
         ),
-        Column(
-            "Employer",
-            required=True,
-            aliases=("Business", "Company"),
-            width=26,
-            help="the business that hired the client",
-        ),
+        _employer(help="the business that hired the client"),
         Column(
             "Job Title",
             aliases=("Position", "Title"),
@@ -384,13 +386,7 @@ EMPLOYER_LOG = Tab(
             width=22,
             help="who made the contact, picked from the Staff tab",
         ),
-        Column(
-            "Employer",
-            required=True,
-            aliases=("Business", "Company"),
-            width=26,
-            help="the business contacted",
-        ),
+        _employer(help="the business contacted"),
         Column(
             "Contact Person",
             aliases=("Contact Name",),
@@ -449,13 +445,7 @@ BENEFITS_REFERRALS = Tab(
     aliases=("Benefits Referral", "Benefits Planning", "Work Incentives Planning"),
     help="One row per referral for benefits (work-incentives) planning.",
     columns=(
-        Column(
-            CLIENT_ID,
-            required=True,
-            aliases=("ID", "Client"),
-            width=12,
-            help="the client's ID, picked from the Caseload tab",
-        ),
+        _CLIENT_FROM_CASELOAD,
         Column(
             "Referral Date",
             DATE,

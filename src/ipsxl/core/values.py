@@ -45,7 +45,8 @@ _NUMBER_STRIP = r"[\s$]"
 _THOUSANDS = r"[-+]?[1-9]\d{0,2}(?:,\d{3})+(?:\.\d*)?"
 _DECIMAL_COMMA = r"[-+]?(?:[1-9]\d{0,2}(?:\.\d{3})+|\d*),\d+"
 
-Parsed = tuple[pd.Series, pd.Series]
+# What a parser returns for a column: the typed values, and the mask of cells that did not parse.
+ParsedColumn = tuple[pd.Series, pd.Series]
 
 # Larger than any count, hours, wage or percent; Excel keeps only 15 significant digits, so a
 # number this size in a workbook is a slip of the keyboard (or 1e308 crafted to overflow sums).
@@ -214,7 +215,7 @@ def _by_distinct_value(
     col: Column | None,
     read: Callable[[np.ndarray, Column | None], Read],
     named: bool = False,
-) -> Parsed:
+) -> ParsedColumn:
     """``read`` run on one cell of each distinct value of ``raw``, its results copied to the
     other cells, as the typed Series (named like ``raw`` when ``named``) and the bad mask.
 
@@ -235,7 +236,7 @@ def _by_distinct_value(
     )
 
 
-def parse_text(raw: pd.Series, col: Column | None = None) -> Parsed:
+def parse_text(raw: pd.Series, col: Column | None = None) -> ParsedColumn:
     """Text as typed, stripped; whole numbers lose Excel's '.0' (ID 1023, not 1023.0)."""
     return _by_distinct_value(raw, col, _read_text)
 
@@ -285,7 +286,7 @@ def _is_midnight(value: dt.datetime) -> bool:
     return (value.hour, value.minute, value.second, value.microsecond) == (0, 0, 0, 0)
 
 
-def parse_date(raw: pd.Series, col: Column | None = None) -> Parsed:
+def parse_date(raw: pd.Series, col: Column | None = None) -> ParsedColumn:
     """Real Excel dates, ISO strings (2026-07-01) and US strings (7/1/2026); nothing else."""
     return _by_distinct_value(raw, col, _read_date)
 
@@ -390,7 +391,7 @@ def _out_of_range(values: np.ndarray, col: Column | None) -> np.ndarray:
     return bad
 
 
-def parse_number(raw: pd.Series, col: Column | None = None) -> Parsed:
+def parse_number(raw: pd.Series, col: Column | None = None) -> ParsedColumn:
     """A number within the column's range; out-of-range values are reported and not used."""
     return _by_distinct_value(raw, col, _read_number)
 
@@ -399,7 +400,7 @@ def _read_number(cells: np.ndarray, col: Column | None) -> Read:
     return _checked(_to_float(cells), cells, col)
 
 
-def parse_percent(raw: pd.Series, col: Column | None = None) -> Parsed:
+def parse_percent(raw: pd.Series, col: Column | None = None) -> ParsedColumn:
     """A percentage on 0..100; a value in 0..1 is a fraction formatted as a percent in Excel."""
     return _by_distinct_value(raw, col, _read_percent)
 
@@ -420,7 +421,7 @@ _YES = {std.fold(w) for w in std.YES_WORDS}
 _NO = {std.fold(w) for w in std.NO_WORDS}
 
 
-def parse_yesno(raw: pd.Series, col: Column | None = None) -> Parsed:
+def parse_yesno(raw: pd.Series, col: Column | None = None) -> ParsedColumn:
     """Y/N/Yes/No/True/False/1/0 in any case; real booleans too."""
     return _by_distinct_value(raw, col, _read_yesno)
 
@@ -449,7 +450,7 @@ def _fold_value(value: object) -> str | None:
     return std.fold(value)
 
 
-def parse_choice(raw: pd.Series, col: Column | None = None) -> Parsed:
+def parse_choice(raw: pd.Series, col: Column | None = None) -> ParsedColumn:
     """One of the column's choices, in any case and spacing, or a known other spelling."""
     return _by_distinct_value(raw, col, _read_choice, named=True)
 
@@ -461,7 +462,7 @@ def _read_choice(cells: np.ndarray, col: Column | None) -> Read:
     return np.array(choices, dtype=object), unknown & ~_blank(cells)
 
 
-PARSERS: dict[str, Callable[[pd.Series, Column | None], Parsed]] = {
+PARSERS: dict[str, Callable[[pd.Series, Column | None], ParsedColumn]] = {
     std.TEXT: parse_text,
     std.DATE: parse_date,
     std.NUMBER: parse_number,
@@ -480,7 +481,7 @@ EMPTY_DTYPES = {
 }
 
 
-def parse(raw: pd.Series, col: Column) -> Parsed:
+def parse(raw: pd.Series, col: Column) -> ParsedColumn:
     """Parse one column by its standard type."""
     return PARSERS[col.type](raw, col)
 

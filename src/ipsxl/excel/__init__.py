@@ -326,7 +326,7 @@ def _check_and_mark(
 
 def _own_sheets(book: xw.Book, state: _State) -> dict[str, tuple[xw.Sheet, str | None]]:
     """ipsxl's sheets of an earlier run, by role, each with its mark's reference: known by
-    ipsxl's mark (a name scoped to the sheet, see ``own_sheets``), never by their names. An
+    ipsxl's mark (a name scoped to the sheet, see ``sheets.own``), never by their names. An
     engine that cannot read names falls back on the sheets the hidden state sheet lists."""
     found: dict[str, tuple[xw.Sheet, str | None]] = {}
     try:

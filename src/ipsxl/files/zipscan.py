@@ -11,7 +11,6 @@ cells, which calamine reads as blank, are found on the way.
 
 from __future__ import annotations
 
-import os
 import re
 import struct
 import zipfile
@@ -20,11 +19,12 @@ from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any
-from xml.sax.saxutils import unescape
 
 from ipsxl.core import standard as std
+from ipsxl.files import xmlsafe
 from ipsxl.files.limits import MB, Limits, UnreadableWorkbook, first_line
 from ipsxl.files.snapshot import Snapshot, TooLarge
+from ipsxl.files.xmlsafe import any_prefix, local, unescape
 
 
 def check_file(path: Path, limits: Limits) -> Snapshot:
@@ -92,7 +92,6 @@ def _ole_reason(data: bytes) -> str:
 
 _CHUNK = 1 * MB
 _MAX_PARTS = 20_000
-_LOCAL_HEADER = struct.Struct("<4s2B4HL2L2H")  # a zip local file header, 30 bytes
 _XML_SUFFIXES = (".xml", ".rels", ".vml")
 _DTD_MARKS = tuple(
     mark.encode(enc)
@@ -136,8 +135,8 @@ def check_package(source: Path | Snapshot, limits: Limits, extents: bool = True)
     be capped, and then run before calamine parses a byte)."""
     try:
         snapshot = Snapshot.of(source)
-        with zipfile.ZipFile(snapshot.open()) as zf, snapshot.open() as fh:
-            return _scan_zip(zf, fh, limits, extents)
+        with zipfile.ZipFile(snapshot.open()) as zf:
+            return _scan_zip(zf, limits, extents)
     except UnreadableWorkbook:
         raise
     except zipfile.BadZipFile as exc:
@@ -158,7 +157,7 @@ def check_package(source: Path | Snapshot, limits: Limits, extents: bool = True)
         raise UnreadableWorkbook(f"damaged: unreadable zip package ({first_line(exc)})") from None
 
 
-def _scan_zip(zf: zipfile.ZipFile, fh: Any, limits: Limits, extents: bool) -> _Package:
+def _scan_zip(zf: zipfile.ZipFile, limits: Limits, extents: bool) -> _Package:
     infos = zf.infolist()
     if len(infos) > _MAX_PARTS:
         raise UnreadableWorkbook(
@@ -201,7 +200,7 @@ def _scan_zip(zf: zipfile.ZipFile, fh: Any, limits: Limits, extents: bool) -> _P
     for info in infos:  # non-XML parts (images, VBA) are never parsed: count what they claim
         if not info.filename.lower().endswith(_XML_SUFFIXES):
             budget.take(info.file_size, info.filename)
-    sheet_parts, targets = _standard_sheet_parts(fh, by_name, budget)
+    sheet_parts, targets = _standard_sheet_parts(zf, by_name, budget)
     worksheets = targets | {n for n in by_name if n.startswith("xl/worksheets/")}
     found: dict[str, Extent] = {}
     largest = Extent()
@@ -215,14 +214,14 @@ def _scan_zip(zf: zipfile.ZipFile, fh: Any, limits: Limits, extents: bool) -> _P
             continue  # scanned already, by _standard_sheet_parts
         names = [n for n, target in sheet_parts.items() if target == part]
         if (part in wanted or "/tables/" in part) and info.file_size <= _SMALL_PART:
-            kept[part] = _scan_part(fh, info, budget, None) or b""
+            kept[part] = _scan_part(zf, info, budget, None) or b""
             continue
         # without a memory cap every worksheet part is measured: a sheet that calamine finds
         # where this scan did not is then held to the largest extent of them all
         if not names and not (extents and part in worksheets and part.endswith(".xml")):
-            _scan_part(fh, info, budget, _discard)
+            _scan_part(zf, info, budget, _discard)
             continue
-        extent = _sheet_extent(fh, info, budget) if extents else _sheet_errors(fh, info, budget)
+        extent = _sheet_extent(zf, info, budget) if extents else _sheet_errors(zf, info, budget)
         for name in names:
             found[name] = extent
         if extent.rows * extent.cols > largest.rows * largest.cols:
@@ -301,66 +300,52 @@ class _Budget:
             )
 
 
-def _inflate(fh: Any, info: zipfile.ZipInfo, budget: _Budget) -> Iterator[bytes]:
-    """A part's bytes, inflated here from the raw stream so that each byte is counted against
-    the budget as it comes (a header's declared size is not believed), CRC checked at the end."""
-    fh.seek(info.header_offset)
-    head = fh.read(_LOCAL_HEADER.size)
-    if len(head) < _LOCAL_HEADER.size or head[:4] != b"PK\x03\x04":
-        raise UnreadableWorkbook(f"damaged: {info.filename} is missing from the package")
-    fields = _LOCAL_HEADER.unpack(head)
-    fh.seek(fields[10] + fields[11], os.SEEK_CUR)
-    if info.compress_type == zipfile.ZIP_STORED:
-        inflater = None
-    elif info.compress_type == zipfile.ZIP_DEFLATED:
-        inflater = zlib.decompressobj(-zlib.MAX_WBITS)
-    else:
+def _inflate(zf: zipfile.ZipFile, info: zipfile.ZipInfo, budget: _Budget) -> Iterator[bytes]:
+    """A part's bytes, a chunk at a time, each counted against the budget as it comes. zipfile
+    stops inflating at the size the zip directory declares (which the checks before believed
+    only that far) and checks the CRC at the end; a part that comes out shorter is refused
+    here."""
+    if info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
         raise UnreadableWorkbook(
             f"damaged: {info.filename} is compressed in a way Excel never uses"
             f" (method {info.compress_type})"
         )
-    left, size, crc = info.compress_size, 0, 0
-    while left > 0 and not (inflater and inflater.eof):
-        raw = fh.read(min(left, _CHUNK))
-        if not raw:
-            raise UnreadableWorkbook(f"damaged: {info.filename} is cut short (an upload cut off?)")
-        left -= len(raw)
-        while raw:
-            if inflater is None:
-                out, raw = raw, b""
-            else:
-                try:
-                    out = inflater.decompress(raw, _CHUNK)
-                except zlib.error:
-                    raise UnreadableWorkbook(f"damaged: {info.filename} is corrupt") from None
-                raw = inflater.unconsumed_tail
-            size += len(out)
-            if size > info.file_size:
-                raise UnreadableWorkbook(
-                    f"damaged: {info.filename} is larger than its zip header says;"
-                    " the file was crafted or corrupted"
-                )
-            budget.take(len(out), info.filename)
-            crc = zlib.crc32(out, crc)
-            yield out
-            if inflater is not None and inflater.eof:
-                break
-    if inflater is not None and not inflater.eof:
-        raise UnreadableWorkbook(f"damaged: {info.filename} is cut short (an upload cut off?)")
-    if size != info.file_size or crc != info.CRC:
+    size = 0
+    try:
+        with zf.open(info) as part:
+            while chunk := part.read(_CHUNK):
+                size += len(chunk)
+                budget.take(len(chunk), info.filename)
+                yield chunk
+    except zipfile.BadZipFile as exc:
+        if "CRC" in str(exc):
+            raise UnreadableWorkbook(
+                f"damaged: {info.filename} is corrupt (its size or checksum does not match)"
+            ) from None
+        raise UnreadableWorkbook(f"damaged: {info.filename} is missing from the package") from None
+    except EOFError:
+        raise UnreadableWorkbook(
+            f"damaged: {info.filename} is cut short (an upload cut off?)"
+        ) from None
+    except zlib.error:
+        raise UnreadableWorkbook(f"damaged: {info.filename} is corrupt") from None
+    if size != info.file_size:
         raise UnreadableWorkbook(
             f"damaged: {info.filename} is corrupt (its size or checksum does not match)"
         )
 
 
 def _scan_part(
-    fh: Any, info: zipfile.ZipInfo, budget: _Budget, sink: Callable[[bytes], None] | None
+    zf: zipfile.ZipFile,
+    info: zipfile.ZipInfo,
+    budget: _Budget,
+    sink: Callable[[bytes], None] | None,
 ) -> bytes | None:
     """Inflate one XML part, refusing a DTD; feed ``sink`` the bytes, or return them whole when
     ``sink`` is None and the part is small (workbook.xml and its relationships)."""
     tail = b""
     kept: list[bytes] = []
-    for chunk in _inflate(fh, info, budget):
+    for chunk in _inflate(zf, info, budget):
         window = tail + chunk
         # every mark holds a "!", which XML rarely does: one memchr, and the six searches only then
         if b"!" in window and any(mark in window for mark in _DTD_MARKS):
@@ -380,15 +365,8 @@ def _xml(data: bytes, part: str) -> Any:
     """Parse a small part with entity expansion, DTD loading and network access all off."""
     from lxml import etree  # imported here: the Excel runtime has read.py but no lxml
 
-    parser = etree.XMLParser(
-        resolve_entities=False,
-        no_network=True,
-        load_dtd=False,
-        huge_tree=False,
-        dtd_validation=False,
-    )
     try:
-        root = etree.fromstring(data, parser)
+        root = etree.fromstring(data, xmlsafe.parser())
     except etree.XMLSyntaxError as exc:
         why = first_line(exc)
         raise UnreadableWorkbook(f"damaged: {part} is not well-formed ({why})") from None
@@ -397,32 +375,28 @@ def _xml(data: bytes, part: str) -> Any:
     return root
 
 
-def _local(tag: object) -> str:
-    return str(tag).rsplit("}", 1)[-1]
-
-
 def _discard(chunk: bytes) -> None:
     """The sink of a part that is only checked (DTD, size, checksum), not read."""
 
 
 def _standard_sheet_parts(
-    fh: Any, by_name: Mapping[str, zipfile.ZipInfo], budget: _Budget
+    zf: zipfile.ZipFile, by_name: Mapping[str, zipfile.ZipInfo], budget: _Budget
 ) -> tuple[dict[str, str], set[str]]:
     """Sheet name -> its part's name (lower case), for the sheets named like a standard tab;
     and the part names of every sheet of the workbook."""
-    book = _xml(_scan_part(fh, by_name["xl/workbook.xml"], budget, None) or b"", "xl/workbook.xml")
+    book = _xml(_scan_part(zf, by_name["xl/workbook.xml"], budget, None) or b"", "xl/workbook.xml")
     rels_info = by_name.get("xl/_rels/workbook.xml.rels")
     targets: dict[str, str] = {}
     if rels_info is not None:
-        rels = _xml(_scan_part(fh, rels_info, budget, None) or b"", "xl/_rels/workbook.xml.rels")
+        rels = _xml(_scan_part(zf, rels_info, budget, None) or b"", "xl/_rels/workbook.xml.rels")
         for rel in rels:
-            if _local(rel.tag) == "Relationship" and rel.get("Id") and rel.get("Target"):
+            if local(rel.tag) == "Relationship" and rel.get("Id") and rel.get("Target"):
                 targets[rel.get("Id")] = _part_name(rel.get("Target"))
     tabs = std.tab_lookup()
     parts: dict[str, str] = {}
     sheets: set[str] = set()
     for node in book.iter():
-        if _local(node.tag) != "sheet":
+        if local(node.tag) != "sheet":
             continue
         name = node.get("name") or ""
         rid = node.get(f"{{{_REL_NS}}}id") or node.get(f"{{{_STRICT_REL_NS}}}id")
@@ -439,9 +413,9 @@ def part_sizes(source: Path | Snapshot, limits: Limits) -> tuple[dict[str, int],
     cannot tell (whatever is wrong with it, the package scan says)."""
     try:
         snapshot = Snapshot.of(source)
-        with zipfile.ZipFile(snapshot.open()) as zf, snapshot.open() as fh:
+        with zipfile.ZipFile(snapshot.open()) as zf:
             by_name = {info.filename.lower(): info for info in zf.infolist()}
-            parts, _ = _standard_sheet_parts(fh, by_name, _Budget(limits.max_uncompressed))
+            parts, _ = _standard_sheet_parts(zf, by_name, _Budget(limits.max_uncompressed))
     except Exception:  # noqa: BLE001 - a hint only, see above
         return {}, 0
     shared = sum(i.file_size for n, i in by_name.items() if n.endswith("sharedstrings.xml"))
@@ -470,8 +444,9 @@ def _part_name(target: str) -> str:
 # The quick scan of a sheet part: every cell tag must open as <c r="A1" (as Excel and every
 # common writer put it), and no attribute value may hold a '>'; otherwise (cells without
 # references, prefixes, odd quoting) the part is scanned again, slowly, with a real XML parser.
-_PFX = rb"(?:[A-Za-z_][\w.\-]*:)?"
-_PREFIXED_C = re.compile(rb"<[A-Za-z_][\w.\-]*:c[\s/>]")
+# the cell, formula, value and merged-range tags, with any prefix
+_C, _F, _V, _MERGE_CELL = (any_prefix(name).encode() for name in ("c", "f", "v", "mergeCell"))
+_PREFIXED_C = re.compile(rb"<" + any_prefix("c", required=True).encode() + rb"[\s/>]")
 _SPACED_C = re.compile(rb"<c[\t\r\n]")
 # A cell holding something: <c r="B12" ...> (no "/" in its attributes); an empty, styled cell:
 # <c r="B12" .../>, which calamine skips. Anything else makes the counts disagree.
@@ -480,10 +455,10 @@ _VALUE_WIDE = re.compile(rb'<c r="([A-Z]{2,3})[0-9]{1,7}"[^>/]*>')
 _EMPTY_C = re.compile(rb'<c r="[A-Z]{1,3}[0-9]{1,7}"[^>/]*/>')
 _ODD = re.compile(rb"=\s*\"[^\"]*>|=\s*'[^']*>")
 _ERROR_C = re.compile(
-    rb"<" + _PFX + rb"c\s[^>]*?(?<=\s)t\s*=\s*\"e\"[^>]*(?<!/)>(.*?)</" + _PFX + rb"c>", re.S
+    rb"<" + _C + rb"\s[^>]*?(?<=\s)t\s*=\s*\"e\"[^>]*(?<!/)>(.*?)</" + _C + rb">", re.S
 )
 _R_ATTR = re.compile(rb"(?<=\s)r\s*=\s*\"([A-Z]{1,3})([0-9]{1,7})\"")
-_V_TEXT = re.compile(rb"<" + _PFX + rb"v>([^<]{1,64})</")
+_V_TEXT = re.compile(rb"<" + _V + rb">([^<]{1,64})</")
 # A formula cell without a computed value: <f> (or a shared formula's <f .../>), then no <v>
 # or an empty one, as a script writes a formula (openpyxl does) before Excel ever computes it.
 # An empty <v> of a text result (t="str") is a formula whose result is "": computed. Found by
@@ -494,8 +469,8 @@ _V_TEXT = re.compile(rb"<" + _PFX + rb"v>([^<]{1,64})</")
 # (twice as slow, so not every part).
 _NO_VALUE_ENDS = (re.compile(rb"</f>(?:<v></v>|<v/>)?</c>"), re.compile(rb"/></c>"))
 _NO_VALUE_ENDS_PREFIXED = (
-    re.compile(rb"f>(?:<" + _PFX + rb"v></" + _PFX + rb"v>|<" + _PFX + rb"v/>)?</" + _PFX + rb"c>"),
-    re.compile(rb"/></" + _PFX + rb"c>"),
+    re.compile(rb"f>(?:<" + _V + rb"></" + _V + rb">|<" + _V + rb"/>)?</" + _C + rb">"),
+    re.compile(rb"/></" + _C + rb">"),
 )
 _MAIN_PREFIX = re.compile(
     rb"xmlns:[A-Za-z_][\w.\-]*\s*=\s*[\"'](?:http://schemas\.openxmlformats\.org/spreadsheetml/"
@@ -504,26 +479,25 @@ _MAIN_PREFIX = re.compile(
 _HEAD = 64 * 1024  # where a part's root element and its namespace declarations are
 _UNCOMPUTED_C = re.compile(
     rb"<"
-    + _PFX
-    + rb"c\s([^>]*)>\s*<"
-    + _PFX
-    + rb"f(?:\s[^>]*)?(?:/>|>([^<]*)</"
-    + _PFX
-    + rb"f>)\s*(?:<"
-    + _PFX
-    + rb"v\s*/>|<"
-    + _PFX
-    + rb"v>\s*</"
-    + _PFX
-    + rb"v>)?\s*</"
-    + _PFX
-    + rb"c>"
+    + _C
+    + rb"\s([^>]*)>\s*<"
+    + _F
+    + rb"(?:\s[^>]*)?(?:/>|>([^<]*)</"
+    + _F
+    + rb">)\s*(?:<"
+    + _V
+    + rb"\s*/>|<"
+    + _V
+    + rb">\s*</"
+    + _V
+    + rb">)?\s*</"
+    + _C
+    + rb">"
 )
-_CELL_TAG = re.compile(rb"<" + _PFX + rb"c\s")
-_QUOTES = {"&quot;": '"', "&apos;": "'"}
+_CELL_TAG = re.compile(rb"<" + _C + rb"\s")
 _STR_TYPE = re.compile(rb"(?<=\s)t\s*=\s*\"str\"")
 _MERGE = re.compile(
-    rb"<" + _PFX + rb"mergeCell\s[^>]*?(?<=\s)ref\s*=\s*\"\$?([A-Z]{1,3})\$?([0-9]{1,7})"
+    rb"<" + _MERGE_CELL + rb"\s[^>]*?(?<=\s)ref\s*=\s*\"\$?([A-Z]{1,3})\$?([0-9]{1,7})"
     rb":\$?([A-Z]{1,3})\$?([0-9]{1,7})\""
 )
 
@@ -548,12 +522,12 @@ def _widest_column(piece: bytes) -> int:
 
 
 def _col_number(letters: str) -> int:
-    n = 0
-    for ch in letters.upper():
-        if not "A" <= ch <= "Z":
-            raise ValueError(letters)
-        n = n * 26 + ord(ch) - 64
-    return n
+    """A -> 1, AA -> 27 (ValueError past ZZZ), by openpyxl: imported on first use, as this
+    module loads where openpyxl is not installed (the Excel runtime), and before the guard
+    forks (``guard._in_child``)."""
+    from openpyxl.utils.cell import column_index_from_string
+
+    return column_index_from_string(letters)
 
 
 class _QuickScan:
@@ -634,7 +608,7 @@ def _find_uncomputed(piece: bytes, found: dict[tuple[int, int], str], prefixed: 
             if ref and not _STR_TYPE.search(attrs):
                 key = (int(ref.group(2)), _col_number(ref.group(1).decode()))
                 raw = (m.group(2) or b"").decode("utf-8", "replace")
-                found[key] = _formula_text(unescape(raw, _QUOTES))
+                found[key] = _formula_text(unescape(raw))
 
 
 def _cell_start(piece: bytes, end: int) -> int:
@@ -706,16 +680,9 @@ class _SlowScan:
     cannot vouch for; it follows Excel's rules for cells and rows without references."""
 
     def __init__(self) -> None:
-        from lxml import etree
 
         self.extent = Extent()
-        self._parser = etree.XMLPullParser(
-            events=("start", "end"),
-            resolve_entities=False,
-            no_network=True,
-            load_dtd=False,
-            huge_tree=False,
-        )
+        self._parser = xmlsafe.pull_parser(("start", "end"))
         self._row = 0
         self._col = 0
 
@@ -744,7 +711,7 @@ class _SlowScan:
     def _events(self) -> None:
         ext = self.extent
         for event, el in self._parser.read_events():
-            name = _local(el.tag)
+            name = local(el.tag)
             if event == "start":
                 if name == "row":
                     r = el.get("r")
@@ -767,7 +734,7 @@ class _SlowScan:
             if name == "c" and len(el):
                 ext.rows = max(ext.rows, self._row)
                 ext.cols = max(ext.cols, self._col)
-                children = {_local(child.tag): child for child in el}
+                children = {local(child.tag): child for child in el}
                 value = children.get("v")
                 if el.get("t") == "e" and value is not None and value.text:
                     ext.errors[(self._row, self._col)] = value.text.strip()[:64]
@@ -782,21 +749,21 @@ class _SlowScan:
                     del parent[0]
 
 
-def _sheet_errors(fh: Any, info: zipfile.ZipInfo, budget: _Budget) -> Extent:
+def _sheet_errors(zf: zipfile.ZipFile, info: zipfile.ZipInfo, budget: _Budget) -> Extent:
     scan = _ErrorScan()
-    _scan_part(fh, info, budget, scan.feed)
+    _scan_part(zf, info, budget, scan.feed)
     scan.finish()
     return scan.extent
 
 
-def _sheet_extent(fh: Any, info: zipfile.ZipInfo, budget: _Budget) -> Extent:
+def _sheet_extent(zf: zipfile.ZipFile, info: zipfile.ZipInfo, budget: _Budget) -> Extent:
     quick = _QuickScan()
-    _scan_part(fh, info, budget, quick.feed)
+    _scan_part(zf, info, budget, quick.feed)
     quick.finish()
     if quick.ok:
         return quick.extent
     slow = _SlowScan()
     budget.used -= info.file_size  # the same bytes again: counted once
-    _scan_part(fh, info, budget, slow.feed)
+    _scan_part(zf, info, budget, slow.feed)
     slow.finish()
     return slow.extent

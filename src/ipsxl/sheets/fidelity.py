@@ -303,7 +303,7 @@ def _as_review(value: Review | float | None) -> Review:
 # --- the parts of the sheet -------------------------------------------------------------------
 
 
-class _Grid:
+class _CellGrid:
     """A sparse grid that turns into the row lists of a layout."""
 
     def __init__(self) -> None:
@@ -331,7 +331,7 @@ class _Grid:
 class _Sheet:
     """The sheet as it is being laid out: cells, row heights, page breaks."""
 
-    grid: _Grid = field(default_factory=_Grid)
+    grid: _CellGrid = field(default_factory=_CellGrid)
     heights: dict[int, float] = field(default_factory=dict)
     breaks: list[int] = field(default_factory=list)
     data_widths: dict[int, float] = field(default_factory=dict)
@@ -609,33 +609,27 @@ def _put_charts(
     left, right = (1, 7), (8, PRINT_COLUMNS)
     second = top + CHART_ROWS + 3
     charts = [
-        Chart(
+        _ranked_chart(
+            sheet,
             "Face-to-face employer contacts per week",
-            contacts.names,
-            (
-                Series("Contacts per week", contacts.values, "bar"),
-                Series(f"Target ({CONTACTS_TARGET:g} a week)", contacts.target, "target"),
-            ),
-            cell_ref(top, left[0]),
-            cell_ref(top + CHART_ROWS - 1, left[1]),
+            contacts,
+            f"Target ({CONTACTS_TARGET:g} a week)",
+            top,
+            left,
             y_title="contacts a week",
             y_format="0",
         ),
-        Chart(
+        _ranked_chart(
+            sheet,
             "Employment rate",
-            rates.names,
-            (
-                Series("Employment rate", rates.values, "bar"),
-                Series(f"Benchmark ({AVERAGE_RATE:.0%})", rates.target, "target"),
-            ),
-            cell_ref(second, left[0]),
-            cell_ref(second + CHART_ROWS - 1, left[1]),
+            rates,
+            f"Benchmark ({AVERAGE_RATE:.0%})",
+            second,
+            left,
             y_title="clients employed",
             y_format="0%",
         ),
     ]
-    sheet.put(top + CHART_ROWS, left[0], contacts.caption)
-    sheet.put(second + CHART_ROWS, left[0], rates.caption)
     if weekly is not None:
         charts.insert(
             1,
@@ -653,8 +647,37 @@ def _put_charts(
     return charts, second + CHART_ROWS
 
 
+def _ranked_chart(
+    sheet: _Sheet,
+    title: str,
+    ranked: _Ranked,
+    target_label: str,
+    row: int,
+    columns: tuple[int, int],
+    y_title: str,
+    y_format: str,
+) -> Chart:
+    """The specialists' bars against the dashed target line, ``CHART_ROWS`` tall from ``row``
+    over ``columns`` (first, last), with the caption under it."""
+    first, last = columns
+    sheet.put(row + CHART_ROWS, first, ranked.caption)
+    return Chart(
+        title,
+        ranked.names,
+        (
+            Series(ranked.label, ranked.values, "bar"),
+            Series(target_label, ranked.target, "target"),
+        ),
+        cell_ref(row, first),
+        cell_ref(row + CHART_ROWS - 1, last),
+        y_title=y_title,
+        y_format=y_format,
+    )
+
+
 @dataclass
 class _Ranked:
+    label: str  # the values' header, and their series' name
     names: str  # the categories' range
     values: str
     target: str
@@ -709,7 +732,11 @@ class _ChartData:
             self.sheet.put(self.top + i, first + 2, target, style)
         n = max(len(shown), 1)
         return _Ranked(
-            self._range(first, n), self._range(first + 1, n), self._range(first + 2, n), caption
+            header,
+            self._range(first, n),
+            self._range(first + 1, n),
+            self._range(first + 2, n),
+            caption,
         )
 
     def weekly(self, report: Report, people: list[Mapping[str, object]]) -> _WeeklyRanges | None:

@@ -43,8 +43,9 @@ def item_header(item_id: str) -> str:
 
 
 @dataclass(frozen=True)
-class Column:
-    """One column of the Submissions table: its JSON/CSV key, its sheet header, its kind."""
+class SummaryColumn:
+    """One column of a summary table (Submissions, Trends): its JSON/CSV key, its sheet header,
+    its kind."""
 
     key: str
     header: str
@@ -52,35 +53,35 @@ class Column:
     width: int = 12
 
 
-SUBMISSION_COLUMNS: tuple[Column, ...] = (
-    Column("file", "File", TEXT, 40),
-    Column("agency", "Agency", TEXT, 26),
-    Column("program", "Program", TEXT, 22),
-    Column("period", "Period", TEXT, 12),
-    Column("period_start", "Period Start", DATE, 12),
-    Column("period_end", "Period End", DATE, 12),
-    Column("readable", "Readable", YESNO, 10),
-    Column("reason", "Reason Unreadable", TEXT, 30),
-    Column("errors", "Errors", INTEGER, 9),
-    Column("warnings", "Warnings", INTEGER, 10),
-    Column("needs_correction", "Needs Correction", YESNO, 12),
-    Column("active_clients", "Active Clients", INTEGER, 10),
-    Column("employed_clients", "Employed Clients", INTEGER, 10),
-    Column("employment_rate", "Employment Rate", RATE, 11),
-    Column("rate_benchmark", "Rate Benchmark", TEXT, 13),
-    Column("rate_note", "Rate Note", TEXT, 24),
-    Column("new_enrollments", "New Enrollments", INTEGER, 11),
-    Column("clients_with_job_start", "Clients With a Job Start", INTEGER, 11),
-    Column("first_jobs", "First Jobs", INTEGER, 9),
-    Column("days_to_first_job", "Median Days to First Job", DECIMAL, 11),
-    Column("job_endings", "Job Endings", INTEGER, 9),
-    Column("retention_90", "90-Day Retention", RATE, 11),
-    Column("closures", "Closures", INTEGER, 9),
-    Column("median_wage", "Median Wage", MONEY, 9),
-    *(Column(item_id, item_header(item_id), SCORE, 14) for item_id in scale.COMPUTED_IDS),
-    Column("items_scored", "Items Scored", INTEGER, 9),
-    Column("data_total", "Data Total", INTEGER, 9),
-    Column("data_max", "Data Max", INTEGER, 9),
+SUBMISSION_COLUMNS: tuple[SummaryColumn, ...] = (
+    SummaryColumn("file", "File", TEXT, 40),
+    SummaryColumn("agency", "Agency", TEXT, 26),
+    SummaryColumn("program", "Program", TEXT, 22),
+    SummaryColumn("period", "Period", TEXT, 12),
+    SummaryColumn("period_start", "Period Start", DATE, 12),
+    SummaryColumn("period_end", "Period End", DATE, 12),
+    SummaryColumn("readable", "Readable", YESNO, 10),
+    SummaryColumn("reason", "Reason Unreadable", TEXT, 30),
+    SummaryColumn("errors", "Errors", INTEGER, 9),
+    SummaryColumn("warnings", "Warnings", INTEGER, 10),
+    SummaryColumn("needs_correction", "Needs Correction", YESNO, 12),
+    SummaryColumn("active_clients", "Active Clients", INTEGER, 10),
+    SummaryColumn("employed_clients", "Employed Clients", INTEGER, 10),
+    SummaryColumn("employment_rate", "Employment Rate", RATE, 11),
+    SummaryColumn("rate_benchmark", "Rate Benchmark", TEXT, 13),
+    SummaryColumn("rate_note", "Rate Note", TEXT, 24),
+    SummaryColumn("new_enrollments", "New Enrollments", INTEGER, 11),
+    SummaryColumn("clients_with_job_start", "Clients With a Job Start", INTEGER, 11),
+    SummaryColumn("first_jobs", "First Jobs", INTEGER, 9),
+    SummaryColumn("days_to_first_job", "Median Days to First Job", DECIMAL, 11),
+    SummaryColumn("job_endings", "Job Endings", INTEGER, 9),
+    SummaryColumn("retention_90", "90-Day Retention", RATE, 11),
+    SummaryColumn("closures", "Closures", INTEGER, 9),
+    SummaryColumn("median_wage", "Median Wage", MONEY, 9),
+    *(SummaryColumn(item_id, item_header(item_id), SCORE, 14) for item_id in scale.COMPUTED_IDS),
+    SummaryColumn("items_scored", "Items Scored", INTEGER, 9),
+    SummaryColumn("data_total", "Data Total", INTEGER, 9),
+    SummaryColumn("data_max", "Data Max", INTEGER, 9),
 )
 
 BELOW_MINIMAL = "below minimal"
@@ -226,17 +227,17 @@ def submissions(reports: Sequence[Report]) -> list[Submission]:
 
 # --- Trends -----------------------------------------------------------------------------------
 
-TREND_MEASURES: tuple[Column, ...] = (
-    Column("employment_rate", "Employment rate", RATE),
-    Column("new_enrollments", "New enrollments", INTEGER),
-    Column("clients_with_job_start", "Clients with a job start", INTEGER),
-    Column("first_jobs", "First jobs", INTEGER),
-    Column("days_to_first_job", "Median days to first job", DECIMAL),
-    Column("job_endings", "Job endings", INTEGER),
-    Column("retention_90", "90-day retention", RATE),
-    Column("closures", "Closures", INTEGER),
-    Column("median_wage", "Median wage", MONEY),
-    Column("data_total", "Data total", INTEGER),
+TREND_MEASURES: tuple[SummaryColumn, ...] = (
+    SummaryColumn("employment_rate", "Employment rate", RATE),
+    SummaryColumn("new_enrollments", "New enrollments", INTEGER),
+    SummaryColumn("clients_with_job_start", "Clients with a job start", INTEGER),
+    SummaryColumn("first_jobs", "First jobs", INTEGER),
+    SummaryColumn("days_to_first_job", "Median days to first job", DECIMAL),
+    SummaryColumn("job_endings", "Job endings", INTEGER),
+    SummaryColumn("retention_90", "90-day retention", RATE),
+    SummaryColumn("closures", "Closures", INTEGER),
+    SummaryColumn("median_wage", "Median wage", MONEY),
+    SummaryColumn("data_total", "Data total", INTEGER),
 )
 
 

@@ -31,6 +31,7 @@ from openpyxl.worksheet.table import Table, TableStyleInfo
 from openpyxl.worksheet.worksheet import Worksheet
 
 from ipsxl.core import scale
+from ipsxl.files import xmlsafe
 from ipsxl.files.safefiles import save_atomically
 from ipsxl.report import printable
 from ipsxl.sheets.layout import wrapped_lines
@@ -137,8 +138,7 @@ def _small_xml(zf: zipfile.ZipFile, part: str):
         data = fh.read(_MAX_PART + 1)
     if len(data) > _MAX_PART or b"<!DOCTYPE" in data or b"<!ENTITY" in data:
         raise ValueError(f"{part}: not a part ipsxl wrote")
-    parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False)
-    return etree.fromstring(data, parser)
+    return etree.fromstring(data, xmlsafe.parser())
 
 
 def _print_setup(ws: Worksheet) -> None:

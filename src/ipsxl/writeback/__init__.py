@@ -33,7 +33,7 @@ from ipsxl.writeback.deadline import NO_DEADLINE, Deadline
 from ipsxl.writeback.package import Package, PackageError
 from ipsxl.writeback.rows import SheetIndexes
 from ipsxl.writeback.write import settle, strip, worksheet_parts, write
-from ipsxl.writeback.xmltext import BadPart
+from ipsxl.writeback.xmlparse import BadPart
 
 
 class WritebackError(ValueError):
@@ -66,7 +66,7 @@ class Prepared:
         the Fidelity sheet gives (now when None); past ``deadline`` nothing is written.
 
         Returns what a person should be told beyond "written": a sheet name that was taken,
-        what was kept of what they added to ipsxl's earlier sheets (see ``own_sheets``).
+        what was kept of what they added to ipsxl's earlier sheets (see ``sheets.own``).
         Written over the source itself, the file must still be the one that was read, or
         ``snapshot.Changed`` is raised."""
         when = generated_at or dt.datetime.now()

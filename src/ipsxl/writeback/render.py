@@ -15,7 +15,7 @@ from ipsxl.sheets.layout import Cell, SheetLayout, TableSpec
 from ipsxl.sheets.refs import cell_ref, column_letter, split_ref
 from ipsxl.sheets.styles import TEXT
 from ipsxl.writeback.package import NS_MAIN, NS_REL
-from ipsxl.writeback.xmltext import esc_attr, esc_text, t_element
+from ipsxl.writeback.xmlescape import esc_attr, esc_text, t_element
 
 _DECL = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
 _EPOCH = dt.datetime(1899, 12, 30)
