@@ -38,7 +38,7 @@ from hostile import (
 )
 
 from ipsxl.cli import main
-from ipsxl.files import guard, read, zipscan
+from ipsxl.files import guard, package_scan, read
 from ipsxl.files.read import DEFAULT_LIMITS, Limits, UnreadableWorkbook
 from ipsxl.validate import check_file
 
@@ -378,7 +378,7 @@ def test_our_xml_parser_neither_expands_nor_fetches(tmp_path):
     doc = (
         f'<!DOCTYPE x [<!ENTITY e SYSTEM "{secret.as_uri()}"><!ENTITY l "lol">]><x>&e;&l;</x>'
     ).encode()
-    root = zipscan._xml(doc, "part.xml")
+    root = package_scan._xml(doc, "part.xml")
     assert SECRET not in (root.text or "") and "lol" not in (root.text or "")
 
 

@@ -14,7 +14,7 @@ from click.testing import CliRunner
 from hostile import NS, NS_R, XML_DECL, Raw, Sheet, sheets_of, write_xlsx
 
 from ipsxl.cli import main
-from ipsxl.files import read, zipscan
+from ipsxl.files import package_scan, read
 
 STRINGS = 5_000
 
@@ -53,7 +53,7 @@ def _book(path: Path) -> Path:
 def _counting(monkeypatch, log: Path) -> None:
     """Log (process, what) for every calamine book opened and every package part inflated; the
     guard's child inherits the patches, and appends to the same file."""
-    open_book, inflate = read._open_book, zipscan._inflate
+    open_book, inflate = read._open_book, package_scan._inflate
 
     def opened(path):
         with log.open("a") as fh:
@@ -66,7 +66,7 @@ def _counting(monkeypatch, log: Path) -> None:
         return inflate(fh, info, budget)
 
     monkeypatch.setattr(read, "_open_book", opened)
-    monkeypatch.setattr(zipscan, "_inflate", inflated)
+    monkeypatch.setattr(package_scan, "_inflate", inflated)
 
 
 @pytest.mark.parametrize(("twice_from", "books"), [(0, 1), (read.SHARED_STRINGS_TWICE, 2)])
