@@ -237,7 +237,7 @@ def write(
     styles.finish()
     patches = journal.finish()
     for part, undo_patches in patches.items():
-        saved.modified[part] = (sha256(pkg.get(part)), undo_patches)
+        saved.modified[part] = (pkg.sha256(part), undo_patches)
     saved.added = {p: sha256(pkg.get(p)) for p in journal.added if p != item}
     pkg.set(item, saved.to_xml())
     return said
@@ -385,9 +385,12 @@ def _deselect(journal: Journal, pkg: Package, indexes: SheetIndexes, parts) -> N
     """Unselect the agency's selected tabs: Excel groups every selected sheet with the active
     one, and typing into a group types into all of its sheets. A sheet whose head (its views
     come before its cells) does not name the attribute is not read: a workbook may have
-    thousands of sheets, or one of hundreds of MB."""
+    thousands of sheets, or one of hundreds of MB. A sheet not read so far is edited in its
+    head alone (see ``_deselect_head``): its cells are copied as they are."""
     for part in parts:
         if not pkg.holds_before(part, b"tabSelected", b"sheetData"):
+            continue
+        if pkg.streamed(part) and _deselect_head(journal, pkg, part):
             continue
         try:
             index = indexes.get(pkg, part)
@@ -406,3 +409,24 @@ def _deselect(journal: Journal, pkg: Package, indexes: SheetIndexes, parts) -> N
             if not t.closing and t.name == "sheetView":
                 if t.attr(index.text, "tabSelected") in ("1", "true"):
                     edit.set_attr(t, "tabSelected", "0")
+
+
+def _deselect_head(journal: Journal, pkg: Package, part: str) -> bool:
+    """Unselect a sheet by an edit of its head, up to its ``<sheetData>`` tag, the rest of the
+    part left where it is; False when the head cannot be told (no such tag near the start, a
+    part that is not UTF-8): the caller reads the sheet whole."""
+    head = pkg.head(part, b"sheetData")
+    if head is None:
+        return False
+    try:
+        text = xmltext.decode(head)[0]
+    except UnicodeDecodeError:
+        return False
+    sheet_data = xmltext.find(text, "sheetData")
+    if sheet_data is None:
+        return False
+    edit = journal.edit_head(part, head)
+    for t in xmltext.tags(text, 0, sheet_data.start):
+        if not t.closing and t.name == "sheetView" and t.attr(text, "tabSelected") in ("1", "true"):
+            edit.set_attr(t, "tabSelected", "0")
+    return True
