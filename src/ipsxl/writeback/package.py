@@ -187,8 +187,8 @@ class _Parts(MutableMapping[str, bytes]):
         data = self._data[name]
         if data is _UNREAD:
             return self.source.read(self._infos[name])
-        if isinstance(data, _NewHead):
-            return data.head + self.source.read(data.info)[data.cut :]
+        if isinstance(data, _NewHead):  # asked for whole after all: held from now on
+            data = self._data[name] = data.head + self.source.read(data.info)[data.cut :]
         return data
 
     def __setitem__(self, name: str, data: bytes) -> None:
@@ -367,10 +367,12 @@ class Package:
         ``sheetData``), read no further than that: None when there is no such tag within
         ``limit`` bytes. What ``set_head`` then replaces."""
         held = b""
+        at = -1
         for chunk in self._chunks(part):
             start = max(len(held) - len(until), 0)
             held += chunk
-            at = held.find(until, start)
+            if at < 0:
+                at = held.find(until, start)
             if at >= 0:
                 end = held.find(b">", at)
                 if end >= 0:
