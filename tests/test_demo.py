@@ -20,8 +20,9 @@ from python_calamine import CalamineWorkbook
 
 from ipsxl.core import standard
 from ipsxl.core.standard import fold
-from ipsxl.make import demo, template
-from ipsxl.make.demo import mistakes_per_kind, write_demo
+from ipsxl.make import demo, mistakes, template
+from ipsxl.make.demo import write_demo
+from ipsxl.make.mistakes import mistakes_per_kind
 
 CLIENTS, SEED = 40, 7
 SHIPPED = Path(__file__).resolve().parents[1] / "workbooks" / "example.xlsx"
@@ -163,17 +164,21 @@ def test_formats_like_the_template(example_path: Path, book: Book) -> None:
             for r in dv.sqref.ranges
             if dv.type == "list" and not dv.formula1.startswith("INDIRECT")
         }
-        dates = []
+        dates, figures = [], []
         for i, col in enumerate(tab.columns, 1):
             letter = get_column_letter(i)
             if col.choices or col.type == standard.YESNO:
                 assert lists[letter] == list(template.column_choices(col))
+            cells = [ws.cell(row=r, column=i) for r in range(header + 1, header + 30)]
             if col.type == standard.DATE:
-                cells = [ws.cell(row=r, column=i) for r in range(header + 1, header + 30)]
                 dates += [c for c in cells if isinstance(c.value, dt.datetime)]
+            if col.type in (standard.NUMBER, standard.PERCENT):
+                figures += [c for c in cells if isinstance(c.value, int | float)]
         assert all(c.number_format == template.DATE_FORMAT for c in dates)
-        assert all(c.alignment.horizontal == "center" for c in dates)  # clear of the next column
+        # dates and figures centred, clear of the left-aligned text of the next column
+        assert all(c.alignment.horizontal == "center" for c in dates + figures)
         assert dates or not any(c.type == standard.DATE for c in tab.columns)
+        assert figures or not any(c.type == standard.NUMBER for c in tab.columns)
 
 
 def test_each_tab_is_an_excel_table_over_its_rows(example_path: Path, book: Book) -> None:
@@ -250,7 +255,7 @@ def test_values_look_real(book: Book) -> None:
     assert len({r["Job Type"] for r in jobs}) >= 10
     wages = [r["Hourly Wage"] for r in jobs]
     assert all(14 <= w <= 25 for w in wages)
-    hours = [r["Hours Per Week"] for r in jobs if r["Hours Per Week"] not in demo.BAD_HOURS]
+    hours = [r["Hours Per Week"] for r in jobs if r["Hours Per Week"] not in mistakes.BAD_HOURS]
     assert all(5 <= h <= 40 for h in hours)
     ended = [r for r in jobs if as_date(r["Job End Date"])]
     assert ended and all(r["End Reason"] in standard.END_REASONS for r in ended)
@@ -389,7 +394,7 @@ def date_strings(book: Book) -> list[tuple[str, str, str]]:
 
 def test_dates_that_are_not_dates(book: Book, k: int) -> None:
     bad = [text for _, _, text in date_strings(book) if as_date(text) is None]
-    assert sorted(bad) == sorted(demo.BAD_DATES[:k])
+    assert sorted(bad) == sorted(mistakes.BAD_DATES[:k])
     assert "13/45/2026" in bad
 
 
@@ -529,7 +534,7 @@ def test_a_specialist_week_with_few_face_to_face_contacts(book: Book, k: int) ->
             and choice(contact_type, r["Contact Type"]) == demo.FACE_TO_FACE
         ):
             per_week[r["Employment Specialist"], week] += 1
-    low = [key for key, n in per_week.items() if n <= demo.LOW_WEEK_CONTACTS]
+    low = [key for key, n in per_week.items() if n <= mistakes.LOW_WEEK_CONTACTS]
     assert len(low) == min(k, len(specialists))
 
 

@@ -40,7 +40,7 @@ from hostile import (
 from wb_fixtures import sheet_part
 
 from ipsxl.cli import main
-from ipsxl.files import guard, read, zipscan
+from ipsxl.files import guard, package_scan, read
 from ipsxl.files.read import DEFAULT_LIMITS, Limits, UnreadableWorkbook
 from ipsxl.validate import check_file
 from ipsxl.writeback import clear
@@ -381,7 +381,7 @@ def test_our_xml_parser_neither_expands_nor_fetches(tmp_path):
     doc = (
         f'<!DOCTYPE x [<!ENTITY e SYSTEM "{secret.as_uri()}"><!ENTITY l "lol">]><x>&e;&l;</x>'
     ).encode()
-    root = zipscan._xml(doc, "part.xml")
+    root = package_scan._xml(doc, "part.xml")
     assert SECRET not in (root.text or "") and "lol" not in (root.text or "")
 
 
@@ -414,17 +414,17 @@ def test_every_xml_parser_in_the_source_is_hardened():
 
 def _count_parses(monkeypatch) -> Counter:
     """Count, by part name, every XML parse the write-back makes in this process."""
-    from ipsxl.writeback import xmltext
+    from ipsxl.writeback import xmlparse
 
     counts: Counter = Counter()
     for name in ("parse", "parse_shallow"):
-        real = getattr(xmltext, name)
+        real = getattr(xmlparse, name)
 
         def counting(data, part="", *args, real=real, **kwargs):
             counts[part] += 1
             return real(data, part, *args, **kwargs)
 
-        monkeypatch.setattr(xmltext, name, counting)
+        monkeypatch.setattr(xmlparse, name, counting)
     return counts
 
 

@@ -17,7 +17,7 @@ from wb_fixtures import (
     sheet_part,
 )
 
-from ipsxl.writeback import WritebackError, clear, package, prepare, write_back, xmltext
+from ipsxl.writeback import WritebackError, clear, package, prepare, write_back, xmlparse
 from ipsxl.writeback.package import NS_MAIN
 from ipsxl.writeback.rows import _LINEAR, index_sheet
 
@@ -294,8 +294,8 @@ DAMAGED = {
 @pytest.mark.parametrize("name", list(SHALLOW))
 def test_the_shallow_tree_is_the_top_level(name):
     data = SHALLOW[name].encode()
-    tree = xmltext.parse_shallow(data, "p")
-    dropping = xmltext._parse_dropping(data, "p", "sheetData")
+    tree = xmlparse.parse_shallow(data, "p")
+    dropping = xmlparse._parse_dropping(data, "p", "sheetData")
     assert [(e.tag, dict(e.attrib), len(e)) for e in tree] == [
         (e.tag, dict(e.attrib), len(e)) for e in dropping
     ]
@@ -305,10 +305,10 @@ def test_the_shallow_tree_is_the_top_level(name):
 @pytest.mark.parametrize("name", list(DAMAGED))
 def test_a_damaged_part_is_refused_as_parse_refuses_it(name):
     data = DAMAGED[name].encode()
-    with pytest.raises(xmltext.BadPart) as whole:
-        xmltext.parse(data, "p")
-    with pytest.raises(xmltext.BadPart) as shallow:
-        xmltext.parse_shallow(data, "p")
+    with pytest.raises(xmlparse.BadPart) as whole:
+        xmlparse.parse(data, "p")
+    with pytest.raises(xmlparse.BadPart) as shallow:
+        xmlparse.parse_shallow(data, "p")
     assert str(shallow.value) == str(whole.value)
 
 

@@ -20,8 +20,9 @@ from pathlib import Path
 from ipsxl.core.model import Report
 from ipsxl.files import kinds
 from ipsxl.files.limits import DEFAULT_LIMITS, Limits, UnreadableWorkbook
+from ipsxl.files.package_scan import check_package
 from ipsxl.files.snapshot import Snapshot
-from ipsxl.files.zipscan import check_file, check_package
+from ipsxl.files.sniff import check_file
 from ipsxl.validate import start_check
 from ipsxl.writeback import Prepared, WritebackError, prepare
 from ipsxl.writeback.deadline import NO_DEADLINE, Deadline

@@ -17,7 +17,7 @@ from ipsxl.files.guard import CheckFailed, Pending, leave_for_exit, start
 from ipsxl.files.limits import first_line
 from ipsxl.files.read import DEFAULT_LIMITS, Limits, UnreadableWorkbook, read_unguarded
 from ipsxl.files.snapshot import Snapshot
-from ipsxl.files.zipscan import check_file as check_on_disk
+from ipsxl.files.sniff import check_file as check_on_disk
 
 # How the reason of a workbook stopped by a bug of ours begins (see ``internal_error``).
 INTERNAL_ERROR = "internal error"

@@ -36,10 +36,12 @@ from ipsxl.core import standard as std
 from ipsxl.core.model import ROW, Grid, RawWorkbook, Table
 from ipsxl.core.values import CellError, Uncomputed, display
 from ipsxl.files import runtime
+from ipsxl.files.extents import Extent
 from ipsxl.files.guard import guarded, leave_for_exit
 from ipsxl.files.limits import DEFAULT_LIMITS, MB, Limits, UnreadableWorkbook, first_line
+from ipsxl.files.package_scan import check_package, part_sizes
 from ipsxl.files.snapshot import Snapshot
-from ipsxl.files.zipscan import Extent, check_file, check_package, part_sizes
+from ipsxl.files.sniff import check_file
 
 __all__ = [
     "DEFAULT_LIMITS",

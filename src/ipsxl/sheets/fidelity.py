@@ -460,10 +460,11 @@ def _put_computed(sheet: _Sheet, r: int, item: Item) -> None:
     """What the data says about one item: value, target, score or suggestion, basis, n, note."""
     band = scale.BANDS_BY_ID.get(item.id)
     value = _number(item.value)
+    # centred like the target beside it: right-aligned, a value prints touching it ("5.96 a week")
     if band is not None and band.percent and value is not None:
-        sheet.put(r, VALUE_COL, value / 100, PERCENT)
+        sheet.put(r, VALUE_COL, value / 100, centered(PERCENT))
     else:
-        sheet.put(r, VALUE_COL, value, DECIMAL)
+        sheet.put(r, VALUE_COL, value, centered(DECIMAL))
     sheet.put(r, TARGET_COL, item.target, WRAP_CENTER)
     if item.basis == scale.SCALE:
         sheet.put(r, SCORE_COL, None if item.score is None else int(item.score), SCORE)
@@ -487,7 +488,8 @@ class _Outcomes:
 
 def _put_outcomes(sheet: _Sheet, r: int, report: Report) -> _Outcomes:
     """The outcomes, one to a row, then the employment-rate benchmarks and the level the
-    program's rate reaches (a live formula)."""
+    program's rate reaches (a live formula). Their figures stand centred in the items' Value
+    column, as the items' values do, clear of the note beside the employment rate."""
     sheet.put(r, 1, "Outcomes", TITLE)
     r += 1
     sheet.header_row(r, (("Outcome", 1), ("Value", VALUE_COL)), ITEM_WIDTHS)
@@ -500,6 +502,7 @@ def _put_outcomes(sheet: _Sheet, r: int, report: Report) -> _Outcomes:
         value = outcomes.get(key)
         r += 1
         sheet.put(r, 1, label)
+        style = centered(style)
         if isinstance(value, Mapping):
             sheet.put(r, VALUE_COL, sum(_number(v) or 0 for v in value.values()), style)
             for reason, count in value.items():
@@ -519,7 +522,7 @@ def _put_outcomes(sheet: _Sheet, r: int, report: Report) -> _Outcomes:
     for value, name in scale.EMPLOYMENT_RATE_BENCHMARKS:
         r += 1
         sheet.put(r, 1, name)
-        sheet.put(r, VALUE_COL, value, PERCENT)
+        sheet.put(r, VALUE_COL, value, centered(PERCENT))
         bench_refs.append((cell_ref(r, VALUE_COL), name))
     r += 1
     sheet.put(r, 1, "Program's level", LABEL)

@@ -25,10 +25,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
-from ipsxl.files import runtime
+from ipsxl.files import runtime, xmlsafe
 from ipsxl.files.safefiles import replacing
 from ipsxl.files.snapshot import Snapshot
-from ipsxl.writeback import xmltext
+from ipsxl.writeback import xmlparse
 
 if TYPE_CHECKING:
     from ipsxl.writeback.deadline import Deadline
@@ -433,7 +433,7 @@ class Package:
     def xml(self, part: str, lenient: bool = False):
         """The part's parsed tree (shared: read it, never change it)."""
         kind = "lenient" if lenient else "xml"
-        return self._once(part, kind, lambda data: xmltext.parse(data, part, lenient=lenient))
+        return self._once(part, kind, lambda data: xmlparse.parse(data, part, lenient=lenient))
 
     # --- relationships ---
 
@@ -447,7 +447,7 @@ class Package:
     def _read_rels(self, part: str, name: str) -> list[Rel]:
         out = []
         for el in self.xml(name):
-            if xmltext.local(el.tag) != "Relationship":
+            if xmlsafe.local(el.tag) != "Relationship":
                 continue
             target = el.get("Target", "")
             external = el.get("TargetMode") == "External"
@@ -479,7 +479,7 @@ class Package:
         defaults: dict[str, str] = {}
         overrides: dict[str, str] = {}
         for el in self.xml(CONTENT_TYPES):
-            kind = xmltext.local(el.tag)
+            kind = xmlsafe.local(el.tag)
             if kind == "Default":
                 defaults[el.get("Extension", "").lower()] = el.get("ContentType", "")
             elif kind == "Override":

@@ -14,7 +14,7 @@ from collections.abc import Callable
 from ipsxl import sheets
 from ipsxl.sheets import Cell, SheetLayout, cell_ref, column_letter, split_ref
 from ipsxl.writeback.package import NS_MAIN, NS_REL
-from ipsxl.writeback.xmltext import esc_attr, esc_text, t_element
+from ipsxl.writeback.xmlescape import esc_attr, esc_text, t_element
 
 _DECL = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
 _EPOCH = dt.datetime(1899, 12, 30)

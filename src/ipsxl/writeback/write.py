@@ -9,10 +9,11 @@ from dataclasses import dataclass, field
 from ipsxl import sheets
 from ipsxl.core.model import ERROR, Report
 from ipsxl.core.standard import FIDELITY_SHEET, FLAGS_SHEET
+from ipsxl.files import xmlsafe
 from ipsxl.sheets import own
 from ipsxl.sheets.fidelity import Review, fidelity_layout
 from ipsxl.sheets.own import PreviousSheet
-from ipsxl.writeback import charts, highlights, render, state, undo, xmltext
+from ipsxl.writeback import charts, highlights, render, state, textedit, undo, xmlescape, xmltags
 from ipsxl.writeback.deadline import NO_DEADLINE, Deadline
 from ipsxl.writeback.journal import Journal, append_children, sha256
 from ipsxl.writeback.package import (
@@ -36,7 +37,7 @@ from ipsxl.writeback.package import (
 )
 from ipsxl.writeback.rows import SheetIndexes
 from ipsxl.writeback.styles import MINIMAL_STYLES, StyleBook
-from ipsxl.writeback.xmltext import BadPart
+from ipsxl.writeback.xmlparse import BadPart
 
 
 @dataclass
@@ -156,7 +157,7 @@ def write(
     if wb_root.tag.startswith("{http://purl.oclc.org/"):
         raise PackageError("Strict Open XML workbooks are not supported; save as .xlsx")
     date1904 = any(
-        xmltext.local(el.tag) == "workbookPr" and el.get("date1904") in ("1", "true")
+        xmlsafe.local(el.tag) == "workbookPr" and el.get("date1904") in ("1", "true")
         for el in wb_root
     )
 
@@ -281,7 +282,7 @@ def _table_identity(pkg: Package, wb_root, wanted: str) -> tuple[int, str]:
             names.add((root.get("name") or "").lower())
             names.add((root.get("displayName") or "").lower())
     for el in wb_root.iter():
-        if xmltext.local(el.tag) == "definedName":
+        if xmlsafe.local(el.tag) == "definedName":
             names.add((el.get("name") or "").lower())
     name = wanted
     n = 1
@@ -304,22 +305,22 @@ def _add_sheets(
     print titles are added as such names, and ipsxl's mark on each (see ``sheets.own``)."""
     edit = journal.edit(workbook)
     text = edit.text
-    top = next(t for t in xmltext.tags(text) if not t.closing)
+    top = next(t for t in xmltags.tags(text) if not t.closing)
     prefix = top.prefix
     ids = [
         int(el.get("sheetId", "0"))
         for el in wb_root.iter()
-        if xmltext.local(el.tag) == "sheet" and (el.get("sheetId") or "").isdigit()
+        if xmlsafe.local(el.tag) == "sheet" and (el.get("sheetId") or "").isdigit()
     ]
     next_id = max(ids, default=0) + 1
     sheet_xml = []
     names = []
     for k, (name, rid, layout, (role, area)) in enumerate(new):
-        rid_attr = xmltext.rel_id_attr(wb_root, rid, NS_REL)
+        rid_attr = xmltags.rel_id_attr(wb_root, rid, NS_REL)
         sheet_xml.append(
-            f'<{prefix}sheet name="{xmltext.esc_attr(name)}" sheetId="{next_id + k}" {rid_attr}/>'
+            f'<{prefix}sheet name="{xmlescape.esc_attr(name)}" sheetId="{next_id + k}" {rid_attr}/>'
         )
-        quoted = xmltext.esc_text(sheets.quote_sheet(name))
+        quoted = xmlescape.esc_text(sheets.quote_sheet(name))
         names.append(
             f'<{prefix}definedName name="{own.MARKS[role]}" localSheetId="{k}" hidden="1">'
             f"{quoted}!{own.area_ref(area)}</{prefix}definedName>"
@@ -333,27 +334,27 @@ def _add_sheets(
                     f'<{prefix}definedName name="{defined}" localSheetId="{k}">'
                     f"{quoted}!{ref}</{prefix}definedName>"
                 )
-    sheets_tag = xmltext.find(text, "sheets")
+    sheets_tag = xmltags.find(text, "sheets")
     if sheets_tag is None:
         raise PackageError(f"{workbook}: no <sheets> list")
     if sheets_tag.empty:
         append_children(edit, sheets_tag, "".join(sheet_xml))
     else:
         edit.insert(sheets_tag.end, "".join(sheet_xml))
-    for t in xmltext.tags(text):
+    for t in xmltags.tags(text):
         if not t.closing and t.name == "definedName":
             local = t.attr(text, "localSheetId")
             if local is not None and local.isdigit():
                 edit.set_attr(t, "localSheetId", str(int(local) + len(new)))
     if not names:
         return
-    defined = xmltext.find(text, "definedNames")
+    defined = xmltags.find(text, "definedNames")
     if defined is not None:
         append_children(edit, defined, "".join(names))
     else:
-        end = xmltext.element_end(text, sheets_tag)
+        end = xmltags.element_end(text, sheets_tag)
         # definedNames follows sheets, after functionGroups / externalReferences if present
-        for t, e in xmltext.children(text, top):
+        for t, e in xmltags.children(text, top):
             if t.name in ("functionGroups", "externalReferences"):
                 end = e
         edit.insert(end, f"<{prefix}definedNames>{''.join(names)}</{prefix}definedNames>")
@@ -363,16 +364,16 @@ def _open_on(journal: Journal, workbook: str, index: int) -> None:
     """Make the sheet at ``index`` the one the workbook opens on, its tab in view."""
     edit = journal.edit(workbook)
     text = edit.text
-    views = [t for t in xmltext.tags(text) if not t.closing and t.name == "workbookView"]
+    views = [t for t in xmltags.tags(text) if not t.closing and t.name == "workbookView"]
     for view in views:
         edit.set_attr(view, "activeTab", str(index))
         if view.attr(text, "firstSheet") not in (None, "0"):
             edit.set_attr(view, "firstSheet", "0")
     if views:
         return
-    top = next(t for t in xmltext.tags(text) if not t.closing)
+    top = next(t for t in xmltags.tags(text) if not t.closing)
     prefix = top.prefix
-    sheets_tag = xmltext.find(text, "sheets")
+    sheets_tag = xmltags.find(text, "sheets")
     assert sheets_tag is not None  # _add_sheets found it
     # bookViews comes just before sheets in the schema's order
     edit.insert(
@@ -397,15 +398,15 @@ def _deselect(journal: Journal, pkg: Package, indexes: SheetIndexes, parts) -> N
         except (BadPart, PackageError, KeyError):
             continue  # a sheet ipsxl cannot read keeps its selection; Excel opens it anyway
         if not any(
-            xmltext.local(el.tag) == "sheetView" and el.get("tabSelected") in ("1", "true")
+            xmlsafe.local(el.tag) == "sheetView" and el.get("tabSelected") in ("1", "true")
             for views in index.root
-            if xmltext.local(views.tag) == "sheetViews"
+            if xmlsafe.local(views.tag) == "sheetViews"
             for el in views
         ):
             continue
         edit = journal.edit(part, decoded=(index.text, index.encoded))
         end = index.sheet_data.start if index.sheet_data is not None else len(index.text)
-        for t in xmltext.tags(index.text, 0, end):
+        for t in xmltags.tags(index.text, 0, end):
             if not t.closing and t.name == "sheetView":
                 if t.attr(index.text, "tabSelected") in ("1", "true"):
                     edit.set_attr(t, "tabSelected", "0")
@@ -419,14 +420,14 @@ def _deselect_head(journal: Journal, pkg: Package, part: str) -> bool:
     if head is None:
         return False
     try:
-        text = xmltext.decode(head)[0]
+        text = textedit.decode(head)[0]
     except UnicodeDecodeError:
         return False
-    sheet_data = xmltext.find(text, "sheetData")
+    sheet_data = xmltags.find(text, "sheetData")
     if sheet_data is None:
         return False
     edit = journal.edit_head(part, head)
-    for t in xmltext.tags(text, 0, sheet_data.start):
+    for t in xmltags.tags(text, 0, sheet_data.start):
         if not t.closing and t.name == "sheetView" and t.attr(text, "tabSelected") in ("1", "true"):
             edit.set_attr(t, "tabSelected", "0")
     return True
