@@ -35,8 +35,8 @@ from openpyxl.worksheet.table import Table, TableColumn, TableStyleInfo
 
 from ipsxl.core import standard
 from ipsxl.core.standard import Column, Tab
-from ipsxl.files.safefiles import replacing
-from ipsxl.sheets import LINE_POINTS, wrapped_lines
+from ipsxl.files.safefiles import save_atomically
+from ipsxl.sheets.layout import LINE_POINTS, wrapped_lines
 
 # The words a yes/no drop-down offers; the reader accepts these and the other YES/NO_WORDS.
 YES, NO = "Yes", "No"
@@ -399,14 +399,6 @@ def write_instructions_sheet(wb: Workbook) -> None:
         if kind in fonts:
             cell.font = fonts[kind]
         ws.append([cell, beside] if beside else [cell])
-
-
-def save_atomically(wb: Workbook, path: Path) -> None:
-    """Save through a temporary file in the same folder, renamed over ``path`` when complete
-    (``safefiles.replacing``): a crash or a full disk leaves the old file or the new one,
-    never half a file."""
-    with replacing(path) as fh:
-        wb.save(fh)
 
 
 def write_template(path: Path) -> None:

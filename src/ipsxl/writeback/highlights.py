@@ -13,9 +13,10 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from ipsxl import sheets
 from ipsxl.files import xmlsafe
-from ipsxl.sheets import Mark, cell_ref, split_ref
+from ipsxl.sheets.highlights import Mark
+from ipsxl.sheets.notes import NOTE_MARKER
+from ipsxl.sheets.refs import cell_ref, split_ref
 from ipsxl.writeback import xmlescape, xmlparse, xmltags
 from ipsxl.writeback.journal import Journal, append_children, root_tag
 from ipsxl.writeback.package import (
@@ -32,7 +33,7 @@ from ipsxl.writeback.textedit import TextEdit
 from ipsxl.writeback.xmltags import Tag
 
 AUTHOR = "ipsxl"
-MARKER = sheets.NOTE_MARKER  # the first run of every note, as Excel starts one with its author
+MARKER = NOTE_MARKER  # the first run of every note, as Excel starts one with its author
 # worksheet children that come after <legacyDrawing> (CT_Worksheet order)
 _AFTER_LEGACY = {
     "legacyDrawingHF",

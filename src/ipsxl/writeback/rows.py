@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from lxml import etree
 
 from ipsxl.files.xmlsafe import any_prefix
-from ipsxl.sheets import split_ref
+from ipsxl.sheets.refs import split_ref
 from ipsxl.writeback import textedit, xmlparse, xmltags
 from ipsxl.writeback.deadline import Deadline
 from ipsxl.writeback.package import NS_MAIN, Package

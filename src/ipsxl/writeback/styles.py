@@ -8,7 +8,7 @@ an existing cell uses moves; one that already exists with the same XML is reused
 
 from __future__ import annotations
 
-from ipsxl import sheets
+from ipsxl.sheets.styles import HIGHLIGHT_FILLS, STYLES, Style
 from ipsxl.writeback import textedit, xmlescape, xmlparse, xmltags
 from ipsxl.writeback.journal import Journal, append_children
 from ipsxl.writeback.package import NS_MAIN, PackageError
@@ -90,9 +90,9 @@ class StyleBook:
     # --- what callers ask for ---
 
     def tag_xf(self, tag: str) -> int:
-        """The cellXfs index of one of ``sheets.STYLES``' tags."""
+        """The cellXfs index of one of ``sheets.styles.STYLES``' tags."""
         if tag not in self._by_tag:
-            self._by_tag[tag] = self._style_xf(sheets.STYLES.get(tag, sheets.Style()))
+            self._by_tag[tag] = self._style_xf(STYLES.get(tag, Style()))
         return self._by_tag[tag]
 
     def highlight_xf(self, base: int, severity: str) -> int:
@@ -102,7 +102,7 @@ class StyleBook:
             xfs = self.lists["cellXfs"]
             if not 0 <= base < xfs.existing:
                 base = 0
-            fill = self._fill(sheets.HIGHLIGHT_FILLS.get(severity, sheets.HIGHLIGHT_FILLS["info"]))
+            fill = self._fill(HIGHLIGHT_FILLS.get(severity, HIGHLIGHT_FILLS["info"]))
             self._highlights[key] = xfs.index(_with_fill(xfs.items[base], fill))
         return self._highlights[key]
 
@@ -112,7 +112,7 @@ class StyleBook:
 
     # --- building entries ---
 
-    def _style_xf(self, style: sheets.Style) -> int:
+    def _style_xf(self, style: Style) -> int:
         p = self._el
         font = 0
         if style.bold or style.italic or style.underline or style.size or style.color or style.font:

@@ -7,12 +7,14 @@ from __future__ import annotations
 
 import re
 
-from ipsxl import sheets as layouts
 from ipsxl.files import xmlsafe
 from ipsxl.files.xmlsafe import any_prefix, unescape
-from ipsxl.sheets import is_marker, marker_index, split_ref, typed_lines
 from ipsxl.sheets.fidelity import Review, reviews_from_grid
+from ipsxl.sheets.layout import score_or_none
+from ipsxl.sheets.notes import is_marker, marker_index, typed_lines
 from ipsxl.sheets.own import ROLES, PreviousSheet, parse_area
+from ipsxl.sheets.refs import quote_sheet, split_ref
+from ipsxl.sheets.styles import HIGHLIGHT_FILLS
 from ipsxl.writeback import textedit, xmlescape, xmlparse, xmltags
 from ipsxl.writeback.highlights import CellChange, SheetChanges
 from ipsxl.writeback.journal import sha256
@@ -380,7 +382,7 @@ def reviewer_scores(pkg: Package, workbook: str, state: State) -> dict[int, Revi
     cells = sheet_values(pkg, workbook, name)
     out = {}
     for pos, ref in state.reviewer_cells.items():
-        score = layouts.score_or_none(cells.get(split_ref(ref)) if ref else None)
+        score = score_or_none(cells.get(split_ref(ref)) if ref else None)
         if score is not None:
             out[pos] = Review(score)
     return out
@@ -488,7 +490,7 @@ def rename_sheet(pkg: Package, workbook: str, name: str, new_name: str) -> None:
     text = pkg.get(workbook).decode("utf-8")
     edit = TextEdit(text)
     refers = re.compile(
-        r"(?<![\w.'])(?:" + re.escape(layouts.quote_sheet(name)) + "|" + re.escape(name) + ")!"
+        r"(?<![\w.'])(?:" + re.escape(quote_sheet(name)) + "|" + re.escape(name) + ")!"
     )
     n = -1
     for t in xmltags.tags(text):
@@ -506,7 +508,7 @@ def rename_sheet(pkg: Package, workbook: str, name: str, new_name: str) -> None:
                 edit.replace(t.start, close.end, "")
                 continue
             body = unescape(text[t.end : close.start])
-            renamed = refers.sub(lambda _: layouts.quote_sheet(new_name) + "!", body)
+            renamed = refers.sub(lambda _: quote_sheet(new_name) + "!", body)
             if renamed != body:
                 edit.replace(t.end, close.start, xmlescape.esc_text(renamed))
     pkg.set(workbook, edit.apply()[0].encode("utf-8"))
@@ -576,7 +578,7 @@ def _highlight_xfs(pkg: Package, workbook: str) -> dict[int, int]:
         return {}
     part = pkg.name(rel.part or "") or ""
     root = pkg.xml(part)
-    colours = {rgb.upper() for rgb in layouts.HIGHLIGHT_FILLS.values()}
+    colours = {rgb.upper() for rgb in HIGHLIGHT_FILLS.values()}
     ours = set()
     fills = next((el for el in root if xmlsafe.local(el.tag) == "fills"), [])
     for i, fill in enumerate(el for el in fills if xmlsafe.local(el.tag) == "fill"):

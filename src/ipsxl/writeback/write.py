@@ -6,13 +6,16 @@ import datetime as dt
 import itertools
 from dataclasses import dataclass, field
 
-from ipsxl import sheets
 from ipsxl.core.model import ERROR, Report
 from ipsxl.core.standard import FIDELITY_SHEET, FLAGS_SHEET
 from ipsxl.files import xmlsafe
 from ipsxl.sheets import own
 from ipsxl.sheets.fidelity import Review, fidelity_layout
+from ipsxl.sheets.flags import flags_layout
+from ipsxl.sheets.highlights import highlight_marks
+from ipsxl.sheets.layout import SheetLayout
 from ipsxl.sheets.own import PreviousSheet
+from ipsxl.sheets.refs import quote_sheet
 from ipsxl.writeback import charts, highlights, render, state, textedit, undo, xmlescape, xmltags
 from ipsxl.writeback.deadline import NO_DEADLINE, Deadline
 from ipsxl.writeback.journal import Journal, append_children, sha256
@@ -133,7 +136,7 @@ def write(
     gone = {p.name for p in previous.values()}
     agency = worksheet_parts(pkg, [s for s in undo.sheet_parts(pkg, workbook) if s[0] not in gone])
     fidelity = fidelity_layout(report, generated_at, reviewer_scores)
-    flags = sheets.flags_layout(report, sheets=list(agency))
+    flags = flags_layout(report, sheets=list(agency))
     areas = {own.FIDELITY: own.area_of(fidelity), own.FLAGS: own.area_of(flags)}
     carried = {
         own.FIDELITY: own.carry(fidelity, previous.get(own.FIDELITY)),
@@ -168,7 +171,7 @@ def write(
     # highlights on the agency's worksheets
     worksheets = worksheet_parts(pkg, listed)
     blocks = _BlockAllocator(highlights.used_shape_blocks(journal))
-    for sheet, cells in sheets.highlight_marks(report, set(worksheets)).items():
+    for sheet, cells in highlight_marks(report, set(worksheets)).items():
         deadline.check()
         saved.highlights.append(
             highlights.highlight_sheet(
@@ -296,7 +299,7 @@ def _add_sheets(
     journal: Journal,
     workbook: str,
     wb_root,
-    new: list[tuple[str, str, sheets.SheetLayout, tuple[str, own.Area]]],
+    new: list[tuple[str, str, SheetLayout, tuple[str, own.Area]]],
 ) -> None:
     """Put ``new`` sheets (name, relationship id, layout) in front of the workbook's own.
 
@@ -320,7 +323,7 @@ def _add_sheets(
         sheet_xml.append(
             f'<{prefix}sheet name="{xmlescape.esc_attr(name)}" sheetId="{next_id + k}" {rid_attr}/>'
         )
-        quoted = xmlescape.esc_text(sheets.quote_sheet(name))
+        quoted = xmlescape.esc_text(quote_sheet(name))
         names.append(
             f'<{prefix}definedName name="{own.MARKS[role]}" localSheetId="{k}" hidden="1">'
             f"{quoted}!{own.area_ref(area)}</{prefix}definedName>"
