@@ -12,9 +12,10 @@ import pytest
 from click.testing import CliRunner
 
 from ipsxl import report
-from ipsxl.batch import Options, check_many, find_workbooks
+from ipsxl.batch import check_many, find_workbooks
 from ipsxl.cli import _run_batch, main
 from ipsxl.make.demo import write_demo
+from ipsxl.validate import Options
 
 TODAY_OPTIONS = Options()
 

@@ -13,9 +13,10 @@ import pytest
 from click.testing import CliRunner
 
 from ipsxl import report
-from ipsxl.batch import Options, check_many
+from ipsxl.batch import check_many
 from ipsxl.cli import main
 from ipsxl.make.demo import write_demo
+from ipsxl.validate import Options
 
 
 def _has_dask() -> bool:

@@ -164,17 +164,21 @@ def test_formats_like_the_template(example_path: Path, book: Book) -> None:
             for r in dv.sqref.ranges
             if dv.type == "list" and not dv.formula1.startswith("INDIRECT")
         }
-        dates = []
+        dates, figures = [], []
         for i, col in enumerate(tab.columns, 1):
             letter = get_column_letter(i)
             if col.choices or col.type == standard.YESNO:
                 assert lists[letter] == list(template.column_choices(col))
+            cells = [ws.cell(row=r, column=i) for r in range(header + 1, header + 30)]
             if col.type == standard.DATE:
-                cells = [ws.cell(row=r, column=i) for r in range(header + 1, header + 30)]
                 dates += [c for c in cells if isinstance(c.value, dt.datetime)]
+            if col.type in (standard.NUMBER, standard.PERCENT):
+                figures += [c for c in cells if isinstance(c.value, int | float)]
         assert all(c.number_format == template.DATE_FORMAT for c in dates)
-        assert all(c.alignment.horizontal == "center" for c in dates)  # clear of the next column
+        # dates and figures centred, clear of the left-aligned text of the next column
+        assert all(c.alignment.horizontal == "center" for c in dates + figures)
         assert dates or not any(c.type == standard.DATE for c in tab.columns)
+        assert figures or not any(c.type == standard.NUMBER for c in tab.columns)
 
 
 def test_each_tab_is_an_excel_table_over_its_rows(example_path: Path, book: Book) -> None:

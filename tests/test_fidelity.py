@@ -643,6 +643,6 @@ def test_check_file_carries_the_scores(tmp_path):
     from ipsxl import validate
 
     path = write_workbook(tmp_path / "book.xlsx", clean_tabs())
-    report = validate.check_file(path, today=D(2026, 10, 15))
+    report = validate.check_file(path, validate.Options(today=D(2026, 10, 15)))
     assert report.scores is not None
     assert report.scores.item("caseload_size").value == 3 / 2  # C1, C2, C3 over two specialists

@@ -257,7 +257,9 @@ def test_outcomes_benchmarks_and_specialists():
         assert value in values and name in values
     rate = layout.cell(layout.anchors["employment_rate"])
     assert rate.value == pytest.approx(report.scores.outcomes["employment_rate"])
-    assert rate.style == sheets.PERCENT
+    shown = sheets.STYLES[rate.style]  # a percentage, centred clear of the note beside it
+    assert shown.number_format == sheets.STYLES[sheets.PERCENT].number_format
+    assert shown.align == "center"
     for spec in report.scores.specialists:
         assert spec["name"] in values  # names are values, even one that looks like a formula
     charts = {chart.title: chart for chart in layout.charts}

@@ -117,6 +117,27 @@ def test_money_percentages_and_scores_have_their_formats(ws):
     assert ws.cell(head + 1, cols["Contacts per week"]).number_format == "0.0"
 
 
+def test_values_are_centred_so_they_stand_clear_of_the_target_beside_them(ws):
+    """Right-aligned, an item's value prints touching the target beside it ("5.9 6 a week")
+    and the employment rate its note; centred like the target, each keeps a margin."""
+    col = fidelity_sheet.VALUE_COL
+    first = fidelity_sheet.ITEM_FIRST_ROW
+    items = [ws.cell(first + p, col) for p in range(scale.ITEM_COUNT)]
+    shown = [c for c in items if c.value is not None]
+    assert len(shown) >= 10
+    assert all(c.alignment.horizontal == "center" for c in shown), [c.coordinate for c in shown]
+    assert ws.cell(first, fidelity_sheet.TARGET_COL).alignment.horizontal == "center"
+    # the outcomes and benchmarks below, in the same column, line up with the items' values
+    top, level = _row_of(ws, "Outcomes"), _row_of(ws, "Program's level")
+    figures = [
+        ws.cell(r, col)
+        for r in range(top + 2, level)
+        if isinstance(ws.cell(r, col).value, int | float)
+    ]
+    assert len(figures) >= 10
+    assert all(c.alignment.horizontal == "center" for c in figures), [c.coordinate for c in figures]
+
+
 def test_no_merged_cells_overlap(ws):
     ranges = list(ws.merged_cells.ranges)
     for a, b in combinations(ranges, 2):

@@ -14,7 +14,7 @@ import os
 from pathlib import Path
 
 from ipsxl import report
-from ipsxl.validate import check_file
+from ipsxl.validate import Options, check_file
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLE = ROOT / "workbooks" / "example.xlsx"
@@ -23,7 +23,7 @@ TODAY = dt.date(2026, 12, 1)  # fixed, so "after today" flags do not move with t
 
 
 def example_report() -> str:
-    result = check_file(EXAMPLE, today=TODAY)
+    result = check_file(EXAMPLE, Options(today=TODAY))
     document = json.loads(report.to_json([result]))
     document["ipsxl_version"] = "(any)"
     for workbook in document["workbooks"]:

@@ -28,8 +28,8 @@ def demo(tmp_path_factory) -> Path:
 
 @needs_fork
 def test_the_report_from_the_child_is_the_report_checked_in_process(demo):
-    in_child = validate.check_file(demo, limits=DEFAULT_LIMITS)
-    in_process = validate.check_file(demo, limits=IN_PROCESS)
+    in_child = validate.check_file(demo, validate.Options(limits=DEFAULT_LIMITS))
+    in_process = validate.check_file(demo, validate.Options(limits=IN_PROCESS))
     assert in_child.readable and len(in_child.flags) > 0
     assert report.to_json([in_child]) == report.to_json([in_process])
     # where each tab was found crosses back (faces point at cells with it); its rows do not
@@ -54,7 +54,7 @@ def test_a_bug_in_the_checks_is_an_internal_error_with_its_traceback_not_damage(
 
 @needs_fork
 def test_a_result_ready_in_time_is_kept_when_the_caller_was_busy_past_the_limit(demo):
-    pending = validate.start_check(demo, limits=Limits(max_seconds=3.0))
+    pending = validate.start_check(demo, validate.Options(limits=Limits(max_seconds=3.0)))
     time.sleep(4.0)  # the caller (preparing a write-back, say) overruns the child's limit
     got = pending.result()
     assert got.readable, got.error

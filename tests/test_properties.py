@@ -26,7 +26,7 @@ from ipsxl.core.model import SEVERITIES, Report
 from ipsxl.core.rules import CODES
 from ipsxl.core.values import CellError
 from ipsxl.files.read import tables_from_grids
-from ipsxl.validate import check_raw
+from ipsxl.validate import Options, check_raw
 
 EXAMPLES = int(os.environ.get("IPSXL_EXAMPLES", "40"))
 TODAY = dt.date(2026, 10, 15)
@@ -158,7 +158,7 @@ def workbook(draw) -> dict[str, list[list[object]]]:
 
 
 def _validate(grids: dict[str, list[list[object]]]) -> Report:
-    return check_raw(tables_from_grids("book.xlsx", grids), today=TODAY)
+    return check_raw(tables_from_grids("book.xlsx", grids), Options(today=TODAY))
 
 
 def assert_flags_inside(rep: Report, grids: dict[str, list[list[object]]]) -> None:
@@ -276,6 +276,24 @@ ALL_COLUMNS = [c for t in std.TABS for c in (t.fields or t.columns)]
 
 
 @settings(max_examples=max(EXAMPLES * 5, 200), deadline=None, derandomize=EXAMPLES <= 40)
+@given(
+    st.lists(st.one_of(any_value, st.sampled_from([pd.NA, pd.NaT, "\t \n", "\u00a0"])), max_size=12)
+)
+def test_a_cell_is_blank_the_same_way_one_at_a_time_and_by_column(cells):
+    """One meaning of a blank cell: the reader, the worksheet functions and the parsers ask
+    ``is_blank`` of one value or ``blank_mask`` of a column, and get the same answer."""
+    by_column = values.blank_mask(pd.Series(cells, dtype=object)).tolist()
+    assert [values.is_blank(v) for v in cells] == by_column
+
+
+def test_what_a_blank_cell_is():
+    blank = [None, float("nan"), pd.NA, pd.NaT, "", "   ", "\t\n"]
+    filled = [0, 0.0, False, "0", "x", " x ", dt.date(2026, 7, 1), CellError("#N/A")]
+    assert [values.is_blank(v) for v in blank] == [True] * len(blank)
+    assert [values.is_blank(v) for v in filled] == [False] * len(filled)
+
+
+@settings(max_examples=max(EXAMPLES * 5, 200), deadline=None, derandomize=EXAMPLES <= 40)
 @given(st.sampled_from(ALL_COLUMNS), st.lists(any_value, max_size=12))
 def test_parsers_never_raise_and_bad_cells_hold_something(col, cells):
     raw = pd.Series(cells, dtype=object)
@@ -319,7 +337,7 @@ def test_the_same_through_a_real_file(grids, tmp_path):
     from ipsxl.validate import check_file
 
     path = write_xlsx(tmp_path / "book.xlsx", [Sheet(name, rows) for name, rows in grids.items()])
-    rep = check_file(path, today=TODAY)
+    rep = check_file(path, Options(today=TODAY))
     assert rep.readable, rep.error
     assert_flags_inside(rep, grids)
     assert_figures_in_range(rep)

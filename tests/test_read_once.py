@@ -14,7 +14,7 @@ from click.testing import CliRunner
 from hostile import NS, NS_R, XML_DECL, Raw, Sheet, sheets_of, write_xlsx
 
 from ipsxl.cli import main
-from ipsxl.files import read, zipscan
+from ipsxl.files import package_scan, read
 
 STRINGS = 5_000
 
@@ -53,7 +53,7 @@ def _book(path: Path) -> Path:
 def _counting(monkeypatch, log: Path) -> None:
     """Log (process, what) for every calamine book opened and every package part inflated; the
     guard's child inherits the patches, and appends to the same file."""
-    open_book, inflate = read._open_book, zipscan._inflate
+    open_book, inflate = read._open_book, package_scan._inflate
 
     def opened(path):
         with log.open("a") as fh:
@@ -66,7 +66,7 @@ def _counting(monkeypatch, log: Path) -> None:
         return inflate(fh, info, budget)
 
     monkeypatch.setattr(read, "_open_book", opened)
-    monkeypatch.setattr(zipscan, "_inflate", inflated)
+    monkeypatch.setattr(package_scan, "_inflate", inflated)
 
 
 @pytest.mark.parametrize(("twice_from", "books"), [(0, 1), (read.SHARED_STRINGS_TWICE, 2)])
@@ -94,7 +94,7 @@ def test_check_parses_the_shared_strings_once(tmp_path, monkeypatch):
     """`ipsxl check` too: the strings are parsed once, by the child's one calamine book; the
     process that writes the checked copy scans their part (size, checksum, no DTD) and copies
     it as it is stored, never inflating it to parse or to copy it."""
-    from ipsxl.writeback import package, xmltext
+    from ipsxl.writeback import package, xmlparse
 
     book = _book(tmp_path / "agency.xlsx")
     log = tmp_path / "parsed.log"
@@ -102,7 +102,7 @@ def test_check_parses_the_shared_strings_once(tmp_path, monkeypatch):
     monkeypatch.setattr(read, "SHARED_STRINGS_TWICE", 0)  # many strings: one book
     here = str(os.getpid())
     parsed: list[str] = []
-    real_parse, real_read = xmltext.parse, package._Source.read
+    real_parse, real_read = xmlparse.parse, package._Source.read
 
     def parse(data, name="", *args, **kwargs):
         if str(os.getpid()) == here:
@@ -114,7 +114,7 @@ def test_check_parses_the_shared_strings_once(tmp_path, monkeypatch):
             parsed.append(f"inflated {info.filename}")
         return real_read(source, info)
 
-    monkeypatch.setattr(xmltext, "parse", parse)
+    monkeypatch.setattr(xmlparse, "parse", parse)
     monkeypatch.setattr(package._Source, "read", inflate)
     result = CliRunner().invoke(main, ["check", str(book)])
     assert result.exit_code == 0, result.output

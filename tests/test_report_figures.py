@@ -43,7 +43,7 @@ def rows():
 def checked(tmp_path, period=None):
     tabs = book(**rows()) if period is None else book(period=period, **rows())
     path = write_workbook(tmp_path / "agency.xlsx", tabs)
-    return path, validate.check_file(path, today=D(2026, 10, 15))
+    return path, validate.check_file(path, validate.Options(today=D(2026, 10, 15)))
 
 
 def test_json_items_carry_basis_value_score_n_note_and_what_an_indicator_suggests(tmp_path):

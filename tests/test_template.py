@@ -22,6 +22,7 @@ from ipsxl.make.template import write_template
 
 SHIPPED = Path(__file__).resolve().parents[1] / "workbooks" / "template.xlsx"
 TABLE_TABS = [t for t in standard.TABS if not t.fields]
+FIGURES = (standard.NUMBER, standard.PERCENT)  # the number columns
 
 
 @pytest.fixture(scope="module")
@@ -307,7 +308,7 @@ def test_dates_are_centred_so_they_stand_clear_of_the_text_beside_them(
                 align = ws.cell(row=row, column=i).alignment.horizontal
                 if col.type == standard.DATE:
                     assert align == "center", (tab.name, col.name)
-                else:
+                elif col.type not in FIGURES:
                     assert align != "center", (tab.name, col.name)
 
 
@@ -329,6 +330,64 @@ def test_filled_dates_are_centred_like_the_empty_rows(tmp_path: Path) -> None:
         assert cell.number_format == template.DATE_FORMAT
         assert cell.alignment.horizontal == "center"
     assert ws.cell(row=2, column=dates[2] + 1).value == "4/28/2025"
+
+
+def test_figures_are_centred_so_they_stand_clear_of_the_text_beside_them(
+    book: openpyxl.Workbook,
+) -> None:
+    """Right-aligned, as Excel aligns any number, a figure prints touching the left-aligned text
+    of the column after it: Jobs' wage and end reason read "15.5Fired", Staff's FTE and
+    supervisor "1Raj Patel". Centred like the dates, each keeps a margin on both sides."""
+    figures = 0
+    for tab in TABLE_TABS:
+        ws = book[tab.name]
+        for i, col in enumerate(tab.columns, 1):
+            if col.type in FIGURES:
+                figures += 1
+                for row in (2, template.FORMATTED_ROWS):
+                    align = ws.cell(row=row, column=i).alignment.horizontal
+                    assert align == "center", (tab.name, col.name, row)
+    assert figures >= 5  # Staff's FTE and two percentages, Jobs' hours and wage
+
+
+def test_filled_figures_are_centred_like_the_empty_rows(tmp_path: Path) -> None:
+    """Numbers the demo or an agency's rows hold are centred; a number typed as text stays text,
+    as typed, so it still looks unlike a number."""
+    wb = template.new_workbook()
+    staff, jobs = standard.STAFF, standard.JOBS
+    staff_row: list[object] = [None] * len(staff.columns)
+    names = [c.name for c in staff.columns]
+    staff_row[names.index("Name")] = "Ruth Murphy"
+    staff_row[names.index("FTE")] = 0.5
+    staff_row[names.index("Supervisor")] = "Raj Patel"
+    staff_row[names.index("Community Hours %")] = 71
+    staff_row[names.index("IPS Only")] = "Yes"
+    jobs_row: list[object] = [None] * len(jobs.columns)
+    names = [c.name for c in jobs.columns]
+    jobs_row[names.index("Hours Per Week")] = "about 20"
+    jobs_row[names.index("Hourly Wage")] = 15.5
+    jobs_row[names.index("End Reason")] = "Fired"
+    template.write_table_sheet(wb, staff, [staff_row], formatted_rows=3)
+    template.write_table_sheet(wb, jobs, [jobs_row], formatted_rows=3)
+    out = tmp_path / "filled.xlsx"
+    template.save_atomically(wb, out)
+    book = openpyxl.load_workbook(out)
+
+    def cell(tab: standard.Tab, name: str):
+        column = [c.name for c in tab.columns].index(name) + 1
+        return book[tab.name].cell(row=2, column=column)
+
+    for tab, name, value in (
+        (staff, "FTE", 0.5),
+        (staff, "Community Hours %", 71),
+        (jobs, "Hourly Wage", 15.5),
+    ):
+        assert cell(tab, name).value == value
+        assert cell(tab, name).alignment.horizontal == "center", name
+    for tab, name in ((staff, "Supervisor"), (staff, "IPS Only"), (jobs, "End Reason")):
+        assert cell(tab, name).alignment.horizontal != "center", name
+    typed = cell(jobs, "Hours Per Week")
+    assert typed.value == "about 20" and typed.alignment.horizontal != "center"
 
 
 def test_the_template_holds_no_data(path: Path) -> None:

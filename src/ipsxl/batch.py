@@ -6,22 +6,20 @@ and the report must list workbooks in the same order however the workers finish.
 
 from __future__ import annotations
 
-import datetime as dt
 import glob
 import os
 import signal
 import traceback
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from functools import partial
 from pathlib import Path
 
 from ipsxl.core.model import Report
 from ipsxl.files import guard
 from ipsxl.files.kinds import looks_submitted
-from ipsxl.files.read import DEFAULT_LIMITS, Limits
-from ipsxl.validate import check_file, internal_error
+from ipsxl.validate import DEFAULT_OPTIONS, Options, check_file, internal_error
 
 
 def find_workbooks(paths: Iterable[str | Path]) -> list[Path]:
@@ -52,27 +50,14 @@ def _submitted(path: Path) -> bool:
     return looks_submitted(path) and (not path.is_dir() or path.suffix.lower() == ".numbers")
 
 
-@dataclass(frozen=True)
-class Options:
-    """What every workbook of a batch is checked with."""
-
-    start: dt.date | None = None
-    end: dt.date | None = None
-    limits: Limits = DEFAULT_LIMITS
-    today: dt.date | None = None
-
-
-def check_one(path: str | Path, options: Options = Options()) -> Report:
+def check_one(path: str | Path, options: Options = DEFAULT_OPTIONS) -> Report:
     """One workbook's report without its raw tables, small enough to send between processes."""
-    report = check_file(
-        path, start=options.start, end=options.end, limits=options.limits, today=options.today
-    )
-    return replace(report, tables={})
+    return replace(check_file(path, options), tables={})
 
 
 def check_many(
     paths: Sequence[Path],
-    options: Options = Options(),
+    options: Options = DEFAULT_OPTIONS,
     jobs: int = 1,
     on_done: Callable[[Report], None] | None = None,
 ) -> list[Report]:

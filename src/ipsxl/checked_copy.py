@@ -19,10 +19,11 @@ from pathlib import Path
 
 from ipsxl.core.model import Report
 from ipsxl.files import kinds
-from ipsxl.files.limits import DEFAULT_LIMITS, Limits, UnreadableWorkbook
+from ipsxl.files.limits import UnreadableWorkbook
+from ipsxl.files.package_scan import check_package
 from ipsxl.files.snapshot import Snapshot
-from ipsxl.files.zipscan import check_file, check_package
-from ipsxl.validate import start_check
+from ipsxl.files.sniff import check_file
+from ipsxl.validate import DEFAULT_OPTIONS, Options, start_check
 from ipsxl.writeback import Prepared, WritebackError, prepare
 from ipsxl.writeback.deadline import NO_DEADLINE, Deadline
 
@@ -48,15 +49,10 @@ class Checked:
         return self.prepared.write(Path(target), self.report, generated_at, self.deadline)
 
 
-def check_for_writing(
-    path: str | Path,
-    start: dt.date | None = None,
-    end: dt.date | None = None,
-    limits: Limits = DEFAULT_LIMITS,
-    today: dt.date | None = None,
-) -> Checked:
+def check_for_writing(path: str | Path, options: Options = DEFAULT_OPTIONS) -> Checked:
     """Check ``path`` and prepare its write-back at the same time, both within the time limit."""
     path = Path(path)
+    limits = options.limits
     deadline = Deadline.after(limits.max_seconds)
     try:
         refused = kinds.refusal(path)
@@ -65,7 +61,7 @@ def check_for_writing(
         snapshot = check_file(path, limits)
     except UnreadableWorkbook as exc:
         return Checked(Report(file=str(path), readable=False, error=str(exc)), None)
-    pending = start_check(snapshot, start=start, end=end, limits=limits, today=today)
+    pending = start_check(snapshot, options)
     prepared, problem = None, None
     try:
         check_package(snapshot, limits, extents=False)

@@ -7,19 +7,20 @@ import errno
 import os
 import sys
 import traceback
-from contextlib import ExitStack
-from functools import partial
+from collections.abc import Iterator
+from contextlib import ExitStack, contextmanager
+from functools import partial, wraps
 from pathlib import Path
 
 import click
 
 from ipsxl import __version__, report
-from ipsxl.batch import Options, check_many, find_workbooks
+from ipsxl.batch import check_many, find_workbooks
 from ipsxl.core.model import ERROR
 from ipsxl.files import safefiles
 from ipsxl.files.limits import first_line
 from ipsxl.files.read import DEFAULT_LIMITS, Limits
-from ipsxl.validate import INTERNAL_ERROR
+from ipsxl.validate import INTERNAL_ERROR, Options
 
 FORMATS = ("text", "json", "csv")
 RENDER = {
@@ -41,17 +42,9 @@ def _composed(*options):
     return apply
 
 
-def _into_meta(key: str):
-    """An option callback keeping the value in the context, where the code that needs it reads
-    it, so that no command's signature carries it."""
-    return lambda ctx, _param, value: ctx.meta.update({key: value})
-
-
 _csv_raw_option = click.option(
     "--csv-raw",
     is_flag=True,
-    expose_value=False,
-    callback=_into_meta("ipsxl_csv_raw"),  # read by _csv_raw
     help="CSV cells exactly as found, for scripts. Without it, a cell starting with ="
     " + - @ gets a leading ' so that Excel shows it instead of running it.",
 )
@@ -109,8 +102,6 @@ _limit_options = _composed(
         type=click.FloatRange(0, min_open=True),
         default=DEFAULT_LIMITS.max_seconds,
         show_default=True,
-        expose_value=False,
-        callback=_into_meta("ipsxl_timeout"),  # read by _options
         help="Give up on a workbook that takes longer than this many seconds to read and"
         " check (for check, to write its checked copy too).",
     ),
@@ -130,30 +121,39 @@ _limit_options = _composed(
     ),
 )
 
-# --debug: a bug of ours is still one line per workbook, followed by its traceback
 _debug_option = click.option(
     "--debug",
     is_flag=True,
-    expose_value=False,
-    callback=_into_meta("ipsxl_debug"),  # read by _debugging
     help="Show the traceback of an internal error (to include when reporting it).",
 )
 
-# what every command that reads workbooks takes, after its own options
-_reading_options = _composed(_period_options, _limit_options, _debug_option)
+
+def _reading_options(func):
+    """What every command that reads workbooks takes, after its own options, handed to it as
+    ``options`` (the ``Options`` every workbook of the run is checked with) and ``debug``.
+
+    With --debug a bug of ours is still one line per workbook, followed by its traceback; what
+    escapes the command is said here, where the flag is known (the group says it without
+    traceback for the commands that do not read workbooks)."""
+
+    @wraps(func)
+    def command(*args, start, end, max_rows, max_mb, timeout, debug, **kwargs):
+        if start and end and start > end:
+            raise click.UsageError(f"--start {start} is after --end {end}")
+        limits = Limits(
+            max_rows=max_rows,
+            max_uncompressed=max_mb * 2**20,
+            max_bytes=max(DEFAULT_LIMITS.max_bytes, max_mb * 2**20),
+            max_seconds=timeout,
+        )
+        options = Options(start=start, end=end, limits=limits)
+        with _one_line_on_failure(debug):
+            return func(*args, options=options, debug=debug, **kwargs)
+
+    return _composed(_period_options, _limit_options, _debug_option)(command)
 
 
-def _csv_raw() -> bool:
-    ctx = click.get_current_context(silent=True)
-    return bool(ctx and ctx.meta.get("ipsxl_csv_raw"))
-
-
-def _debugging() -> bool:
-    ctx = click.get_current_context(silent=True)
-    return bool(ctx and ctx.meta.get("ipsxl_debug"))
-
-
-def _tell(reports, also_on_stdout: bool) -> None:
+def _tell(reports, also_on_stdout: bool, debug: bool) -> None:
     """One line on stderr for each workbook without figures, unless the text report on stdout
     said it already to the same place (a terminal shows both streams: the line would be there
     twice); with --debug, the traceback of each internal error in any case."""
@@ -161,7 +161,7 @@ def _tell(reports, also_on_stdout: bool) -> None:
     for r in reports:
         if not r.readable and not said:
             click.echo(f"ipsxl: {report.problem_line(r)}", err=True)
-        if r.internal is not None and _debugging():
+        if r.internal is not None and debug:
             click.echo(r.internal.rstrip("\n"), err=True)
 
 
@@ -174,44 +174,37 @@ def _same_place(one, other) -> bool:
     return (a.st_dev, a.st_ino) == (b.st_dev, b.st_ino)
 
 
-def _options(start, end, max_rows, max_mb) -> Options:
-    ctx = click.get_current_context(silent=True)
-    timeout = ctx.meta.get("ipsxl_timeout", DEFAULT_LIMITS.max_seconds) if ctx else None
-    limits = Limits(
-        max_rows=max_rows,
-        max_uncompressed=max_mb * 2**20,
-        max_bytes=max(DEFAULT_LIMITS.max_bytes, max_mb * 2**20),
-        max_seconds=timeout if ctx else DEFAULT_LIMITS.max_seconds,
-    )
-    if start and end and start > end:
-        raise click.UsageError(f"--start {start} is after --end {end}")
-    return Options(start=start, end=end, limits=limits)
-
-
 class _Commands(click.Group):
     """The ``ipsxl`` group: whatever a command did not handle ends it with one line and exit
-    code 2 (1 would read as "errors found in the workbooks"), the traceback only with --debug:
-    an I/O error says which file and why, anything else is a bug of ours to report."""
+    code 2 (1 would read as "errors found in the workbooks"): an I/O error says which file and
+    why, anything else is a bug of ours to report (with its traceback when a command that
+    reads workbooks was given --debug: see ``_reading_options``)."""
 
     def invoke(self, ctx: click.Context):
-        try:
+        with _one_line_on_failure(debug=False):
             return super().invoke(ctx)
-        except (click.ClickException, click.exceptions.Exit, click.Abort):
-            raise
-        except OSError as exc:
-            if exc.errno == errno.EPIPE:
-                raise  # click's own: the reader of the output went away
-            where = f"{report.shown(exc.filename)}: " if exc.filename else ""
-            _stop_with(f"{where}{exc.strerror or first_line(exc)}")
-        except Exception as exc:  # noqa: BLE001 - see above
-            _stop_with(
-                f"{INTERNAL_ERROR}: {type(exc).__name__}: {first_line(exc)}; please report it"
-            )
 
 
-def _stop_with(line: str) -> None:
+@contextmanager
+def _one_line_on_failure(debug: bool) -> Iterator[None]:
+    try:
+        yield
+    except (click.ClickException, click.exceptions.Exit, click.Abort):
+        raise
+    except OSError as exc:
+        if exc.errno == errno.EPIPE:
+            raise  # click's own: the reader of the output went away
+        where = f"{report.shown(exc.filename)}: " if exc.filename else ""
+        _stop_with(f"{where}{exc.strerror or first_line(exc)}", debug)
+    except Exception as exc:  # noqa: BLE001 - see _Commands
+        _stop_with(
+            f"{INTERNAL_ERROR}: {type(exc).__name__}: {first_line(exc)}; please report it", debug
+        )
+
+
+def _stop_with(line: str, debug: bool = False) -> None:
     click.echo(f"ipsxl: {line}", err=True)
-    if _debugging():
+    if debug:
         click.echo(traceback.format_exc().rstrip("\n"), err=True)
     sys.exit(2)
 
@@ -245,7 +238,7 @@ def main() -> None:
 )
 @_csv_raw_option
 @_reading_options
-def validate(paths, fmt, out_dir, jobs, dask_address, start, end, max_rows, max_mb) -> None:
+def validate(paths, fmt, out_dir, jobs, dask_address, csv_raw, options, debug) -> None:
     """Validate workbooks (files, folders, globs) and print a report for each.
 
     \b
@@ -258,17 +251,17 @@ def validate(paths, fmt, out_dir, jobs, dask_address, start, end, max_rows, max_
         raise click.UsageError(f"no .xlsx or .xlsm workbooks found in {', '.join(paths)}")
     if dask_address and jobs > 1:
         raise click.UsageError("--jobs and --dask cannot be used together")
-    reports = _run_batch(files, _options(start, end, max_rows, max_mb), jobs, dask_address)
-    written, not_written = _write_reports(reports, out_dir, fmt) if out_dir else ({}, None)
+    reports = _run_batch(files, options, jobs, dask_address)
+    written, not_written = _write_reports(reports, out_dir, fmt, csv_raw) if out_dir else ({}, None)
     if fmt == "json":
         click.echo(report.to_json(reports))
     elif fmt == "csv":
-        click.echo(report.to_csv(reports, raw=_csv_raw()), nl=False)
+        click.echo(report.to_csv(reports, raw=csv_raw), nl=False)
     else:
         for r in reports:
             click.echo(report.to_text(r, full_report=written.get(r.file)))
         click.echo(report.batch_text(reports), nl=False)
-    _tell(reports, also_on_stdout=fmt == "text")
+    _tell(reports, also_on_stdout=fmt == "text", debug=debug)
     if not_written:
         _stop_with(not_written)
     sys.exit(report.exit_code(reports))
@@ -316,7 +309,9 @@ def _on_dask(address: str, options: Options):
     return run
 
 
-def _write_reports(reports, out_dir: Path, fmt: str) -> tuple[dict[str, str], str | None]:
+def _write_reports(
+    reports, out_dir: Path, fmt: str, csv_raw: bool
+) -> tuple[dict[str, str], str | None]:
     """One report per workbook, named after it; returns file -> report path, and the line
     saying what could not be written (the first report that failed, and none after it)."""
     try:
@@ -335,7 +330,7 @@ def _write_reports(reports, out_dir: Path, fmt: str) -> tuple[dict[str, str], st
         used.add(name)
         target = out_dir / f"{name}{suffix}"
         try:
-            safefiles.write_text(target, RENDER[fmt]([r], _csv_raw()))
+            safefiles.write_text(target, RENDER[fmt]([r], csv_raw))
         except OSError as exc:
             return written, _cannot_write(target, exc)
         written[r.file] = str(target)
@@ -369,7 +364,7 @@ def _refuse_existing(file: Path, force: bool) -> None:
 )
 @click.option("--force", is_flag=True, help="With --in-place: write into a read-only workbook.")
 @_reading_options
-def check(path, output, in_place, force, start, end, max_rows, max_mb) -> None:
+def check(path, output, in_place, force, options, debug) -> None:
     """Validate one workbook and write Fidelity, Flags and cell highlights into a copy.
 
     \b
@@ -393,20 +388,22 @@ def check(path, output, in_place, force, start, end, max_rows, max_mb) -> None:
                 sys.exit(2)
             except OSError as exc:
                 _refuse(path, f"cannot be written into: {exc.strerror or exc}")
-        _check_and_write(path, target, in_place, _options(start, end, max_rows, max_mb))
+        _check_and_write(path, target, in_place, options, debug)
 
 
-def _check_and_write(path: Path, target: Path, in_place: bool, opts: Options) -> None:
+def _check_and_write(
+    path: Path, target: Path, in_place: bool, options: Options, debug: bool
+) -> None:
     """``check``'s run on one snapshot of the workbook: the report, the backup (in place) and
     the checked copy all come from the bytes read once at the start."""
     from ipsxl.checked_copy import check_for_writing
     from ipsxl.files.snapshot import Changed
     from ipsxl.writeback import WritebackError
 
-    checked = check_for_writing(path, start=opts.start, end=opts.end, limits=opts.limits)
+    checked = check_for_writing(path, options)
     result = checked.report
     if not result.readable:
-        _tell([result], also_on_stdout=False)
+        _tell([result], also_on_stdout=False, debug=debug)
         sys.exit(2)
     backup = None
     try:
@@ -516,7 +513,7 @@ def demo(
 @_jobs_option
 @_csv_raw_option
 @_reading_options
-def summary(paths, output, fmt, jobs, start, end, max_rows, max_mb) -> None:
+def summary(paths, output, fmt, jobs, csv_raw, options, debug) -> None:
     """Validate a quarter's submissions and write one summary workbook for the state office.
 
     Sheets: Submissions (one row per workbook, which need correction), Trends (employment
@@ -541,9 +538,8 @@ def summary(paths, output, fmt, jobs, start, end, max_rows, max_mb) -> None:
         raise click.UsageError(f"no .xlsx or .xlsm workbooks found in {', '.join(paths)}")
     if output is not None and any(safefiles.same_file(output, f) for f in files):
         _refuse(output, "is one of the submissions being summarised; choose another --output")
-    opts = _options(start, end, max_rows, max_mb)
-    reports = _run_batch(files, opts, jobs)
-    result = summ.build_summary(reports, start=opts.start, end=opts.end)
+    reports = _run_batch(files, options, jobs)
+    result = summ.build_summary(reports, options)
     if output is not None:
         try:
             summ.write_summary(result, output)
@@ -553,12 +549,12 @@ def summary(paths, output, fmt, jobs, start, end, max_rows, max_mb) -> None:
     if fmt == "json":
         click.echo(summ.to_json(result))
     elif fmt == "csv":
-        click.echo(summ.to_csv(result, raw=_csv_raw()), nl=False)
+        click.echo(summ.to_csv(result, raw=csv_raw), nl=False)
     else:
         click.echo(summ.to_text(result, str(output)), nl=False)
     if output is not None and fmt != "text":
         click.echo(f"wrote {output}", err=True)
-    _tell(reports, also_on_stdout=fmt == "text")
+    _tell(reports, also_on_stdout=fmt == "text", debug=debug)
     sys.exit(report.exit_code(reports))
 
 

@@ -21,8 +21,9 @@ from collections.abc import Callable, Sequence
 from dataclasses import replace
 from pathlib import Path
 
-from ipsxl.batch import Options, check_one
+from ipsxl.batch import check_one
 from ipsxl.core.model import Report
+from ipsxl.validate import Options
 
 # seconds to wait for the scheduler before saying it cannot be reached
 CONNECT_TIMEOUT = 10.0

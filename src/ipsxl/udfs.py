@@ -19,7 +19,6 @@ number in a date column is read as an Excel date serial here.
 from __future__ import annotations
 
 import datetime as dt
-import math
 from collections.abc import Sequence
 
 import pandas as pd
@@ -31,7 +30,7 @@ from ipsxl.core.fidelity import outcomes, population
 from ipsxl.core.fidelity.population import Frames
 from ipsxl.core.model import Grid, Period
 from ipsxl.core.parse import parse_workbook
-from ipsxl.core.values import parse_date, parse_number, parse_percent
+from ipsxl.core.values import is_blank, parse_date, parse_number, parse_percent
 from ipsxl.files.read import tables_from_grids
 
 ERROR_PREFIX = "#IPS: "
@@ -196,7 +195,7 @@ def IPS_SCORE(item_id, value):  # noqa: N802
         if band is None:
             raise UdfError(f"unknown item '{item}'; one of: {', '.join(scale.BANDS_BY_ID)}")
         parser = parse_percent if band.percent else parse_number
-        if _blank(value):
+        if is_blank(value):
             raise UdfError("no value to score")
         number = parser(pd.Series([value], dtype=object))[0].iloc[0]
         if pd.isna(number):
@@ -212,7 +211,7 @@ def IPS_BAND(total, scored=None):  # noqa: N802
     of items with a score, 25 when left out) is below 25, as on the Fidelity sheet."""
     try:
         number = _number(total, "total")
-        count = scale.ITEM_COUNT if _blank(scored) else _number(scored, "scored")
+        count = scale.ITEM_COUNT if is_blank(scored) else _number(scored, "scored")
         if count != int(count) or not 0 <= count <= scale.ITEM_COUNT:
             raise UdfError(f"scored must be a whole number of items from 0 to {scale.ITEM_COUNT}")
         if count == scale.ITEM_COUNT and not 25 <= number <= 125:
@@ -229,16 +228,9 @@ def _error(exc: Exception) -> str:
     return ERROR_PREFIX + str(exc)
 
 
-def _blank(value: object) -> bool:
-    return (
-        value is None
-        or (isinstance(value, str) and not value.strip())
-        or (isinstance(value, float) and math.isnan(value))
-    )
-
-
 def _empty(grid: Grid | None) -> bool:
-    return grid is None or all(_blank(v) for row in _rows(grid) for v in row)
+    """A range with no value in it (every cell ``is_blank``), or none given."""
+    return grid is None or all(is_blank(v) for row in _rows(grid) for v in row)
 
 
 def _rows(grid: object) -> list[list[object]]:
@@ -251,7 +243,7 @@ def _rows(grid: object) -> list[list[object]]:
 
 
 def _text(value: object, name: str) -> str:
-    if _blank(value):
+    if is_blank(value):
         raise UdfError(f"{name} is empty")
     if isinstance(value, float) and value.is_integer():
         value = int(value)
@@ -259,7 +251,7 @@ def _text(value: object, name: str) -> str:
 
 
 def _number(value: object, name: str) -> float:
-    if _blank(value) or isinstance(value, bool):
+    if is_blank(value) or isinstance(value, bool):
         raise UdfError(f"{name} is not a number")
     number = parse_number(pd.Series([value], dtype=object))[0].iloc[0]
     if pd.isna(number):
@@ -271,7 +263,7 @@ def _date(value: object, name: str) -> dt.date:
     """A date argument: a date, an Excel date serial, or a text date the standard accepts."""
     if isinstance(value, int | float) and not isinstance(value, bool):
         value = _serial(value)
-    if _blank(value):
+    if is_blank(value):
         raise UdfError(f"{name} is empty")
     parsed = parse_date(pd.Series([value], dtype=object))[0].iloc[0]
     if pd.isna(parsed):

@@ -17,22 +17,41 @@ from ipsxl.files.guard import CheckFailed, Pending, leave_for_exit, start
 from ipsxl.files.limits import first_line
 from ipsxl.files.read import DEFAULT_LIMITS, Limits, UnreadableWorkbook, read_unguarded
 from ipsxl.files.snapshot import Snapshot
-from ipsxl.files.zipscan import check_file as check_on_disk
+from ipsxl.files.sniff import check_file as check_on_disk
 
 # How the reason of a workbook stopped by a bug of ours begins (see ``internal_error``).
 INTERNAL_ERROR = "internal error"
 
 
+@dataclasses.dataclass(frozen=True)
+class Options:
+    """How a workbook is checked: the same for every workbook of a run, whichever face started
+    it (one file, a batch, a Dask worker, the checked copy, the summary).
+
+    ``start``/``end`` override the period the Program tab gives; ``today`` is the day future
+    dates and open deadlines are judged against (the real today when None); ``limits`` bound
+    what a crafted file may cost, its time limit included."""
+
+    start: dt.date | None = None
+    end: dt.date | None = None
+    limits: Limits = DEFAULT_LIMITS
+    today: dt.date | None = None
+
+
+DEFAULT_OPTIONS = Options()
+
+
 def check_raw(
     raw: RawWorkbook,
-    start: dt.date | None = None,
-    end: dt.date | None = None,
-    today: dt.date | None = None,
+    options: Options = DEFAULT_OPTIONS,
     parsed: Mapping[str, parse.ParsedTab] | None = None,
 ) -> Report:
     """Validate and score tables already read (from a file, or from Excel through xlwings);
-    ``parsed``: tabs parsed already (see ``parse.parse_workbook``)."""
-    ctx = parse.parse_workbook(raw, start=start, end=end, today=today, parsed=parsed)
+    ``parsed``: tabs parsed already (see ``parse.parse_workbook``). The limits of ``options``
+    are not used: the tables are read already."""
+    ctx = parse.parse_workbook(
+        raw, start=options.start, end=options.end, today=options.today, parsed=parsed
+    )
     return Report(
         file=raw.source,
         readable=True,
@@ -45,16 +64,10 @@ def check_raw(
     )
 
 
-def check_file(
-    path: str | Path,
-    start: dt.date | None = None,
-    end: dt.date | None = None,
-    limits: Limits = DEFAULT_LIMITS,
-    today: dt.date | None = None,
-) -> Report:
+def check_file(path: str | Path, options: Options = DEFAULT_OPTIONS) -> Report:
     """Validate and score one workbook file; an unreadable one gives a Report saying why, and
     so does one whose check failed on a bug of ours (see ``internal_error``)."""
-    return start_check(path, start=start, end=end, limits=limits, today=today).result()
+    return start_check(path, options).result()
 
 
 class PendingReport:
@@ -80,13 +93,7 @@ class PendingReport:
             return internal_error(self._path, traceback.format_exc())
 
 
-def start_check(
-    path: str | Path | Snapshot,
-    start: dt.date | None = None,
-    end: dt.date | None = None,
-    limits: Limits = DEFAULT_LIMITS,
-    today: dt.date | None = None,
-) -> PendingReport:
+def start_check(path: str | Path | Snapshot, options: Options = DEFAULT_OPTIONS) -> PendingReport:
     """Start checking one workbook file under the reading limits and return at once.
 
     The file is read once, here (or was: ``path`` may be a snapshot already), and everything
@@ -104,13 +111,13 @@ def start_check(
             refused = kinds.refusal(path)
             if refused:
                 raise UnreadableWorkbook(refused)
-            snapshot = check_on_disk(path, limits)
+            snapshot = check_on_disk(path, options.limits)
         except UnreadableWorkbook as exc:
             return PendingReport(path, None, Report(file=str(path), readable=False, error=str(exc)))
         except Exception:  # noqa: BLE001 - see above
             return PendingReport(path, None, internal_error(path, traceback.format_exc()))
     try:
-        pending = _start_guarded(snapshot, limits, start=start, end=end, today=today)
+        pending = start(_read_and_check, snapshot, options.limits, options=options)
     except Exception:  # noqa: BLE001 - see above
         return PendingReport(
             snapshot.path, None, internal_error(snapshot.path, traceback.format_exc())
@@ -131,12 +138,12 @@ def internal_error(path: str | Path, trace: str) -> Report:
     )
 
 
-def _start_guarded(snapshot: Snapshot, limits: Limits, **period: dt.date | None) -> Pending:
-    return start(_read_and_check, snapshot, limits, **period)
-
-
 def _read_and_check(
-    source: Path | Snapshot, limits: Limits, capped: bool = False, **period: dt.date | None
+    source: Path | Snapshot,
+    limits: Limits,
+    capped: bool = False,
+    *,
+    options: Options = DEFAULT_OPTIONS,
 ) -> Report:
     """Inside the guard: read, check, and keep of each table only where it was found (its
     rows stay behind: no face needs them once the flags point at cells). Each tab is parsed as
@@ -150,7 +157,7 @@ def _read_and_check(
 
     raw = read_unguarded(snapshot, limits, capped, on_table=parse_early)
     with _ours(snapshot.path):
-        report = check_raw(raw, parsed=parsed, **period)
+        report = check_raw(raw, options, parsed=parsed)
     leave_for_exit(raw, parsed)
     tables = {
         name: dataclasses.replace(t, frame=t.frame.iloc[:0]) for name, t in report.tables.items()

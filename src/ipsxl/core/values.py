@@ -26,6 +26,7 @@ from collections.abc import Callable
 
 import numpy as np
 import pandas as pd
+from pandas.api.types import is_scalar
 
 from ipsxl.core import standard as std
 from ipsxl.core.standard import Column
@@ -89,14 +90,30 @@ def is_error(raw: pd.Series) -> pd.Series:
     return raw.map(type) == CellError
 
 
+def is_blank(value: object) -> bool:
+    """Whether a cell value is blank: nothing in it (None, NaN, NaT, NA) or text of nothing but
+    spaces. A formula's error is not blank (it is text, and says something).
+
+    The one meaning of "a blank cell" in ipsxl: the reader looking for headers and fields, the
+    worksheet functions and the parsers all ask it (``blank_mask`` asks it of a whole column at
+    once). Other questions are asked where they are needed: whether a *sheet* or a *range* holds
+    nothing, and whether the engine left a cell empty (None or ""), by which the reader drops a
+    row: a row of spaces is kept, so its required cells are reported as missing.
+    """
+    if isinstance(value, str):
+        return not value.strip()
+    return value is None or (is_scalar(value) and bool(pd.isna(value)))
+
+
 def blank_mask(raw: pd.Series) -> pd.Series:
-    """Cells with nothing in them: None, NaN, or only spaces."""
+    """``is_blank`` of every cell of a column."""
     return pd.Series(_blank(raw.to_numpy(dtype=object)), index=raw.index)
 
 
 def _blank(cells: np.ndarray) -> np.ndarray:
-    # one pass of plain Python over the cells: far cheaper than pandas' per-cell map + .str
-    empty = [type(v) is str and not v.strip() for v in cells]
+    """``is_blank`` over an array of cells: one pass of plain Python for the text, pandas for
+    the rest (far cheaper than ``is_blank`` cell by cell, or pandas' per-cell map + .str)."""
+    empty = [isinstance(v, str) and not v.strip() for v in cells]
     return pd.isna(cells) | np.array(empty, dtype=bool)
 
 

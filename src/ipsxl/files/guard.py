@@ -87,6 +87,7 @@ def _in_child(
     import signal  # noqa: F401
 
     import lxml.etree  # noqa: F401
+    import openpyxl.utils.cell  # noqa: F401 - the package scan's A1 columns
     import python_calamine  # noqa: F401
 
     read_end, write_end = os.pipe()

@@ -17,7 +17,7 @@ import stat
 import zipfile
 from pathlib import Path
 
-from ipsxl.files.zipscan import _what_it_is  # what a file that is no zip package seems to be
+from ipsxl.files.sniff import what_it_is  # what a file that is no zip package seems to be
 
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm")
 # Spreadsheets ipsxl cannot read, and what to do with each (what it is, then the step).
@@ -84,7 +84,7 @@ def _other_kind(path: Path, suffix: str) -> str | None:
         return _zip_kind(path, suffix)
     if suffix == ".csv" and b"\0" not in head:
         return OTHER_KINDS[".csv"]
-    return _what_it_is(head)
+    return what_it_is(head)
 
 
 def _zip_kind(path: Path, suffix: str) -> str:

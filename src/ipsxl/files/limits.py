@@ -1,6 +1,7 @@
 """How much a workbook may hold before ipsxl refuses it, and the error that says why.
 
-Shared by the file checks (``zipscan``), the guarded read (``guard``) and the reader.
+Shared by the file checks (``sniff``, ``package_scan``), the guarded read (``guard``) and the
+reader.
 """
 
 from __future__ import annotations

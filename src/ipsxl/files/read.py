@@ -34,12 +34,14 @@ import pandas as pd
 
 from ipsxl.core import standard as std
 from ipsxl.core.model import ROW, Grid, RawWorkbook, Table
-from ipsxl.core.values import CellError, Uncomputed, display
+from ipsxl.core.values import CellError, Uncomputed, display, is_blank
 from ipsxl.files import runtime
+from ipsxl.files.extents import Extent
 from ipsxl.files.guard import guarded, leave_for_exit
 from ipsxl.files.limits import DEFAULT_LIMITS, MB, Limits, UnreadableWorkbook, first_line
+from ipsxl.files.package_scan import check_package, part_sizes
 from ipsxl.files.snapshot import Snapshot
-from ipsxl.files.zipscan import Extent, check_file, check_package, part_sizes
+from ipsxl.files.sniff import check_file
 
 __all__ = [
     "DEFAULT_LIMITS",
@@ -54,14 +56,6 @@ __all__ = [
 ]
 
 
-def _is_blank(value: object) -> bool:
-    if value is None:
-        return True
-    if isinstance(value, str):
-        return value.strip() == ""
-    return isinstance(value, float) and math.isnan(value)
-
-
 def _find_header(grid: Grid, tab: std.Tab) -> tuple[int, dict[str, int], dict[int, str]] | None:
     """The first row (0-based) in the first rows that names at least half the required columns,
     with the 0-based position of each standard column it names (the first spelling wins), and
@@ -73,7 +67,7 @@ def _find_header(grid: Grid, tab: std.Tab) -> tuple[int, dict[str, int], dict[in
         found: dict[str, int] = {}
         unknown: dict[int, str] = {}
         for c, cell in enumerate(row):
-            if _is_blank(cell):
+            if is_blank(cell):
                 continue
             col = lookup.get(std.fold(cell))
             if col is None:
@@ -125,7 +119,7 @@ def _program_table(grid: Grid, sheet: str) -> Table:
     rows, index = [], []
     header_row = 0
     for r, row in enumerate(grid):
-        cells = [(c, v) for c, v in enumerate(row) if not _is_blank(v)]
+        cells = [(c, v) for c, v in enumerate(row) if not is_blank(v)]
         if not cells:
             continue
         c, first = cells[0]
@@ -134,7 +128,7 @@ def _program_table(grid: Grid, sheet: str) -> Table:
             if std.fold(first) == "field" and not header_row:
                 header_row = r + 1
             continue
-        value = row[c + 1] if c + 1 < len(row) and not _is_blank(row[c + 1]) else None
+        value = row[c + 1] if c + 1 < len(row) and not is_blank(row[c + 1]) else None
         rows.append([field.name, value])
         index.append(r + 1)
     frame = pd.DataFrame(rows, columns=["Field", "Value"], dtype=object)

@@ -24,7 +24,7 @@ import stat
 import time
 from collections.abc import Iterator
 from pathlib import Path
-from typing import BinaryIO
+from typing import BinaryIO, Protocol
 
 from ipsxl.files.snapshot import Snapshot
 
@@ -40,6 +40,12 @@ _LOCK = re.compile(r"^\..*\.ipsxl-lock$")
 _HOST = hashlib.sha1(socket.gethostname().encode(), usedforsecurity=False).hexdigest()[:6]
 STALE_AFTER = 24 * 3600  # seconds: no write takes this long, whatever its process id says
 _NAME_KEPT = 100  # characters of the final name kept in a temporary name (names max out at 255)
+
+
+class SavesToFile(Protocol):
+    """What ``save_atomically`` writes: an openpyxl ``Workbook``, without importing openpyxl."""
+
+    def save(self, filename: BinaryIO) -> None: ...
 
 
 # --- where a name leads -------------------------------------------------------------------------
@@ -109,6 +115,12 @@ def write_bytes(target: str | Path, data: bytes, like: Path | Snapshot | None = 
 
 def write_text(target: str | Path, text: str) -> None:
     write_bytes(target, text.encode("utf-8"))
+
+
+def save_atomically(workbook: SavesToFile, target: str | Path) -> None:
+    """Save an openpyxl workbook (anything with ``save(file)``) through ``replacing``."""
+    with replacing(target) as fh:
+        workbook.save(fh)
 
 
 def _temp_name(final: Path) -> Path:

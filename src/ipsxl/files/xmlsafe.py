@@ -20,14 +20,24 @@ from typing import Any
 
 # An XML name that may carry a prefix ("c", "x:c"), as the tag scanners read it.
 QNAME = r"[A-Za-z_][\w.\-]*(?::[\w.\-]+)?"
-# The optional prefix of a name ("x:" in "<x:c>").
-_PREFIX = r"(?:[A-Za-z_][\w.\-]*:)?"
+# The prefix of a name ("x:" in "<x:c>").
+_PREFIX = r"[A-Za-z_][\w.\-]*:"
+# One tag of any kind, as pattern text (for a text or, ``.encode()``d, a bytes pattern; compile
+# it with re.S): for an element's tag its ``name``, its ``attrs`` and whether it is an end tag
+# (``close``) or an empty element (``empty``); comments, CDATA sections and processing
+# instructions match with no name.
+TAG = (
+    r"""<(?:!--.*?--|!\[CDATA\[.*?\]\]|\?.*?\?|!.*?"""
+    rf"""|(?P<close>/)?(?P<name>{QNAME})"""
+    r"""(?P<attrs>(?:[^>"']|"[^"]*"|'[^']*')*?)(?P<empty>/)?)>"""
+)
 
 
-def any_prefix(name: str) -> str:
+def any_prefix(name: str, required: bool = False) -> str:
     """Pattern text for a tag's name of this local name, with or without a prefix: "c" matches
-    the ``c`` of ``<c`` and the ``x:c`` of ``<x:c`` (``.encode()`` it for a bytes pattern)."""
-    return _PREFIX + re.escape(name)
+    the ``c`` of ``<c`` and the ``x:c`` of ``<x:c`` (only the latter if the prefix is
+    ``required``). ``.encode()`` it for a bytes pattern."""
+    return (_PREFIX if required else f"(?:{_PREFIX})?") + re.escape(name)
 
 
 def local(tag: object) -> str:

@@ -37,12 +37,12 @@ from pathlib import Path
 
 from ipsxl.core import standard
 from ipsxl.core.standard import Tab
+from ipsxl.files.safefiles import save_atomically
 from ipsxl.make.mistakes import LOW_WEEK_CONTACTS, Planter, mistakes_per_kind
 from ipsxl.make.template import (
     NO,
     YES,
     new_workbook,
-    save_atomically,
     write_instructions_sheet,
     write_program_sheet,
     write_table_sheet,

@@ -35,20 +35,24 @@ from openpyxl.worksheet.table import Table, TableColumn, TableStyleInfo
 
 from ipsxl.core import standard
 from ipsxl.core.standard import Column, Tab
-from ipsxl.files.safefiles import replacing
-from ipsxl.sheets import LINE_POINTS, wrapped_lines
+from ipsxl.files.safefiles import save_atomically
+from ipsxl.sheets.layout import LINE_POINTS, wrapped_lines
 
 # The words a yes/no drop-down offers; the reader accepts these and the other YES/NO_WORDS.
 YES, NO = "Yes", "No"
 
 DATE_FORMAT = numbers.FORMAT_DATE_YYYYMMDD2
-# Dates centred: right-aligned, as Excel aligns any number, a date prints touching the
-# left-aligned text of the column after it ("2024-11-05Material Handler").
+# Dates and figures centred: right-aligned, as Excel aligns any number, a date or a figure
+# prints touching the left-aligned text of the column after it ("2024-11-05Material Handler",
+# "15.5Fired").
 DATE_ALIGN = Alignment(horizontal="center")
+FIGURE_ALIGN = Alignment(horizontal="center")
+FIGURES = (standard.NUMBER, standard.PERCENT)  # the column types that hold numbers
 # The Program tab's dates stand in a Value column of text, which reads down its left edge.
 FIELD_DATE_ALIGN = Alignment(horizontal="left")
-# Rows below the header that get date formats and drop-downs, so a person typing into an empty
-# sheet gets them without copying formats down. A filled sheet gets them past its last row too.
+# Rows below the header that get date formats, centring and drop-downs, so a person typing into
+# an empty sheet gets them without copying formats down. A filled sheet gets them past its last
+# row too.
 FORMATTED_ROWS = 1000
 # The dates any record of an IPS program can hold: a typo such as 2062 or 1926 is stopped.
 DATE_RANGE = (dt.date(2000, 1, 1), dt.date(2049, 12, 31))
@@ -127,6 +131,17 @@ def _date_cell(ws, value: object, align: Alignment = DATE_ALIGN) -> WriteOnlyCel
     cell.number_format = DATE_FORMAT
     cell.alignment = align
     return cell
+
+
+def _figure_cell(ws, value: object) -> WriteOnlyCell:
+    cell = WriteOnlyCell(ws, value=value)
+    cell.alignment = FIGURE_ALIGN
+    return cell
+
+
+def _is_figure(value: object) -> bool:
+    """A number as Excel holds one; a number typed as text stays text, as typed."""
+    return isinstance(value, int | float) and not isinstance(value, bool)
 
 
 def _excel_date(day: dt.date) -> str:
@@ -227,9 +242,10 @@ def write_table_sheet(
 
     ``rows`` hold values in the order of ``tab.columns``; ``headers`` may replace a header's
     text (an alias, as agencies type them) but not the order. Dates become real Excel dates with
-    ``DATE_FORMAT``; other values are written as given (a date typed as text stays text). The
-    header and rows form an Excel table named by ``table_name`` (an empty tab's table holds one
-    blank row, which Excel grows as rows are typed below it). Below the data, date formats and
+    ``DATE_FORMAT``; dates and numbers are centred; other values are written as given (a date
+    or a number typed as text stays text, aligned as Excel aligns text). The header and rows
+    form an Excel table named by ``table_name`` (an empty tab's table holds one blank row, which
+    Excel grows as rows are typed below it). Below the data, date formats, centring and
     validations continue down to ``formatted_rows`` rows past the header, so the sheet behaves
     like the empty template.
     """
@@ -248,12 +264,16 @@ def write_table_sheet(
     ws.append([_header_cell(ws, h, c) for h, c in zip(headers, columns, strict=True)])
 
     dates = [i for i, c in enumerate(columns) if c.type == standard.DATE]
+    figures = [i for i, c in enumerate(columns) if c.type in FIGURES]
     last = header_row
     for row in rows:
         values = list(row)
         for i in dates:
             if isinstance(values[i], dt.date):
                 values[i] = _date_cell(ws, values[i])
+        for i in figures:
+            if _is_figure(values[i]):
+                values[i] = _figure_cell(ws, values[i])
         ws.append(values)
         last += 1
     end = max(last, header_row + formatted_rows)
@@ -261,6 +281,8 @@ def write_table_sheet(
         blank: list[object] = [None] * len(columns)
         for i in dates:
             blank[i] = _date_cell(ws, None)
+        for i in figures:
+            blank[i] = _figure_cell(ws, None)
         ws.append(blank)
 
     with warnings.catch_warnings():  # openpyxl warns of the columns _table has named
@@ -377,14 +399,6 @@ def write_instructions_sheet(wb: Workbook) -> None:
         if kind in fonts:
             cell.font = fonts[kind]
         ws.append([cell, beside] if beside else [cell])
-
-
-def save_atomically(wb: Workbook, path: Path) -> None:
-    """Save through a temporary file in the same folder, renamed over ``path`` when complete
-    (``safefiles.replacing``): a crash or a full disk leaves the old file or the new one,
-    never half a file."""
-    with replacing(path) as fh:
-        wb.save(fh)
 
 
 def write_template(path: Path) -> None:

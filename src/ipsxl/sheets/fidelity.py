@@ -1,4 +1,4 @@
-"""The Fidelity sheet as plain data (a ``sheets.SheetLayout``): the 25 IPS-25 items with a
+"""The Fidelity sheet as plain data (a ``sheets.layout.SheetLayout``): the 25 IPS-25 items with a
 reviewer's cells on each, the live total and band, the outcomes, the specialists and charts.
 
 The reviewer owns every score. Each item row shows what the data says (value, target, the
@@ -24,7 +24,21 @@ from dataclasses import dataclass, field
 from ipsxl.core import scale
 from ipsxl.core.model import SPECIALIST, Item, Report
 from ipsxl.core.standard import FIDELITY_SHEET
-from ipsxl.sheets import (
+from ipsxl.sheets.layout import (
+    LINE_POINTS,
+    Cell,
+    Chart,
+    Series,
+    SheetLayout,
+    Validation,
+    as_number,
+    as_text,
+    int_or_none,
+    score_or_none,
+    wrapped_lines,
+)
+from ipsxl.sheets.refs import cell_ref, column_letter
+from ipsxl.sheets.styles import (
     DATE,
     DATETIME,
     DECIMAL,
@@ -34,7 +48,6 @@ from ipsxl.sheets import (
     INTEGER,
     LABEL,
     LABEL_RIGHT,
-    LINE_POINTS,
     MONEY,
     NOTE_INPUT,
     NUMBER,
@@ -48,18 +61,6 @@ from ipsxl.sheets import (
     TOTAL,
     WRAP,
     WRAP_CENTER,
-    Cell,
-    Chart,
-    Series,
-    SheetLayout,
-    Validation,
-    _int_or_none,
-    _number,
-    as_text,
-    cell_ref,
-    column_letter,
-    score_or_none,
-    wrapped_lines,
 )
 
 REVIEWER = "reviewer"
@@ -268,7 +269,7 @@ def reviews_from_grid(grid: Sequence[Sequence[object]]) -> dict[int, Review]:
             c = cols.get(name)
             return row[c] if c is not None and c < len(row) else None
 
-        section, number = as_text(at("Section")), _int_or_none(at("#"))
+        section, number = as_text(at("Section")), int_or_none(at("#"))
         pos = positions.get(((section or "").strip().casefold(), number))
         if pos is None:
             continue
@@ -459,11 +460,12 @@ def _put_items(sheet: _Sheet, report: Report, reviews: Mapping[int, Review]) -> 
 def _put_computed(sheet: _Sheet, r: int, item: Item) -> None:
     """What the data says about one item: value, target, score or suggestion, basis, n, note."""
     band = scale.BANDS_BY_ID.get(item.id)
-    value = _number(item.value)
+    value = as_number(item.value)
+    # centred like the target beside it: right-aligned, a value prints touching it ("5.96 a week")
     if band is not None and band.percent and value is not None:
-        sheet.put(r, VALUE_COL, value / 100, PERCENT)
+        sheet.put(r, VALUE_COL, value / 100, centered(PERCENT))
     else:
-        sheet.put(r, VALUE_COL, value, DECIMAL)
+        sheet.put(r, VALUE_COL, value, centered(DECIMAL))
     sheet.put(r, TARGET_COL, item.target, WRAP_CENTER)
     if item.basis == scale.SCALE:
         sheet.put(r, SCORE_COL, None if item.score is None else int(item.score), SCORE)
@@ -487,7 +489,8 @@ class _Outcomes:
 
 def _put_outcomes(sheet: _Sheet, r: int, report: Report) -> _Outcomes:
     """The outcomes, one to a row, then the employment-rate benchmarks and the level the
-    program's rate reaches (a live formula)."""
+    program's rate reaches (a live formula). Their figures stand centred in the items' Value
+    column, as the items' values do, clear of the note beside the employment rate."""
     sheet.put(r, 1, "Outcomes", TITLE)
     r += 1
     sheet.header_row(r, (("Outcome", 1), ("Value", VALUE_COL)), ITEM_WIDTHS)
@@ -500,14 +503,15 @@ def _put_outcomes(sheet: _Sheet, r: int, report: Report) -> _Outcomes:
         value = outcomes.get(key)
         r += 1
         sheet.put(r, 1, label)
+        style = centered(style)
         if isinstance(value, Mapping):
-            sheet.put(r, VALUE_COL, sum(_number(v) or 0 for v in value.values()), style)
+            sheet.put(r, VALUE_COL, sum(as_number(v) or 0 for v in value.values()), style)
             for reason, count in value.items():
                 r += 1
                 sheet.put(r, 1, f"    {reason}")
-                sheet.put(r, VALUE_COL, _number(count), style)
+                sheet.put(r, VALUE_COL, as_number(count), style)
             continue
-        sheet.put(r, VALUE_COL, _number(value), style)
+        sheet.put(r, VALUE_COL, as_number(value), style)
         if key == "employment_rate":
             rate_ref = cell_ref(r, VALUE_COL)
             note = as_text(outcomes.get(RATE_NOTE)) or _quarter_note(report)
@@ -519,11 +523,11 @@ def _put_outcomes(sheet: _Sheet, r: int, report: Report) -> _Outcomes:
     for value, name in scale.EMPLOYMENT_RATE_BENCHMARKS:
         r += 1
         sheet.put(r, 1, name)
-        sheet.put(r, VALUE_COL, value, PERCENT)
+        sheet.put(r, VALUE_COL, value, centered(PERCENT))
         bench_refs.append((cell_ref(r, VALUE_COL), name))
     r += 1
     sheet.put(r, 1, "Program's level", LABEL)
-    rate = _number(outcomes.get("employment_rate"))
+    rate = as_number(outcomes.get("employment_rate"))
     sheet.put(r, VALUE_COL, _rate_level(rate), TOTAL, formula=level_formula(rate_ref, bench_refs))
     return _Outcomes(r, rate_ref, cell_ref(r, VALUE_COL))
 
@@ -542,7 +546,7 @@ def _label(key: str) -> str:
 def _style_of(value: object) -> str:
     if isinstance(value, Mapping):
         return INTEGER
-    return INTEGER if isinstance(_number(value), int) else DECIMAL
+    return INTEGER if isinstance(as_number(value), int) else DECIMAL
 
 
 def _rate_level(rate: float | None) -> str:
@@ -582,7 +586,7 @@ def _put_specialists(sheet: _Sheet, r: int, report: Report) -> _Specialists:
         bold = rec.get("kind", SPECIALIST) != SPECIALIST
         for header, keys, style in SPECIALIST_COLUMNS:
             value = next((rec[k] for k in keys if k in rec), None)
-            value = value if isinstance(value, str) else _number(value)
+            value = value if isinstance(value, str) else as_number(value)
             if keys and keys[0].endswith("_pct") and value is not None:
                 value = value / 100  # a share given on 0..100, shown as a percentage
             if header == SPECIALIST_COLUMNS[0][0]:
@@ -715,7 +719,7 @@ class _ChartData:
     ) -> _Ranked:
         """The specialists by ``key``, highest first: all of them, or the top and bottom
         ``CHART_EACH_END`` when there are more than ``CHART_ALL``."""
-        shown = sorted(people, key=lambda p: -(_number(p.get(key)) or 0))
+        shown = sorted(people, key=lambda p: -(as_number(p.get(key)) or 0))
         caption = ""
         if len(shown) > CHART_ALL:
             caption = (
@@ -727,7 +731,7 @@ class _ChartData:
         first = self._block(("Employment specialist", header, "Target"), (22, 11, 9))
         for i, person in enumerate(shown, start=1):
             self.sheet.put(self.top + i, first, as_text(person.get("name")))
-            self.sheet.put(self.top + i, first + 1, _number(person.get(key)), style)
+            self.sheet.put(self.top + i, first + 1, as_number(person.get(key)), style)
             self.sheet.put(self.top + i, first + 2, target, style)
         n = max(len(shown), 1)
         return _Ranked(
@@ -779,7 +783,7 @@ class _ChartData:
 
 
 def centered(style: str, bold: bool = False) -> str:
-    """The centred (and bold) twin of a figure's style, see ``sheets.STYLES``."""
+    """The centred (and bold) twin of a figure's style, see ``sheets.styles.STYLES``."""
     return f"{style}-center" + ("-bold" if bold else "")
 
 

@@ -20,8 +20,10 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from ipsxl import sheets
-from ipsxl.sheets import Cell, SheetLayout, column_letter, column_number
+from ipsxl.sheets.flags import FLAGS_HEADERS
+from ipsxl.sheets.layout import Cell, SheetLayout
+from ipsxl.sheets.refs import cell_ref, column_letter, column_number
+from ipsxl.sheets.styles import TEXT, WRAP
 
 FLAGS, FIDELITY = "flags", "fidelity"
 # the sheet-scoped name that marks each of ipsxl's sheets, by role
@@ -102,7 +104,7 @@ def carry(layout: SheetLayout, previous: PreviousSheet | None) -> Carried:
             where = None if row is None else (row, c)
         else:
             where = (r, c) if not _inside(mine, r, c) else None
-        if where is None or layout.cell(sheets.cell_ref(*where)) is not None:
+        if where is None or layout.cell(cell_ref(*where)) is not None:
             done.left[(r, c)] = value
             continue
         _put(layout, where, value)
@@ -156,7 +158,7 @@ def _put(layout: SheetLayout, where: tuple[int, int], value: object) -> None:
     row.extend([None] * (c - len(row)))
     if isinstance(value, float) and value.is_integer():
         value = int(value)
-    row[c - 1] = Cell(value, style=sheets.WRAP if isinstance(value, str) else sheets.TEXT)
+    row[c - 1] = Cell(value, style=WRAP if isinstance(value, str) else TEXT)
 
 
 def note_texts(flags: PreviousSheet) -> dict[tuple[str, str], str]:
@@ -164,8 +166,8 @@ def note_texts(flags: PreviousSheet) -> dict[tuple[str, str], str]:
     Flags sheet (each row's message and "Go to" cell): what tells the lines a person typed into
     one of ipsxl's notes from ipsxl's own, once ipsxl's record of its run is gone."""
     top, left, bottom, _ = flags.area
-    message_col = left + sheets.FLAGS_HEADERS.index("Message")
-    goto_col = left + sheets.FLAGS_HEADERS.index("Go to")
+    message_col = left + FLAGS_HEADERS.index("Message")
+    goto_col = left + FLAGS_HEADERS.index("Go to")
     out: dict[tuple[str, str], list[str]] = {}
     for r in range(top + 1, bottom + 1):
         message, goto = flags.cells.get((r, message_col)), flags.cells.get((r, goto_col))

@@ -12,11 +12,12 @@ import datetime as dt
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
-from ipsxl.batch import Options, check_many, find_workbooks
+from ipsxl.batch import check_many, find_workbooks
 from ipsxl.core.model import Report
 from ipsxl.summary.render import to_csv, to_json, to_text
 from ipsxl.summary.table import Summary, build_summary
 from ipsxl.summary.workbook import is_summary, write_summary
+from ipsxl.validate import DEFAULT_OPTIONS, Options
 
 
 def find_submissions(paths: Iterable[str | Path]) -> list[Path]:
@@ -31,16 +32,15 @@ def find_submissions(paths: Iterable[str | Path]) -> list[Path]:
 
 def summarize(
     files: list[Path],
-    options: Options | None = None,
+    options: Options = DEFAULT_OPTIONS,
     jobs: int = 1,
     output: str | Path | None = None,
     on_done: Callable[[Report], None] | None = None,
     generated: dt.datetime | None = None,
 ) -> tuple[Summary, list[Report]]:
     """Validate ``files`` and build their summary; write it to ``output`` when given."""
-    options = options or Options()
     reports = check_many(files, options, jobs, on_done=on_done)
-    summary = build_summary(reports, start=options.start, end=options.end, generated=generated)
+    summary = build_summary(reports, options, generated=generated)
     if output is not None:
         write_summary(summary, output)
     return summary, reports

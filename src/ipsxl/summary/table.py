@@ -20,6 +20,7 @@ from ipsxl import report as report_json
 from ipsxl.core import scale
 from ipsxl.core.model import Report
 from ipsxl.core.standard import fold
+from ipsxl.validate import DEFAULT_OPTIONS, Options
 
 # Column kinds, so each face formats a value the same way (CSV text, JSON value, Excel cell).
 TEXT = "text"
@@ -447,11 +448,11 @@ class Summary:
 
 def build_summary(
     reports: Sequence[Report],
-    start: dt.date | None = None,
-    end: dt.date | None = None,
+    options: Options = DEFAULT_OPTIONS,
     generated: dt.datetime | None = None,
 ) -> Summary:
-    """The summary of a batch; ``start``/``end`` are recorded when they overrode the period."""
+    """The summary of a batch checked with ``options``; their ``start``/``end`` are recorded
+    when they overrode the period."""
     from ipsxl import __version__
 
     rows = submissions(reports)
@@ -461,6 +462,6 @@ def build_summary(
         items=item_distribution(rows),
         generated=generated or dt.datetime.now().astimezone().replace(microsecond=0),
         version=__version__,
-        start=start,
-        end=end,
+        start=options.start,
+        end=options.end,
     )

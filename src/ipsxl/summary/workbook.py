@@ -32,9 +32,9 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from ipsxl.core import scale
 from ipsxl.files import xmlsafe
-from ipsxl.make.template import save_atomically
+from ipsxl.files.safefiles import save_atomically
 from ipsxl.report import printable
-from ipsxl.sheets import wrapped_lines
+from ipsxl.sheets.layout import wrapped_lines
 from ipsxl.summary.render import totals
 from ipsxl.summary.table import (
     BELOW_MINIMAL,

@@ -33,7 +33,7 @@ from ipsxl.writeback.deadline import NO_DEADLINE, Deadline
 from ipsxl.writeback.package import Package, PackageError
 from ipsxl.writeback.rows import SheetIndexes
 from ipsxl.writeback.write import settle, strip, worksheet_parts, write
-from ipsxl.writeback.xmltext import BadPart
+from ipsxl.writeback.xmlparse import BadPart
 
 
 class WritebackError(ValueError):

@@ -10,8 +10,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from ipsxl.sheets import Chart, Series, SheetLayout, column_letter, quote_sheet, split_ref
-from ipsxl.writeback.xmltext import esc_attr, esc_text
+from ipsxl.sheets.layout import Chart, Series, SheetLayout
+from ipsxl.sheets.refs import column_letter, quote_sheet, split_ref
+from ipsxl.writeback.xmlescape import esc_attr, esc_text
 
 _DECL = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
 NS_C = "http://schemas.openxmlformats.org/drawingml/2006/chart"

@@ -13,9 +13,11 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from ipsxl import sheets
-from ipsxl.sheets import Mark, cell_ref, split_ref
-from ipsxl.writeback import xmltext
+from ipsxl.files import xmlsafe
+from ipsxl.sheets.highlights import Mark
+from ipsxl.sheets.notes import NOTE_MARKER
+from ipsxl.sheets.refs import cell_ref, split_ref
+from ipsxl.writeback import xmlescape, xmlparse, xmltags
 from ipsxl.writeback.journal import Journal, append_children, root_tag
 from ipsxl.writeback.package import (
     CT_COMMENTS,
@@ -27,10 +29,11 @@ from ipsxl.writeback.package import (
 )
 from ipsxl.writeback.rows import Located, Row, SheetIndex
 from ipsxl.writeback.styles import StyleBook
-from ipsxl.writeback.xmltext import Tag, TextEdit
+from ipsxl.writeback.textedit import TextEdit
+from ipsxl.writeback.xmltags import Tag
 
 AUTHOR = "ipsxl"
-MARKER = sheets.NOTE_MARKER  # the first run of every note, as Excel starts one with its author
+MARKER = NOTE_MARKER  # the first run of every note, as Excel starts one with its author
 # worksheet children that come after <legacyDrawing> (CT_Worksheet order)
 _AFTER_LEGACY = {
     "legacyDrawingHF",
@@ -160,9 +163,9 @@ def _row_style(text: str, row: Row) -> int | None:
 
 def _column_styles(root) -> list[tuple[int, int, int]]:
     out = []
-    cols = [el for top in root if xmltext.local(top.tag) == "cols" for el in top]
+    cols = [el for top in root if xmlsafe.local(top.tag) == "cols" for el in top]
     for el in cols:
-        if xmltext.local(el.tag) == "col" and el.get("style"):
+        if xmlsafe.local(el.tag) == "col" and el.get("style"):
             try:
                 out.append(
                     (int(el.get("min", "0")), int(el.get("max", "0")), int(el.get("style", "0")))
@@ -187,9 +190,9 @@ def _note_runs(prefix: str, messages: list[str], lead: str = "") -> str:
     body = "\n".join(messages)
     return (
         f"<{prefix}r><{prefix}rPr><{prefix}b/>{font}</{prefix}rPr>"
-        f"{xmltext.t_element(lead + MARKER, prefix + 't')}</{prefix}r>"
+        f"{xmlescape.t_element(lead + MARKER, prefix + 't')}</{prefix}r>"
         f"<{prefix}r><{prefix}rPr>{font}</{prefix}rPr>"
-        f"{xmltext.t_element(chr(10) + body, prefix + 't')}</{prefix}r>"
+        f"{xmlescape.t_element(chr(10) + body, prefix + 't')}</{prefix}r>"
     )
 
 
@@ -208,7 +211,7 @@ def _notes(
     )
     legacy_rid = None
     for el in sheet_root:
-        if xmltext.local(el.tag) == "legacyDrawing":
+        if xmlsafe.local(el.tag) == "legacyDrawing":
             legacy_rid = el.get(f"{{{NS_REL}}}id")
     vml_part = next(
         (r.part for r in rels if r.id == legacy_rid and r.part and journal.pkg.has(r.part)), None
@@ -259,12 +262,12 @@ def _notes(
     elif shapes_for:
         edit = journal.edit(vml_part)
         text = edit.text
-        xmltext.parse(text.encode("utf-8"), vml_part, lenient=True)
+        xmlparse.parse(text.encode("utf-8"), vml_part, lenient=True)
         start = 1 + max((int(n) for n in _SHAPE_ID.findall(text)), default=1024)
         insert = "" if 'id="_x0000_t202"' in text else _SHAPETYPE
         end = text.rfind("</xml>")
         if end < 0:
-            raise xmltext.BadPart(f"{vml_part}: no </xml> end tag")
+            raise xmlparse.BadPart(f"{vml_part}: no </xml> end tag")
         edit.insert(end, insert + _shapes(shapes_for, start))
 
 
@@ -274,20 +277,20 @@ def _merge_comments(
     """Add notes to an existing comments part; a cell that has one gets ours appended."""
     edit = journal.edit(part)
     text = edit.text
-    root = xmltext.parse(text.encode("utf-8"), part)
+    root = xmlparse.parse(text.encode("utf-8"), part)
     root_t = root_tag(text)
     prefix = root_t.prefix
-    authors_el = next((el for el in root if xmltext.local(el.tag) == "authors"), [])
-    authors = [a.text or "" for a in authors_el if xmltext.local(a.tag) == "author"]
+    authors_el = next((el for el in root if xmlsafe.local(el.tag) == "authors"), [])
+    authors = [a.text or "" for a in authors_el if xmlsafe.local(a.tag) == "author"]
     authors_tag = list_tag = None
     existing: dict[str, Tag] = {}
-    for t, _ in xmltext.children(text, root_t):
+    for t, _ in xmltags.children(text, root_t):
         if t.name == "authors":
             authors_tag = t
         elif t.name == "commentList":
             list_tag = t
     if list_tag is not None:
-        for t, _ in xmltext.children(text, list_tag):
+        for t, _ in xmltags.children(text, list_tag):
             if t.name == "comment" and t.attr(text, "ref"):
                 existing[t.attr(text, "ref") or ""] = t
     if AUTHOR in authors:
@@ -305,7 +308,7 @@ def _merge_comments(
         ref = cell_ref(r, c)
         if ref in existing:
             body = next(
-                (t for t, _ in xmltext.children(text, existing[ref]) if t.name == "text"), None
+                (t for t, _ in xmltags.children(text, existing[ref]) if t.name == "text"), None
             )
             if body is not None:
                 append_children(edit, body, _note_runs(prefix, mark.messages, lead="\n"))
@@ -318,7 +321,7 @@ def _merge_comments(
         new_refs.add(ref)
     if added:
         if list_tag is None:
-            end = xmltext.closing_tag(text, root_t)
+            end = xmltags.closing_tag(text, root_t)
             assert end is not None
             edit.insert(end.start, f"<{prefix}commentList>{''.join(added)}</{prefix}commentList>")
         else:
@@ -330,12 +333,12 @@ def _add_legacy_drawing(edit: TextEdit, root, rid: str) -> None:
     text = edit.text
     top = root_tag(text)
     prefix = top.prefix
-    el = f"<{prefix}legacyDrawing {xmltext.rel_id_attr(root, rid, NS_REL)}/>"
-    for t, _ in xmltext.children(text, top):
+    el = f"<{prefix}legacyDrawing {xmltags.rel_id_attr(root, rid, NS_REL)}/>"
+    for t, _ in xmltags.children(text, top):
         if t.name in _AFTER_LEGACY:
             edit.insert(t.start, el)
             return
-    end = xmltext.closing_tag(text, top)
+    end = xmltags.closing_tag(text, top)
     assert end is not None
     edit.insert(end.start, el)
 

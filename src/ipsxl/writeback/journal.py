@@ -3,6 +3,8 @@
 Every edit to an existing part goes through a ``TextEdit`` held here, so each part is rewritten
 once, with insertions only where ipsxl adds; every added part, relationship and content type is
 listed. ``finish`` applies it all and returns, per edited part, the patches that restore it.
+An edit may hold only a part's head (``edit_head``): the patches are the same, since they count
+from the part's start, and the rest of the part is never read into memory.
 """
 
 from __future__ import annotations
@@ -11,7 +13,7 @@ import hashlib
 import posixpath
 import re
 
-from ipsxl.writeback import xmltext
+from ipsxl.writeback import textedit, xmlescape, xmlparse, xmltags
 from ipsxl.writeback.package import (
     CONTENT_TYPES,
     CT_RELS,
@@ -20,7 +22,7 @@ from ipsxl.writeback.package import (
     relative,
     rels_name,
 )
-from ipsxl.writeback.xmltext import Patch, TextEdit
+from ipsxl.writeback.textedit import Patch, TextEdit
 
 _RID = re.compile(r"^rId(\d+)$")
 
@@ -29,23 +31,23 @@ def sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def append_children(edit: TextEdit, parent: xmltext.Tag, snippet: str) -> None:
+def append_children(edit: TextEdit, parent: xmltags.Tag, snippet: str) -> None:
     """Add ``snippet`` as the last children of ``parent`` (opening an empty element)."""
     text = edit.text
     if parent.empty:
         head = text[parent.start : parent.attrs_end]
         edit.replace(parent.start, parent.end, f"{head}>{snippet}</{parent.qname}>")
         return
-    close = xmltext.closing_tag(text, parent)
+    close = xmltags.closing_tag(text, parent)
     assert close is not None
     edit.insert(close.start, snippet)
 
 
-def root_tag(text: str) -> xmltext.Tag:
-    for tag in xmltext.tags(text):
+def root_tag(text: str) -> xmltags.Tag:
+    for tag in xmltags.tags(text):
         if not tag.closing:
             return tag
-    raise xmltext.BadPart("no root element")
+    raise xmlparse.BadPart("no root element")
 
 
 class Journal:
@@ -53,7 +55,8 @@ class Journal:
 
     def __init__(self, pkg: Package) -> None:
         self.pkg = pkg
-        self._edits: dict[str, tuple[TextEdit, xmltext.Encoded]] = {}
+        # part -> its edit, its encoding, and the bytes its text is of (None: the whole part)
+        self._edits: dict[str, tuple[TextEdit, textedit.Encoded, int | None]] = {}
         self.added: list[str] = []
         self._new_rels: dict[str, list[tuple[str, str, str]]] = {}
         self._used_ids: dict[str, set[str]] = {}
@@ -61,15 +64,25 @@ class Journal:
 
     # --- editing existing parts ---
 
-    def edit(self, part: str, decoded: tuple[str, xmltext.Encoded] | None = None) -> TextEdit:
+    def edit(self, part: str, decoded: tuple[str, textedit.Encoded] | None = None) -> TextEdit:
         """The one TextEdit of an existing part (positions refer to its original text).
 
         ``decoded`` is the part's text and encoding when the caller has them already (a sheet
         read ahead): decoding a 24 MB sheet again would cost time and another copy of it."""
         name = self.pkg.name(part) or part
         if name not in self._edits:
-            text, how = decoded or xmltext.decode(self.pkg.get(name))
-            self._edits[name] = (TextEdit(text), how)
+            text, how = decoded or textedit.decode(self.pkg.get(name))
+            self._edits[name] = (TextEdit(text), how, None)
+        return self._edits[name][0]
+
+    def edit_head(self, part: str, head: bytes) -> TextEdit:
+        """The one TextEdit of a part's ``head`` (its first bytes, see ``Package.head``), the
+        rest of the part left as it is: a sheet of hundreds of MB is never held whole for a
+        change in its views. Edits must stay inside the head."""
+        name = self.pkg.name(part) or part
+        assert name not in self._edits, name
+        text, how = textedit.decode(head)
+        self._edits[name] = (TextEdit(text), how, len(head))
         return self._edits[name][0]
 
     def text(self, part: str) -> str:
@@ -115,11 +128,14 @@ class Journal:
                 self.add_part(name, data.encode(), CT_RELS)
         self._content_types()
         patches: dict[str, list[Patch]] = {}
-        for name, (edit, how) in self._edits.items():
+        for name, (edit, how, cut) in self._edits.items():
             if not edit:
                 continue
             text, undo = edit.apply()
-            self.pkg.set(name, xmltext.encode(text, how))
+            if cut is None:
+                self.pkg.set(name, textedit.encode(text, how))
+            else:
+                self.pkg.set_head(name, cut, textedit.encode(text, how))
             patches[name] = undo
         return patches
 
@@ -133,8 +149,8 @@ class Journal:
             if defaults.get(ext) == ctype:
                 continue
             snippet.append(
-                f'<Override PartName="/{xmltext.esc_attr(part)}" '
-                f'ContentType="{xmltext.esc_attr(ctype)}"/>'
+                f'<Override PartName="/{xmlescape.esc_attr(part)}" '
+                f'ContentType="{xmlescape.esc_attr(ctype)}"/>'
             )
         if snippet:
             edit = self.edit(CONTENT_TYPES)
@@ -143,6 +159,6 @@ class Journal:
 
 def _relationship(rid: str, rel_type: str, target: str) -> str:
     return (
-        f'<Relationship Id="{rid}" Type="{xmltext.esc_attr(rel_type)}" '
-        f'Target="{xmltext.esc_attr(target)}"/>'
+        f'<Relationship Id="{rid}" Type="{xmlescape.esc_attr(rel_type)}" '
+        f'Target="{xmlescape.esc_attr(target)}"/>'
     )

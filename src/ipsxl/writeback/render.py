@@ -1,4 +1,4 @@
-"""A ``sheets.SheetLayout`` as worksheet XML (and its Excel table part).
+"""A ``sheets.layout.SheetLayout`` as worksheet XML (and its Excel table part).
 
 Text is always written as an inline string (``t="inlineStr"``), so a value such as
 ``=HYPERLINK(...)`` stays text and sharedStrings.xml is left alone; only the layout's own
@@ -11,10 +11,11 @@ import datetime as dt
 import math
 from collections.abc import Callable
 
-from ipsxl import sheets
-from ipsxl.sheets import Cell, SheetLayout, cell_ref, column_letter, split_ref
+from ipsxl.sheets.layout import Cell, SheetLayout, TableSpec
+from ipsxl.sheets.refs import cell_ref, column_letter, split_ref
+from ipsxl.sheets.styles import TEXT
 from ipsxl.writeback.package import NS_MAIN, NS_REL
-from ipsxl.writeback.xmltext import esc_attr, esc_text, t_element
+from ipsxl.writeback.xmlescape import esc_attr, esc_text, t_element
 
 _DECL = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
 _EPOCH = dt.datetime(1899, 12, 30)
@@ -80,7 +81,7 @@ def sheet_xml(
         for j, cell in enumerate(row, start=1):
             if cell is None:
                 continue
-            if cell.value is None and cell.formula is None and cell.style == sheets.TEXT:
+            if cell.value is None and cell.formula is None and cell.style == TEXT:
                 continue
             ref = cell_ref(i, j)
             c = cell_xml(ref, cell, xf(cell.style), date1904)
@@ -178,7 +179,7 @@ def _views(freeze: str | None, selected: bool = False) -> str:
     )
 
 
-def table_xml(spec: sheets.TableSpec, table_id: int, name: str) -> bytes:
+def table_xml(spec: TableSpec, table_id: int, name: str) -> bytes:
     """An Excel table with an autofilter over the layout's table range."""
     cols = "".join(
         f'<tableColumn id="{i}" name="{esc_attr(c)}"/>' for i, c in enumerate(spec.columns, start=1)

@@ -22,11 +22,12 @@ from dataclasses import dataclass, field
 from lxml import etree
 
 from ipsxl.files.xmlsafe import any_prefix
-from ipsxl.sheets import split_ref
-from ipsxl.writeback import xmltext
+from ipsxl.sheets.refs import split_ref
+from ipsxl.writeback import textedit, xmlparse, xmltags
 from ipsxl.writeback.deadline import Deadline
 from ipsxl.writeback.package import NS_MAIN, Package
-from ipsxl.writeback.xmltext import Encoded, Tag
+from ipsxl.writeback.textedit import Encoded
+from ipsxl.writeback.xmltags import Tag
 
 _PLAIN = '<row r="'
 _PLAIN_NUMBER = re.compile(r'<row r="(\d+)"')
@@ -108,9 +109,9 @@ class SheetIndex:
             if last in wanted:
                 found.rows[last] = _row(text, m.start(), last)
             if not m.group("empty"):
-                pos = xmltext.end_tag(text, m.group("row"), pos, self.data_end)
+                pos = xmltags.end_tag(text, m.group("row"), pos, self.data_end)
                 if pos < 0:
-                    raise xmltext.BadPart("unclosed <row>")
+                    raise xmlparse.BadPart("unclosed <row>")
         numbers = sorted(starts)
         for r in sorted(wanted - found.rows.keys()):
             i = bisect.bisect_right(numbers, r)  # before the row numbered next after it
@@ -149,12 +150,12 @@ def _number(text: str, pos: int) -> int:
 
 def _row(text: str, start: int, number: int) -> Row:
     """The row whose start tag is at ``start``, with its cells."""
-    tag = next(xmltext.tags(text, start))
+    tag = next(xmltags.tags(text, start))
     if tag.empty:
         return Row(tag, number, None)
-    close = xmltext.end_tag(text, tag.qname, tag.end)
+    close = xmltags.end_tag(text, tag.qname, tag.end)
     if close < 0:
-        raise xmltext.BadPart("unclosed <row>")
+        raise xmlparse.BadPart("unclosed <row>")
     row = Row(tag, number, close)
     last_col = 0
     for cell in _children(text, tag.end, close):
@@ -168,11 +169,11 @@ def _row(text: str, start: int, number: int) -> Row:
 
 def _children(text: str, start: int, end: int) -> Iterator[Tag]:
     """The start tags of the child elements in ``text[start:end]``, an element's content; each
-    child's content is skipped (a cell's end is found directly, see ``xmltext.FLAT``)."""
+    child's content is skipped (a cell's end is found directly, see ``xmltags.FLAT``)."""
     pos = start
-    while (t := next(xmltext.tags(text, pos, end), None)) is not None:
+    while (t := next(xmltags.tags(text, pos, end), None)) is not None:
         yield t
-        pos = xmltext.element_end(text, t)
+        pos = xmltags.element_end(text, t)
 
 
 def _plain(text: str, root: etree._Element, sheet_data: Tag, end: int) -> bool:
@@ -208,22 +209,22 @@ def index_sheet(part: str, data: bytes) -> SheetIndex:
     """Read one worksheet part: decode, check every byte, the top level, the rows' layout.
 
     Raises what highlighting the part always raised for a part it cannot edit (BadPart)."""
-    text, how = xmltext.decode(data)
+    text, how = textedit.decode(data)
     as_utf8 = data if how == Encoded("utf-8", b"") else text.encode("utf-8")
-    sheet_data = xmltext.find(text, "sheetData")
+    sheet_data = xmltags.find(text, "sheetData")
     close = -1
     if sheet_data is not None and not sheet_data.empty:
-        close = xmltext.end_tag(text, sheet_data.qname, sheet_data.end)
+        close = xmltags.end_tag(text, sheet_data.qname, sheet_data.end)
     emptied = None
     if close >= 0:
         emptied = (text[: sheet_data.end] + text[close:]).encode("utf-8")
-    root = xmltext.parse_shallow(as_utf8, part, emptied=emptied)
+    root = xmlparse.parse_shallow(as_utf8, part, emptied=emptied)
     if sheet_data is None:
         return SheetIndex(part, data, text, how, root, None, len(text), False)
     if sheet_data.empty:
         return SheetIndex(part, data, text, how, root, sheet_data, sheet_data.end, False)
     if close < 0:
-        raise xmltext.BadPart(f"unclosed element <{sheet_data.qname}>")
+        raise xmlparse.BadPart(f"unclosed element <{sheet_data.qname}>")
     return SheetIndex(
         part, data, text, how, root, sheet_data, close, _plain(text, root, sheet_data, close)
     )

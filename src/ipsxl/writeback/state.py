@@ -17,10 +17,11 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass, field
 
-from ipsxl.writeback import xmltext
+from ipsxl.writeback import xmlparse
 from ipsxl.writeback.highlights import CellChange, SheetChanges
 from ipsxl.writeback.package import RT_CUSTOM_XML, Package
-from ipsxl.writeback.xmltext import Patch, esc_attr
+from ipsxl.writeback.textedit import Patch
+from ipsxl.writeback.xmlescape import esc_attr
 
 NS = "urn:ipsxl:writeback"
 VERSION = "1"
@@ -75,7 +76,7 @@ class State:
 
     @classmethod
     def from_xml(cls, data: bytes, name: str = "") -> State:
-        root = xmltext.parse(data, name)
+        root = xmlparse.parse(data, name)
         state = cls()
         q = f"{{{NS}}}"
         for el in root:
@@ -129,8 +130,8 @@ def find(pkg: Package, workbook: str) -> str | None:
         if rel.type != RT_CUSTOM_XML or not rel.part or not pkg.has(rel.part):
             continue
         try:
-            root = xmltext.parse(pkg.get(rel.part), rel.part)
-        except xmltext.BadPart:
+            root = xmlparse.parse(pkg.get(rel.part), rel.part)
+        except xmlparse.BadPart:
             continue
         if root.tag == f"{{{NS}}}ipsxl":
             return pkg.name(rel.part)

@@ -8,11 +8,11 @@ an existing cell uses moves; one that already exists with the same XML is reused
 
 from __future__ import annotations
 
-from ipsxl import sheets
-from ipsxl.writeback import xmltext
+from ipsxl.sheets.styles import HIGHLIGHT_FILLS, STYLES, Style
+from ipsxl.writeback import textedit, xmlescape, xmlparse, xmltags
 from ipsxl.writeback.journal import Journal, append_children
 from ipsxl.writeback.package import NS_MAIN, PackageError
-from ipsxl.writeback.xmltext import Tag
+from ipsxl.writeback.xmltags import Tag
 
 # Excel's built-in number formats that ipsxl's styles use, by format code.
 _BUILTIN_FORMATS = {"General": 0, "0": 1, "0.00": 2, "0%": 9, "0.00%": 10}
@@ -37,7 +37,7 @@ class _List:
         self.tag = tag
         self.items: list[str] = []
         if tag is not None:
-            self.items = [text[t.start : end] for t, end in xmltext.children(text, tag)]
+            self.items = [text[t.start : end] for t, end in xmltags.children(text, tag)]
         self.existing = len(self.items)
         self.new: list[str] = []
 
@@ -58,10 +58,10 @@ class StyleBook:
         self.journal = journal
         self.part = part
         text = journal.text(part)
-        root = xmltext.parse(text.encode("utf-8"), part)
-        self._root_tag = next(t for t in xmltext.tags(text) if not t.closing)
+        root = xmlparse.parse(text.encode("utf-8"), part)
+        self._root_tag = next(t for t in xmltags.tags(text) if not t.closing)
         self._prefix = self._root_tag.prefix
-        found = {t.name: t for t, _ in xmltext.children(text, self._root_tag)}
+        found = {t.name: t for t, _ in xmltags.children(text, self._root_tag)}
         for need in ("fonts", "fills", "cellXfs"):
             if need not in found:
                 raise PackageError(f"{part}: no <{need}> list")
@@ -90,9 +90,9 @@ class StyleBook:
     # --- what callers ask for ---
 
     def tag_xf(self, tag: str) -> int:
-        """The cellXfs index of one of ``sheets.STYLES``' tags."""
+        """The cellXfs index of one of ``sheets.styles.STYLES``' tags."""
         if tag not in self._by_tag:
-            self._by_tag[tag] = self._style_xf(sheets.STYLES.get(tag, sheets.Style()))
+            self._by_tag[tag] = self._style_xf(STYLES.get(tag, Style()))
         return self._by_tag[tag]
 
     def highlight_xf(self, base: int, severity: str) -> int:
@@ -102,7 +102,7 @@ class StyleBook:
             xfs = self.lists["cellXfs"]
             if not 0 <= base < xfs.existing:
                 base = 0
-            fill = self._fill(sheets.HIGHLIGHT_FILLS.get(severity, sheets.HIGHLIGHT_FILLS["info"]))
+            fill = self._fill(HIGHLIGHT_FILLS.get(severity, HIGHLIGHT_FILLS["info"]))
             self._highlights[key] = xfs.index(_with_fill(xfs.items[base], fill))
         return self._highlights[key]
 
@@ -112,7 +112,7 @@ class StyleBook:
 
     # --- building entries ---
 
-    def _style_xf(self, style: sheets.Style) -> int:
+    def _style_xf(self, style: Style) -> int:
         p = self._el
         font = 0
         if style.bold or style.italic or style.underline or style.size or style.color or style.font:
@@ -123,7 +123,7 @@ class StyleBook:
                 + ("<u/>" if style.underline else "")
                 + f'<{p("sz")} val="{style.size or self._font_size}"/>'
                 + (f'<{p("color")} rgb="FF{style.color}"/>' if style.color else "")
-                + f'<{p("name")} val="{xmltext.esc_attr(style.font or self._font_name)}"/>'
+                + f'<{p("name")} val="{xmlescape.esc_attr(style.font or self._font_name)}"/>'
                 + f"</{p('font')}>"
             )
         fill = self._fill(style.fill) if style.fill else 0
@@ -160,7 +160,7 @@ class StyleBook:
         fid = max([163, *self._formats.values()]) + 1
         self._formats[code] = fid
         self._new_formats.append(
-            f'<{self._el("numFmt")} numFmtId="{fid}" formatCode="{xmltext.esc_attr(code)}"/>'
+            f'<{self._el("numFmt")} numFmtId="{fid}" formatCode="{xmlescape.esc_attr(code)}"/>'
         )
         return fid
 
@@ -180,14 +180,14 @@ class StyleBook:
                     + f"</{self._el('numFmts')}>",
                 )
             else:
-                self._append(edit, tag, self._new_formats, len(xmltext.children(edit.text, tag)))
+                self._append(edit, tag, self._new_formats, len(xmltags.children(edit.text, tag)))
         for name in ("fonts", "fills", "cellXfs"):
             lst = self.lists[name]
             if lst.new and lst.tag is not None:
                 self._append(edit, lst.tag, lst.new, lst.existing)
 
     @staticmethod
-    def _append(edit: xmltext.TextEdit, tag: Tag, new: list[str], existing: int) -> None:
+    def _append(edit: textedit.TextEdit, tag: Tag, new: list[str], existing: int) -> None:
         if tag.empty:
             edit.replace(
                 tag.start,
@@ -202,8 +202,8 @@ class StyleBook:
 
 def _with_fill(xf: str, fill: int) -> str:
     """An ``<xf>`` element's XML with another fill, everything else as it was."""
-    tag = next(xmltext.tags(xf))
-    edit = xmltext.TextEdit(xf)
+    tag = next(xmltags.tags(xf))
+    edit = textedit.TextEdit(xf)
     edit.set_attr(tag, "fillId", str(fill))
     edit.set_attr(tag, "applyFill", "1")
     return edit.apply()[0]

@@ -7,12 +7,15 @@ from __future__ import annotations
 
 import re
 
-from ipsxl import sheets as layouts
+from ipsxl.files import xmlsafe
 from ipsxl.files.xmlsafe import any_prefix, unescape
-from ipsxl.sheets import is_marker, marker_index, split_ref, typed_lines
 from ipsxl.sheets.fidelity import Review, reviews_from_grid
+from ipsxl.sheets.layout import score_or_none
+from ipsxl.sheets.notes import is_marker, marker_index, typed_lines
 from ipsxl.sheets.own import ROLES, PreviousSheet, parse_area
-from ipsxl.writeback import xmltext
+from ipsxl.sheets.refs import quote_sheet, split_ref
+from ipsxl.sheets.styles import HIGHLIGHT_FILLS
+from ipsxl.writeback import textedit, xmlescape, xmlparse, xmltags
 from ipsxl.writeback.highlights import CellChange, SheetChanges
 from ipsxl.writeback.journal import sha256
 from ipsxl.writeback.package import (
@@ -26,7 +29,7 @@ from ipsxl.writeback.package import (
     rels_name,
 )
 from ipsxl.writeback.state import State
-from ipsxl.writeback.xmltext import TextEdit
+from ipsxl.writeback.textedit import TextEdit
 
 
 def undo(pkg: Package, workbook: str, state_part: str) -> dict[int, Review]:
@@ -48,17 +51,38 @@ def undo(pkg: Package, workbook: str, state_part: str) -> dict[int, Review]:
 def untouched(pkg: Package, state: State) -> bool:
     """Whether every part the run edited or added is still exactly as it wrote it."""
     for part, (sha, _) in state.modified.items():
-        if not pkg.has(part) or sha256(pkg.get(part)) != sha:
+        if not pkg.has(part) or pkg.sha256(part) != sha:
             return False
     return all(pkg.has(part) and sha256(pkg.get(part)) == sha for part, sha in state.added.items())
 
 
 def exact(pkg: Package, state: State) -> None:
     for part, (_, patches) in state.modified.items():
-        text, how = xmltext.decode(pkg.get(part))
-        pkg.set(part, xmltext.encode(xmltext.unpatch(text, patches), how))
+        if _unpatch_head(pkg, part, patches):
+            continue
+        text, how = textedit.decode(pkg.get(part))
+        pkg.set(part, textedit.encode(textedit.unpatch(text, patches), how))
     for part in state.added:
         pkg.remove(part)
+
+
+def _unpatch_head(pkg: Package, part: str, patches: list[textedit.Patch]) -> bool:
+    """Take back patches that all lie in a sheet's head (its selection, say), up to its
+    ``<sheetData>`` tag, without reading the rest of a sheet not read so far: a sheet of
+    hundreds of MB is never held whole. False when that cannot be done so."""
+    if not pkg.streamed(part):
+        return False
+    head = pkg.head(part, b"sheetData")
+    if head is None:
+        return False
+    try:
+        text, how = textedit.decode(head)
+    except UnicodeDecodeError:
+        return False
+    if any(p.pos + p.length > len(text) for p in patches):
+        return False
+    pkg.set_head(part, len(head), textedit.encode(textedit.unpatch(text, patches), how))
+    return True
 
 
 # --- sheets -----------------------------------------------------------------------------------
@@ -70,7 +94,7 @@ def sheet_parts(pkg: Package, workbook: str) -> list[tuple[str, str | None, str]
     targets = {r.id: r.part for r in pkg.rels(workbook)}
     out = []
     for el in root.iter():
-        if xmltext.local(el.tag) == "sheet":
+        if xmlsafe.local(el.tag) == "sheet":
             rid = el.get(f"{{{NS_REL}}}id")
             out.append((el.get("name", ""), targets.get(rid or ""), el.get("state", "visible")))
     return out
@@ -87,19 +111,19 @@ def remove_sheet(pkg: Package, workbook: str, name: str) -> bool:
     text = edit.text
     count = len(listed) - 1
     n = -1
-    for t in xmltext.tags(text):
+    for t in xmltags.tags(text):
         if t.closing:
             continue
         if t.name == "sheet":
             n += 1
             if n == index:
-                edit.replace(t.start, xmltext.element_end(text, t), "")
+                edit.replace(t.start, xmltags.element_end(text, t), "")
         elif t.name == "definedName":
             local = t.attr(text, "localSheetId")
             if local is not None and local.isdigit():
                 k = int(local)
                 if k == index:
-                    edit.replace(t.start, xmltext.element_end(text, t), "")
+                    edit.replace(t.start, xmltags.element_end(text, t), "")
                 elif k > index:
                     edit.set_attr(t, "localSheetId", str(k - 1))
         elif t.name == "workbookView":
@@ -118,10 +142,10 @@ def remove_sheet(pkg: Package, workbook: str, name: str) -> bool:
 
 def _drop_empty_defined_names(pkg: Package, workbook: str) -> None:
     text = pkg.get(workbook).decode("utf-8")
-    tag = xmltext.find(text, "definedNames")
-    if tag is not None and not tag.empty and not xmltext.children(text, tag):
+    tag = xmltags.find(text, "definedNames")
+    if tag is not None and not tag.empty and not xmltags.children(text, tag):
         edit = TextEdit(text)
-        edit.replace(tag.start, xmltext.element_end(text, tag), "")
+        edit.replace(tag.start, xmltags.element_end(text, tag), "")
         pkg.set(workbook, edit.apply()[0].encode("utf-8"))
 
 
@@ -177,17 +201,17 @@ def remove_parts(pkg: Package, parts: list[str]) -> None:
 def _remove_elements(
     pkg: Package, part: str, name: str, attr: str, values: set[str], fold: bool = False
 ) -> None:
-    text, how = xmltext.decode(pkg.get(part))
+    text, how = textedit.decode(pkg.get(part))
     want = {v.lower() for v in values} if fold else values
     edit = TextEdit(text)
-    for t in xmltext.tags(text):
+    for t in xmltags.tags(text):
         if t.closing or t.name != name:
             continue
         v = unescape(t.attr(text, attr) or "")
         if (v.lower() if fold else v) in want:
-            edit.replace(t.start, xmltext.element_end(text, t), "")
+            edit.replace(t.start, xmltags.element_end(text, t), "")
     if edit:
-        pkg.set(part, xmltext.encode(edit.apply()[0], how))
+        pkg.set(part, textedit.encode(edit.apply()[0], how))
 
 
 # --- highlights, by meaning -------------------------------------------------------------------
@@ -197,12 +221,12 @@ def _unhighlight(pkg: Package, workbook: str, h: SheetChanges) -> None:
     part = next((p for n, p, _ in sheet_parts(pkg, workbook) if n == h.sheet), None)
     if part is None or not pkg.has(part):
         return
-    text, how = xmltext.decode(pkg.get(part))
+    text, how = textedit.decode(pkg.get(part))
     edit = TextEdit(text)
     by_ref = {c.ref: c for c in h.cells}
-    data = xmltext.find(text, "sheetData")
+    data = xmltags.find(text, "sheetData")
     if data is not None and not data.empty:
-        for t in xmltext.tags(text, data.end):
+        for t in xmltags.tags(text, data.end):
             if t.closing and t.name == "sheetData":
                 break
             if t.closing or t.name != "c":
@@ -222,9 +246,9 @@ def _unhighlight(pkg: Package, workbook: str, h: SheetChanges) -> None:
         left = _remove_notes(pkg, comments.part or "", h)
     new_notes = {split_ref(ref) for ref, kind in h.notes.items() if kind == "new"}
     vml_rel = None
-    root = xmltext.parse_shallow(text.encode("utf-8"), part)  # a sheet: its top level only
+    root = xmlparse.parse_shallow(text.encode("utf-8"), part)  # a sheet: its top level only
     for el in root:
-        if xmltext.local(el.tag) == "legacyDrawing":
+        if xmlsafe.local(el.tag) == "legacyDrawing":
             rid = el.get(f"{{{NS_REL}}}id")
             vml_rel = next((r for r in rels if r.id == rid and r.type == RT_VML), None)
     shapes_left = 1
@@ -233,12 +257,12 @@ def _unhighlight(pkg: Package, workbook: str, h: SheetChanges) -> None:
     if h.made_comments and left == 0 and comments is not None:
         remove_parts(pkg, [comments.part or ""])
     if h.made_vml and shapes_left == 0 and vml_rel is not None:
-        for t in xmltext.tags(text):
+        for t in xmltags.tags(text):
             if not t.closing and t.name == "legacyDrawing":
                 edit.replace(t.start, t.end, "")
         remove_parts(pkg, [vml_rel.part or ""])
     if edit:
-        pkg.set(part, xmltext.encode(edit.apply()[0], how))
+        pkg.set(part, textedit.encode(edit.apply()[0], how))
     rels_part = rels_name(part)
     if pkg.has(rels_part) and not pkg.rels(part):
         remove_parts(pkg, [rels_part])
@@ -246,22 +270,22 @@ def _unhighlight(pkg: Package, workbook: str, h: SheetChanges) -> None:
 
 def _remove_notes(pkg: Package, part: str, h: SheetChanges) -> int:
     """Remove ipsxl's notes (and its runs appended to others' notes); the notes left."""
-    text, how = xmltext.decode(pkg.get(part))
-    xmltext.parse(text.encode("utf-8"), part)
+    text, how = textedit.decode(pkg.get(part))
+    xmlparse.parse(text.encode("utf-8"), part)
     edit = TextEdit(text)
     total = removed = 0
-    for t in xmltext.tags(text):
+    for t in xmltags.tags(text):
         if t.closing or t.name != "comment":
             continue
         total += 1
         ref = t.attr(text, "ref") or ""
-        end = xmltext.element_end(text, t)
+        end = xmltags.element_end(text, t)
         if ref not in h.notes:
             continue
-        body = [(b, e) for b, e in xmltext.children(text, t) if b.name == "text"]
+        body = [(b, e) for b, e in xmltags.children(text, t) if b.name == "text"]
         if not body:
             continue
-        kids = xmltext.children(text, body[0][0])
+        kids = xmltags.children(text, body[0][0])
         lines = "".join(_run_text(text, k, e) for k, e in kids).split("\n")
         marked = marker_index(lines)
         if marked is None:
@@ -269,7 +293,7 @@ def _remove_notes(pkg: Package, part: str, h: SheetChanges) -> int:
         typed = typed_lines(lines[marked + 1 :], h.texts.get(ref))
         if marked == 0 and typed:  # a person typed into ipsxl's note: it is theirs now
             body_tag = body[0][0]
-            close = xmltext.closing_tag(text, body_tag)
+            close = xmltags.closing_tag(text, body_tag)
             assert close is not None
             edit.replace(body_tag.end, close.start, _run(body_tag.prefix, "\n".join(typed)))
             h.notes[ref] = "kept"
@@ -284,17 +308,17 @@ def _remove_notes(pkg: Package, part: str, h: SheetChanges) -> int:
         if starts:
             edit.replace(runs[starts[0]][0].start, runs[-1][1], kept)
         else:  # saved as one piece of text: keep the lines before ipsxl's
-            plain = xmltext.t_element("\n".join(lines[:marked] + typed), body[0][0].prefix + "t")
-            edit.replace(body[0][0].end, xmltext.closing_tag(text, body[0][0]).start, plain)
+            plain = xmlescape.t_element("\n".join(lines[:marked] + typed), body[0][0].prefix + "t")
+            edit.replace(body[0][0].end, xmltags.closing_tag(text, body[0][0]).start, plain)
     if edit:
-        pkg.set(part, xmltext.encode(edit.apply()[0], how))
+        pkg.set(part, textedit.encode(edit.apply()[0], how))
     return total - removed
 
 
 _RUN_TEXT = re.compile(rf"<{any_prefix('t')}\b[^>]*>([^<]*)<")
 
 
-def _run_text(text: str, run: xmltext.Tag, end: int) -> str:
+def _run_text(text: str, run: xmltags.Tag, end: int) -> str:
     """The text of a note's run (or of a plain ``<t>`` of the note)."""
     if run.name == "t":
         return unescape(text[run.end : end][: -len(f"</{run.qname}>")]) if not run.empty else ""
@@ -304,10 +328,10 @@ def _run_text(text: str, run: xmltext.Tag, end: int) -> str:
 
 def _run(prefix: str, text: str) -> str:
     """One plain run of note text."""
-    return f"<{prefix}r>{xmltext.t_element(text, prefix + 't')}</{prefix}r>"
+    return f"<{prefix}r>{xmlescape.t_element(text, prefix + 't')}</{prefix}r>"
 
 
-def _is_marker_run(text: str, run: xmltext.Tag, end: int) -> bool:
+def _is_marker_run(text: str, run: xmltags.Tag, end: int) -> bool:
     """Whether ipsxl's lines start with this run: "ipsxl:" as its first line (after the line
     break that ends someone else's note)."""
     return is_marker(_run_text(text, run, end).lstrip("\n").split("\n", 1)[0])
@@ -320,15 +344,15 @@ _CLIENT_COLUMN = re.compile(rf"<{any_prefix('Column')}>\s*(\d+)\s*</{any_prefix(
 
 def _remove_shapes(pkg: Package, part: str, cells: set[tuple[int, int]]) -> int:
     """Remove the note shapes of the given cells; the shapes left."""
-    text, how = xmltext.decode(pkg.get(part))
-    xmltext.parse(text.encode("utf-8"), part, lenient=True)
+    text, how = textedit.decode(pkg.get(part))
+    xmlparse.parse(text.encode("utf-8"), part, lenient=True)
     edit = TextEdit(text)
     total = removed = 0
-    for t in xmltext.tags(text):
+    for t in xmltags.tags(text):
         if t.closing or t.name != "shape":
             continue
         total += 1
-        end = xmltext.element_end(text, t)
+        end = xmltags.element_end(text, t)
         body = text[t.end : end]
         row = _CLIENT_ROW.search(body)
         col = _CLIENT_COLUMN.search(body)
@@ -337,7 +361,7 @@ def _remove_shapes(pkg: Package, part: str, cells: set[tuple[int, int]]) -> int:
                 edit.replace(t.start, end, "")
                 removed += 1
     if edit:
-        pkg.set(part, xmltext.encode(edit.apply()[0], how))
+        pkg.set(part, textedit.encode(edit.apply()[0], how))
     return total - removed
 
 
@@ -358,7 +382,7 @@ def reviewer_scores(pkg: Package, workbook: str, state: State) -> dict[int, Revi
     cells = sheet_values(pkg, workbook, name)
     out = {}
     for pos, ref in state.reviewer_cells.items():
-        score = layouts.score_or_none(cells.get(split_ref(ref)) if ref else None)
+        score = score_or_none(cells.get(split_ref(ref)) if ref else None)
         if score is not None:
             out[pos] = Review(score)
     return out
@@ -389,13 +413,13 @@ def sheet_values(pkg: Package, workbook: str, name: str) -> dict[tuple[int, int]
     shared: list[str] | None = None
     values: dict[tuple[int, int], object] = {}
     for el in root.iter():
-        if xmltext.local(el.tag) != "c" or not el.get("r"):
+        if xmlsafe.local(el.tag) != "c" or not el.get("r"):
             continue
         kind = el.get("t", "n")
         if kind == "inlineStr":
-            text: object = "".join(t.text or "" for t in el.iter() if xmltext.local(t.tag) == "t")
+            text: object = "".join(t.text or "" for t in el.iter() if xmlsafe.local(t.tag) == "t")
         else:
-            v = next((x.text for x in el if xmltext.local(x.tag) == "v"), None)
+            v = next((x.text for x in el if xmlsafe.local(x.tag) == "v"), None)
             if v is None:
                 continue
             if kind == "s":
@@ -423,7 +447,7 @@ def _shared_strings(pkg: Package, workbook: str) -> list[str]:
     if rel is None or not pkg.has(rel.part or ""):
         return []
     root = pkg.xml(rel.part or "")
-    return ["".join(t.text or "" for t in si.iter() if xmltext.local(t.tag) == "t") for si in root]
+    return ["".join(t.text or "" for t in si.iter() if xmlsafe.local(t.tag) == "t") for si in root]
 
 
 # --- ipsxl's sheets, by their mark ----------------------------------------------------------
@@ -435,7 +459,7 @@ def marked_sheets(pkg: Package, workbook: str) -> list[tuple[str, str, str]]:
     listed = sheet_parts(pkg, workbook)
     found = []
     for el in pkg.xml(workbook).iter():
-        if xmltext.local(el.tag) != "definedName":
+        if xmlsafe.local(el.tag) != "definedName":
             continue
         role = ROLES.get((el.get("name") or "").casefold())
         local = el.get("localSheetId") or ""
@@ -466,10 +490,10 @@ def rename_sheet(pkg: Package, workbook: str, name: str, new_name: str) -> None:
     text = pkg.get(workbook).decode("utf-8")
     edit = TextEdit(text)
     refers = re.compile(
-        r"(?<![\w.'])(?:" + re.escape(layouts.quote_sheet(name)) + "|" + re.escape(name) + ")!"
+        r"(?<![\w.'])(?:" + re.escape(quote_sheet(name)) + "|" + re.escape(name) + ")!"
     )
     n = -1
-    for t in xmltext.tags(text):
+    for t in xmltags.tags(text):
         if t.closing:
             continue
         if t.name == "sheet":
@@ -477,16 +501,16 @@ def rename_sheet(pkg: Package, workbook: str, name: str, new_name: str) -> None:
             if n == index:
                 edit.set_attr(t, "name", new_name)
         elif t.name == "definedName" and not t.empty:
-            close = xmltext.closing_tag(text, t)
+            close = xmltags.closing_tag(text, t)
             assert close is not None
             mark = unescape(t.attr(text, "name") or "").casefold() in ROLES
             if mark and t.attr(text, "localSheetId") == str(index):
                 edit.replace(t.start, close.end, "")
                 continue
             body = unescape(text[t.end : close.start])
-            renamed = refers.sub(lambda _: layouts.quote_sheet(new_name) + "!", body)
+            renamed = refers.sub(lambda _: quote_sheet(new_name) + "!", body)
             if renamed != body:
-                edit.replace(t.end, close.start, xmltext.esc_text(renamed))
+                edit.replace(t.end, close.start, xmlescape.esc_text(renamed))
     pkg.set(workbook, edit.apply()[0].encode("utf-8"))
 
 
@@ -533,12 +557,12 @@ def _marked_notes(pkg: Package, part: str) -> dict[str, str]:
     """ref -> "new" (a note of ipsxl's) or "appended" (ipsxl's lines after someone's)."""
     out = {}
     for el in pkg.xml(part).iter():
-        if xmltext.local(el.tag) != "comment":
+        if xmlsafe.local(el.tag) != "comment":
             continue
-        body = next((b for b in el if xmltext.local(b.tag) == "text"), None)
+        body = next((b for b in el if xmlsafe.local(b.tag) == "text"), None)
         if body is None:
             continue
-        full = "".join(t.text or "" for t in body.iter() if xmltext.local(t.tag) == "t")
+        full = "".join(t.text or "" for t in body.iter() if xmlsafe.local(t.tag) == "t")
         lines = [line.strip() for line in full.split("\n")]
         marked = marker_index(lines)
         if marked is not None:
@@ -554,27 +578,27 @@ def _highlight_xfs(pkg: Package, workbook: str) -> dict[int, int]:
         return {}
     part = pkg.name(rel.part or "") or ""
     root = pkg.xml(part)
-    colours = {rgb.upper() for rgb in layouts.HIGHLIGHT_FILLS.values()}
+    colours = {rgb.upper() for rgb in HIGHLIGHT_FILLS.values()}
     ours = set()
-    fills = next((el for el in root if xmltext.local(el.tag) == "fills"), [])
-    for i, fill in enumerate(el for el in fills if xmltext.local(el.tag) == "fill"):
+    fills = next((el for el in root if xmlsafe.local(el.tag) == "fills"), [])
+    for i, fill in enumerate(el for el in fills if xmlsafe.local(el.tag) == "fill"):
         for colour in fill.iter():
             if (
-                xmltext.local(colour.tag) == "fgColor"
+                xmlsafe.local(colour.tag) == "fgColor"
                 and (colour.get("rgb") or "")[-6:].upper() in colours
             ):
                 ours.add(i)
     if not ours:
         return {}
-    text, how = xmltext.decode(pkg.get(part))
-    xfs_tag = xmltext.find(text, "cellXfs")
+    text, how = textedit.decode(pkg.get(part))
+    xfs_tag = xmltags.find(text, "cellXfs")
     if xfs_tag is None or xfs_tag.empty:
         return {}
-    items = [text[t.start : end] for t, end in xmltext.children(text, xfs_tag)]
+    items = [text[t.start : end] for t, end in xmltags.children(text, xfs_tag)]
     out: dict[int, int] = {}
     new: list[str] = []
     for i, xf in enumerate(items):
-        tag = next(xmltext.tags(xf))
+        tag = next(xmltags.tags(xf))
         fill = tag.attr(xf, "fillId")
         if fill is None or not fill.isdigit() or int(fill) not in ours:
             continue
@@ -589,12 +613,12 @@ def _highlight_xfs(pkg: Package, workbook: str) -> dict[int, int]:
             out[i] = len(items) - 1
     if new:
         edit = TextEdit(text)
-        close = xmltext.closing_tag(text, xfs_tag)
+        close = xmltags.closing_tag(text, xfs_tag)
         assert close is not None
         edit.insert(close.start, "".join(new))
         if xfs_tag.attr(text, "count") is not None:
             edit.set_attr(xfs_tag, "count", str(len(items)))
-        pkg.set(part, xmltext.encode(edit.apply()[0], how))
+        pkg.set(part, textedit.encode(edit.apply()[0], how))
     return out
 
 

@@ -6,13 +6,17 @@ import datetime as dt
 import itertools
 from dataclasses import dataclass, field
 
-from ipsxl import sheets
 from ipsxl.core.model import ERROR, Report
 from ipsxl.core.standard import FIDELITY_SHEET, FLAGS_SHEET
+from ipsxl.files import xmlsafe
 from ipsxl.sheets import own
 from ipsxl.sheets.fidelity import Review, fidelity_layout
+from ipsxl.sheets.flags import flags_layout
+from ipsxl.sheets.highlights import highlight_marks
+from ipsxl.sheets.layout import SheetLayout
 from ipsxl.sheets.own import PreviousSheet
-from ipsxl.writeback import charts, highlights, render, state, undo, xmltext
+from ipsxl.sheets.refs import quote_sheet
+from ipsxl.writeback import charts, highlights, render, state, textedit, undo, xmlescape, xmltags
 from ipsxl.writeback.deadline import NO_DEADLINE, Deadline
 from ipsxl.writeback.journal import Journal, append_children, sha256
 from ipsxl.writeback.package import (
@@ -36,7 +40,7 @@ from ipsxl.writeback.package import (
 )
 from ipsxl.writeback.rows import SheetIndexes
 from ipsxl.writeback.styles import MINIMAL_STYLES, StyleBook
-from ipsxl.writeback.xmltext import BadPart
+from ipsxl.writeback.xmlparse import BadPart
 
 
 @dataclass
@@ -132,7 +136,7 @@ def write(
     gone = {p.name for p in previous.values()}
     agency = worksheet_parts(pkg, [s for s in undo.sheet_parts(pkg, workbook) if s[0] not in gone])
     fidelity = fidelity_layout(report, generated_at, reviewer_scores)
-    flags = sheets.flags_layout(report, sheets=list(agency))
+    flags = flags_layout(report, sheets=list(agency))
     areas = {own.FIDELITY: own.area_of(fidelity), own.FLAGS: own.area_of(flags)}
     carried = {
         own.FIDELITY: own.carry(fidelity, previous.get(own.FIDELITY)),
@@ -156,7 +160,7 @@ def write(
     if wb_root.tag.startswith("{http://purl.oclc.org/"):
         raise PackageError("Strict Open XML workbooks are not supported; save as .xlsx")
     date1904 = any(
-        xmltext.local(el.tag) == "workbookPr" and el.get("date1904") in ("1", "true")
+        xmlsafe.local(el.tag) == "workbookPr" and el.get("date1904") in ("1", "true")
         for el in wb_root
     )
 
@@ -167,7 +171,7 @@ def write(
     # highlights on the agency's worksheets
     worksheets = worksheet_parts(pkg, listed)
     blocks = _BlockAllocator(highlights.used_shape_blocks(journal))
-    for sheet, cells in sheets.highlight_marks(report, set(worksheets)).items():
+    for sheet, cells in highlight_marks(report, set(worksheets)).items():
         deadline.check()
         saved.highlights.append(
             highlights.highlight_sheet(
@@ -237,7 +241,7 @@ def write(
     styles.finish()
     patches = journal.finish()
     for part, undo_patches in patches.items():
-        saved.modified[part] = (sha256(pkg.get(part)), undo_patches)
+        saved.modified[part] = (pkg.sha256(part), undo_patches)
     saved.added = {p: sha256(pkg.get(p)) for p in journal.added if p != item}
     pkg.set(item, saved.to_xml())
     return said
@@ -281,7 +285,7 @@ def _table_identity(pkg: Package, wb_root, wanted: str) -> tuple[int, str]:
             names.add((root.get("name") or "").lower())
             names.add((root.get("displayName") or "").lower())
     for el in wb_root.iter():
-        if xmltext.local(el.tag) == "definedName":
+        if xmlsafe.local(el.tag) == "definedName":
             names.add((el.get("name") or "").lower())
     name = wanted
     n = 1
@@ -295,7 +299,7 @@ def _add_sheets(
     journal: Journal,
     workbook: str,
     wb_root,
-    new: list[tuple[str, str, sheets.SheetLayout, tuple[str, own.Area]]],
+    new: list[tuple[str, str, SheetLayout, tuple[str, own.Area]]],
 ) -> None:
     """Put ``new`` sheets (name, relationship id, layout) in front of the workbook's own.
 
@@ -304,22 +308,22 @@ def _add_sheets(
     print titles are added as such names, and ipsxl's mark on each (see ``sheets.own``)."""
     edit = journal.edit(workbook)
     text = edit.text
-    top = next(t for t in xmltext.tags(text) if not t.closing)
+    top = next(t for t in xmltags.tags(text) if not t.closing)
     prefix = top.prefix
     ids = [
         int(el.get("sheetId", "0"))
         for el in wb_root.iter()
-        if xmltext.local(el.tag) == "sheet" and (el.get("sheetId") or "").isdigit()
+        if xmlsafe.local(el.tag) == "sheet" and (el.get("sheetId") or "").isdigit()
     ]
     next_id = max(ids, default=0) + 1
     sheet_xml = []
     names = []
     for k, (name, rid, layout, (role, area)) in enumerate(new):
-        rid_attr = xmltext.rel_id_attr(wb_root, rid, NS_REL)
+        rid_attr = xmltags.rel_id_attr(wb_root, rid, NS_REL)
         sheet_xml.append(
-            f'<{prefix}sheet name="{xmltext.esc_attr(name)}" sheetId="{next_id + k}" {rid_attr}/>'
+            f'<{prefix}sheet name="{xmlescape.esc_attr(name)}" sheetId="{next_id + k}" {rid_attr}/>'
         )
-        quoted = xmltext.esc_text(sheets.quote_sheet(name))
+        quoted = xmlescape.esc_text(quote_sheet(name))
         names.append(
             f'<{prefix}definedName name="{own.MARKS[role]}" localSheetId="{k}" hidden="1">'
             f"{quoted}!{own.area_ref(area)}</{prefix}definedName>"
@@ -333,27 +337,27 @@ def _add_sheets(
                     f'<{prefix}definedName name="{defined}" localSheetId="{k}">'
                     f"{quoted}!{ref}</{prefix}definedName>"
                 )
-    sheets_tag = xmltext.find(text, "sheets")
+    sheets_tag = xmltags.find(text, "sheets")
     if sheets_tag is None:
         raise PackageError(f"{workbook}: no <sheets> list")
     if sheets_tag.empty:
         append_children(edit, sheets_tag, "".join(sheet_xml))
     else:
         edit.insert(sheets_tag.end, "".join(sheet_xml))
-    for t in xmltext.tags(text):
+    for t in xmltags.tags(text):
         if not t.closing and t.name == "definedName":
             local = t.attr(text, "localSheetId")
             if local is not None and local.isdigit():
                 edit.set_attr(t, "localSheetId", str(int(local) + len(new)))
     if not names:
         return
-    defined = xmltext.find(text, "definedNames")
+    defined = xmltags.find(text, "definedNames")
     if defined is not None:
         append_children(edit, defined, "".join(names))
     else:
-        end = xmltext.element_end(text, sheets_tag)
+        end = xmltags.element_end(text, sheets_tag)
         # definedNames follows sheets, after functionGroups / externalReferences if present
-        for t, e in xmltext.children(text, top):
+        for t, e in xmltags.children(text, top):
             if t.name in ("functionGroups", "externalReferences"):
                 end = e
         edit.insert(end, f"<{prefix}definedNames>{''.join(names)}</{prefix}definedNames>")
@@ -363,16 +367,16 @@ def _open_on(journal: Journal, workbook: str, index: int) -> None:
     """Make the sheet at ``index`` the one the workbook opens on, its tab in view."""
     edit = journal.edit(workbook)
     text = edit.text
-    views = [t for t in xmltext.tags(text) if not t.closing and t.name == "workbookView"]
+    views = [t for t in xmltags.tags(text) if not t.closing and t.name == "workbookView"]
     for view in views:
         edit.set_attr(view, "activeTab", str(index))
         if view.attr(text, "firstSheet") not in (None, "0"):
             edit.set_attr(view, "firstSheet", "0")
     if views:
         return
-    top = next(t for t in xmltext.tags(text) if not t.closing)
+    top = next(t for t in xmltags.tags(text) if not t.closing)
     prefix = top.prefix
-    sheets_tag = xmltext.find(text, "sheets")
+    sheets_tag = xmltags.find(text, "sheets")
     assert sheets_tag is not None  # _add_sheets found it
     # bookViews comes just before sheets in the schema's order
     edit.insert(
@@ -385,24 +389,48 @@ def _deselect(journal: Journal, pkg: Package, indexes: SheetIndexes, parts) -> N
     """Unselect the agency's selected tabs: Excel groups every selected sheet with the active
     one, and typing into a group types into all of its sheets. A sheet whose head (its views
     come before its cells) does not name the attribute is not read: a workbook may have
-    thousands of sheets, or one of hundreds of MB."""
+    thousands of sheets, or one of hundreds of MB. A sheet not read so far is edited in its
+    head alone (see ``_deselect_head``): its cells are copied as they are."""
     for part in parts:
         if not pkg.holds_before(part, b"tabSelected", b"sheetData"):
+            continue
+        if pkg.streamed(part) and _deselect_head(journal, pkg, part):
             continue
         try:
             index = indexes.get(pkg, part)
         except (BadPart, PackageError, KeyError):
             continue  # a sheet ipsxl cannot read keeps its selection; Excel opens it anyway
         if not any(
-            xmltext.local(el.tag) == "sheetView" and el.get("tabSelected") in ("1", "true")
+            xmlsafe.local(el.tag) == "sheetView" and el.get("tabSelected") in ("1", "true")
             for views in index.root
-            if xmltext.local(views.tag) == "sheetViews"
+            if xmlsafe.local(views.tag) == "sheetViews"
             for el in views
         ):
             continue
         edit = journal.edit(part, decoded=(index.text, index.encoded))
         end = index.sheet_data.start if index.sheet_data is not None else len(index.text)
-        for t in xmltext.tags(index.text, 0, end):
+        for t in xmltags.tags(index.text, 0, end):
             if not t.closing and t.name == "sheetView":
                 if t.attr(index.text, "tabSelected") in ("1", "true"):
                     edit.set_attr(t, "tabSelected", "0")
+
+
+def _deselect_head(journal: Journal, pkg: Package, part: str) -> bool:
+    """Unselect a sheet by an edit of its head, up to its ``<sheetData>`` tag, the rest of the
+    part left where it is; False when the head cannot be told (no such tag near the start, a
+    part that is not UTF-8): the caller reads the sheet whole."""
+    head = pkg.head(part, b"sheetData")
+    if head is None:
+        return False
+    try:
+        text = textedit.decode(head)[0]
+    except UnicodeDecodeError:
+        return False
+    sheet_data = xmltags.find(text, "sheetData")
+    if sheet_data is None:
+        return False
+    edit = journal.edit_head(part, head)
+    for t in xmltags.tags(text, 0, sheet_data.start):
+        if not t.closing and t.name == "sheetView" and t.attr(text, "tabSelected") in ("1", "true"):
+            edit.set_attr(t, "tabSelected", "0")
+    return True
