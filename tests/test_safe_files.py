@@ -37,6 +37,16 @@ def digest(path: Path) -> str:
 
 
 def run(*args: str) -> subprocess.CompletedProcess:
+    """``ipsxl ARGS`` in this process (click's CliRunner), its exit code and output as a real
+    run gives them; ``run_process`` where the point is a real process."""
+    result = CliRunner().invoke(main, list(args))
+    if result.exception is not None and not isinstance(result.exception, SystemExit):
+        raise result.exception
+    return subprocess.CompletedProcess(args, result.exit_code, result.stdout, result.stderr)
+
+
+def run_process(*args: str) -> subprocess.CompletedProcess:
+    """``ipsxl ARGS`` as a real process, as a user runs it."""
     return subprocess.run(
         [sys.executable, "-m", "ipsxl", *args], capture_output=True, text=True, timeout=300
     )
@@ -193,12 +203,12 @@ def test_a_summary_saved_again_by_libreoffice_keeps_its_mark(tmp_path):
 def test_template_and_demo_replace_a_file_only_with_force(tmp_path, command):
     target = write_workbook(tmp_path / "q3.xlsx", clean_tabs())
     original = digest(target)
-    proc = run(command[0], str(target), *command[1:])
+    proc = run_process(command[0], str(target), *command[1:])
     assert proc.returncode == 2, proc.stdout + proc.stderr
     line = one_line(proc.stderr)
     assert str(target) in line and "--force" in line
     assert digest(target) == original and names_in(tmp_path) == ["q3.xlsx"]
-    proc = run(command[0], str(target), *command[1:], "--force")
+    proc = run_process(command[0], str(target), *command[1:], "--force")
     assert proc.returncode == 0, proc.stderr
     assert digest(target) != original and names_in(tmp_path) == ["q3.xlsx"]
     assert "Program" in read_workbook(target).sheets
@@ -279,13 +289,13 @@ def test_a_second_in_place_check_of_a_file_being_written_refuses(book, tmp_path)
     )
     try:
         _wait_for(holding, first)
-        second = run("check", str(book), "--in-place")
+        second = run_process("check", str(book), "--in-place")
         assert second.returncode == 2, second.stdout + second.stderr
         assert "another ipsxl" in one_line(second.stderr)
         assert digest(book) == original
         # a run writing a copy meanwhile clears what killed runs left, but not a held lock
-        assert run("check", str(book)).returncode == 1
-        third = run("check", str(book), "--in-place")
+        assert run_process("check", str(book)).returncode == 1
+        third = run_process("check", str(book), "--in-place")
         assert third.returncode == 2 and "another ipsxl" in third.stderr, third.stderr
     finally:
         go.touch()
@@ -327,7 +337,7 @@ def test_the_next_run_removes_what_a_killed_run_left(book, in_place):
     (book.parent / ".agency.xlsx.tmp").write_text("mine")
     alive = book.parent / f".agency.checked.xlsx.ipsxl-{_host()}-{os.getpid()}-0123abcd.tmp"
     alive.write_text("being written")
-    again = run("check", str(book))  # the next run, whichever kind
+    again = run_process("check", str(book))  # the next run, whichever kind
     assert again.returncode == 1, again.stderr
     hidden = [n for n in names_in(book.parent) if n.startswith(".")]
     assert hidden == sorted([".agency.xlsx.tmp", alive.name])
