@@ -30,10 +30,18 @@ _RECALC = """<?xml version="1.0" encoding="UTF-8"?>
 def convert(path: Path, tmp: Path, to: str = "xlsx") -> Path:
     """``path`` opened (and recalculated) by LibreOffice and saved as ``to`` in a new folder
     under ``tmp``, with a LibreOffice profile of its own there (so no user's is touched)."""
-    profile = tmp / f"profile-{path.stem}-{to}"
+    (converted,) = convert_all([path], tmp, to)
+    return converted
+
+
+def convert_all(paths: list[Path], tmp: Path, to: str = "xlsx") -> list[Path]:
+    """``convert`` for several workbooks at once: one start of LibreOffice, which takes seconds,
+    for all of them. Their names must differ."""
+    first = paths[0]
+    profile = tmp / f"profile-{first.stem}-{to}"
     (profile / "user").mkdir(parents=True, exist_ok=True)
     (profile / "user" / "registrymodifications.xcu").write_text(_RECALC)
-    outdir = tmp / f"converted-{path.stem}-{to}"
+    outdir = tmp / f"converted-{first.stem}-{to}"
     subprocess.run(
         [
             str(SOFFICE),
@@ -44,13 +52,13 @@ def convert(path: Path, tmp: Path, to: str = "xlsx") -> Path:
             to,
             "--outdir",
             str(outdir),
-            str(path),
+            *map(str, paths),
         ],
         check=True,
         capture_output=True,
-        timeout=240,
+        timeout=240 * len(paths),
     )
-    return outdir / f"{path.stem}.{to}"
+    return [outdir / f"{path.stem}.{to}" for path in paths]
 
 
 def only_sheet(path: Path, out: Path, keep: str) -> Path:

@@ -9,18 +9,20 @@ import re
 import runpy
 import shutil
 import subprocess
-import sys
 import zipfile
 from pathlib import Path
 
+from click.testing import CliRunner
 from wb_fixtures import read_parts, sheet_part
 
+from ipsxl.cli import main
 from ipsxl.sheets import split_ref
 
 # opening, converting and printing with LibreOffice, shared with docs/screenshots.py
 _LIBREOFFICE = runpy.run_path(str(Path(__file__).resolve().parents[1] / "docs" / "libreoffice.py"))
 SOFFICE = _LIBREOFFICE["SOFFICE"]
 convert = _LIBREOFFICE["convert"]
+convert_all = _LIBREOFFICE["convert_all"]
 only_sheet = _LIBREOFFICE["only_sheet"]
 PDFTOTEXT = shutil.which("pdftotext")
 
@@ -82,14 +84,13 @@ def pdf_pages(pdf: Path) -> list[str]:
 
 
 def checked_copy(source: Path, folder: Path) -> Path:
-    """``source`` copied into ``folder`` and checked by ``ipsxl check`` run as a user runs it;
-    the checked copy's path."""
+    """``source`` copied into ``folder`` and checked by ``ipsxl check`` (in this process, through
+    click's CliRunner); the checked copy's path."""
     path = folder / source.name
     if path != source:
         shutil.copy(source, path)
-    done = subprocess.run(
-        [sys.executable, "-m", "ipsxl", "check", str(path)], capture_output=True, text=True
-    )
+    done = CliRunner().invoke(main, ["check", str(path)])
+    assert done.exception is None or isinstance(done.exception, SystemExit), done.output
     out = path.with_name(f"{path.stem}.checked{path.suffix}")
-    assert out.exists(), done.stderr
+    assert out.exists(), done.output
     return out

@@ -18,6 +18,7 @@ from office import (
     SOFFICE,
     checked_copy,
     convert,
+    convert_all,
     only_sheet,
     pdf_pages,
     type_into,
@@ -71,24 +72,62 @@ def _data_used(report) -> dict[int, int]:
     }
 
 
-def _recalculated(path: Path, tmp: Path) -> openpyxl.Workbook:
-    bare = without_cached_results(path, tmp / f"bare-{path.name}", FIDELITY_SHEET)
-    return openpyxl.load_workbook(convert(bare, tmp), data_only=True)
+# a reviewer's scores typed in: over a data score, over an indicator, and on an item the data
+# says nothing about
+SOME = {POS["caseload_size"]: 2, POS["supervisor_ratio"]: 4, GENERALISTS: 3}
+# a reviewer's scores and notes, and a note alone
+REVIEWS = {
+    POS["caseload_size"]: fidelity_sheet.Review(3, "two caseloads over 25 by the chart review"),
+    POS["supervisor_ratio"]: fidelity_sheet.Review(5),
+    GENERALISTS: fidelity_sheet.Review(4),
+    24: fidelity_sheet.Review(None, "ask the team lead"),
+}
+
+
+def _typed_workbook(checked: Path, layout, out: Path) -> Path:
+    cells: dict[str, object] = {}
+    for pos, review in REVIEWS.items():
+        r, _ = sheets.split_ref(layout.input_cells[pos])
+        if review.score is not None:
+            cells[layout.input_cells[pos]] = review.score
+        if review.note is not None:
+            cells[sheets.cell_ref(r, fidelity_sheet.REVIEWER_NOTE_COL)] = review.note
+    return type_into(checked, out, FIDELITY_SHEET, cells)
+
+
+@pytest.fixture(scope="module")
+def saved_by_libreoffice(checked, report, layout, tmp_path_factory) -> dict[str, Path]:
+    """The checked example with a reviewer's entries typed in, opened and saved by LibreOffice:
+    ``some`` (the scores of SOME) and ``all`` (4 on every item the data leaves unscored) with
+    the Fidelity sheet's cached results removed first, so LibreOffice computed what they hold;
+    ``reviewed`` (REVIEWS) as typed. One start of LibreOffice (seconds) for the three."""
+    tmp = tmp_path_factory.mktemp("libreoffice")
+    some = {layout.input_cells[pos]: score for pos, score in SOME.items()}
+    missing = [pos for pos in range(scale.ITEM_COUNT) if pos not in _data_used(report)]
+    every = {layout.input_cells[pos]: 4 for pos in missing}
+    bare = [
+        without_cached_results(
+            type_into(checked, tmp / f"{name}.xlsx", FIDELITY_SHEET, cells),
+            tmp / f"bare-{name}.xlsx",
+            FIDELITY_SHEET,
+        )
+        for name, cells in (("some", some), ("all", every))
+    ]
+    reviewed = _typed_workbook(checked, layout, tmp / "reviewed.xlsx")
+    some_saved, all_saved, reviewed_saved = convert_all([*bare, reviewed], tmp)
+    return {"some": some_saved, "all": all_saved, "reviewed": reviewed_saved}
+
+
+def _recalculated(path: Path) -> openpyxl.worksheet.worksheet.Worksheet:
+    return openpyxl.load_workbook(path, data_only=True)[FIDELITY_SHEET]
 
 
 def test_libreoffice_uses_the_reviewers_scores_over_data_and_indicators(
-    checked, report, layout, tmp_path
+    saved_by_libreoffice, report, layout
 ):
-    typed = {
-        POS["caseload_size"]: 2,  # over a data score
-        POS["supervisor_ratio"]: 4,  # over an indicator
-        GENERALISTS: 3,  # an item the data says nothing about
-    }
-    cells = {layout.input_cells[pos]: score for pos, score in typed.items()}
-    scored = type_into(checked, tmp_path / "scored.xlsx", FIDELITY_SHEET, cells)
-    ws = _recalculated(scored, tmp_path)[FIDELITY_SHEET]
+    ws = _recalculated(saved_by_libreoffice["some"])
 
-    used = {**_data_used(report), **typed}
+    used = {**_data_used(report), **SOME}
     first, col = sheets.split_ref(layout.anchors["scores"].split(":")[0])
     for pos in range(scale.ITEM_COUNT):
         shown = ws.cell(first + pos, col).value
@@ -103,35 +142,14 @@ def test_libreoffice_uses_the_reviewers_scores_over_data_and_indicators(
         assert ws.cell(r, col).value in ("", None)
 
 
-def test_libreoffice_gives_the_band_once_all_25_are_scored(checked, report, layout, tmp_path):
+def test_libreoffice_gives_the_band_once_all_25_are_scored(saved_by_libreoffice, report, layout):
     data = _data_used(report)
     missing = [pos for pos in range(scale.ITEM_COUNT) if pos not in data]
-    cells = {layout.input_cells[pos]: 4 for pos in missing}
-    scored = type_into(checked, tmp_path / "all.xlsx", FIDELITY_SHEET, cells)
-    ws = _recalculated(scored, tmp_path)[FIDELITY_SHEET]
+    ws = _recalculated(saved_by_libreoffice["all"])
     total = sum(data.values()) + 4 * len(missing)
     assert ws[layout.anchors["count"]].value == scale.ITEM_COUNT
     assert ws[layout.anchors["total"]].value == total
     assert ws[layout.anchors["band"]].value == scale.fidelity_band(total)
-
-
-def _typed_workbook(
-    checked: Path, layout, out: Path
-) -> tuple[Path, dict[int, fidelity_sheet.Review]]:
-    reviews = {
-        POS["caseload_size"]: fidelity_sheet.Review(3, "two caseloads over 25 by the chart review"),
-        POS["supervisor_ratio"]: fidelity_sheet.Review(5),
-        GENERALISTS: fidelity_sheet.Review(4),
-        24: fidelity_sheet.Review(None, "ask the team lead"),
-    }
-    cells: dict[str, object] = {}
-    for pos, review in reviews.items():
-        r, _ = sheets.split_ref(layout.input_cells[pos])
-        if review.score is not None:
-            cells[layout.input_cells[pos]] = review.score
-        if review.note is not None:
-            cells[sheets.cell_ref(r, fidelity_sheet.REVIEWER_NOTE_COL)] = review.note
-    return type_into(checked, out, FIDELITY_SHEET, cells), reviews
 
 
 def _reviews_in(path: Path, layout) -> dict[int, fidelity_sheet.Review]:
@@ -146,17 +164,16 @@ def _reviews_in(path: Path, layout) -> dict[int, fidelity_sheet.Review]:
 
 
 def test_ipsxl_check_on_a_checked_workbook_keeps_the_reviewers_entries(checked, layout, tmp_path):
-    typed, reviews = _typed_workbook(checked, layout, tmp_path / "reviewed.xlsx")
+    typed = _typed_workbook(checked, layout, tmp_path / "reviewed.xlsx")
     again = _check(typed)
-    assert _reviews_in(again, layout) == reviews
+    assert _reviews_in(again, layout) == REVIEWS
     # and once more, from the re-run's own sheet
-    assert _reviews_in(_check(again), layout) == reviews
+    assert _reviews_in(_check(again), layout) == REVIEWS
 
 
-def test_entries_survive_a_save_by_libreoffice(checked, layout, tmp_path):
-    typed, reviews = _typed_workbook(checked, layout, tmp_path / "reviewed.xlsx")
-    saved = convert(typed, tmp_path)  # opened and saved again by LibreOffice
-    assert _reviews_in(_check(saved), layout) == reviews
+def test_entries_survive_a_save_by_libreoffice(saved_by_libreoffice, layout):
+    saved = saved_by_libreoffice["reviewed"]  # opened and saved again by LibreOffice
+    assert _reviews_in(_check(saved), layout) == REVIEWS
 
 
 # --- printed ----------------------------------------------------------------------------------
