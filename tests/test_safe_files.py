@@ -27,6 +27,7 @@ import openpyxl
 import pytest
 from builders import clean_tabs, set_cell, write_workbook
 from click.testing import CliRunner
+from commands import ipsxl
 
 from ipsxl.cli import main
 from ipsxl.files.read import read_workbook
@@ -37,12 +38,7 @@ def digest(path: Path) -> str:
 
 
 def run(*args: str) -> subprocess.CompletedProcess:
-    """``ipsxl ARGS`` in this process (click's CliRunner), its exit code and output as a real
-    run gives them; ``run_process`` where the point is a real process."""
-    result = CliRunner().invoke(main, list(args))
-    if result.exception is not None and not isinstance(result.exception, SystemExit):
-        raise result.exception
-    return subprocess.CompletedProcess(args, result.exit_code, result.stdout, result.stderr)
+    return ipsxl(*args)  # in this process; run_process where the point is a real process
 
 
 def run_process(*args: str) -> subprocess.CompletedProcess:

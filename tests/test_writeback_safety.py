@@ -1,8 +1,9 @@
 """What ``ipsxl check`` writes is a valid workbook, and nothing of the agency's is lost in it.
 
-Each test runs ``ipsxl check`` as a real process on a workbook a user could bring (the shipped
-example, ``ipsxl template`` output, a tab whose header row is not found, a row holding a CDATA
-section) and reads what it wrote with strict parsers, openpyxl, calamine and LibreOffice.
+Each test runs ``ipsxl check`` (through click's CliRunner) on a workbook a user could bring
+(the shipped example, ``ipsxl template`` output, a tab whose header row is not found, a row
+holding a CDATA section) and reads what it wrote with strict parsers, openpyxl, calamine and
+LibreOffice.
 """
 
 from __future__ import annotations
@@ -11,7 +12,6 @@ import datetime as dt
 import re
 import shutil
 import subprocess
-import sys
 import zipfile
 from pathlib import Path
 
@@ -19,6 +19,7 @@ import openpyxl
 import pytest
 import python_calamine
 from builders import clean_tabs, set_cell, write_workbook
+from commands import ipsxl
 from hostile import Raw, sheets_of, write_xlsx
 from lxml import etree
 
@@ -30,16 +31,6 @@ SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
 PDFTOTEXT = shutil.which("pdftotext")
 STRICT = etree.XMLParser(recover=False, resolve_entities=False, no_network=True)
 NOTE = 'ObjectType="Note"'
-
-
-def ipsxl(*args: str, timeout: float = 300) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "-m", "ipsxl", *args],
-        capture_output=True,
-        text=True,
-        timeout=timeout,
-        encoding="utf-8",
-    )
 
 
 def check(book: Path, *args: str) -> Path:
