@@ -23,6 +23,7 @@ from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
 
+import openpyxl
 import pytest
 from builders import clean_tabs
 from click.testing import CliRunner
@@ -36,11 +37,13 @@ from hostile import (
     sheets_of,
     write_xlsx,
 )
+from wb_fixtures import sheet_part
 
 from ipsxl.cli import main
 from ipsxl.files import guard, package_scan, read
 from ipsxl.files.read import DEFAULT_LIMITS, Limits, UnreadableWorkbook
 from ipsxl.validate import check_file
+from ipsxl.writeback import clear
 
 SECRET = "TOP-SECRET-XXE-7f3a"
 NO_GUARD = Limits(max_seconds=None, max_memory=None)  # in-process, extents scanned first
@@ -495,13 +498,42 @@ def _pivot_source_rows(rows: int) -> str:
     )
 
 
-def _with_own_sheet(path: Path, rows: int) -> Path:
-    """The clean workbook and, after its tabs, a sheet of the agency's own of ``rows`` rows."""
-    own = Sheet("Pivot Source", [], extra_rows=_pivot_source_rows(rows))
+def _with_own_sheet(path: Path, rows: int, selected: bool = False) -> Path:
+    """The clean workbook and, after its tabs, a sheet of the agency's own of ``rows`` rows;
+    ``selected``: saved with that sheet's tab selected and active, as Excel leaves the sheet
+    a person was on."""
+    views = '<sheetViews><sheetView tabSelected="1" workbookViewId="0"/></sheetViews>'
+    own = Sheet(
+        "Pivot Source",
+        [],
+        extra_rows=_pivot_source_rows(rows),
+        before_data=views if selected else "",
+    )
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zf:
         for name, data in package_parts([*sheets_of(clean_tabs()), own]):
+            if selected and name == "xl/workbook.xml":
+                active = b'<bookViews><workbookView activeTab="6"/></bookViews><sheets>'
+                data = data.replace(b"<sheets>", active, 1)
             zf.writestr(name, data)
     return path
+
+
+def _part_digests(book: Path) -> dict[str, str]:
+    """Each part's SHA-256, read a chunk at a time."""
+    out = {}
+    with zipfile.ZipFile(book) as zf:
+        for info in zf.infolist():
+            digest = hashlib.sha256()
+            with zf.open(info) as fh:
+                while chunk := fh.read(1 << 20):
+                    digest.update(chunk)
+            out[info.filename] = digest.hexdigest()
+    return out
+
+
+def _selected_tabs(book: Path) -> list[str]:
+    wb = openpyxl.load_workbook(book)
+    return [ws.title for ws in wb.worksheets if ws.sheet_view.tabSelected]
 
 
 def _check_peak_kib(book: Path, out: Path) -> int:
@@ -536,3 +568,50 @@ def test_check_copies_a_huge_sheet_of_its_own_without_holding_it_in_memory(tmp_p
         assert zf.testzip() is None
     checked = read.read_workbook(tmp_path / "big.checked.xlsx")
     assert {"Fidelity", "Flags", "Pivot Source"} <= set(checked.sheets)
+
+
+@pytest.mark.skipif(not Path("/proc/self/status").exists(), reason="VmHWM is Linux's")
+def test_check_copies_a_huge_selected_sheet_without_holding_it_and_clear_selects_it_again(
+    tmp_path,
+):
+    """The agency saved with its big sheet selected: the checked copy opens on ipsxl's sheet
+    with that one tab selected (two would group the sheets in Excel), which means an edit in
+    the big sheet's views, and still the process never holds the sheet inflated. Clearing the
+    copy gives back the agency's workbook exactly, its selection with it."""
+    big = _with_own_sheet(tmp_path / "big.xlsx", 300_000, selected=True)
+    small = _with_own_sheet(tmp_path / "small.xlsx", 10, selected=True)
+    with zipfile.ZipFile(big) as zf:
+        inflated = zf.getinfo(PIVOT_PART).file_size
+        with zf.open(PIVOT_PART) as fh:
+            head = fh.read(4096)
+    assert inflated > 60 * 1024 * 1024 and b'tabSelected="1"' in head
+    baseline = _check_peak_kib(small, tmp_path / "small.checked.xlsx")
+    peak = _check_peak_kib(big, tmp_path / "big.checked.xlsx")
+    assert (peak - baseline) * 1024 < inflated / 4, (peak - baseline) // 1024
+
+    opens_on = _selected_tabs(tmp_path / "small.checked.xlsx")
+    assert opens_on in (["Fidelity"], ["Flags"])
+    with zipfile.ZipFile(tmp_path / "big.checked.xlsx") as zf:
+        assert zf.testzip() is None
+        with zf.open(PIVOT_PART) as fh:
+            copied = fh.read(4096)
+        assert b'tabSelected="1"' not in copied[: copied.index(b"sheetData")]
+        assert copied.replace(b'tabSelected="0"', b'tabSelected="1"', 1) == head
+        for sheet in ("Fidelity", "Flags"):
+            part = sheet_part(tmp_path / "big.checked.xlsx", sheet)
+            selected = b'tabSelected="1"' in zf.read(part)
+            assert selected == (sheet in opens_on), sheet
+
+    again = tmp_path / "small.again.xlsx"  # checked once more: the first run taken back first
+    result = CliRunner().invoke(
+        main, ["check", str(tmp_path / "small.checked.xlsx"), "--output", str(again)]
+    )
+    assert result.exit_code == 0, result.output
+    assert _selected_tabs(again) == opens_on
+    for name in ("small", "big", "small.again"):
+        checked = tmp_path / f"{name}.checked.xlsx" if name != "small.again" else again
+        cleared = tmp_path / f"{name}.cleared.xlsx"
+        clear(checked, cleared)
+        original = tmp_path / f"{name.split('.')[0]}.xlsx"
+        assert _part_digests(cleared) == _part_digests(original), name
+    assert _selected_tabs(tmp_path / "small.cleared.xlsx") == ["Pivot Source"]

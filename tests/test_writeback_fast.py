@@ -17,7 +17,7 @@ from wb_fixtures import (
     sheet_part,
 )
 
-from ipsxl.writeback import WritebackError, package, prepare, write_back, xmlparse
+from ipsxl.writeback import WritebackError, clear, package, prepare, write_back, xmlparse
 from ipsxl.writeback.package import NS_MAIN
 from ipsxl.writeback.rows import _LINEAR, index_sheet
 
@@ -346,3 +346,35 @@ def test_entries_with_data_descriptors_or_stored_are_copied_soundly(source, writ
         assert not any(i.flag_bits & 0x08 for i in zf.infolist())
     raw_in, raw_out = _compressed(streamed), _compressed(out)
     assert raw_out["xl/vbaProject.bin"] == raw_in["xl/vbaProject.bin"]
+
+
+def test_selected_sheets_are_unselected_by_their_head_and_clear_selects_them_again(
+    source, tmp_path, monkeypatch
+):
+    """The agency saved with its own Notes sheet and its flagged Caseload tab selected too: the
+    copy opens with one selected tab, ipsxl's; Notes is unselected without being inflated (its
+    head edited, the rest streamed, read here a few bytes at a time so that every search runs
+    across the ends of chunks); clearing the copy, or a copy checked twice, gives the workbook
+    back exactly, its selection with it."""
+
+    def selected(xml: str) -> str:
+        return xml.replace(
+            '<sheetView workbookViewId="0">', '<sheetView tabSelected="1" workbookViewId="0">'
+        )
+
+    both = _rewrite(source, tmp_path / "notes.xlsm", "Notes", selected)
+    both = _rewrite(both, tmp_path / "both.xlsm", "Caseload", selected)
+    monkeypatch.setattr(package, "_COPY_CHUNK", 7)
+    inflated = _inflated(monkeypatch)
+    once, twice = tmp_path / "once.xlsm", tmp_path / "twice.xlsm"
+    write_back(both, once, make_report(), generated_at=WHEN)
+    write_back(once, twice, make_report(), generated_at=WHEN)
+    assert sheet_part(source, "Notes") not in inflated
+    for out in (once, twice):
+        wb = openpyxl.load_workbook(out)
+        assert [ws.title for ws in wb.worksheets if ws.sheet_view.tabSelected] == ["Flags"]
+        cleared = tmp_path / f"{out.stem}.cleared.xlsm"
+        clear(out, cleared)
+        assert read_parts(cleared) == read_parts(both)
+        with zipfile.ZipFile(cleared) as zf:
+            assert zf.testzip() is None

@@ -38,11 +38,11 @@ class Extent:
     totals: list[Span] = field(default_factory=list)
 
 
+# The cell, formula, value and merged-range tags, with any prefix.
+_C, _F, _V, _MERGE_CELL = (any_prefix(name).encode() for name in ("c", "f", "v", "mergeCell"))
 # The quick scan of a sheet part: every cell tag must open as <c r="A1" (as Excel and every
 # common writer put it), and no attribute value may hold a '>'; otherwise (cells without
 # references, prefixes, odd quoting) the part is scanned again, slowly, with a real XML parser.
-# the cell, formula, value and merged-range tags, with any prefix
-_C, _F, _V, _MERGE_CELL = (any_prefix(name).encode() for name in ("c", "f", "v", "mergeCell"))
 _PREFIXED_C = re.compile(rb"<" + any_prefix("c", required=True).encode() + rb"[\s/>]")
 _SPACED_C = re.compile(rb"<c[\t\r\n]")
 # A cell holding something: <c r="B12" ...> (no "/" in its attributes); an empty, styled cell:

@@ -15,7 +15,7 @@ import zipfile
 import zlib
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 from typing import Any
 
 from ipsxl.core import standard as std
@@ -173,7 +173,7 @@ def _totals_rows(sheet_part: str, kept: Mapping[str, bytes]) -> list[Span]:
         target = rel.get("Target") or ""
         if not (rel.get("Type") or "").endswith(_RT_TABLE) or rel.get("TargetMode") == "External":
             continue
-        table = kept.get(_part_name_from(folder, target))
+        table = kept.get(_part_name(target, folder))
         if not table:
             continue
         root = _xml(table, "a table part")
@@ -185,20 +185,6 @@ def _totals_rows(sheet_part: str, kept: Mapping[str, bytes]) -> list[Span]:
         first = max(int(m.group(2)), last - int(count) + 1)
         spans.append((first, col_number(m.group(1)), last, col_number(m.group(3))))
     return spans
-
-
-def _part_name_from(folder: str, target: str) -> str:
-    """A relationship target of a part in ``folder`` as a part name, lower case."""
-    if target.startswith("/"):
-        return _part_name(target)
-    parts: list[str] = []
-    for piece in f"{folder}/{target}".split("/"):
-        if piece == "..":
-            if parts:
-                parts.pop()
-        elif piece not in (".", ""):
-            parts.append(piece)
-    return "/".join(parts).lower()
 
 
 class _Budget:
@@ -219,9 +205,9 @@ class _Budget:
 
 def _inflate(zf: zipfile.ZipFile, info: zipfile.ZipInfo, budget: _Budget) -> Iterator[bytes]:
     """A part's bytes, a chunk at a time, each counted against the budget as it comes. zipfile
-    stops inflating at the size the zip directory declares (which the checks before believed
-    only that far) and checks the CRC at the end; a part that comes out shorter is refused
-    here."""
+    inflates no further than the size the zip directory declares (which the checks before have
+    bounded) and checks the CRC at the end, which a part that would run past that size fails;
+    one that comes out shorter is refused here."""
     if info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
         raise UnreadableWorkbook(
             f"damaged: {info.filename} is compressed in a way Excel never uses"
@@ -340,16 +326,12 @@ def part_sizes(source: Path | Snapshot, limits: Limits) -> tuple[dict[str, int],
     return sizes, shared
 
 
-def _part_name(target: str) -> str:
-    """A relationship target of workbook.xml as a part name ("worksheets/s1.xml" ->
-    "xl/worksheets/s1.xml"; "/xl/worksheets/s1.xml" -> the same), lower case."""
-    path = (
-        PurePosixPath(target.lstrip("/"))
-        if target.startswith("/")
-        else (PurePosixPath("xl") / target)
-    )
+def _part_name(target: str, folder: str = "xl") -> str:
+    """A relationship target of a part in ``folder`` as a part name, lower case: for workbook.xml
+    "worksheets/s1.xml" -> "xl/worksheets/s1.xml", and "/xl/worksheets/s1.xml" the same."""
+    path = target.lstrip("/") if target.startswith("/") else f"{folder}/{target}"
     parts: list[str] = []
-    for piece in path.parts:
+    for piece in path.split("/"):
         if piece == "..":
             if parts:
                 parts.pop()

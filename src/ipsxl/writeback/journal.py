@@ -3,6 +3,8 @@
 Every edit to an existing part goes through a ``TextEdit`` held here, so each part is rewritten
 once, with insertions only where ipsxl adds; every added part, relationship and content type is
 listed. ``finish`` applies it all and returns, per edited part, the patches that restore it.
+An edit may hold only a part's head (``edit_head``): the patches are the same, since they count
+from the part's start, and the rest of the part is never read into memory.
 """
 
 from __future__ import annotations
@@ -53,7 +55,8 @@ class Journal:
 
     def __init__(self, pkg: Package) -> None:
         self.pkg = pkg
-        self._edits: dict[str, tuple[TextEdit, textedit.Encoded]] = {}
+        # part -> its edit, its encoding, and the bytes its text is of (None: the whole part)
+        self._edits: dict[str, tuple[TextEdit, textedit.Encoded, int | None]] = {}
         self.added: list[str] = []
         self._new_rels: dict[str, list[tuple[str, str, str]]] = {}
         self._used_ids: dict[str, set[str]] = {}
@@ -69,7 +72,17 @@ class Journal:
         name = self.pkg.name(part) or part
         if name not in self._edits:
             text, how = decoded or textedit.decode(self.pkg.get(name))
-            self._edits[name] = (TextEdit(text), how)
+            self._edits[name] = (TextEdit(text), how, None)
+        return self._edits[name][0]
+
+    def edit_head(self, part: str, head: bytes) -> TextEdit:
+        """The one TextEdit of a part's ``head`` (its first bytes, see ``Package.head``), the
+        rest of the part left as it is: a sheet of hundreds of MB is never held whole for a
+        change in its views. Edits must stay inside the head."""
+        name = self.pkg.name(part) or part
+        assert name not in self._edits, name
+        text, how = textedit.decode(head)
+        self._edits[name] = (TextEdit(text), how, len(head))
         return self._edits[name][0]
 
     def text(self, part: str) -> str:
@@ -115,11 +128,14 @@ class Journal:
                 self.add_part(name, data.encode(), CT_RELS)
         self._content_types()
         patches: dict[str, list[Patch]] = {}
-        for name, (edit, how) in self._edits.items():
+        for name, (edit, how, cut) in self._edits.items():
             if not edit:
                 continue
             text, undo = edit.apply()
-            self.pkg.set(name, textedit.encode(text, how))
+            if cut is None:
+                self.pkg.set(name, textedit.encode(text, how))
+            else:
+                self.pkg.set_head(name, cut, textedit.encode(text, how))
             patches[name] = undo
         return patches
 

@@ -4,20 +4,23 @@ Parts keep their zip entry metadata and order, so a part ipsxl leaves alone is w
 the same bytes, and a package written twice the same way is the same zip. A part is inflated
 only when ipsxl reads it; a part that did not change is not even deflated again: its compressed
 bytes are copied from the source file as they are. So a big sheet of the agency's own (a pivot
-table's source of hundreds of MB) costs its compressed size, never its inflated one. Saving
-goes through a temporary file beside the target that replaces it only once it is complete.
+table's source of hundreds of MB) costs its compressed size, never its inflated one; and when
+only its head changes (the sheet views, before its cells), only the head is held: the rest is
+streamed from the source behind the new head when the package is saved. Saving goes through a
+temporary file beside the target that replaces it only once it is complete.
 """
 
 from __future__ import annotations
 
 import copy
+import hashlib
 import io
+import itertools
 import posixpath
-import shutil
 import struct
 import zipfile
 import zlib
-from collections.abc import Callable, Iterator, MutableMapping
+from collections.abc import Callable, Iterable, Iterator, MutableMapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
@@ -137,54 +140,55 @@ class _Source:
             self.inflated[info.filename] = data
         return data
 
-    def holds_before(self, info: zipfile.ZipInfo, needle: bytes, before: bytes) -> bool:
-        """Whether the part holds ``needle`` ahead of the first ``before``, inflating it a chunk
-        at a time and no further than that."""
-        keep = max(len(needle), len(before)) - 1
-        tail = b""
+    def chunks(self, info: zipfile.ZipInfo, skip: int = 0) -> Iterator[bytes]:
+        """The part's bytes from ``skip`` on, inflated a chunk at a time (zipfile's own stream:
+        its CRC is checked as the end is read)."""
         try:
             with self.zf.open(info) as fh:
+                if skip:
+                    fh.read(skip)
                 while chunk := fh.read(_COPY_CHUNK):
-                    window = tail + chunk
-                    end = window.find(before)
-                    if window.find(needle, 0, len(window) if end < 0 else end) >= 0:
-                        return True
-                    if end >= 0:
-                        return False
-                    tail = window[-keep:] if keep else b""
+                    yield chunk
         except (zipfile.BadZipFile, RuntimeError, NotImplementedError, zlib.error, EOFError) as exc:
             raise PackageError(f"{self.label}: {info.filename} is damaged ({exc})") from exc
-        return False
 
-    def copy_to(self, zf: zipfile.ZipFile, source: zipfile.ZipInfo, info: zipfile.ZipInfo) -> None:
-        """Add the source's part to ``zf`` as ``info``, inflated and deflated a chunk at a time
-        (zipfile's own streams: its CRC is checked as it is read)."""
-        zip64 = source.file_size > zipfile.ZIP64_LIMIT // 2
-        try:
-            with self.zf.open(source) as src, zf.open(info, "w", force_zip64=zip64) as dst:
-                shutil.copyfileobj(src, dst, _COPY_CHUNK)
-        except (zipfile.BadZipFile, RuntimeError, NotImplementedError, zlib.error, EOFError) as exc:
-            raise PackageError(f"{self.label}: {source.filename} is damaged ({exc})") from exc
+
+@dataclass(frozen=True)
+class _NewHead:
+    """A part of the source whose first ``cut`` bytes are replaced by ``head``; the rest is
+    read from the source only as it is written."""
+
+    info: zipfile.ZipInfo
+    cut: int
+    head: bytes
+
+    def size(self) -> int:
+        return self.info.file_size - self.cut + len(self.head)
 
 
 # the parts of the source not read yet, in ``_Parts``
 _UNREAD = None
 _COPY_CHUNK = 1 << 20
+# the most of a part's head ``Package.head`` holds: a worksheet's views, columns and properties
+HEAD_LIMIT = 4 << 20
 
 
 class _Parts(MutableMapping[str, bytes]):
     """Part name -> bytes, in the package's order. A part of the source is inflated when it is
-    first asked for; until then it is only a name (``unread``)."""
+    first asked for; until then it is only a name (``unread``), or a name and a new head
+    (``set_head``)."""
 
     def __init__(self, source: _Source, infos: dict[str, zipfile.ZipInfo]) -> None:
         self.source = source
         self._infos = infos  # the source's entries, by name
-        self._data: dict[str, bytes | None] = dict.fromkeys(infos, _UNREAD)
+        self._data: dict[str, bytes | _NewHead | None] = dict.fromkeys(infos, _UNREAD)
 
     def __getitem__(self, name: str) -> bytes:
         data = self._data[name]
         if data is _UNREAD:
             return self.source.read(self._infos[name])
+        if isinstance(data, _NewHead):  # asked for whole after all: held from now on
+            data = self._data[name] = data.head + self.source.read(data.info)[data.cut :]
         return data
 
     def __setitem__(self, name: str, data: bytes) -> None:
@@ -206,6 +210,32 @@ class _Parts(MutableMapping[str, bytes]):
         """The source's entry of a part still as read and not inflated here, else None."""
         if self._data.get(name, b"") is _UNREAD and name not in self.source.inflated:
             return self._infos[name]
+        return None
+
+    def set_head(self, name: str, cut: int, head: bytes) -> None:
+        """Replace the first ``cut`` bytes of a part never inflated here (see ``streamed``) by
+        ``head``."""
+        now = self._data[name]
+        if isinstance(now, _NewHead):  # a head changed again: cut from the bytes as they are
+            if cut >= len(now.head):
+                self._data[name] = _NewHead(now.info, now.cut + cut - len(now.head), head)
+            else:
+                self._data[name] = _NewHead(now.info, now.cut, head + now.head[cut:])
+            return
+        info = self.unread(name)
+        assert info is not None, name
+        self._data[name] = _NewHead(info, cut, head)
+
+    def streamed(self, name: str) -> tuple[Iterable[bytes], int] | None:
+        """For a part never inflated here, unread or with a new head only, its bytes a chunk at
+        a time and their length; None for any other part."""
+        info = self.unread(name)
+        if info is not None:
+            return self.source.chunks(info), info.file_size
+        data = self._data.get(name)
+        if isinstance(data, _NewHead):
+            chunks = itertools.chain((data.head,), self.source.chunks(data.info, data.cut))
+            return chunks, data.size()
         return None
 
     def copy(self) -> _Parts:
@@ -320,16 +350,67 @@ class Package:
         """Whether the part's bytes hold ``needle`` ahead of the first ``before`` (anywhere
         when there is none): a question about a worksheet's head (its sheet views come before
         its cells) that does not inflate a big sheet never read, past its head."""
+        keep = max(len(needle), len(before)) - 1
+        tail = b""
+        for chunk in self._chunks(part):
+            window = tail + chunk
+            end = window.find(before)
+            if window.find(needle, 0, len(window) if end < 0 else end) >= 0:
+                return True
+            if end >= 0:
+                return False
+            tail = window[-keep:] if keep else b""
+        return False
+
+    def head(self, part: str, until: bytes, limit: int = HEAD_LIMIT) -> bytes | None:
+        """The part's bytes up to the end of the tag holding the first ``until`` (a worksheet's
+        ``sheetData``), read no further than that: None when there is no such tag within
+        ``limit`` bytes. What ``set_head`` then replaces."""
+        held = b""
+        at = -1
+        for chunk in self._chunks(part):
+            start = max(len(held) - len(until), 0)
+            held += chunk
+            if at < 0:
+                at = held.find(until, start)
+            if at >= 0:
+                end = held.find(b">", at)
+                if end >= 0:
+                    return held[: end + 1]
+            if len(held) > limit:
+                return None
+        return None
+
+    def streamed(self, part: str) -> bool:
+        """Whether the part is never inflated here, only ever read a chunk at a time (it is as
+        read, or only its head changed): ``set_head`` can change its head."""
+        stored = self.name(part)
+        return stored is not None and self._streamed(stored) is not None
+
+    def set_head(self, part: str, cut: int, head: bytes) -> None:
+        """Replace the first ``cut`` bytes of a ``streamed`` part by ``head``, leaving the rest
+        where it is: in the source, read a chunk at a time when the package is saved."""
+        stored = self.name(part)
+        assert stored is not None and isinstance(self.parts, _Parts), part
+        self.parts.set_head(stored, cut, head)
+        self.compressed.pop(stored, None)
+
+    def sha256(self, part: str) -> str:
+        """The SHA-256 of the part's bytes, read a chunk at a time when they are not held."""
+        digest = hashlib.sha256()
+        for chunk in self._chunks(part):
+            digest.update(chunk)
+        return digest.hexdigest()
+
+    def _chunks(self, part: str) -> Iterable[bytes]:
         stored = self.name(part)
         if stored is None:
             raise KeyError(part)
-        parts = self.parts
-        source = parts.unread(stored) if isinstance(parts, _Parts) else None
-        if source is not None:
-            return parts.source.holds_before(source, needle, before)
-        data = parts[stored]
-        end = data.find(before)
-        return data.find(needle, 0, len(data) if end < 0 else end) >= 0
+        streamed = self._streamed(stored)
+        return streamed[0] if streamed is not None else (self.parts[stored],)
+
+    def _streamed(self, stored: str) -> tuple[Iterable[bytes], int] | None:
+        return self.parts.streamed(stored) if isinstance(self.parts, _Parts) else None
 
     def free_name(self, pattern: str, start: int = 1) -> str:
         """The first unused name from a pattern such as "xl/worksheets/sheet{}.xml"."""
@@ -439,13 +520,13 @@ class Package:
                 zf.comment = self.comment
 
     def _unread(self, name: str) -> Callable[[zipfile.ZipFile, zipfile.ZipInfo], None] | None:
-        """For a part of the source never inflated here (see ``_Parts.unread``), what copies it
-        into a zip being written; None for any other."""
-        parts = self.parts
-        source = parts.unread(name) if isinstance(parts, _Parts) else None
-        if source is None:
+        """For a part of the source never inflated here (see ``_Parts.streamed``), what copies
+        it into a zip being written a chunk at a time; None for any other."""
+        streamed = self._streamed(name)
+        if streamed is None:
             return None
-        return lambda zf, info: parts.source.copy_to(zf, source, info)
+        chunks, size = streamed
+        return lambda zf, info: _stream_to(zf, info, chunks, size)
 
     def _deflate_changed(self, infos: dict[str, zipfile.ZipInfo]) -> dict[str, bytes]:
         """The changed (and new) deflated parts, compressed side by side in threads (zlib lets
@@ -475,6 +556,13 @@ class Package:
 
 
 # --- zip entries ------------------------------------------------------------------------------
+
+
+def _stream_to(zf: zipfile.ZipFile, info: zipfile.ZipInfo, chunks: Iterable[bytes], size: int):
+    """Add a part to ``zf`` as ``info``, deflated a chunk at a time as ``chunks`` come."""
+    with zf.open(info, "w", force_zip64=size > zipfile.ZIP64_LIMIT // 2) as dst:
+        for chunk in chunks:
+            dst.write(chunk)
 
 
 def _deflate(data: bytes) -> tuple[bytes, int]:

@@ -51,17 +51,38 @@ def undo(pkg: Package, workbook: str, state_part: str) -> dict[int, Review]:
 def untouched(pkg: Package, state: State) -> bool:
     """Whether every part the run edited or added is still exactly as it wrote it."""
     for part, (sha, _) in state.modified.items():
-        if not pkg.has(part) or sha256(pkg.get(part)) != sha:
+        if not pkg.has(part) or pkg.sha256(part) != sha:
             return False
     return all(pkg.has(part) and sha256(pkg.get(part)) == sha for part, sha in state.added.items())
 
 
 def exact(pkg: Package, state: State) -> None:
     for part, (_, patches) in state.modified.items():
+        if _unpatch_head(pkg, part, patches):
+            continue
         text, how = textedit.decode(pkg.get(part))
         pkg.set(part, textedit.encode(textedit.unpatch(text, patches), how))
     for part in state.added:
         pkg.remove(part)
+
+
+def _unpatch_head(pkg: Package, part: str, patches: list[textedit.Patch]) -> bool:
+    """Take back patches that all lie in a sheet's head (its selection, say), up to its
+    ``<sheetData>`` tag, without reading the rest of a sheet not read so far: a sheet of
+    hundreds of MB is never held whole. False when that cannot be done so."""
+    if not pkg.streamed(part):
+        return False
+    head = pkg.head(part, b"sheetData")
+    if head is None:
+        return False
+    try:
+        text, how = textedit.decode(head)
+    except UnicodeDecodeError:
+        return False
+    if any(p.pos + p.length > len(text) for p in patches):
+        return False
+    pkg.set_head(part, len(head), textedit.encode(textedit.unpatch(text, patches), how))
+    return True
 
 
 # --- sheets -----------------------------------------------------------------------------------

@@ -16,7 +16,7 @@ from ipsxl.sheets.highlights import highlight_marks
 from ipsxl.sheets.layout import SheetLayout
 from ipsxl.sheets.own import PreviousSheet
 from ipsxl.sheets.refs import quote_sheet
-from ipsxl.writeback import charts, highlights, render, state, undo, xmlescape, xmltags
+from ipsxl.writeback import charts, highlights, render, state, textedit, undo, xmlescape, xmltags
 from ipsxl.writeback.deadline import NO_DEADLINE, Deadline
 from ipsxl.writeback.journal import Journal, append_children, sha256
 from ipsxl.writeback.package import (
@@ -241,7 +241,7 @@ def write(
     styles.finish()
     patches = journal.finish()
     for part, undo_patches in patches.items():
-        saved.modified[part] = (sha256(pkg.get(part)), undo_patches)
+        saved.modified[part] = (pkg.sha256(part), undo_patches)
     saved.added = {p: sha256(pkg.get(p)) for p in journal.added if p != item}
     pkg.set(item, saved.to_xml())
     return said
@@ -389,9 +389,12 @@ def _deselect(journal: Journal, pkg: Package, indexes: SheetIndexes, parts) -> N
     """Unselect the agency's selected tabs: Excel groups every selected sheet with the active
     one, and typing into a group types into all of its sheets. A sheet whose head (its views
     come before its cells) does not name the attribute is not read: a workbook may have
-    thousands of sheets, or one of hundreds of MB."""
+    thousands of sheets, or one of hundreds of MB. A sheet not read so far is edited in its
+    head alone (see ``_deselect_head``): its cells are copied as they are."""
     for part in parts:
         if not pkg.holds_before(part, b"tabSelected", b"sheetData"):
+            continue
+        if pkg.streamed(part) and _deselect_head(journal, pkg, part):
             continue
         try:
             index = indexes.get(pkg, part)
@@ -410,3 +413,24 @@ def _deselect(journal: Journal, pkg: Package, indexes: SheetIndexes, parts) -> N
             if not t.closing and t.name == "sheetView":
                 if t.attr(index.text, "tabSelected") in ("1", "true"):
                     edit.set_attr(t, "tabSelected", "0")
+
+
+def _deselect_head(journal: Journal, pkg: Package, part: str) -> bool:
+    """Unselect a sheet by an edit of its head, up to its ``<sheetData>`` tag, the rest of the
+    part left where it is; False when the head cannot be told (no such tag near the start, a
+    part that is not UTF-8): the caller reads the sheet whole."""
+    head = pkg.head(part, b"sheetData")
+    if head is None:
+        return False
+    try:
+        text = textedit.decode(head)[0]
+    except UnicodeDecodeError:
+        return False
+    sheet_data = xmltags.find(text, "sheetData")
+    if sheet_data is None:
+        return False
+    edit = journal.edit_head(part, head)
+    for t in xmltags.tags(text, 0, sheet_data.start):
+        if not t.closing and t.name == "sheetView" and t.attr(text, "tabSelected") in ("1", "true"):
+            edit.set_attr(t, "tabSelected", "0")
+    return True
