@@ -33,6 +33,12 @@ from ipsxl import excel, sheets
 from ipsxl.core import scale
 from ipsxl.core import standard as std
 from ipsxl.core.model import ERROR, WARNING
+from ipsxl.excel import highlights
+from ipsxl.excel.engine import Engine
+from ipsxl.excel.ranges import MAX_AREA_ADDRESS, paint, rectangles
+from ipsxl.excel.reading import read_book
+from ipsxl.excel.render import TABLE_STYLE
+from ipsxl.excel.state import STATE_SHEET
 from ipsxl.report import to_dict
 from ipsxl.sheets import fidelity as fidelity_sheet
 from ipsxl.validate import check_file
@@ -546,9 +552,9 @@ def test_validate_writes_the_flags_sheet_as_a_table_with_links(example_json, cli
     _, actions, _ = sim.run(excel.validate)
     assert [a["args"][1] for a in actions if a["func"] == "addSheet"] == [
         "Flags",
-        excel.STATE_SHEET,
+        STATE_SHEET,
     ]
-    assert sim.names() == [*start, "Flags", excel.STATE_SHEET]
+    assert sim.names() == [*start, "Flags", STATE_SHEET]
 
     rows = block(actions, start, "Flags")
     assert tuple(rows[0]) == sheets.FLAGS_HEADERS
@@ -568,7 +574,7 @@ def test_validate_writes_the_flags_sheet_as_a_table_with_links(example_json, cli
 
     tables = on_sheet(actions, start, "Flags", "addTable")
     assert [t["args"] for t in tables] == [
-        [f"$A$1:$H${len(rows)}", True, excel.TABLE_STYLE, sheets.FLAGS_TABLE]
+        [f"$A$1:$H${len(rows)}", True, TABLE_STYLE, sheets.FLAGS_TABLE]
     ]
 
     # rows whose message wraps get the height of its lines, as the file's Flags sheet does
@@ -588,7 +594,7 @@ def test_validate_fills_and_notes_exactly_the_flagged_cells(example_json, cli_re
     expected = {
         (name, r, c): mark.fill for name, cells in marks.items() for (r, c), mark in cells.items()
     }
-    agency = {k: v for k, v in sim.fills.items() if k[0] not in ("Flags", excel.STATE_SHEET)}
+    agency = {k: v for k, v in sim.fills.items() if k[0] not in ("Flags", STATE_SHEET)}
     assert agency == expected
     assert set(expected.values()) == {RED, AMBER}
     # the error cells are red, the warning-only cells amber
@@ -605,7 +611,7 @@ def test_validate_fills_and_notes_exactly_the_flagged_cells(example_json, cli_re
 
 def test_validate_reads_dates_as_datetimes_and_text_dates_as_text(example_json):
     book = xw.Book(json=copy.deepcopy(example_json))
-    raw = excel.read_book(book)
+    raw = read_book(book)
     caseload = raw.tables["Caseload"].frame
     enrolled = caseload["Enrollment Date"].dropna()
     assert any(isinstance(v, dt.datetime) for v in enrolled)
@@ -675,7 +681,7 @@ def test_fidelity_sheet_shows_the_command_lines_scores(example_json, cli_report)
     sim = ExcelSim(example_json)
     _, actions, report = sim.run(excel.fidelity)
     assert to_dict(report)["fidelity"] == to_dict(cli_report)["fidelity"]
-    assert sim.names() == [*start, "Fidelity", "Flags", excel.STATE_SHEET]
+    assert sim.names() == [*start, "Fidelity", "Flags", STATE_SHEET]
 
     rows = block(actions, start, "Fidelity")
     layout = fidelity_sheet.fidelity_layout(cli_report, dt.datetime.now())
@@ -763,7 +769,7 @@ def test_a_second_run_replaces_the_first(example_json):
         for a, names in sheet_positions(actions, start)
         if a["func"] == "sheetDelete"
     ]
-    assert sorted(deleted) == sorted(["Fidelity", "Flags", excel.STATE_SHEET])
+    assert sorted(deleted) == sorted(["Fidelity", "Flags", STATE_SHEET])
     assert (sim.names(), sim.fills, sim.notes) == after_one
 
 
@@ -855,7 +861,7 @@ def test_a_large_tab_is_read_and_written_in_blocks(monkeypatch):
         log.append(copy.copy(log[1 + len(log) % 150]))
     for r in range(2, len(log), 2):
         log[r][5] = "Drop-in"  # every other contact: not a contact type (bad-choice)
-    monkeypatch.setattr(excel, "MAX_NOTES", 50)
+    monkeypatch.setattr(highlights, "MAX_NOTES", 50)
     start = list(tabs)
     sim = ExcelSim(book_json("big.xlsx", tabs))
     _, actions, report = sim.run(excel.validate)
@@ -880,7 +886,7 @@ def test_a_large_tab_is_read_and_written_in_blocks(monkeypatch):
 
 def test_rectangles_join_runs_down_columns_and_across_rows():
     cells = [(2, 1), (3, 1), (4, 1), (1, 1), (1, 2), (1, 3), (6, 2), (2, 2), (3, 2), (4, 2)]
-    rects = excel.rectangles(cells)
+    rects = rectangles(cells)
     assert rects == [(1, 1, 4, 2), (1, 3, 1, 3), (6, 2, 6, 2)]
     covered = [
         (r, c) for r1, c1, r2, c2 in rects for r in range(r1, r2 + 1) for c in range(c1, c2 + 1)
@@ -909,9 +915,9 @@ def test_the_desktop_paints_many_rectangles_per_call():
             return FakeRange(args[0] if isinstance(args[0], str) else str(args), self.log)
 
     sheet = FakeSheet()
-    desktop = excel._Engine(remote=False, officejs=False)
-    excel.paint(sheet, desktop, {(r, 3): "FFC7CE" for r in range(1, 400, 2)})
-    assert all(len(address) <= excel.MAX_AREA_ADDRESS for address, _ in sheet.log)
+    desktop = Engine(remote=False, officejs=False)
+    paint(sheet, desktop, {(r, 3): "FFC7CE" for r in range(1, 400, 2)})
+    assert all(len(address) <= MAX_AREA_ADDRESS for address, _ in sheet.log)
     assert len(sheet.log) < 20
     painted = {a for address, _ in sheet.log for a in address.split(",")}
     assert painted == {f"C{r}" for r in range(1, 400, 2)}
@@ -992,7 +998,7 @@ def test_new_workbook_on_the_desktop_opens_a_saved_template(tmp_path, monkeypatc
         app = App()
 
     book = FakeBook()
-    monkeypatch.setattr(excel._Engine, "of", classmethod(lambda cls, b: cls(False, False)))
+    monkeypatch.setattr(Engine, "of", classmethod(lambda cls, b: cls(False, False)))
     monkeypatch.setattr(Path, "home", classmethod(lambda cls: tmp_path))
     (tmp_path / "Documents").mkdir()
     (tmp_path / "Documents" / "IPS workbook.xlsx").write_bytes(b"someone's")

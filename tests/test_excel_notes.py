@@ -24,6 +24,7 @@ from test_excel import (  # noqa: F401 - fixtures
 )
 
 from ipsxl import excel, lite, sheets
+from ipsxl.excel.state import STATE_HEADERS, STATE_SHEET
 
 REVIEWER = "called employer 12/3, fixed next week"
 MARKER = sheets.NOTE_MARKER
@@ -125,15 +126,15 @@ def test_a_note_that_is_all_ipsxls_is_replaced_and_removed():
     _, actions, _ = sim.run(excel.clear_flags)
     assert sim.notes == {}
     assert "kept text" not in alert_text(actions).lower()
-    assert excel.STATE_SHEET not in sim.names()
+    assert STATE_SHEET not in sim.names()
 
 
 @pytest.mark.usefixtures("com_notes")
 def test_a_workbook_marked_before_notes_messages_were_listed_keeps_the_reviewers_line():
     """A state sheet without its "Note text" column: the messages come from the Flags sheet."""
     sim, first, _ = _validated()
-    for row in sim.sheet(excel.STATE_SHEET)["values"]:
-        del row[excel.STATE_HEADERS.index("Note text")]
+    for row in sim.sheet(STATE_SHEET)["values"]:
+        del row[STATE_HEADERS.index("Note text")]
     sim.type_into_note("Jobs", first, REVIEWER)
     sim.run(excel.clear_flags)
     assert sim.notes == {("Jobs", first): REVIEWER}
@@ -178,7 +179,7 @@ def test_unreadable_notes_that_must_change_or_go_are_left_and_the_alert_says_so(
     text = alert_text(actions)
     assert "2 notes" in text and "left as they were" in text
     assert "fills and notes are removed" not in text
-    assert excel.STATE_SHEET in sim.names()  # still listed as ipsxl's, for a later run
+    assert STATE_SHEET in sim.names()  # still listed as ipsxl's, for a later run
 
 
 def test_desktop_excel_finishes_what_an_unreadable_run_left(monkeypatch):
@@ -190,7 +191,7 @@ def test_desktop_excel_finishes_what_an_unreadable_run_left(monkeypatch):
     read_notes_as_desktop_excel(monkeypatch)  # the same workbook opened in desktop Excel
     _, actions, _ = sim.run(excel.clear_flags)
     assert sim.notes == {("Jobs", first): REVIEWER}
-    assert excel.STATE_SHEET not in sim.names()
+    assert STATE_SHEET not in sim.names()
     assert "kept text you added to 1 note" in alert_text(actions).lower()
 
 

@@ -28,6 +28,7 @@ import xlwings as xw
 from xlwings import script
 
 from ipsxl import excel
+from ipsxl.excel.notes import NoteKey, noted_cells
 from ipsxl.udfs import (
     IPS_BAND,
     IPS_CASELOAD_SIZE,
@@ -96,12 +97,12 @@ def ips_help(book: xw.Book) -> None:
     excel.show_help(book)
 
 
-async def note_texts(book: xw.Book) -> dict[excel.NoteKey, str] | None:
+async def note_texts(book: xw.Book) -> dict[NoteKey, str] | None:
     """The texts of the notes ipsxl's last run added (no other note is read), asked of Excel
     all at once so the requests overlap; None where the engine cannot fetch them (outside
     Lite), and then the run leaves those notes as they are (see ``ipsxl.excel``)."""
     notes = {}
-    for name, row, col in excel.noted_cells(book):
+    for name, row, col in noted_cells(book):
         note = book.sheets[name].range((row, col)).note
         if note is not None:
             notes[(name, row, col)] = note
