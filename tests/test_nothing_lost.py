@@ -18,6 +18,7 @@ from pathlib import Path
 import pytest
 from builders import clean_tabs, set_cell, write_workbook
 from click.testing import CliRunner
+from commands import ipsxl
 
 from ipsxl.cli import main
 from ipsxl.files.read import read_workbook
@@ -33,9 +34,7 @@ def digest(path: Path) -> str:
 
 
 def run(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "-m", "ipsxl", *args], capture_output=True, text=True, timeout=300
-    )
+    return ipsxl(*args)  # in this process: the killed runs and the runs at once are real
 
 
 @pytest.fixture()
