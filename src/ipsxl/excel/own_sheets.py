@@ -67,7 +67,7 @@ def settle(
             sheet.delete()
             continue
         name = sheet.name
-        kept = _dated_name(name, {s.name for s in book.sheets})
+        kept = own.dated_name(name, dt.date.today(), {s.name for s in book.sheets})
         with contextlib.suppress(NotImplementedError, KeyError):
             for mark in [n for n in sheet.names if n.name.rsplit("!", 1)[-1] in own.ROLES]:
                 mark.delete()
@@ -77,16 +77,6 @@ def settle(
             f" it is kept as '{kept}'."
         )
     return said
-
-
-def _dated_name(name: str, taken: set[str]) -> str:
-    base = f"{name[:20]} {dt.date.today():%Y-%m-%d}"
-    folded = {t.casefold() for t in taken}
-    out, n = base, 1
-    while out.casefold() in folded:
-        n += 1
-        out = f"{base} ({n})"
-    return out
 
 
 def put_mark(sheet: xw.Sheet, role: str, area: own.Area) -> None:

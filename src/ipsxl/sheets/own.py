@@ -16,6 +16,7 @@ the date, and no longer carries ipsxl's mark, so it is the agency's from then on
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -189,3 +190,15 @@ def free_name(wanted: str, taken: Mapping[str, object] | set[str]) -> str:
         name = f"{wanted} (ipsxl)" if n == 1 else f"{wanted} (ipsxl {n})"
         n += 1
     return name
+
+
+def dated_name(name: str, day: dt.date, taken: set[str]) -> str:
+    """The name an earlier ipsxl sheet keeps when a person's entries on it have no place on the
+    new one: its name and the day, numbered when taken (Excel's names ignore case)."""
+    base = f"{name[:20]} {day:%Y-%m-%d}"
+    folded = {t.casefold() for t in taken}
+    out, n = base, 1
+    while out.casefold() in folded:
+        n += 1
+        out = f"{base} ({n})"
+    return out

@@ -91,23 +91,13 @@ def settle(
             undo.remove_sheet(pkg, workbook, prev.name)
             continue
         taken = {n for n, _, _ in undo.sheet_parts(pkg, workbook)}
-        kept = _dated_name(prev.name, when, taken)
+        kept = own.dated_name(prev.name, when, taken)
         undo.rename_sheet(pkg, workbook, prev.name, kept)
         said.append(
             f"the previous {prev.name} sheet held entries of yours that have no place on the"
             f" new one: it is kept as '{kept}'"
         )
     return said
-
-
-def _dated_name(name: str, when: dt.datetime, taken: set[str]) -> str:
-    base = f"{name[:20]} {when:%Y-%m-%d}"
-    folded = {t.casefold() for t in taken}
-    out, n = base, 1
-    while out.casefold() in folded:
-        n += 1
-        out = f"{base} ({n})"
-    return out
 
 
 def worksheet_parts(pkg: Package, listed: list[tuple[str, str | None, str]]) -> dict[str, str]:
