@@ -9,13 +9,12 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import shutil
-import subprocess
 import zipfile
 from pathlib import Path
 
 import openpyxl
 import pytest
+from office import SOFFICE, convert, rewrite
 from wb_fixtures import build_workbook, make_report, read_parts, sheet_part
 
 from ipsxl import sheets
@@ -24,18 +23,9 @@ from ipsxl.core.standard import FIDELITY_SHEET, FLAGS_SHEET
 from ipsxl.sheets import fidelity as fidelity_sheet
 from ipsxl.writeback import write_back
 
-SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
 pytestmark = pytest.mark.skipif(SOFFICE is None, reason="LibreOffice (soffice) is not installed")
 
 WHEN = dt.datetime(2026, 10, 1, 9, 30)
-# always recalculate formulas of OOXML files on load
-_RECALC = """<?xml version="1.0" encoding="UTF-8"?>
-<oor:items xmlns:oor="http://openoffice.org/2001/registry"
- xmlns:xs="http://www.w3.org/2001/XMLSchema" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">
-<item oor:path="/org.openoffice.Office.Calc/Formula/Load">
-<prop oor:name="OOXMLRecalcMode" oor:op="fuse"><value>0</value></prop></item>
-</oor:items>
-"""
 
 
 def _without_cached_results(path: Path, out: Path) -> Path:
@@ -45,34 +35,7 @@ def _without_cached_results(path: Path, out: Path) -> Path:
     text = re.sub(r'(<c r="[A-Z]+\d+"(?: s="\d+")?) t="str">(<f>.*?</f>)<v>.*?</v>', r"\1>\2", text)
     text = re.sub(r"(</f>)<v>.*?</v>", r"\1", text)
     parts[fid] = text.encode()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zf:
-        for name, data in parts.items():
-            zf.writestr(name, data)
-    return out
-
-
-def _convert(path: Path, tmp: Path) -> Path:
-    profile = tmp / "profile"
-    (profile / "user").mkdir(parents=True)
-    (profile / "user" / "registrymodifications.xcu").write_text(_RECALC)
-    outdir = tmp / "converted"
-    subprocess.run(
-        [
-            SOFFICE,
-            "--headless",
-            "--norestore",
-            f"-env:UserInstallation={profile.as_uri()}",
-            "--convert-to",
-            "xlsx",
-            "--outdir",
-            str(outdir),
-            str(path),
-        ],
-        check=True,
-        capture_output=True,
-        timeout=180,
-    )
-    return outdir / (path.stem + ".xlsx")
+    return rewrite(path, out, parts)
 
 
 def test_libreoffice_computes_the_fidelity_formulas_and_reads_flags(tmp_path):
@@ -97,7 +60,7 @@ def test_libreoffice_computes_the_fidelity_formulas_and_reads_flags(tmp_path):
     with zipfile.ZipFile(scored, "w", zipfile.ZIP_DEFLATED) as zf:
         for name, data in parts.items():
             zf.writestr(name, data)
-    converted = _convert(_without_cached_results(scored, tmp_path / "bare.xlsm"), tmp_path)
+    converted = convert(_without_cached_results(scored, tmp_path / "bare.xlsm"), tmp_path)
 
     wb = openpyxl.load_workbook(converted, data_only=True)
     ws = wb[FIDELITY_SHEET]
@@ -125,7 +88,7 @@ def test_libreoffice_sees_the_unscored_total(tmp_path):
     source = build_workbook(tmp_path / "agency.xlsm")
     written = tmp_path / "agency.checked.xlsm"
     write_back(source, written, report, generated_at=WHEN)
-    converted = _convert(_without_cached_results(written, tmp_path / "bare.xlsm"), tmp_path)
+    converted = convert(_without_cached_results(written, tmp_path / "bare.xlsm"), tmp_path)
     ws = openpyxl.load_workbook(converted, data_only=True)[FIDELITY_SHEET]
     layout = fidelity_sheet.fidelity_layout(report, WHEN)
     scale_scores = [
