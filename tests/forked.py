@@ -38,8 +38,8 @@ class Forked:
         try:
             os.dup2(self._out.fileno(), 1)
             os.dup2(self._err.fileno(), 2)
-            sys.stdout = _text(1)
-            sys.stderr = _text(2)
+            sys.stdout = _text(1, "strict")  # Python's own defaults for its standard streams
+            sys.stderr = _text(2, "backslashreplace")
             sys.stdin = open(os.devnull)  # noqa: SIM115 - until the process ends
             sys.argv = list(self.args)
             if before is not None:
@@ -89,10 +89,8 @@ def run(
     return Forked(list(args), before).wait(timeout)
 
 
-def _text(fd: int) -> io.TextIOWrapper:
-    return io.TextIOWrapper(
-        io.FileIO(fd, "w", closefd=False), encoding="utf-8", errors="backslashreplace"
-    )
+def _text(fd: int, errors: str) -> io.TextIOWrapper:
+    return io.TextIOWrapper(io.FileIO(fd, "w", closefd=False), encoding="utf-8", errors=errors)
 
 
 def _read(file) -> str:
