@@ -165,16 +165,22 @@ def distinct(values: pd.Series) -> tuple[np.ndarray, pd.Series]:
 def name_key(values: pd.Series) -> pd.Series:
     """Names folded for case and spacing (NA when blank), so one person or employer typed two
     ways is counted once. Punctuation is kept: "Acme, Inc." and "Acme Inc" stay two employers."""
-    values = pd.Series(values)
-    # folded once per distinct name, as text the way the "string" dtype writes it; code -1 (a
-    # blank) and a name that folds to nothing give NA
-    codes, uniques = distinct(values)
-    text = pd.array(uniques.to_numpy(), dtype="string")
-    folded = pd.array(
-        [pd.NA if name is pd.NA else _SPACES.sub("", name.casefold()) or pd.NA for name in text],
-        dtype="string",
-    )
-    return pd.Series(folded.take(codes, allow_fill=True), index=values.index, name=values.name)
+    values = values if isinstance(values, pd.Series) else pd.Series(values)
+    # folded once per distinct name and spread back by position; code -1 (a blank) and a name
+    # that folds to nothing give NA. A workbook asks this of a dozen small columns, so plain
+    # text (what the typed frames hold) skips pandas' string conversions, which cost more than
+    # the folding.
+    cells = values.to_numpy(dtype=object)
+    codes, uniques = pd.factorize(cells)
+    if len(uniques) and pd.api.types.infer_dtype(uniques, skipna=False) != "string":
+        codes, typed = distinct(values)
+        uniques = pd.array(typed.to_numpy(), dtype="string").to_numpy(dtype=object, na_value=pd.NA)
+    folded = [
+        pd.NA if name is pd.NA else _SPACES.sub("", name.casefold()) or pd.NA for name in uniques
+    ]
+    folded.append(pd.NA)  # what code -1 takes
+    keys = np.array(folded, dtype=object).take(codes)
+    return pd.Series(pd.arrays.StringArray(keys), index=values.index, name=values.name, copy=False)
 
 
 def yes(values: pd.Series) -> pd.Series:
