@@ -20,7 +20,7 @@ from ipsxl.core import codes, fidelity, parse
 from ipsxl.core.fidelity import population as pop
 from ipsxl.core.fidelity.population import Frames
 from ipsxl.core.model import Period
-from ipsxl.core.rules import flags, identity
+from ipsxl.core.rules import flags, identity, run_rules
 from ipsxl.files import read
 
 # values a column can hold in a hand-built frame: text typed many ways, blanks of every kind,
@@ -146,6 +146,20 @@ def test_figures_shared_within_a_workbook_are_the_figures_worked_out_alone(tmp_p
         )
     assert repr(shared) == repr(alone)
     assert "Stray Name" in fidelity.items.employer_contacts(frames, period).note
+
+
+def test_rules_and_scores_sharing_one_block_give_what_each_gives_alone(tmp_path):
+    ctx = _ctx(tmp_path)
+    frames, period = Frames.from_parsed(ctx), Period(START, END)
+    alone_flags, alone = run_rules(ctx), _everything(frames, period)
+    with pop.sharing():
+        shared_flags = run_rules(ctx)
+        with pop.sharing():  # the scores' own block joins the rules' one
+            shared = _everything(frames, period)
+            assert pop.receives_benefits(frames.caseload) is pop.receives_benefits(frames.caseload)
+    pd.testing.assert_frame_equal(shared_flags, alone_flags)
+    assert len(alone_flags) > 0
+    assert repr(shared) == repr(alone)
 
 
 def test_sharing_ends_with_its_block(tmp_path):

@@ -105,8 +105,13 @@ def sharing() -> Iterator[None]:
 
     One workbook's items, outcomes and per-specialist table ask for the same specialists,
     active clients, jobs and contact counts a dozen times over. Outside a block (a worksheet
-    function, a test calling an item) every call computes afresh, as before.
+    function, a test calling an item) every call computes afresh, as before. A block inside
+    another shares the outer one's results: the rules and the scores of one workbook ask for
+    the same specialists, benefits and referrals too.
     """
+    if _SHARED.get() is not None:
+        yield
+        return
     token = _SHARED.set({})
     try:
         yield
@@ -372,6 +377,7 @@ def employment_rate(
     return float(employed(active, jobs, period).mean())
 
 
+@shared
 def receives_benefits(caseload: pd.DataFrame) -> pd.Series:
     """Client ID -> whether the client's Caseload row says Receives Benefits = yes (a blank is
     not yes; a repeated Client ID speaks through its first row)."""
@@ -387,6 +393,7 @@ def referred_by_start(jobs: pd.DataFrame, referrals: pd.DataFrame) -> pd.Series:
     return (first <= jobs[std.JOB_START]).fillna(False).astype(bool)
 
 
+@shared
 def first_referral(jobs: pd.DataFrame, referrals: pd.DataFrame) -> pd.Series:
     """Per job: its client's earliest Benefits Referral date (NaT for none)."""
     dated = referrals.dropna(subset=[CLIENT_ID])
@@ -407,6 +414,7 @@ def start_contacts_met(jobs: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
     )
 
 
+@shared
 def client_specialist(caseload: pd.DataFrame) -> pd.Series:
     """Client ID -> the folded name of the client's specialist, to credit jobs to specialists."""
     people = clients(caseload)
