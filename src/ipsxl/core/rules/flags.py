@@ -64,11 +64,12 @@ def cells(
     mask: pd.Series,
     column: str | None,
     code: Code,
-    message: str | pd.Series,
+    message: str | pd.Series | list[str],
 ) -> pd.DataFrame:
     """One flag per True in ``mask`` (a boolean Series indexed by Excel row) on ``column``.
 
-    ``message`` is one text for all, or a Series aligned with ``mask`` (one text per row).
+    ``message`` is one text for all, a Series aligned with ``mask`` (one text per row), or a
+    list of one text per True in ``mask``, in its order.
     ``column=None`` flags the whole row (faces mark the row's first cell).
     """
     where = _where(mask)
@@ -79,6 +80,8 @@ def cells(
     sheet = table.sheet if table is not None else tab
     typed = _at(ctx.raw[tab][column], mask.index, where) if column else [None] * len(rows)
     text = _at(message, mask.index, where) if isinstance(message, pd.Series) else message
+    if isinstance(text, list) and len(text) != len(rows):
+        raise ValueError(f"{len(text)} messages for {len(rows)} flags")
     return _frame(
         {
             "sheet": sheet,
