@@ -21,6 +21,7 @@ from ipsxl.core.fidelity import population as pop
 from ipsxl.core.fidelity.population import Frames
 from ipsxl.core.model import Period
 from ipsxl.core.rules import flags, identity, run_rules
+from ipsxl.core.rules.dates import iso
 from ipsxl.files import read
 
 # values a column can hold in a hand-built frame: text typed many ways, blanks of every kind,
@@ -183,3 +184,27 @@ def test_a_period_is_part_of_what_is_shared(tmp_path):
             frames.caseload, Period(dt.date(2030, 1, 1), dt.date(2030, 3, 31))
         )
     assert quarter is not later
+
+
+def test_dates_in_messages_read_as_pandas_writes_them():
+    days = pd.Series(
+        np.array(
+            ["0001-01-01", "0999-12-31", "2024-02-29", "NaT", "1969-12-31", "2026-07-01T13:45"],
+            dtype="datetime64[us]",
+        ),
+        index=range(5, 11),
+    )
+    expected = days.dt.strftime("%Y-%m-%d").fillna("")
+    assert (
+        iso(days).tolist()
+        == expected.tolist()
+        == [
+            "0001-01-01",
+            "0999-12-31",
+            "2024-02-29",
+            "",
+            "1969-12-31",
+            "2026-07-01",
+        ]
+    )
+    assert iso(days).index.equals(days.index)
