@@ -208,3 +208,17 @@ def test_dates_in_messages_read_as_pandas_writes_them():
         ]
     )
     assert iso(days).index.equals(days.index)
+
+
+def test_flag_frames_joined_as_one_array_are_what_pandas_joins(tmp_path):
+    ctx = _ctx(tmp_path)
+    parts = [
+        flags.tab(ctx, "Employer Log", codes.LOW_CONTACTS, "week 1", value=3),
+        flags.empty(),
+        flags.tabs(ctx, "Staff", codes.MISSING_TAB, ["a", "b"], [None, 2.5], row=4),
+    ]
+    joined = flags.concat(parts)
+    pd.testing.assert_frame_equal(
+        joined, pd.concat([p for p in parts if len(p)], ignore_index=True)
+    )
+    assert all(d == np.dtype(object) for d in joined.dtypes) and len(joined) == 3
