@@ -66,7 +66,8 @@ def _may_flag(ctx: Parsed, tab: std.Tab, columns: list[std.Column]) -> tuple[set
         for i, col in enumerate(columns)
         if col.required or (tab is std.CASELOAD and col.name == "Closed Date")
     ]
-    blank = ctx.frames[tab.name][[found[i] for i in must]].isna().to_numpy() & ~bad[:, must]
+    blank = ctx.frames[tab.name][[found[i] for i in must]].isna().to_numpy(dtype=bool)
+    blank = blank & ~bad[:, must]
     with_blank = {
         found[i] for i, any_blank in zip(must, blank.any(axis=0), strict=True) if any_blank
     }
