@@ -19,7 +19,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from libreoffice import SOFFICE, convert, only_sheet
+from libreoffice import SOFFICE, convert_all, only_sheet
 
 from ipsxl.checked_copy import check_for_writing
 from ipsxl.core.standard import FIDELITY_SHEET, FLAGS_SHEET
@@ -46,9 +46,12 @@ def main(argv: list[str] | None = None) -> int:
         result = check_for_writing(EXAMPLE)
         end = result.report.period.end if result.report.period else dt.date.today()
         result.write(checked, generated_at=dt.datetime.combine(end, dt.time(9, 0)))
-        for sheet, picture in PICTURES.items():
-            alone = only_sheet(checked, tmp / f"{Path(picture).stem}.xlsx", sheet)
-            pdf = convert(alone, tmp, "pdf")
+        alone = [
+            only_sheet(checked, tmp / f"{Path(picture).stem}.xlsx", sheet)
+            for sheet, picture in PICTURES.items()
+        ]
+        pdfs = convert_all(alone, tmp, "pdf")  # one start of LibreOffice for every picture
+        for pdf, picture in zip(pdfs, PICTURES.values(), strict=True):
             out = images / picture
             subprocess.run(
                 [pdftoppm, "-f", "1", "-l", "1", "-r", str(DPI), "-png", "-singlefile"]

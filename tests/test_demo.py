@@ -21,9 +21,12 @@ from python_calamine import CalamineWorkbook
 
 from ipsxl.core import standard
 from ipsxl.core.standard import fold
-from ipsxl.make import demo, mistakes, template
+from ipsxl.make import mistakes, template
+from ipsxl.make.clients import CLOSED, ENROLLED_WITHIN
+from ipsxl.make.contacts import EMAIL, FACE_TO_FACE, PHONE
 from ipsxl.make.demo import write_demo
 from ipsxl.make.mistakes import mistakes_per_kind
+from ipsxl.make.staff import CASELOAD_PER_FTE, PLANNER_ROLE, SPECIALIST_ROLE, SUPERVISOR_ROLE
 
 CLIENTS, SEED = 40, 7
 SMALL_SEEDS = (1, 2)  # more programs of CLIENTS clients, besides SEED's
@@ -218,22 +221,22 @@ def test_program_tab(book: Book) -> None:
     assert book.program["Agency"]
     assert isinstance(book.start, dt.date) and isinstance(book.end, dt.date)
     assert book.start < book.end
-    supervisors = {r["Name"] for r in book.tables["Staff"] if r["Role"] == demo.SUPERVISOR_ROLE}
+    supervisors = {r["Name"] for r in book.tables["Staff"] if r["Role"] == SUPERVISOR_ROLE}
     assert book.program["Supervisor"] in supervisors
 
 
 def test_staff_tab(book: Book) -> None:
     staff = book.tables["Staff"]
     roles = Counter(r["Role"] for r in staff)
-    assert roles[demo.SPECIALIST_ROLE] >= 1
-    assert roles[demo.SUPERVISOR_ROLE] >= 1 and roles[demo.PLANNER_ROLE] >= 1
-    supervisors = {r["Name"] for r in staff if r["Role"] == demo.SUPERVISOR_ROLE}
+    assert roles[SPECIALIST_ROLE] >= 1
+    assert roles[SUPERVISOR_ROLE] >= 1 and roles[PLANNER_ROLE] >= 1
+    supervisors = {r["Name"] for r in staff if r["Role"] == SUPERVISOR_ROLE}
     fte, community = standard.STAFF.column("FTE"), standard.STAFF.column("Community Hours %")
     for r in staff:
         assert fte.minimum < r["FTE"] <= fte.maximum
         assert community.minimum <= r["Community Hours %"] <= community.maximum
         assert fold(r["IPS Only"]) in standard.YES_WORDS + standard.NO_WORDS
-        if r["Role"] == demo.SPECIALIST_ROLE:
+        if r["Role"] == SPECIALIST_ROLE:
             assert r["Supervisor"] in supervisors
             assert_services_share_agrees_with_ips_only(r)
 
@@ -251,7 +254,7 @@ def assert_services_share_agrees_with_ips_only(specialist: dict) -> None:
 @pytest.mark.parametrize("seed", LARGER_SEEDS)
 def test_a_larger_team_has_a_few_specialists_sharing_their_time(demo_at, seed: int) -> None:
     staff = read_book(demo_at(200, seed)).tables["Staff"]
-    specialists = [r for r in staff if r["Role"] == demo.SPECIALIST_ROLE]
+    specialists = [r for r in staff if r["Role"] == SPECIALIST_ROLE]
     for r in specialists:
         assert_services_share_agrees_with_ips_only(r)
     shared = [r for r in specialists if r["Employment Services %"] < 100]
@@ -259,8 +262,8 @@ def test_a_larger_team_has_a_few_specialists_sharing_their_time(demo_at, seed: i
 
 
 def test_caseloads_per_full_time_specialist_in_range(book: Book) -> None:
-    specialists = [r for r in book.tables["Staff"] if r["Role"] == demo.SPECIALIST_ROLE]
-    low, high = demo.CASELOAD_PER_FTE
+    specialists = [r for r in book.tables["Staff"] if r["Role"] == SPECIALIST_ROLE]
+    low, high = CASELOAD_PER_FTE
     assert low <= CLIENTS / sum(r["FTE"] for r in specialists) <= high
 
 
@@ -278,8 +281,8 @@ def test_values_look_real(book: Book) -> None:
     assert ended and all(r["End Reason"] in standard.END_REASONS for r in ended)
     contact_type = standard.EMPLOYER_LOG.column("Contact Type")
     types = Counter(choice(contact_type, r["Contact Type"]) for r in log)
-    assert types[demo.FACE_TO_FACE] > 0.6 * len(log)
-    assert types[demo.PHONE] and types[demo.EMAIL]
+    assert types[FACE_TO_FACE] > 0.6 * len(log)
+    assert types[PHONE] and types[EMAIL]
     hiring = Counter(is_yes(r["Hiring Manager"]) for r in log)
     assert hiring[True] and hiring[False]
     for_clients = [r for r in log if r["Client ID"]]
@@ -290,7 +293,7 @@ def test_values_look_real(book: Book) -> None:
 
 def test_dates_fit_the_period(book: Book) -> None:
     """Enrollments over the two years before the period ends; the logs within the period."""
-    earliest = book.end - dt.timedelta(days=demo.ENROLLED_WITHIN)
+    earliest = book.end - dt.timedelta(days=ENROLLED_WITHIN)
     enrolled = [as_date(r["Enrollment Date"]) for r in book.tables["Caseload"]]
     assert all(earliest < d <= book.end for d in enrolled)
     assert min(enrolled) < book.start - dt.timedelta(days=180)
@@ -453,9 +456,7 @@ def test_a_job_ends_before_it_starts(book: Book, k: int) -> None:
 
 
 def test_a_closed_case_without_closed_date(book: Book) -> None:
-    assert any(
-        r["Status"] == demo.CLOSED and r["Closed Date"] is None for r in book.tables["Caseload"]
-    )
+    assert any(r["Status"] == CLOSED and r["Closed Date"] is None for r in book.tables["Caseload"])
 
 
 def test_choices_and_yes_no_not_in_their_lists(book: Book, k: int) -> None:
@@ -534,7 +535,7 @@ def test_a_benefits_client_starts_a_job_with_no_referral(book: Book) -> None:
 
 
 def test_a_specialist_week_with_few_face_to_face_contacts(book: Book, k: int) -> None:
-    specialists = {r["Name"] for r in book.tables["Staff"] if r["Role"] == demo.SPECIALIST_ROLE}
+    specialists = {r["Name"] for r in book.tables["Staff"] if r["Role"] == SPECIALIST_ROLE}
     contact_type = standard.EMPLOYER_LOG.column("Contact Type")
     full_weeks = ((book.end - book.start).days + 1) // 7
     per_week = Counter({(s, w): 0 for s in specialists for w in range(full_weeks)})
@@ -544,7 +545,7 @@ def test_a_specialist_week_with_few_face_to_face_contacts(book: Book, k: int) ->
         if (
             r["Employment Specialist"] in specialists
             and week < full_weeks
-            and choice(contact_type, r["Contact Type"]) == demo.FACE_TO_FACE
+            and choice(contact_type, r["Contact Type"]) == FACE_TO_FACE
         ):
             per_week[r["Employment Specialist"], week] += 1
     low = [key for key, n in per_week.items() if n <= mistakes.LOW_WEEK_CONTACTS]

@@ -1,18 +1,18 @@
-"""ipsxl as IT installs it: a plain ``pip install`` of the checkout (no extras) into a fresh
-environment, then ``ipsxl addin install``, run as the commands a person types.
+"""ipsxl as IT installs it: a plain ``pip install`` of the checkout's wheel (no extras) into a
+fresh environment, then ``ipsxl addin install``, run as the commands a person types.
 
 Downloading pandas, numpy and lxml again for every run would take minutes, so the fresh
 environment borrows the already-installed dependencies of the running one through a path file,
 leaving out ipsxl itself and the VBA compiler ms-ovba (a test extra a supervisor's PC never has).
 pip still resolves and checks every dependency ipsxl declares, and installs ipsxl itself from the
-checkout as it would on any PC. The wheel is also checked for what xlwings Lite (Pyodide) needs:
-pure Python, and no python-calamine on emscripten.
+wheel pip built from the checkout (once per session, tests/checkout_wheel.py, as
+``pip install .`` builds one first). The wheel is also checked for what xlwings Lite (Pyodide)
+needs: pure Python, and no python-calamine on emscripten.
 """
 
 from __future__ import annotations
 
 import os
-import shutil
 import stat
 import subprocess
 import sys
@@ -23,6 +23,7 @@ from email.parser import Parser
 from pathlib import Path
 
 import pytest
+from checkout_wheel import built_wheel
 
 from ipsxl.addin.build import ADDIN_NAME, UDF_MODULE, shipped_addin
 
@@ -34,8 +35,6 @@ pytestmark = pytest.mark.slow
 ROOT = Path(__file__).resolve().parents[1]
 # What a supervisor's PC never has: ipsxl (it is installed fresh) and the VBA compiler.
 NOT_BORROWED = ("ipsxl", "__editable__", "ms_ovba", "ms-ovba", "ms_cfb", "ms-cfb", "ms_dtyp")
-NOT_COPIED = [".git", ".venv", "venv", "build", "dist", "*.egg-info", "__pycache__", ".*_cache"]
-NOT_COPIED += ["node_modules", ".hypothesis"]
 # What micropip in Pyodide (xlwings Lite) evaluates markers with.
 EMSCRIPTEN = {"sys_platform": "emscripten", "platform_system": "Emscripten"}
 
@@ -47,16 +46,14 @@ def run(*args: object, **kwargs: object) -> subprocess.CompletedProcess:
 
 
 @pytest.fixture(scope="module")
-def checkout(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A copy of the checkout, so pip's build leaves nothing in the working tree."""
-    copy = tmp_path_factory.mktemp("checkout") / "ipsxl"
-    shutil.copytree(ROOT, copy, ignore=shutil.ignore_patterns(*NOT_COPIED), symlinks=True)
-    return copy
+def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return built_wheel(tmp_path_factory)
 
 
 @pytest.fixture(scope="module")
-def fresh(tmp_path_factory: pytest.TempPathFactory, checkout: Path) -> Path:
-    """A new environment where ``pip install .`` (no extras) was run; its bin folder."""
+def fresh(tmp_path_factory: pytest.TempPathFactory, wheel: Path) -> Path:
+    """A new environment where the checkout's wheel was installed by pip (no extras); its bin
+    folder."""
     base = tmp_path_factory.mktemp("fresh")
     env = base / "env"
     venv.create(env, with_pip=False)
@@ -71,7 +68,7 @@ def fresh(tmp_path_factory: pytest.TempPathFactory, checkout: Path) -> Path:
             (borrowed / entry.name).symlink_to(entry)
     (site / "borrowed-dependencies.pth").write_text(f"{borrowed}\n")
 
-    done = run(sys.executable, "-m", "pip", "--python", python, "install", "-q", checkout)
+    done = run(sys.executable, "-m", "pip", "--python", python, "install", "-q", wheel)
     assert done.returncode == 0, done.stderr
     return scripts
 
@@ -114,12 +111,7 @@ def test_addin_install_from_a_plain_install_gives_a_working_addin(
     assert str(fresh / "python") in settings  # the Python that has ipsxl
 
 
-def test_wheel_is_pure_python_and_leaves_calamine_out_on_emscripten(
-    checkout: Path, tmp_path: Path
-) -> None:
-    done = run(sys.executable, "-m", "pip", "wheel", "-q", "--no-deps", "-w", tmp_path, checkout)
-    assert done.returncode == 0, done.stderr
-    (wheel,) = tmp_path.glob("ipsxl-*.whl")
+def test_wheel_is_pure_python_and_leaves_calamine_out_on_emscripten(wheel: Path) -> None:
     assert wheel.name.endswith("-py3-none-any.whl")
 
     with zipfile.ZipFile(wheel) as archive:

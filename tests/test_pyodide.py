@@ -14,11 +14,10 @@ import json
 import os
 import shutil
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
-from test_install import NOT_COPIED
+from checkout_wheel import built_wheel
 
 ROOT = Path(__file__).resolve().parents[1]
 RUNNER = Path(__file__).with_name("pyodide_run.mjs")
@@ -70,16 +69,7 @@ def in_pyodide(tmp_path_factory: pytest.TempPathFactory) -> dict:
     import packaging
 
     work = tmp_path_factory.mktemp("pyodide")
-    checkout = work / "ipsxl"  # a copy, so pip's build leaves nothing in the working tree
-    shutil.copytree(ROOT, checkout, ignore=shutil.ignore_patterns(*NOT_COPIED), symlinks=True)
-    built = subprocess.run(
-        [sys.executable, "-m", "pip", "wheel", "-q", "--no-deps", "-w", str(work), str(checkout)],
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
-    assert built.returncode == 0, built.stderr
-    (wheel,) = work.glob("ipsxl-*.whl")
+    wheel = built_wheel(tmp_path_factory)  # the checkout's, as pip builds it
     host = work / "host"
     shutil.copytree(Path(packaging.__file__).parent, host / "packaging")
     done = subprocess.run(

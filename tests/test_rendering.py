@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from commands import ipsxl
 
 from ipsxl.core import standard
 from ipsxl.make import template
@@ -96,9 +97,7 @@ def printed(tmp_path_factory: pytest.TempPathFactory) -> dict:
     work = tmp_path_factory.mktemp("rendering")
     example = work / "example.xlsx"
     shutil.copy(EXAMPLE, example)
-    run = subprocess.run(
-        [sys.executable, "-m", "ipsxl", "check", str(example)], capture_output=True, text=True
-    )
+    run = ipsxl("check", str(example))
     assert run.returncode == 1, run.stderr  # the example's planted errors
     checked = work / "example.checked.xlsx"
 

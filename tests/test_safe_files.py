@@ -23,6 +23,7 @@ import textwrap
 import time
 from pathlib import Path
 
+import office
 import openpyxl
 import pytest
 from builders import clean_tabs, set_cell, write_workbook
@@ -170,22 +171,15 @@ def test_a_summary_in_the_folder_is_known_by_its_mark_not_its_name(tmp_path):
 
 
 def test_a_summary_saved_again_by_libreoffice_keeps_its_mark(tmp_path):
-    soffice = shutil.which("soffice") or shutil.which("libreoffice")
-    if soffice is None:
+    if office.SOFFICE is None:
         pytest.skip("LibreOffice (soffice) is not installed")
     folder = tmp_path / "subs"
     folder.mkdir()
     write_workbook(folder / "agency-a.xlsx", clean_tabs())
     summary = tmp_path / "summary.xlsx"
     assert _summary_json(str(folder), "--output", str(summary)).returncode == 0
-    proc = subprocess.run(
-        [soffice, "--headless", "--convert-to", "xlsx", "--outdir", str(folder), str(summary)]
-        + [f"-env:UserInstallation=file://{tmp_path / 'lo-profile'}"],
-        capture_output=True,
-        text=True,
-        timeout=180,
-    )
-    assert (folder / "summary.xlsx").exists(), proc.stdout + proc.stderr
+    saved = office.convert(summary, tmp_path)  # opened and saved by LibreOffice
+    shutil.move(saved, folder / "summary.xlsx")
     again = _summary_json(str(folder), "--output", str(tmp_path / "q4.xlsx"))
     assert [r["file"] for r in json.loads(again.stdout)["submissions"]] == [
         str(folder / "agency-a.xlsx")
@@ -197,9 +191,11 @@ def test_a_summary_saved_again_by_libreoffice_keeps_its_mark(tmp_path):
 
 @pytest.mark.parametrize("command", [["template"], ["demo", "--clients", "5"]])
 def test_template_and_demo_replace_a_file_only_with_force(tmp_path, command):
+    """The refusal in this process; the forced run as a real process, the one of each of these
+    two commands in the tests."""
     target = write_workbook(tmp_path / "q3.xlsx", clean_tabs())
     original = digest(target)
-    proc = run_process(command[0], str(target), *command[1:])
+    proc = run(command[0], str(target), *command[1:])
     assert proc.returncode == 2, proc.stdout + proc.stderr
     line = one_line(proc.stderr)
     assert str(target) in line and "--force" in line
@@ -277,6 +273,8 @@ def _wait_for(path: Path, proc: subprocess.Popen, seconds: float = 120) -> None:
 
 
 def test_a_second_in_place_check_of_a_file_being_written_refuses(book, tmp_path):
+    """The first run is a process of its own, held once it has read the workbook; the runs
+    made meanwhile are made in this process, another process than the one holding the lock."""
     original = digest(book)
     holding, go = tmp_path / "holding", tmp_path / "go"
     code = HELD.format(holding=str(holding), go=str(go), book=str(book))
@@ -285,13 +283,13 @@ def test_a_second_in_place_check_of_a_file_being_written_refuses(book, tmp_path)
     )
     try:
         _wait_for(holding, first)
-        second = run_process("check", str(book), "--in-place")
+        second = run("check", str(book), "--in-place")
         assert second.returncode == 2, second.stdout + second.stderr
         assert "another ipsxl" in one_line(second.stderr)
         assert digest(book) == original
         # a run writing a copy meanwhile clears what killed runs left, but not a held lock
-        assert run_process("check", str(book)).returncode == 1
-        third = run_process("check", str(book), "--in-place")
+        assert run("check", str(book)).returncode == 1
+        third = run("check", str(book), "--in-place")
         assert third.returncode == 2 and "another ipsxl" in third.stderr, third.stderr
     finally:
         go.touch()
@@ -329,11 +327,12 @@ def test_the_next_run_removes_what_a_killed_run_left(book, in_place):
     assert proc.returncode == -signal.SIGKILL, proc.stderr
     left = [n for n in names_in(book.parent) if n.startswith(".")]
     assert left, "the killed run left nothing: the kill came too late to test anything"
-    # what ipsxl must not touch: a user's own hidden file, and a write still under way
+    # what ipsxl must not touch: a user's own hidden file, and a write still under way (by a
+    # process that is running and is not the next run: the one that started these tests)
     (book.parent / ".agency.xlsx.tmp").write_text("mine")
-    alive = book.parent / f".agency.checked.xlsx.ipsxl-{_host()}-{os.getpid()}-0123abcd.tmp"
+    alive = book.parent / f".agency.checked.xlsx.ipsxl-{_host()}-{os.getppid()}-0123abcd.tmp"
     alive.write_text("being written")
-    again = run_process("check", str(book))  # the next run, whichever kind
+    again = run("check", str(book))  # the next run, whichever kind (in this process)
     assert again.returncode == 1, again.stderr
     hidden = [n for n in names_in(book.parent) if n.startswith(".")]
     assert hidden == sorted([".agency.xlsx.tmp", alive.name])

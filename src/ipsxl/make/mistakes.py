@@ -34,9 +34,10 @@ from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
 from ipsxl.core import standard
+from ipsxl.make.clients import CLOSURE_REASONS
 
 if TYPE_CHECKING:
-    from ipsxl.make.demo import _Demo
+    from ipsxl.make.program import Program
 
 ACTIVE, _FOLLOW_ALONG, CLOSED = standard.STATUSES
 
@@ -57,7 +58,7 @@ def mistakes_per_kind(clients: int) -> int:
 class Planter:
     """Plants the cell-level mistakes, each on a row no other planted mistake touched."""
 
-    def __init__(self, demo: _Demo, rows: dict[str, list[dict[str, object]]]):
+    def __init__(self, demo: Program, rows: dict[str, list[dict[str, object]]]):
         self.demo = demo
         self.rng = demo.rng
         self.rows = rows
@@ -177,10 +178,6 @@ class Planter:
             row["Job End Date"] = row["Job Start Date"] - dt.timedelta(days=self.rng.randint(7, 60))
 
     def closed_without_date(self) -> None:
-        from ipsxl.make.demo import (
-            CLOSURE_REASONS,  # the demo's data (the demo imports this module)
-        )
-
         row = self.pick(self.caseload, lambda r: r["Status"] == CLOSED) or self.pick(
             self.caseload, lambda r: r["Status"] == ACTIVE
         )
@@ -229,7 +226,7 @@ def _has_date(row: dict[str, object], column: str) -> bool:
     return isinstance(row[column], dt.date)
 
 
-def _misspell(demo: _Demo, name: str) -> str:
+def _misspell(demo: Program, name: str) -> str:
     """The name with one letter of the surname dropped, so it matches no one on Staff."""
     first, _, last = name.partition(" ")
     taken = {standard.fold(s.name) for s in demo.staff}

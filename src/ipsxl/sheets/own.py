@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 
 from ipsxl.sheets.flags import FLAGS_HEADERS
 from ipsxl.sheets.layout import Cell, SheetLayout
-from ipsxl.sheets.refs import cell_ref, column_letter, column_number
+from ipsxl.sheets.refs import BadReference, cell_ref, column_letter, split_ref
 from ipsxl.sheets.styles import TEXT, WRAP
 
 FLAGS, FIDELITY = "flags", "fidelity"
@@ -50,13 +50,16 @@ def area_ref(area: Area) -> str:
 
 
 def parse_area(ref: str) -> Area | None:
-    """ "'Flags'!$A$1:$H$31" -> (1, 1, 31, 8); None for what is not one block (#REF!...)."""
+    """ "'Flags'!$A$1:$H$31" -> (1, 1, 31, 8); None for what is not one block of a worksheet
+    (#REF!, or past its bounds)."""
     m = _AREA.match(ref.strip())
     if m is None:
         return None
-    left, top = column_number(m.group(1)), int(m.group(2))
-    right = column_number(m.group(3)) if m.group(3) else left
-    bottom = int(m.group(4)) if m.group(4) else top
+    try:
+        top, left = split_ref(m.group(1) + m.group(2))
+        bottom, right = split_ref(m.group(3) + m.group(4)) if m.group(3) else (top, left)
+    except BadReference:  # past XFD, or row 0: no block of a worksheet either
+        return None
     return min(top, bottom), min(left, right), max(top, bottom), max(left, right)
 
 
