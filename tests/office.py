@@ -1,6 +1,9 @@
 """LibreOffice, headless, as a reviewer's other spreadsheet application: recalculate a workbook,
 save it as LibreOffice saves it, or print a sheet to PDF; and typing into a written workbook's
 cells as a person would (the XML of the cell changes, nothing else).
+
+The shipped example as ``ipsxl check`` writes it, and printed by LibreOffice, is read by several
+test modules: it is made once per test session (``example_printed``).
 """
 
 from __future__ import annotations
@@ -12,10 +15,13 @@ import subprocess
 import zipfile
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
+from session import built_once
 from wb_fixtures import read_parts, sheet_part
 
 from ipsxl.cli import main
+from ipsxl.core.standard import FIDELITY_SHEET
 from ipsxl.sheets import split_ref
 
 # opening, converting and printing with LibreOffice, shared with docs/screenshots.py
@@ -25,6 +31,7 @@ convert = _LIBREOFFICE["convert"]
 convert_all = _LIBREOFFICE["convert_all"]
 only_sheet = _LIBREOFFICE["only_sheet"]
 PDFTOTEXT = shutil.which("pdftotext")
+EXAMPLE = Path(__file__).resolve().parents[1] / "workbooks" / "example.xlsx"
 
 
 def rewrite(path: Path, out: Path, parts: dict[str, bytes]) -> Path:
@@ -94,3 +101,26 @@ def checked_copy(source: Path, folder: Path) -> Path:
     out = path.with_name(f"{path.stem}.checked{path.suffix}")
     assert out.exists(), done.output
     return out
+
+
+def _check_and_print_example(folder: Path) -> None:
+    source = folder / "source" / EXAMPLE.name
+    source.parent.mkdir()
+    shutil.copy(EXAMPLE, source)
+    done = CliRunner().invoke(main, ["check", str(source)])
+    assert done.exit_code == 1, done.output  # the example's planted errors
+    checked = Path(shutil.move(source.with_name("example.checked.xlsx"), folder))
+    if SOFFICE is not None:
+        fidelity = only_sheet(checked, folder / "source" / "fidelity.xlsx", FIDELITY_SHEET)
+        for pdf in convert_all([checked, fidelity], folder / "source", to="pdf"):
+            shutil.move(pdf, folder)
+    shutil.rmtree(folder / "source")
+
+
+def example_printed(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A folder made once per test session: ``example.checked.xlsx`` (the shipped example as
+    ``ipsxl check`` writes it) and, where LibreOffice is installed, ``example.checked.pdf`` (that
+    workbook printed to PDF by LibreOffice) and ``fidelity.pdf`` (its Fidelity sheet printed
+    alone): one start of LibreOffice for both. Tests read these files and never change them
+    (copy one to change it)."""
+    return built_once(tmp_path_factory, "example", _check_and_print_example)

@@ -6,14 +6,13 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import subprocess
-import sys
 from itertools import combinations
 from pathlib import Path
 
 import openpyxl
 import pytest
-from office import checked_copy
+from commands import ipsxl
+from office import example_printed
 from wb_fixtures import make_report
 
 from ipsxl.core import scale
@@ -29,7 +28,8 @@ WHEN = dt.datetime(2026, 10, 1, 9, 30)
 
 @pytest.fixture(scope="module")
 def checked(tmp_path_factory) -> Path:
-    return checked_copy(EXAMPLE, tmp_path_factory.mktemp("example"))
+    """The example as ``ipsxl check`` writes it, made once per session (office.py): read only."""
+    return example_printed(tmp_path_factory) / "example.checked.xlsx"
 
 
 @pytest.fixture(scope="module")
@@ -177,11 +177,7 @@ def test_the_reviewer_has_a_1_to_5_cell_on_every_item(ws):
 
 
 def test_the_sheet_shows_the_json_reports_numbers(checked, shown, tmp_path):
-    out = subprocess.run(
-        [sys.executable, "-m", "ipsxl", "validate", str(EXAMPLE), "--format", "json"],
-        capture_output=True,
-        text=True,
-    ).stdout
+    out = ipsxl("validate", str(EXAMPLE), "--format", "json").stdout
     (book,) = json.loads(out)["workbooks"]
 
     first = fidelity_sheet.ITEM_FIRST_ROW

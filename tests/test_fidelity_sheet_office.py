@@ -8,7 +8,6 @@ first, so a value read back can only come from LibreOffice evaluating the formul
 from __future__ import annotations
 
 import datetime as dt
-import shutil
 from pathlib import Path
 
 import openpyxl
@@ -17,9 +16,8 @@ from office import (
     PDFTOTEXT,
     SOFFICE,
     checked_copy,
-    convert,
     convert_all,
-    only_sheet,
+    example_printed,
     pdf_pages,
     type_into,
     without_cached_results,
@@ -51,12 +49,8 @@ def layout(report) -> sheets.SheetLayout:
 
 @pytest.fixture(scope="module")
 def checked(tmp_path_factory) -> Path:
-    """The example as ``ipsxl check`` writes it, run as a user runs it."""
-    tmp = tmp_path_factory.mktemp("checked")
-    source = tmp / "example.xlsx"
-    shutil.copy(EXAMPLE, source)
-    _check(source)
-    return tmp / "example.checked.xlsx"
+    """The example as ``ipsxl check`` writes it, run as a user runs it (read, never changed)."""
+    return example_printed(tmp_path_factory) / "example.checked.xlsx"
 
 
 def _check(path: Path) -> Path:
@@ -180,11 +174,10 @@ def test_entries_survive_a_save_by_libreoffice(saved_by_libreoffice, layout):
 
 
 @pytest.fixture(scope="module")
-def printed(checked, tmp_path_factory) -> list[str]:
-    """The text of each page of the Fidelity sheet printed to PDF by LibreOffice."""
-    tmp = tmp_path_factory.mktemp("printed")
-    alone = only_sheet(checked, tmp / "fidelity.xlsx", FIDELITY_SHEET)
-    return pdf_pages(convert(alone, tmp, to="pdf"))
+def printed(tmp_path_factory) -> list[str]:
+    """The text of each page of the checked example's Fidelity sheet printed alone to PDF by
+    LibreOffice."""
+    return pdf_pages(example_printed(tmp_path_factory) / "fidelity.pdf")
 
 
 @pytest.mark.skipif(PDFTOTEXT is None, reason="poppler (pdftotext) is not installed")

@@ -4,8 +4,9 @@ What a supervisor or an office prints is checked from the printed text, never fr
 which pages a sheet takes, that they are landscape, that every column of a sheet is on each of
 its pages (fit to one page wide) under its header row, that the Flags sheet's wrapped messages
 print whole and never run into each other, and that no chart of the summary is cut by a page
-break. Three workbooks are converted in one LibreOffice run: the shipped example after
-``ipsxl check``, a summary of a few demo submissions, and the template.
+break. Three workbooks are printed: the shipped example after ``ipsxl check`` (printed once per
+test session, office.py, as other modules read it too), and, in one LibreOffice run, a summary of
+a few demo submissions and the template.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from commands import ipsxl
+from office import SOFFICE, convert_all, example_printed
 
 from ipsxl.core import standard
 from ipsxl.make import template
@@ -29,14 +30,12 @@ from ipsxl.summary import summarize
 from ipsxl.summary.table import TREND_MEASURES
 from ipsxl.validate import check_file
 
-SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
 POPPLER = shutil.which("pdftotext") and shutil.which("pdfinfo")
 pytestmark = pytest.mark.skipif(
     SOFFICE is None or not POPPLER, reason="LibreOffice (soffice) or poppler-utils not installed"
 )
 
 ROOT = Path(__file__).resolve().parents[1]
-EXAMPLE = ROOT / "workbooks" / "example.xlsx"
 
 
 @dataclass
@@ -94,13 +93,8 @@ def read_pdf(pdf: Path) -> list[Page]:
 @pytest.fixture(scope="module")
 def printed(tmp_path_factory: pytest.TempPathFactory) -> dict:
     """The three workbooks, their PDFs as pages, and the report of the checked example."""
+    example = example_printed(tmp_path_factory)  # checked and printed once per session
     work = tmp_path_factory.mktemp("rendering")
-    example = work / "example.xlsx"
-    shutil.copy(EXAMPLE, example)
-    run = ipsxl("check", str(example))
-    assert run.returncode == 1, run.stderr  # the example's planted errors
-    checked = work / "example.checked.xlsx"
-
     subs = work / "submissions"
     subs.mkdir()
     quarters = [
@@ -118,31 +112,12 @@ def printed(tmp_path_factory: pytest.TempPathFactory) -> dict:
     blank = work / "template.xlsx"
     template.write_template(blank)
 
-    profile = work / "profile"
-    outdir = work / "pdf"
-    subprocess.run(
-        [
-            SOFFICE,
-            "--headless",
-            "--norestore",
-            f"-env:UserInstallation={profile.as_uri()}",
-            "--convert-to",
-            "pdf",
-            "--outdir",
-            str(outdir),
-            str(checked),
-            str(work / "summary.xlsx"),
-            str(blank),
-        ],
-        check=True,
-        capture_output=True,
-        timeout=600,
-    )
+    summary_pdf, template_pdf = convert_all([work / "summary.xlsx", blank], work, to="pdf")
     return {
-        "checked": read_pdf(outdir / "example.checked.pdf"),
-        "summary": read_pdf(outdir / "summary.pdf"),
-        "template": read_pdf(outdir / "template.pdf"),
-        "report": check_file(checked),
+        "checked": read_pdf(example / "example.checked.pdf"),
+        "summary": read_pdf(summary_pdf),
+        "template": read_pdf(template_pdf),
+        "report": check_file(example / "example.checked.xlsx"),
         "files": sorted(p.name for p in subs.glob("*.xlsx")),
         "result": summary,
     }

@@ -22,6 +22,7 @@ from builders import clean_tabs, set_cell, write_workbook
 from commands import ipsxl
 from hostile import Raw, sheets_of, write_xlsx
 from lxml import etree
+from office import example_printed
 
 from ipsxl import sheets
 
@@ -69,10 +70,15 @@ def strict_errors(path: Path) -> dict[str, str]:
 
 
 @pytest.fixture(scope="module")
-def example_checked(tmp_path_factory) -> Path:
-    book = tmp_path_factory.mktemp("example") / "example.xlsx"
-    shutil.copy(EXAMPLE, book)
-    return check(book)
+def example(tmp_path_factory) -> Path:
+    """The example checked (``example.checked.xlsx``) and printed by LibreOffice
+    (``example.checked.pdf``), made once per session (office.py): read, never changed."""
+    return example_printed(tmp_path_factory)
+
+
+@pytest.fixture(scope="module")
+def example_checked(example) -> Path:
+    return example / "example.checked.xlsx"
 
 
 def _template_with_mistakes(folder: Path) -> Path:
@@ -113,25 +119,9 @@ def test_a_workbook_without_notes_checks_into_well_formed_parts(tmp_path):
 
 
 @pytest.mark.skipif(SOFFICE is None or PDFTOTEXT is None, reason="needs soffice and pdftotext")
-def test_libreoffice_keeps_ipsxl_notes_hidden_until_hovered(example_checked, tmp_path):
+def test_libreoffice_keeps_ipsxl_notes_hidden_until_hovered(example):
     """A note shown open prints its text over the data; a hidden one does not print."""
-    subprocess.run(
-        [
-            SOFFICE,
-            "--headless",
-            "--norestore",
-            f"-env:UserInstallation={(tmp_path / 'profile').as_uri()}",
-            "--convert-to",
-            "pdf",
-            "--outdir",
-            str(tmp_path),
-            str(example_checked),
-        ],
-        check=True,
-        capture_output=True,
-        timeout=240,
-    )
-    pdf = tmp_path / f"{example_checked.stem}.pdf"
+    pdf = example / "example.checked.pdf"  # the checked example printed by LibreOffice
     text = subprocess.run(
         [PDFTOTEXT, str(pdf), "-"], check=True, capture_output=True, text=True
     ).stdout
@@ -283,7 +273,7 @@ def test_rerun_keeps_a_column_the_reviewer_added_beside_the_flags_table(tmp_path
 
 
 @pytest.mark.skipif(SOFFICE is None, reason="LibreOffice (soffice) is not installed")
-def test_rerun_after_libreoffice_saved_the_workbook(tmp_path):
+def test_rerun_after_libreoffice_saved_the_workbook(example_checked, tmp_path):
     """Saved by LibreOffice, ipsxl's record of its last run is gone: the re-run reads what it
     needs from the sheets (its notes start with "ipsxl:", its fills are known colours, its
     sheets carry its mark), so no note is doubled, a corrected cell loses fill and note, and
@@ -291,10 +281,9 @@ def test_rerun_after_libreoffice_saved_the_workbook(tmp_path):
     from ipsxl.sheets.fidelity import fidelity_layout
     from ipsxl.validate import check_file
 
-    book = tmp_path / "example.xlsx"
-    shutil.copy(EXAMPLE, book)
-    checked = check(book)
-    report = check_file(book)
+    checked = tmp_path / "example.checked.xlsx"
+    shutil.copy(example_checked, checked)  # the example as ipsxl check wrote it
+    report = check_file(EXAMPLE)
     bad = next(f for f in report.flags.itertuples() if f.code == "bad-date")
     wb = openpyxl.load_workbook(checked)
     ws = wb[bad.sheet]
