@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from builders import clean_tabs, set_cell, write_workbook
 from click.testing import CliRunner
 
 from ipsxl import report
@@ -20,6 +21,15 @@ from ipsxl.validate import Options
 TODAY_OPTIONS = Options()
 
 
+def _small(path: Path, spoiled: int) -> Path:
+    """A small workbook (three clients) whose first ``spoiled`` enrollment dates are no dates:
+    each small workbook of the batch has a report of its own."""
+    tabs = clean_tabs()
+    for row in range(1, spoiled + 1):
+        set_cell(tabs, "Caseload", row, "Enrollment Date", f"13/4{row}/2026")
+    return write_workbook(path, tabs)
+
+
 @pytest.fixture(scope="module")
 def mixed(tmp_path_factory) -> list[Path]:
     """Workbooks of very different sizes, the big one first, and a file that is no workbook:
@@ -27,25 +37,27 @@ def mixed(tmp_path_factory) -> list[Path]:
     folder = tmp_path_factory.mktemp("batch")
     paths = [folder / "a-big.xlsx"]
     write_demo(paths[0], clients=150, seed=3)
-    for k, clients in enumerate((2, 5, 3), start=1):
-        path = folder / f"b-small-{k}.xlsx"
-        write_demo(path, clients=clients, seed=10 + k)
-        paths.append(path)
+    paths += [_small(folder / f"b-small-{k}.xlsx", spoiled=k) for k in (1, 2, 3)]
     junk = folder / "c-not-a-workbook.xlsx"
     junk.write_text("just text", encoding="utf-8")
     paths.append(junk)
-    write_demo(folder / "d-small.xlsx", clients=4, seed=20)
-    paths.append(folder / "d-small.xlsx")
+    paths.append(_small(folder / "d-small.xlsx", spoiled=0))
     return paths
+
+
+@pytest.fixture(scope="module")
+def one_worker(mixed) -> list:
+    """The reports of the batch checked by one worker, which the other runs must equal."""
+    return check_many(mixed, TODAY_OPTIONS, jobs=1)
 
 
 def _json(reports) -> str:
     return report.to_json(reports)
 
 
-def test_two_workers_give_the_same_reports_in_the_same_order(mixed):
+def test_two_workers_give_the_same_reports_in_the_same_order(mixed, one_worker):
     heard: list[str] = []
-    one = check_many(mixed, TODAY_OPTIONS, jobs=1)
+    one = one_worker
     two = check_many(mixed, TODAY_OPTIONS, jobs=2, on_done=lambda r: heard.append(r.file))
     assert [r.file for r in two] == [str(p) for p in mixed]
     assert _json(two) == _json(one)
@@ -56,10 +68,8 @@ def test_two_workers_give_the_same_reports_in_the_same_order(mixed):
     assert all(r.tables == {} for r in two)  # stripped before crossing between processes
 
 
-def test_more_workers_than_workbooks_and_a_single_workbook(mixed):
-    assert _json(check_many(mixed[1:3], TODAY_OPTIONS, jobs=8)) == _json(
-        check_many(mixed[1:3], TODAY_OPTIONS, jobs=1)
-    )
+def test_more_workers_than_workbooks_and_a_single_workbook(mixed, one_worker):
+    assert _json(check_many(mixed[1:3], TODAY_OPTIONS, jobs=8)) == _json(one_worker[1:3])
     (only,) = check_many(mixed[:1], TODAY_OPTIONS, jobs=2)
     assert only.file == str(mixed[0])
 

@@ -81,16 +81,36 @@ def submissions(tmp_path_factory) -> list:
     return [_write(folder / f"{i:02d}-{_case_id(c)}.xlsx", *c) for i, c in enumerate(CASES)]
 
 
+@pytest.fixture(scope="module")
+def validated(submissions) -> subprocess.CompletedProcess:
+    """``ipsxl validate`` over the folder of every case, as a state office runs it: a real
+    process with two workers, each workbook's report in the order of CASES. One report per
+    workbook is what a case asserts on, and a report does not depend on the files validated
+    beside it (see test_batch.py), so every case reads its own from this one run."""
+    return subprocess.run(
+        [sys.executable, "-m", "ipsxl", "validate", str(submissions[0].parent), "--format", "json"]
+        + ["--jobs", "2"],
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+
+
+def _reports(validated: subprocess.CompletedProcess) -> list[dict]:
+    assert "Traceback" not in validated.stderr, validated.stderr
+    assert validated.returncode in (0, 1), validated.stderr
+    return json.loads(validated.stdout)["workbooks"]
+
+
 @pytest.mark.parametrize("n", range(len(CASES)), ids=[_case_id(c) for c in CASES])
-def test_validate_and_check_report_on_a_tab_with_nothing_to_count(submissions, tmp_path, n):
+def test_validate_and_check_report_on_a_tab_with_nothing_to_count(
+    submissions, validated, tmp_path, n
+):
     which, state = CASES[n]
     book = submissions[n]
-    runner = CliRunner()
 
-    validated = runner.invoke(main, ["validate", str(book), "--format", "json"])
-    _no_traceback(validated)
-    assert validated.exit_code in (0, 1), validated.output
-    (report,) = json.loads(validated.output)["workbooks"]
+    report = _reports(validated)[n]
+    assert report["file"] == str(book)
     assert report["readable"] is True
     assert len(report["fidelity"]["items"]) == 12
     tab_flags = [f for f in report["flags"] if f["sheet"] in (which, std.PROGRAM.name)]
@@ -105,7 +125,7 @@ def test_validate_and_check_report_on_a_tab_with_nothing_to_count(submissions, t
         assert missing == {c.name for c in std.TABS_BY_NAME[which].required_columns}
 
     target = tmp_path / "agency.checked.xlsx"
-    checked = runner.invoke(main, ["check", str(book), "--output", str(target)])
+    checked = CliRunner().invoke(main, ["check", str(book), "--output", str(target)])
     _no_traceback(checked)
     assert checked.exit_code in (0, 1), checked.output
     assert f"wrote {target}" in checked.output and target.is_file()
@@ -123,16 +143,9 @@ def test_summary_has_a_row_for_every_such_workbook(submissions, tmp_path):
     assert out.is_file()
 
 
-def test_a_folder_of_every_such_workbook_gives_one_report_each_in_real_processes(submissions):
-    proc = subprocess.run(
-        [sys.executable, "-m", "ipsxl", "validate", str(submissions[0].parent), "--format", "json"]
-        + ["--jobs", "2"],
-        capture_output=True,
-        text=True,
-        timeout=600,
-    )
-    assert "Traceback" not in proc.stderr, proc.stderr
-    assert proc.returncode in (0, 1), proc.stderr
-    reports = json.loads(proc.stdout)["workbooks"]
+def test_a_folder_of_every_such_workbook_gives_one_report_each_in_real_processes(
+    submissions, validated
+):
+    reports = _reports(validated)
     assert [r["file"] for r in reports] == [str(b) for b in submissions]
     assert all(r["readable"] for r in reports)

@@ -290,29 +290,41 @@ class ExcelSim:
     def _setSheetVisibility(self, action: dict) -> None:  # noqa: N802
         self._at(action)["visibility"] = action["args"][0]
 
-    def _put(self, sheet: dict, row: int, col: int, value: object) -> None:
+    def _grow(self, sheet: dict, rows: int, cols: int) -> list[list]:
+        """The sheet's values, grown (as Excel's used range grows) to hold the cell at row
+        ``rows``, column ``cols``: every row as wide as the widest."""
         values = sheet["values"]
         if values == [[]]:
             values.clear()
-        while len(values) < row:
+        while len(values) < rows:
             values.append([])
-        width = max(col, max(len(r) for r in values))
+        width = max(cols, max(len(r) for r in values))
         for r in values:
             r.extend([""] * (width - len(r)))
-        values[row - 1][col - 1] = value
         if "used_range_address" in sheet:
             sheet["used_range_address"] = f"A1:{sheets.column_letter(width)}{len(values)}"
+        return values
+
+    def _put(self, sheet: dict, row: int, col: int, value: object) -> None:
+        self._grow(sheet, row, col)[row - 1][col - 1] = value
+
+    def _put_block(self, sheet: dict, action: dict, values: list[list[object]]) -> None:
+        """``values`` written from the action's top-left cell: the sheet grown once to the
+        block's far corner, then each cell set, as ``_put`` cell by cell would leave it."""
+        filled = [i for i, row in enumerate(values) if row]
+        if not filled:
+            return
+        top, left = action["start_row"], action["start_column"]
+        grid = self._grow(sheet, top + filled[-1] + 1, left + max(len(row) for row in values))
+        for i, row in enumerate(values):
+            grid[top + i][left : left + len(row)] = row
 
     def _setValues(self, action: dict) -> None:  # noqa: N802
         sheet = self._at(action)
-        for i, row in enumerate(action["values"]):
-            for j, value in enumerate(row):
-                self._put(
-                    sheet,
-                    action["start_row"] + i + 1,
-                    action["start_column"] + j + 1,
-                    as_excel_stores(value),
-                )
+        stored = [[as_excel_stores(value) for value in row] for row in action["values"]]
+        self._put_block(sheet, action, stored)
+        for i, row in enumerate(stored):
+            for j in range(len(row)):
                 self.formulas.pop(
                     (sheet["name"], action["start_row"] + i + 1, action["start_column"] + j + 1),
                     None,
@@ -324,7 +336,9 @@ class ExcelSim:
             for j, formula in enumerate(row):
                 r, c = action["start_row"] + i + 1, action["start_column"] + j + 1
                 self.formulas[(sheet["name"], r, c)] = formula
-                self._put(sheet, r, c, formula_result(formula))
+        self._put_block(
+            sheet, action, [[formula_result(f) for f in row] for row in action["values"]]
+        )
 
     def delete_row(self, name: str, row: int) -> None:
         """A person deletes a row of a sheet: what is below moves up, and Excel rewrites the
