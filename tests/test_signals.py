@@ -1,11 +1,14 @@
 """Stopping a run: SIGTERM (a scheduler's timeout, a service stopping) and Ctrl-C end ipsxl with
 one line and the shell's codes (143, 130), and take every worker and reading process with it.
 
-Real processes throughout: the checks are slowed by a patch made in the process itself (the
-workers and the guard's children are forked from it, so they are slow too)."""
+Real processes throughout: a run stopped during its batch is forked from the test's process
+(``forked.py``), its checks slowed by a patch made in that process alone (the workers and the
+guard's children are forked from it, so they are slow too); a run stopped while it starts up is
+started afresh, Python and pandas still being imported."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import subprocess
@@ -13,23 +16,26 @@ import sys
 import time
 from pathlib import Path
 
+import forked
 import pytest
 from builders import clean_tabs, write_workbook
 
 pytestmark = pytest.mark.skipif(not hasattr(os, "fork"), reason="POSIX signals and processes")
 
-SLOW_IPSXL = """
-import sys, time
-from ipsxl import validate
-real_rules = validate.run_rules
-def slow_rules(ctx):
-    time.sleep(30)
-    return real_rules(ctx)
-validate.run_rules = slow_rules
-sys.argv[0] = "ipsxl"
-from ipsxl.__main__ import run
-run()
-"""
+
+def _slow_in_a_session_of_its_own() -> None:
+    """In the forked run: a session of its own (as a terminal's foreground job: Ctrl-C reaches
+    all of it), and checks that take 30 seconds."""
+    from ipsxl import validate
+
+    os.setsid()
+    real_rules = validate.run_rules
+
+    def slow_rules(ctx):
+        time.sleep(30)
+        return real_rules(ctx)
+
+    validate.run_rules = slow_rules
 
 
 @pytest.fixture(scope="module")
@@ -40,12 +46,15 @@ def folder(tmp_path_factory) -> Path:
     return folder
 
 
-def start(*args: str, slow: bool = True) -> subprocess.Popen:
-    """ipsxl in a session of its own (as a terminal's foreground job: Ctrl-C reaches all of
-    it), with the checks slowed down."""
-    code = ["-c", SLOW_IPSXL] if slow else ["-m", "ipsxl"]
+def start(*args: str) -> forked.Forked:
+    """ipsxl in a session of its own, with the checks slowed down."""
+    return forked.Forked(list(args), before=_slow_in_a_session_of_its_own)
+
+
+def start_afresh(*args: str) -> subprocess.Popen:
+    """``python -m ipsxl`` in a session of its own."""
     return subprocess.Popen(
-        [sys.executable, *code, *args],
+        [sys.executable, "-m", "ipsxl", *args],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
@@ -89,21 +98,22 @@ def wait_for(condition, timeout: float = 60.0) -> None:
         time.sleep(0.05)
 
 
-def stop_and_check(proc: subprocess.Popen, signum: int, group: bool, code: int, line: str):
+def stop_and_check(proc: forked.Forked, signum: int, group: bool, code: int, line: str):
     workers = descendants(proc.pid)
     if group:
         os.killpg(proc.pid, signum)
     else:
         os.kill(proc.pid, signum)
     try:
-        out, err = proc.communicate(timeout=30)
-    finally:
-        if proc.poll() is None:
-            os.killpg(proc.pid, signal.SIGKILL)
-    assert proc.returncode == code, err
-    assert err.splitlines() == [line]
+        done = proc.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(proc.pid, signal.SIGKILL)  # what is left of its session
+        raise
+    assert done.returncode == code, done.stderr
+    assert done.stderr.splitlines() == [line]
     wait_for(lambda: not any(alive(p) for p in workers), timeout=10)
-    return out
+    return done.stdout
 
 
 @pytest.mark.parametrize("command", ["validate", "summary"])
@@ -124,7 +134,7 @@ def test_ctrl_c_during_the_batch_exits_130_in_one_line(folder, jobs):
 
 @pytest.mark.parametrize("after", [0.25, 0.5, 1.0])
 def test_ctrl_c_while_starting_up_exits_130_in_one_line(folder, after):
-    proc = start("validate", str(folder), slow=False)
+    proc = start_afresh("validate", str(folder))
     time.sleep(after)  # while Python and pandas are being imported, or just after
     if proc.poll() is not None:
         pytest.skip("ipsxl finished before the signal")
