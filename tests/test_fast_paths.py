@@ -20,7 +20,8 @@ from ipsxl.core import codes, fidelity, parse
 from ipsxl.core.fidelity import population as pop
 from ipsxl.core.fidelity.population import Frames
 from ipsxl.core.model import Period
-from ipsxl.core.rules import flags, identity
+from ipsxl.core.rules import flags, identity, run_rules
+from ipsxl.core.rules.dates import iso
 from ipsxl.files import read
 
 # values a column can hold in a hand-built frame: text typed many ways, blanks of every kind,
@@ -148,6 +149,20 @@ def test_figures_shared_within_a_workbook_are_the_figures_worked_out_alone(tmp_p
     assert "Stray Name" in fidelity.items.employer_contacts(frames, period).note
 
 
+def test_rules_and_scores_sharing_one_block_give_what_each_gives_alone(tmp_path):
+    ctx = _ctx(tmp_path)
+    frames, period = Frames.from_parsed(ctx), Period(START, END)
+    alone_flags, alone = run_rules(ctx), _everything(frames, period)
+    with pop.sharing():
+        shared_flags = run_rules(ctx)
+        with pop.sharing():  # the scores' own block joins the rules' one
+            shared = _everything(frames, period)
+            assert pop.receives_benefits(frames.caseload) is pop.receives_benefits(frames.caseload)
+    pd.testing.assert_frame_equal(shared_flags, alone_flags)
+    assert len(alone_flags) > 0
+    assert repr(shared) == repr(alone)
+
+
 def test_sharing_ends_with_its_block(tmp_path):
     frames, period = Frames.from_parsed(_ctx(tmp_path)), Period(START, END)
     assert pop.specialists(frames.staff, frames.caseload) is not pop.specialists(
@@ -169,3 +184,41 @@ def test_a_period_is_part_of_what_is_shared(tmp_path):
             frames.caseload, Period(dt.date(2030, 1, 1), dt.date(2030, 3, 31))
         )
     assert quarter is not later
+
+
+def test_dates_in_messages_read_as_pandas_writes_them():
+    days = pd.Series(
+        np.array(
+            ["0001-01-01", "0999-12-31", "2024-02-29", "NaT", "1969-12-31", "2026-07-01T13:45"],
+            dtype="datetime64[us]",
+        ),
+        index=range(5, 11),
+    )
+    expected = days.dt.strftime("%Y-%m-%d").fillna("")
+    assert (
+        iso(days).tolist()
+        == expected.tolist()
+        == [
+            "0001-01-01",
+            "0999-12-31",
+            "2024-02-29",
+            "",
+            "1969-12-31",
+            "2026-07-01",
+        ]
+    )
+    assert iso(days).index.equals(days.index)
+
+
+def test_flag_frames_joined_as_one_array_are_what_pandas_joins(tmp_path):
+    ctx = _ctx(tmp_path)
+    parts = [
+        flags.tab(ctx, "Employer Log", codes.LOW_CONTACTS, "week 1", value=3),
+        flags.empty(),
+        flags.tabs(ctx, "Staff", codes.MISSING_TAB, ["a", "b"], [None, 2.5], row=4),
+    ]
+    joined = flags.concat(parts)
+    pd.testing.assert_frame_equal(
+        joined, pd.concat([p for p in parts if len(p)], ignore_index=True)
+    )
+    assert all(d == np.dtype(object) for d in joined.dtypes) and len(joined) == 3

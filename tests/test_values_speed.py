@@ -139,3 +139,35 @@ any_value = st.one_of(
 def test_a_column_reads_as_its_cells_alone(col, picks, pool):
     raw = pd.Series([pool[i % len(pool)] for i in picks], dtype=object)
     assert_reads_as_cells_alone(raw, col)
+
+
+@settings(max_examples=100, deadline=None, derandomize=True)
+@given(
+    st.sampled_from(ALL_COLUMNS),
+    st.lists(
+        st.sampled_from(range(6)), min_size=values.READ_EACH + 1, max_size=3 * values.READ_EACH
+    ),
+    st.lists(any_value, min_size=1, max_size=6),
+)
+def test_a_column_read_by_distinct_value_reads_as_its_cells_alone(col, picks, pool):
+    """Past ``READ_EACH`` cells a column is read one cell per distinct value: still as its
+    cells alone (a shorter column is read cell by cell, and the test above is about those)."""
+    raw = pd.Series([pool[i % len(pool)] for i in picks], dtype=object)
+    assert_reads_as_cells_alone(raw, col)
+
+
+def test_a_short_column_is_read_cell_by_cell_and_a_long_one_by_value(monkeypatch):
+    seen = []
+    read = values._read_text
+
+    def counting(cells, col):
+        seen.append(len(cells))
+        return read(cells, col)
+
+    monkeypatch.setattr(values, "_read_text", counting)
+    short = pd.Series(["C1", "C2", "C1", None] * (values.READ_EACH // 4), dtype=object)
+    long = pd.Series(["C1", "C2", "C1", None] * (values.READ_EACH // 4 + 1), dtype=object)
+    short_typed, _ = values.parse_text(short)
+    long_typed, _ = values.parse_text(long)
+    assert seen == [values.READ_EACH, 3]  # every cell; then C1, C2 and the blank
+    assert short_typed.tolist() == long_typed.tolist()[: values.READ_EACH]

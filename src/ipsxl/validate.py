@@ -52,14 +52,16 @@ def check_raw(
     ctx = parse.parse_workbook(
         raw, start=options.start, end=options.end, today=options.today, parsed=parsed
     )
+    with fidelity.population.sharing():  # the rules and the scores count the same people
+        flags, scores = run_rules(ctx), fidelity.score_workbook(ctx)
     return Report(
         file=raw.source,
         readable=True,
         agency=_text(ctx.program.get("Agency")),
         program=_text(ctx.program.get("Program")),
         period=ctx.period,
-        flags=run_rules(ctx),
-        scores=fidelity.score_workbook(ctx),
+        flags=flags,
+        scores=scores,
         tables=raw.tables,
     )
 

@@ -205,6 +205,10 @@ def _alone(distinct: np.ndarray, kinds: set[type]) -> np.ndarray:
     return alone
 
 
+# Columns of at most this many cells are read cell by cell, longer ones one cell per distinct
+# value (``_by_distinct_value``): below it, grouping the values costs more than it saves.
+READ_EACH = 64
+
 # What a per-value parser gives for an array of cells: the typed values (a numpy array, or a
 # BooleanArray) and the mask of the cells holding something but nothing valid.
 Read = tuple[np.ndarray | pd.api.extensions.ExtensionArray, np.ndarray]
@@ -221,13 +225,15 @@ def _by_distinct_value(
 
     Every parser reads each cell on its own, so a cell's result depends on its value alone; and a
     column of 50,000 cells holds a handful of choices, ~100 dates, ~2,000 IDs. Reading those and
-    copying by position is far cheaper than any loop over the cells."""
+    copying by position is far cheaper than any loop over the cells. A short column (a small
+    team's tab, a Staff list) is read cell by cell: finding its distinct values would cost more
+    than reading them all, and the result is the same either way."""
     cells = raw.to_numpy(dtype=object)
-    if len(cells) > 1:
+    if len(cells) > READ_EACH:
         distinct, codes = _distinct(cells)
         typed, bad = read(distinct, col)
         typed, bad = typed.take(codes), bad.take(codes)
-    else:  # nothing to share
+    else:
         typed, bad = read(cells, col)
     name = raw.name if named else None
     return (  # the arrays are new: no copy (pandas would copy a numpy array by default)

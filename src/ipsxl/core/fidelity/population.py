@@ -105,8 +105,13 @@ def sharing() -> Iterator[None]:
 
     One workbook's items, outcomes and per-specialist table ask for the same specialists,
     active clients, jobs and contact counts a dozen times over. Outside a block (a worksheet
-    function, a test calling an item) every call computes afresh, as before.
+    function, a test calling an item) every call computes afresh, as before. A block inside
+    another shares the outer one's results: the rules and the scores of one workbook ask for
+    the same specialists, benefits and referrals too.
     """
+    if _SHARED.get() is not None:
+        yield
+        return
     token = _SHARED.set({})
     try:
         yield
@@ -165,16 +170,22 @@ def distinct(values: pd.Series) -> tuple[np.ndarray, pd.Series]:
 def name_key(values: pd.Series) -> pd.Series:
     """Names folded for case and spacing (NA when blank), so one person or employer typed two
     ways is counted once. Punctuation is kept: "Acme, Inc." and "Acme Inc" stay two employers."""
-    values = pd.Series(values)
-    # folded once per distinct name, as text the way the "string" dtype writes it; code -1 (a
-    # blank) and a name that folds to nothing give NA
-    codes, uniques = distinct(values)
-    text = pd.array(uniques.to_numpy(), dtype="string")
-    folded = pd.array(
-        [pd.NA if name is pd.NA else _SPACES.sub("", name.casefold()) or pd.NA for name in text],
-        dtype="string",
-    )
-    return pd.Series(folded.take(codes, allow_fill=True), index=values.index, name=values.name)
+    values = values if isinstance(values, pd.Series) else pd.Series(values)
+    # folded once per distinct name and spread back by position; code -1 (a blank) and a name
+    # that folds to nothing give NA. A workbook asks this of a dozen small columns, so plain
+    # text (what the typed frames hold) skips pandas' string conversions, which cost more than
+    # the folding.
+    cells = values.to_numpy(dtype=object)
+    codes, uniques = pd.factorize(cells)
+    if len(uniques) and pd.api.types.infer_dtype(uniques, skipna=False) != "string":
+        codes, typed = distinct(values)
+        uniques = pd.array(typed.to_numpy(), dtype="string").to_numpy(dtype=object, na_value=pd.NA)
+    folded = [
+        pd.NA if name is pd.NA else _SPACES.sub("", name.casefold()) or pd.NA for name in uniques
+    ]
+    folded.append(pd.NA)  # what code -1 takes
+    keys = np.array(folded, dtype=object).take(codes)
+    return pd.Series(pd.arrays.StringArray(keys), index=values.index, name=values.name, copy=False)
 
 
 def yes(values: pd.Series) -> pd.Series:
@@ -366,6 +377,7 @@ def employment_rate(
     return float(employed(active, jobs, period).mean())
 
 
+@shared
 def receives_benefits(caseload: pd.DataFrame) -> pd.Series:
     """Client ID -> whether the client's Caseload row says Receives Benefits = yes (a blank is
     not yes; a repeated Client ID speaks through its first row)."""
@@ -381,6 +393,7 @@ def referred_by_start(jobs: pd.DataFrame, referrals: pd.DataFrame) -> pd.Series:
     return (first <= jobs[std.JOB_START]).fillna(False).astype(bool)
 
 
+@shared
 def first_referral(jobs: pd.DataFrame, referrals: pd.DataFrame) -> pd.Series:
     """Per job: its client's earliest Benefits Referral date (NaT for none)."""
     dated = referrals.dropna(subset=[CLIENT_ID])
@@ -401,6 +414,7 @@ def start_contacts_met(jobs: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
     )
 
 
+@shared
 def client_specialist(caseload: pd.DataFrame) -> pd.Series:
     """Client ID -> the folded name of the client's specialist, to credit jobs to specialists."""
     people = clients(caseload)

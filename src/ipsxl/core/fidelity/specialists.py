@@ -36,127 +36,134 @@ _OTHER = "\x00unassigned"  # the key clients under no specialist's name are coun
 def specialist_table(frames: Frames, period: Period | None) -> list[dict[str, object]]:
     """The specialists' rows sorted by name (case ignored), then the unassigned row (when
     anything is unassigned) and the All specialists row (when there is a row to add up);
-    without a period, the specialists' names, FTE and Employment Services % only."""
+    without a period, the specialists' names, FTE and Employment Services % only.
+
+    The records are counted over every row of the tabs at once (one code per record into the
+    specialists), then laid out as plain rows: a table has a row per specialist, a few dozen at
+    most, where pandas' per-call cost would be most of the work."""
     specs = pop.specialists(frames.staff, frames.caseload)
-    keys = specs.index
-    table = pd.DataFrame(
-        {key: pd.Series(None, index=keys, dtype=object) for key in SPECIALIST_KEYS}
-    )
-    table["kind"] = SPECIALIST
-    table["name"] = specs[pop.NAME]
-    table["fte"] = specs[pop.FTE]
-    table["employment_services_pct"] = pop.services_share(specs)
-    table = table.sort_values("name", key=lambda names: names.str.casefold(), kind="stable")
+    names = specs[pop.NAME].tolist()
+    order = sorted(range(len(names)), key=lambda i: names[i].casefold())  # stable
+    keys = specs.index[order]
+    fte = specs[pop.FTE].to_numpy(dtype=float)[order]
+    services = pop.services_share(specs).to_numpy(dtype=float)[order]
+    table = [
+        _row(SPECIALIST, names[i], fte=fte[at], employment_services_pct=services[at])
+        for at, i in enumerate(order)
+    ]
     if period is None:
         return _records(table)
-    counts = _counts(frames, period, pd.Index([*table.index, _OTHER]))
-    for column in counts:
-        table[column] = counts[column].reindex(table.index)
-    weeks = period.weeks
+    counts = _counts(frames, period, keys)
+    for at, row in enumerate(table):
+        row.update({column: int(per_key[at]) for column, per_key in counts.items()})
     if "face_to_face_contacts" in counts:
-        table["contacts_per_week"] = table["face_to_face_contacts"].astype(float) / weeks
+        rates = counts["face_to_face_contacts"][:-1].astype(float) / period.weeks
+        for row, rate in zip(table, rates, strict=True):
+            row["contacts_per_week"] = rate
     if "caseload" in counts:
-        table["caseload_per_fte"] = table["caseload"].astype(float) / table["fte"]
-    table["employment_rate"] = _rate(table)
-    rows = [table]
-    other = counts.loc[_OTHER] if len(counts.columns) else pd.Series(dtype=object)
-    if other.fillna(0).astype(float).any():
-        rows.append(_row(UNASSIGNED, UNASSIGNED_NAME, other.to_dict()))
-    body = pd.concat(rows)
-    if len(body):
-        rows.append(_row(ALL_SPECIALISTS, ALL_NAME, _totals(body, table)))
-    return _records(pd.concat(rows))
+        with np.errstate(divide="ignore", invalid="ignore"):
+            per_fte = counts["caseload"][:-1].astype(float) / fte
+        for row, value in zip(table, per_fte, strict=True):
+            row["caseload_per_fte"] = value
+    rows = list(table)
+    other = {column: int(per_key[-1]) for column, per_key in counts.items()}
+    if any(other.values()):
+        rows.append(_row(UNASSIGNED, UNASSIGNED_NAME, **other))
+    if rows:
+        rows.append(_row(ALL_SPECIALISTS, ALL_NAME, **_totals(rows, table)))
+    for row in rows:
+        row["employment_rate"] = _rate(row)
+    return _records(rows)
 
 
-def _counts(frames: Frames, period: Period, keys: pd.Index) -> pd.DataFrame:
-    """The count columns per key (specialists, then ``_OTHER`` for everything under no
-    specialist's name); a column whose tab is missing is left out."""
-    out: dict[str, pd.Series] = {}
-    specialist_keys = keys[:-1]
+def _counts(frames: Frames, period: Period, keys: pd.Index) -> dict[str, np.ndarray]:
+    """The count columns: per specialist (``keys``, in order), then one more for everything
+    under no specialist's name; a column whose tab is missing is left out."""
+    out: dict[str, np.ndarray] = {}
     if frames.caseload is not None:
         at_end = pop.clients_at_end(frames.caseload, period)
         active = pop.active_clients(frames.caseload, period)
-        out["caseload"] = _credit(at_end[pop.ES], specialist_keys)
-        out["active_clients"] = _credit(active[pop.ES], specialist_keys)
+        out["caseload"] = _credit(at_end[pop.ES], keys)
+        out["active_clients"] = _credit(active[pop.ES], keys)
         if active["In Education"].notna().any():
             educated = active[pop.yes(active["In Education"])]
-            out["in_education"] = _credit(educated[pop.ES], specialist_keys)
+            out["in_education"] = _credit(educated[pop.ES], keys)
         if frames.jobs is not None:
             working = active[pop.employed(active, frames.jobs, period)]
-            out["employed_clients"] = _credit(working[pop.ES], specialist_keys)
+            out["employed_clients"] = _credit(working[pop.ES], keys)
     if frames.log is not None:
-        face = frames.log[pop.face_to_face_rows(frames.log, period)]
-        out["face_to_face_contacts"] = _credit(face[pop.ES], specialist_keys)
+        face = frames.log[pop.ES][pop.face_to_face_rows(frames.log, period)]
+        out["face_to_face_contacts"] = _credit(face, keys)
     if frames.jobs is not None:
         starts = pop.job_starts(frames.jobs, period)
-        owners = (
-            starts[pop.CLIENT_ID].map(pop.client_specialist(frames.caseload))
-            if frames.caseload is not None
-            else pd.Series(pd.NA, index=starts.index, dtype=object)
-        )
-        out["job_starts"] = _credit_keys(owners, specialist_keys)
-    return pd.DataFrame(out, index=keys)
+        if frames.caseload is not None:
+            owners = starts[pop.CLIENT_ID].map(pop.client_specialist(frames.caseload))
+            out["job_starts"] = _tally(keys.get_indexer(owners.to_numpy(dtype=object)), keys)
+        else:
+            out["job_starts"] = _tally(np.full(len(starts), -1), keys)
+    return out
 
 
-def _credit(names: pd.Series, keys: pd.Index) -> pd.Series:
-    """Records per specialist by the name they give (folded), the rest under ``_OTHER``."""
-    return _credit_keys(pop.name_key(names), keys)
+def _credit(names: pd.Series, keys: pd.Index) -> np.ndarray:
+    """Records per specialist by the name they give (folded), the rest last: each distinct
+    name is folded and looked up once."""
+    codes, typed = pop.distinct(names)
+    found = np.append(keys.get_indexer(pop.name_key(typed).to_numpy(dtype=object)), -1)
+    return _tally(found[codes], keys)
 
 
-def _credit_keys(folded: pd.Series, keys: pd.Index) -> pd.Series:
-    owned = folded.isin(set(keys)).to_numpy(bool)
-    counts = pd.Series(folded[owned].to_numpy(dtype=object)).value_counts()
-    counts = counts.reindex(keys, fill_value=0).astype(int)
-    counts[_OTHER] = int((~owned).sum())
-    return counts
+def _tally(owners: np.ndarray, keys: pd.Index) -> np.ndarray:
+    """How many of ``owners`` (a position in ``keys`` per record, -1 for none) each key has,
+    then how many have none."""
+    owned = owners >= 0
+    return np.append(np.bincount(owners[owned], minlength=len(keys)), np.sum(~owned))
 
 
-def _rate(table: pd.DataFrame) -> pd.Series:
+def _rate(row: dict[str, object]) -> float | None:
     """Employed ÷ active clients, a fraction to 3 places (None where either is unknown or there
     are no active clients)."""
-    employed = pd.to_numeric(table["employed_clients"], errors="coerce")
-    active = pd.to_numeric(table["active_clients"], errors="coerce")
-    return (employed / active).where(active > 0).round(3)
+    employed, active = row["employed_clients"], row["active_clients"]
+    if employed is None or active is None or not active > 0:
+        return None
+    return float(np.round(np.float64(employed) / np.float64(active), 3))
 
 
-def _row(kind: str, name: str, figures: dict[str, object]) -> pd.DataFrame:
-    row = dict.fromkeys(SPECIALIST_KEYS)
-    row.update({k: v for k, v in figures.items() if k in SPECIALIST_KEYS})
-    row.update(kind=kind, name=name)
-    frame = pd.DataFrame([row], columns=list(SPECIALIST_KEYS), index=[kind])
-    frame["employment_rate"] = _rate(frame)
-    return frame
+def _row(kind: str, name: str, **figures: object) -> dict[str, object]:
+    row: dict[str, object] = dict.fromkeys(SPECIALIST_KEYS)
+    row.update(figures, kind=kind, name=name)
+    return row
 
 
-def _totals(body: pd.DataFrame, specialists: pd.DataFrame) -> dict[str, object]:
-    """The All specialists figures: sums of the rows above, and the rates the items take."""
+def _totals(body: list[dict[str, object]], table: list[dict[str, object]]) -> dict[str, object]:
+    """The All specialists figures: sums of the rows above, and the rates the items take
+    (over the specialists' rows, ``table``)."""
     totals: dict[str, object] = {}
     for column in COUNTS:
-        values = pd.to_numeric(body[column], errors="coerce")
-        totals[column] = int(values.sum()) if values.notna().any() else None
-    fte = float(specialists["fte"].sum())
+        found = [row[column] for row in body if row[column] is not None]
+        totals[column] = int(sum(found)) if found else None
+    fte = float(pd.Series([row["fte"] for row in table], dtype=float).sum())
     totals["fte"] = fte
     if totals["caseload"] is not None and fte > 0:
         totals["caseload_per_fte"] = totals["caseload"] / fte
-    rates = pd.to_numeric(specialists["contacts_per_week"], errors="coerce")
+    rates = pd.Series([row["contacts_per_week"] for row in table], dtype=float)
     totals["contacts_per_week"] = float(rates.mean()) if rates.notna().any() else None
-    share = pd.to_numeric(specialists["employment_services_pct"], errors="coerce")
+    share = pd.Series([row["employment_services_pct"] for row in table], dtype=float)
     known = share.notna()
     if known.any():
-        weights = specialists.loc[known, "fte"].astype(float)
+        weights = pd.Series([row["fte"] for row in table], dtype=float)[known]
         totals["employment_services_pct"] = float((share[known] * weights).sum() / weights.sum())
     return totals
 
 
-def _records(table: pd.DataFrame) -> list[dict[str, object]]:
-    table = table[list(SPECIALIST_KEYS)].astype(object)
-    table = table.where(table.notna(), None)
-    records = table.to_dict("records")
-    for rec in records:
-        for key in COUNTS:
-            if isinstance(rec[key], float | np.floating | np.integer):
-                rec[key] = int(rec[key])
-        for key, value in rec.items():
-            if isinstance(value, np.floating):
-                rec[key] = float(value)
-    return records
+def _records(rows: list[dict[str, object]]) -> list[dict[str, object]]:
+    """The rows with plain Python values: counts as ints, other figures as floats, and None
+    for a figure that is not a number (NaN)."""
+    for row in rows:
+        for key, value in row.items():
+            if isinstance(value, float | np.floating):
+                row[key] = (
+                    None if np.isnan(value) else int(value) if key in COUNTS else float(value)
+                )
+            elif isinstance(value, np.integer):
+                row[key] = int(value)
+    return rows

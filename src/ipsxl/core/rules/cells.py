@@ -54,14 +54,35 @@ def _required_blank(ctx: Parsed, tab: std.Tab, col: std.Column) -> pd.Series | N
     return blank if col.required else blank & (frame["Status"] == std.CLOSED)
 
 
+def _may_flag(ctx: Parsed, tab: std.Tab, columns: list[std.Column]) -> tuple[set[str], set[str]]:
+    """Of the ``columns`` found in the tab: those with a bad cell, and those where a cell that
+    must be filled may be blank; asked of the whole tab at once, since most columns of most
+    workbooks have neither and asking column by column costs more than the rules."""
+    found = [col.name for col in columns]
+    bad = ctx.bad[tab.name][found].to_numpy(dtype=bool)
+    with_bad = {name for name, any_bad in zip(found, bad.any(axis=0), strict=True) if any_bad}
+    must = [
+        i
+        for i, col in enumerate(columns)
+        if col.required or (tab is std.CASELOAD and col.name == "Closed Date")
+    ]
+    blank = ctx.frames[tab.name][[found[i] for i in must]].isna().to_numpy(dtype=bool)
+    blank = blank & ~bad[:, must]
+    with_blank = {
+        found[i] for i, any_blank in zip(must, blank.any(axis=0), strict=True) if any_blank
+    }
+    return with_bad, with_blank
+
+
 def _table_flags(ctx: Parsed, tab: std.Tab) -> list[pd.DataFrame]:
     table = ctx.tables[tab.name]
     found = []
-    for col in tab.columns:
-        if col.name not in table.positions:
-            continue  # a missing column is one missing-column flag, not one per row
-        bad = ctx.bad[tab.name][col.name]
-        if bad.any():
+    # a missing column is one missing-column flag, not one per row
+    present = [col for col in tab.columns if col.name in table.positions]
+    with_bad, with_blank = _may_flag(ctx, tab, present)
+    for col in present:
+        if col.name in with_bad:
+            bad = ctx.bad[tab.name][col.name]
             raw = ctx.raw[tab.name][col.name][bad]  # the few bad cells, by Excel row
             uncomputed = raw.map(type) == values.Uncomputed
             if uncomputed.any():
@@ -74,7 +95,7 @@ def _table_flags(ctx: Parsed, tab: std.Tab) -> list[pd.DataFrame]:
                 found.append(
                     flags.cells(ctx, tab.name, wrong, col.name, BAD_CODE[col.type], message)
                 )
-        blank = _required_blank(ctx, tab, col)
+        blank = _required_blank(ctx, tab, col) if col.name in with_blank else None
         if blank is not None and blank.any():
             why = " (the case is Closed)" if not col.required else ""
             found.append(

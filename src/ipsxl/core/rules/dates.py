@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+import numpy as np
 import pandas as pd
 
 from ipsxl.core import codes
@@ -62,7 +63,17 @@ DATE_TABS = (std.CASELOAD, std.JOBS, std.EMPLOYER_LOG, std.BENEFITS_REFERRALS)
 
 def iso(dates: pd.Series) -> pd.Series:
     """Dates as ISO text for messages (empty where NaT)."""
-    return dates.dt.strftime("%Y-%m-%d").fillna("")
+    days = dates.to_numpy()
+    if days.dtype.kind != "M":
+        return dates.dt.strftime("%Y-%m-%d").fillna("")
+    return pd.Series(iso_texts(days), index=dates.index, dtype=object)
+
+
+def iso_texts(days: np.ndarray) -> list[str]:
+    """Dates (a datetime64 array) as ISO text, as ``iso`` writes them: numpy writes the day
+    of a datetime64 directly, where pandas' strftime makes a Timestamp of each first."""
+    text = np.datetime_as_string(days, unit="D").tolist()
+    return ["" if missing else day for day, missing in zip(text, np.isnat(days), strict=True)]
 
 
 def day(value: dt.date) -> pd.Timestamp:

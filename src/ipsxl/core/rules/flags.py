@@ -64,11 +64,12 @@ def cells(
     mask: pd.Series,
     column: str | None,
     code: Code,
-    message: str | pd.Series,
+    message: str | pd.Series | list[str],
 ) -> pd.DataFrame:
     """One flag per True in ``mask`` (a boolean Series indexed by Excel row) on ``column``.
 
-    ``message`` is one text for all, or a Series aligned with ``mask`` (one text per row).
+    ``message`` is one text for all, a Series aligned with ``mask`` (one text per row), or a
+    list of one text per True in ``mask``, in its order.
     ``column=None`` flags the whole row (faces mark the row's first cell).
     """
     where = _where(mask)
@@ -79,6 +80,8 @@ def cells(
     sheet = table.sheet if table is not None else tab
     typed = _at(ctx.raw[tab][column], mask.index, where) if column else [None] * len(rows)
     text = _at(message, mask.index, where) if isinstance(message, pd.Series) else message
+    if isinstance(text, list) and len(text) != len(rows):
+        raise ValueError(f"{len(text)} messages for {len(rows)} flags")
     return _frame(
         {
             "sheet": sheet,
@@ -139,4 +142,13 @@ def concat(parts: list[pd.DataFrame]) -> pd.DataFrame:
     parts = [p for p in parts if len(p)]
     if not parts:
         return empty()
+    if all(_built_here(p) for p in parts):  # one array, as pd.concat would give it
+        grid = np.concatenate([p.to_numpy() for p in parts])
+        return pd.DataFrame(grid, columns=FLAG_COLUMNS, dtype=object)
     return pd.concat(parts, ignore_index=True)[FLAG_COLUMNS]
+
+
+def _built_here(part: pd.DataFrame) -> bool:
+    """Whether a flags frame has the flag columns in order, all of object dtype, as every
+    builder here makes them: such frames join as one array, without pandas' per-column work."""
+    return list(part.columns) == FLAG_COLUMNS and all(d == np.dtype(object) for d in part.dtypes)

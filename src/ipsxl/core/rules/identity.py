@@ -19,7 +19,7 @@ rules accept is one the figures count):
 from __future__ import annotations
 
 import difflib
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 
 import numpy as np
 import pandas as pd
@@ -67,9 +67,10 @@ def unknown_rows(
     """Rows whose ``key`` (``client_key`` or ``name_key``) is not blank and not ``known``;
     each distinct value is keyed and looked up once."""
     codes, uniques = distinct(values)
-    keys = key(uniques)
-    unknown = (keys.notna() & ~keys.isin(known)).to_numpy()
-    return pd.Series(np.append(unknown, False)[codes], index=values.index)  # -1 (blank): False
+    keys = key(uniques).to_numpy(dtype=object)
+    unknown = [not blank and k not in known for k, blank in zip(keys, pd.isna(keys), strict=True)]
+    unknown.append(False)  # what code -1 (a blank) takes
+    return pd.Series(np.array(unknown, dtype=bool)[codes], index=values.index)
 
 
 def _key_for(column: str) -> Callable[[pd.Series], pd.Series]:
@@ -93,20 +94,18 @@ def _duplicates(ctx: Parsed, tab: str, column: str) -> pd.DataFrame:
         return flags.concat([])
     # only repeated values need their rows listed: the messages of the others are never used
     known &= key.duplicated(keep=False)
-    rows = pd.Series(frame.index, index=frame.index)[known]
-    rows_by_key = rows.groupby(key[known]).agg(lambda r: ", ".join(map(str, r)))
-    first_by_key = rows.groupby(key[known]).min()
-    repeated = key[repeat]  # texts for the flagged rows only
+    keys = key.to_numpy(dtype=object)
+    rows_of: dict[object, list[int]] = {}
+    for at in np.flatnonzero(known.to_numpy()):
+        rows_of.setdefault(keys[at], []).append(int(frame.index[at]))
+    where = np.flatnonzero(repeat.to_numpy())  # texts for the flagged rows only
     what = "client" if column == CLIENT_ID else "person"
-    message = (
-        f"{column} '"
-        + frame.loc[repeat, column].astype(str)
-        + "' is already on row "
-        + repeated.map(first_by_key).astype("Int64").astype(str)
-        + " (rows "
-        + repeated.map(rows_by_key).astype(str)
-        + f"): keep one {tab} row per {what}, or correct the {column}"
-    )
+    message = [
+        f"{column} '{typed}' is already on row {min(rows_of[k])} (rows"
+        f" {', '.join(map(str, rows_of[k]))}): keep one {tab} row per {what}, or correct the"
+        f" {column}"
+        for typed, k in zip(frame[column].to_numpy()[where], keys[where], strict=True)
+    ]
     return flags.cells(ctx, tab, repeat, column, codes.DUPLICATE_ID, message)
 
 
@@ -131,10 +130,10 @@ def _unknown_clients(ctx: Parsed) -> pd.DataFrame:
         unknown = unknown_rows(ids, client_key, known)
         if not unknown.any():
             continue
-        message = (  # only for the rows flagged: building 50,000 texts for none is slow
-            "Client ID '" + ids[unknown].astype(str) + "' is not in Caseload: correct the ID, or"
-            " add the client to Caseload"
-        )
+        message = [  # only for the rows flagged: building 50,000 texts for none is slow
+            f"Client ID '{typed}' is not in Caseload: correct the ID, or add the client to Caseload"
+            for typed in ids.to_numpy()[unknown.to_numpy()]
+        ]
         found.append(flags.cells(ctx, tab, unknown, CLIENT_ID, codes.UNKNOWN_CLIENT, message))
     return flags.concat(found)
 
@@ -144,14 +143,20 @@ def _suggestions(unknown: pd.Series, choices: pd.Series) -> pd.Series:
 
     Runs once per distinct unknown name, not per row.
     """
+    hints = _hints(unknown.dropna().unique(), choices)
+    return unknown.map(hints).astype(object).where(unknown.notna(), "")
+
+
+def _hints(names: Sequence[object], choices: pd.Series) -> dict[object, str]:
+    """Each of ``names`` (distinct) -> its ``_suggestions`` text."""
     by_key = dict(zip(name_key(choices), choices, strict=True))
     closest = close_matcher(list(by_key))
-    names = pd.Series(unknown.dropna().unique(), dtype=object)
+    names = pd.Series(names, dtype=object)
     hints = {}
     for name, folded in zip(names, name_key(names), strict=True):
         close = closest(folded)
         hints[name] = f" (did you mean '{by_key[close]}'?)" if close is not None else ""
-    return unknown.map(hints).astype(object).where(unknown.notna(), "")
+    return hints
 
 
 CLOSE = 0.75  # difflib's similarity ratio from which a Staff name is suggested
@@ -229,14 +234,13 @@ def _unknown_specialists(ctx: Parsed) -> pd.DataFrame:
         unknown = unknown_rows(column, name_key, known)
         if not unknown.any():
             continue
-        typed = column[unknown]
-        message = (
-            "'"
-            + typed.astype(str)
-            + "' is not on the Staff tab"
-            + _suggestions(typed, names)
-            + ": correct the name, or add the person to Staff"
-        )
+        typed = column.to_numpy()[unknown.to_numpy()]  # texts for the flagged rows only
+        hints = _hints(pd.unique(typed), names)
+        message = [
+            f"'{name}' is not on the Staff tab{hints[name]}: correct the name, or add the person"
+            " to Staff"
+            for name in typed
+        ]
         found.append(flags.cells(ctx, tab, unknown, SPECIALIST, codes.UNKNOWN_SPECIALIST, message))
     return flags.concat(found)
 

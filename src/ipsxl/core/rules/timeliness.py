@@ -35,7 +35,7 @@ from ipsxl.core import standard as std
 from ipsxl.core.fidelity import population as pop
 from ipsxl.core.model import Parsed
 from ipsxl.core.rules import flags
-from ipsxl.core.rules.dates import day, iso
+from ipsxl.core.rules.dates import day, iso_texts
 from ipsxl.core.rules.identity import has_columns
 
 CODES = codes.family("timeliness")
@@ -72,28 +72,34 @@ def _slow_job_search(ctx: Parsed) -> pd.DataFrame:
         & ~ctx.bad[tab]["First Employer Contact"]
         & (waited > FIRST_CONTACT_DAYS)
     )
+    flagged = slow | none_yet
+    if not flagged.any():
+        return flags.empty()
     # texts for the flagged rows only (the two kinds never meet: one has a date, one has none)
-    message = pd.concat(
-        [
-            "First Employer Contact "
-            + iso(first[slow])
-            + " came "
-            + days[slow].astype("Int64").astype(str)
-            + " days after enrollment "
-            + iso(enrolled[slow])
-            + f" (target: within {FIRST_CONTACT_DAYS} days): start the job"
-            " search sooner; meet employers within a month of enrollment",
-            "First Employer Contact is blank "
-            + waited[none_yet].astype("Int64").astype(str)
-            + " days after enrollment "
-            + iso(enrolled[none_yet])
-            + f" (target: within {FIRST_CONTACT_DAYS} days): contact employers for this client"
-            " now, or record the date of the first contact",
-        ]
-    )
-    return flags.cells(
-        ctx, tab, slow | none_yet, "First Employer Contact", codes.SLOW_JOB_SEARCH, message
-    )
+    where = np.flatnonzero(flagged.to_numpy())
+    message = [
+        f"First Employer Contact {contact} came {int(took)} days after enrollment {began}"
+        f" (target: within {FIRST_CONTACT_DAYS} days): start the job search sooner; meet"
+        " employers within a month of enrollment"
+        if is_slow
+        else f"First Employer Contact is blank {int(waiting)} days after enrollment {began}"
+        f" (target: within {FIRST_CONTACT_DAYS} days): contact employers for this client now,"
+        " or record the date of the first contact"
+        for is_slow, contact, took, waiting, began in zip(
+            slow.to_numpy()[where],
+            _iso_at(first, where),
+            days.to_numpy()[where],
+            waited.to_numpy()[where],
+            _iso_at(enrolled, where),
+            strict=True,
+        )
+    ]
+    return flags.cells(ctx, tab, flagged, "First Employer Contact", codes.SLOW_JOB_SEARCH, message)
+
+
+def _iso_at(dates: pd.Series, where: np.ndarray) -> list[str]:
+    """The dates at the positions ``where`` as ISO text, for one message each."""
+    return iso_texts(dates.to_numpy()[where])
 
 
 def _starts_in_period(ctx: Parsed) -> pd.Series:
@@ -120,24 +126,25 @@ def _late_contacts(ctx: Parsed) -> pd.DataFrame:
         judged = in_period & (due < today)  # the deadline has passed
         missed, overdue = judged & blank, judged & late & ~blank
         when = "before" if before else "after"
-        message = pd.concat(
-            [  # texts for the flagged rows only
-                f"{column} "
-                + iso(contact[overdue])
-                + " is "
-                + gap[overdue].astype("Int64").astype(str)
-                + f" days {when} the job start "
-                + iso(starts[overdue])
-                + f" (target: within {days} days): meet the client within"
-                f" {days} days {when} a job starts",
-                f"{column} is blank for the job starting "
-                + iso(starts[missed])
-                + f": meet the client within {days} days {when} a job starts, and record the date",
-            ]
-        )
-        found.append(
-            flags.cells(ctx, tab, missed | overdue, column, codes.LATE_JOB_START_CONTACT, message)
-        )
+        flagged = missed | overdue
+        if not flagged.any():
+            continue
+        where = np.flatnonzero(flagged.to_numpy())
+        message = [  # texts for the flagged rows only
+            f"{column} {met} is {int(apart)} days {when} the job start {began} (target: within"
+            f" {days} days): meet the client within {days} days {when} a job starts"
+            if is_overdue
+            else f"{column} is blank for the job starting {began}: meet the client within"
+            f" {days} days {when} a job starts, and record the date"
+            for is_overdue, met, apart, began in zip(
+                overdue.to_numpy()[where],
+                _iso_at(contact, where),
+                gap.to_numpy()[where],
+                _iso_at(starts, where),
+                strict=True,
+            )
+        ]
+        found.append(flags.cells(ctx, tab, flagged, column, codes.LATE_JOB_START_CONTACT, message))
     return flags.concat(found)
 
 
@@ -160,15 +167,21 @@ def _no_benefits_planning(ctx: Parsed) -> pd.DataFrame:
     referrals = ctx.frames[referrals_tab]
     referred = pop.first_referral(jobs, referrals)
     missing = _starts_in_period(ctx) & receives & ~pop.referred_by_start(jobs, referrals)
-    flagged, referred = jobs[missing], referred[missing]  # texts for the flagged rows only
-    later = (" (the first referral, " + iso(referred) + ", came after)").where(referred.notna(), "")
-    message = (
-        "client " + flagged[CLIENT_ID].astype(str) + " receives benefits but has no Benefits"
-        " Referral on or before this job's start "
-        + iso(flagged[START])
-        + later
+    if not missing.any():
+        return flags.empty()
+    where = np.flatnonzero(missing.to_numpy())  # texts for the flagged rows only
+    message = [
+        f"client {client} receives benefits but has no Benefits Referral on or before this"
+        f" job's start {began}"
+        + (f" (the first referral, {first}, came after)" if first else "")
         + ": offer benefits planning before a job starts, and record the referral"
-    )
+        for client, began, first in zip(
+            jobs[CLIENT_ID].to_numpy()[where],
+            _iso_at(jobs[START], where),
+            _iso_at(referred, where),
+            strict=True,
+        )
+    ]
     return flags.cells(ctx, jobs_tab, missing, START, codes.NO_BENEFITS_PLANNING, message)
 
 
