@@ -28,11 +28,6 @@ from ipsxl.files.xmlsafe import local
 _CHUNK = 1 * MB
 _MAX_PARTS = 20_000
 _XML_SUFFIXES = (".xml", ".rels", ".vml")
-_DTD_MARKS = tuple(
-    mark.encode(enc)
-    for mark in ("<!DOCTYPE", "<!ENTITY")
-    for enc in ("utf-8", "utf-16-le", "utf-16-be")
-)
 _REL_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 _STRICT_REL_NS = "http://purl.oclc.org/ooxml/officeDocument/relationships"
 
@@ -246,17 +241,11 @@ def _scan_part(
 ) -> bytes | None:
     """Inflate one XML part, refusing a DTD; feed ``sink`` the bytes, or return them whole when
     ``sink`` is None and the part is small (workbook.xml and its relationships)."""
-    tail = b""
+    watch = xmlsafe.DtdWatch()
     kept: list[bytes] = []
     for chunk in _inflate(zf, info, budget):
-        window = tail + chunk
-        # every mark holds a "!", which XML rarely does: one memchr, and the six searches only then
-        if b"!" in window and any(mark in window for mark in _DTD_MARKS):
-            raise UnreadableWorkbook(
-                f"damaged: {info.filename} declares XML entities (a DTD), which Excel never"
-                " writes; the file was crafted or corrupted"
-            )
-        tail = window[-32:]
+        if watch.declares_dtd(chunk):
+            raise UnreadableWorkbook(xmlsafe.dtd_refusal(info.filename))
         if sink is not None:
             sink(chunk)
         else:

@@ -7,6 +7,11 @@ The strict parser refuses what is not well-formed; the lenient one is for parts 
 reads leniently (a note drawing's VML, which is HTML-like). lxml is imported on first use: the
 Excel runtime loads the reading code (``files/read.py``) where lxml may not be installed.
 
+OOXML has no DTD: a part that declares one (``<!DOCTYPE``, ``<!ENTITY``) was crafted or corrupted,
+and every reader of a submitted file refuses it alike, with ``dtd_refusal``'s words, before any
+parser sees the part: the package scan as it inflates each part (``DtdWatch``), the write-back
+and the summary's own parts as they parse them (``declares_dtd``).
+
 OOXML binds its namespaces to whatever prefix a writer chose (``<c>``, ``<x:c>``), so a text or
 byte pattern for a tag matches its local name after any prefix (``any_prefix``).
 """
@@ -31,6 +36,42 @@ TAG = (
     rf"""|(?P<close>/)?(?P<name>{QNAME})"""
     r"""(?P<attrs>(?:[^>"']|"[^"]*"|'[^']*')*?)(?P<empty>/)?)>"""
 )
+
+
+# A DTD's two marks as UTF-8 and UTF-16 write them (a workbook part may be in either).
+_DTD_MARKS = tuple(
+    mark.encode(encoding)
+    for mark in ("<!DOCTYPE", "<!ENTITY")
+    for encoding in ("utf-8", "utf-16-le", "utf-16-be")
+)
+_LONGEST_MARK = max(map(len, _DTD_MARKS))
+
+
+def declares_dtd(data: bytes) -> bool:
+    """Whether XML bytes hold a document type or an entity declaration, wherever they stand."""
+    # every mark holds a "!", which XML rarely does: one memchr, and the six searches only then
+    return b"!" in data and any(mark in data for mark in _DTD_MARKS)
+
+
+def dtd_refusal(part: str) -> str:
+    """The one line a part with a DTD is refused with (``part``: its name in the package)."""
+    return (
+        f"damaged: {part} declares XML entities (a DTD), which Excel never writes;"
+        " the file was crafted or corrupted"
+    )
+
+
+class DtdWatch:
+    """``declares_dtd`` over a part read a chunk at a time: a mark cut in two by the chunks is
+    found too."""
+
+    def __init__(self) -> None:
+        self._tail = b""
+
+    def declares_dtd(self, chunk: bytes) -> bool:
+        window = self._tail + chunk if self._tail else chunk
+        self._tail = window[-_LONGEST_MARK:]
+        return declares_dtd(window)
 
 
 def any_prefix(name: str, required: bool = False) -> str:

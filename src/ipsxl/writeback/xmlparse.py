@@ -7,7 +7,6 @@ trees), and a DTD refused outright, since OOXML has none. A worksheet of 50,000 
 
 from __future__ import annotations
 
-import codecs
 import re
 
 from lxml import etree
@@ -60,9 +59,8 @@ def parse_shallow(
 
 
 def _refuse_dtd(data: bytes, name: str) -> None:
-    head = data[:2048].lstrip(codecs.BOM_UTF8)
-    if b"<!DOCTYPE" in head or b"<!ENTITY" in head:
-        raise BadPart(f"{name}: XML with a DTD is not a workbook part")
+    if xmlsafe.declares_dtd(data):
+        raise BadPart(xmlsafe.dtd_refusal(name))
 
 
 class _NoTree:
