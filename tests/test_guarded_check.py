@@ -5,7 +5,9 @@ kept even when the caller was busy past the time limit."""
 from __future__ import annotations
 
 import os
+import select
 import time
+import types
 from pathlib import Path
 
 import pytest
@@ -53,11 +55,26 @@ def test_a_bug_in_the_checks_is_an_internal_error_with_its_traceback_not_damage(
 
 
 @needs_fork
-def test_a_result_ready_in_time_is_kept_when_the_caller_was_busy_past_the_limit(demo):
+def test_a_result_ready_in_time_is_kept_when_the_caller_was_busy_past_the_limit(demo, monkeypatch):
     pending = validate.start_check(demo, validate.Options(limits=Limits(max_seconds=3.0)))
-    time.sleep(4.0)  # the caller (preparing a write-back, say) overruns the child's limit
+    (child,) = guard._CHILDREN
+    _wait_until_ended(child)  # its report sent, the child has exited (not collected yet)
+    # the caller (preparing a write-back, say) overran the child's limit: when it asks for the
+    # result, the guard's clock reads a minute past the deadline
+    late = types.SimpleNamespace(monotonic=lambda: time.monotonic() + 60)
+    monkeypatch.setattr(guard, "time", late)
     got = pending.result()
     assert got.readable, got.error
+
+
+def _wait_until_ended(pid: int, timeout: float = 120) -> None:
+    """Until the child ``pid`` has exited, left for its parent's code to collect."""
+    fd = os.pidfd_open(pid)  # readable once the process has ended
+    try:
+        ended = select.select([fd], [], [], timeout)[0]
+    finally:
+        os.close(fd)
+    assert ended, "the child never ended (a report too long for the pipe would keep it waiting)"
 
 
 @needs_fork

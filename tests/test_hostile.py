@@ -24,6 +24,7 @@ from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
 
+import forked
 import openpyxl
 import pytest
 from builders import clean_tabs
@@ -94,8 +95,8 @@ def corpus() -> Iterator[Corpus]:
 
 
 def run(*args: str, timeout: float = 120) -> subprocess.CompletedProcess:
-    """``ipsxl ARGS`` as a real process: the corpus's batch run, and what reaches a terminal
-    (the other runs are made in this process, through ``commands.ipsxl``)."""
+    """``ipsxl ARGS`` as a real process started afresh: what reaches a terminal (the corpus's
+    batch runs in a forked process, the other runs in this process, through ``commands``)."""
     return subprocess.run(
         [sys.executable, "-m", "ipsxl", *args],
         capture_output=True,
@@ -107,8 +108,9 @@ def run(*args: str, timeout: float = 120) -> subprocess.CompletedProcess:
 
 @pytest.fixture(scope="module")
 def validated(corpus: Corpus) -> tuple[subprocess.CompletedProcess, dict[str, dict]]:
-    """One `ipsxl validate --format json` over the folder (and the .xls, named on its own)."""
-    proc = run(
+    """One `ipsxl validate --format json` over the folder (and the .xls, named on its own), in
+    a process of its own (forked from this one)."""
+    proc = forked.run(
         "validate", str(corpus.folder), str(corpus.folder / "legacy.xls"), "--format", "json"
     )
     doc = json.loads(proc.stdout, parse_constant=_no_constants)

@@ -5,6 +5,7 @@ only with --debug, and every other workbook, the summary and the add-in go on.""
 from __future__ import annotations
 
 import json
+import shutil
 
 import pytest
 from builders import clean_tabs, write_workbook
@@ -24,16 +25,25 @@ def _rules_that_fail_on_one_agency(ctx):
     return real_rules(ctx)
 
 
-@pytest.fixture
-def folder(tmp_path, monkeypatch):
-    """Three workbooks; the middle one trips the injected bug (the guard's forked child and the
-    batch's forked workers inherit the patch)."""
-    monkeypatch.setattr(validate, "run_rules", _rules_that_fail_on_one_agency)
+@pytest.fixture(scope="module")
+def workbooks(tmp_path_factory):
+    """The three workbooks, written once; each test works on copies of its own."""
+    made = tmp_path_factory.mktemp("made")
     for name in ("a", "b", "c"):
         tabs = clean_tabs()
         if name == "b":
             tabs["Program"][1][1] = BROKEN
-        write_workbook(tmp_path / f"{name}.xlsx", tabs)
+        write_workbook(made / f"{name}.xlsx", tabs)
+    return made
+
+
+@pytest.fixture
+def folder(workbooks, tmp_path, monkeypatch):
+    """Three workbooks; the middle one trips the injected bug (the guard's forked child and the
+    batch's forked workers inherit the patch)."""
+    monkeypatch.setattr(validate, "run_rules", _rules_that_fail_on_one_agency)
+    for book in sorted(workbooks.iterdir()):
+        shutil.copy(book, tmp_path / book.name)
     return tmp_path
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import errno
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -41,9 +42,15 @@ def failing(code: int):
     return fail
 
 
+@pytest.fixture(scope="module")
+def made(tmp_path_factory) -> Path:
+    """The workbook, written once; each test works on a copy of its own."""
+    return write_workbook(tmp_path_factory.mktemp("made") / "agency.xlsx", clean_tabs())
+
+
 @pytest.fixture
-def book(tmp_path) -> Path:
-    return write_workbook(tmp_path / "agency.xlsx", clean_tabs())
+def book(made, tmp_path) -> Path:
+    return Path(shutil.copy(made, tmp_path / made.name))
 
 
 def test_a_full_disk_while_writing_reports_is_one_line_and_exit_2(book, tmp_path, monkeypatch):

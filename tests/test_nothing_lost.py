@@ -9,12 +9,14 @@ name; two ``check`` runs on one file at once leave a sound workbook behind.
 from __future__ import annotations
 
 import hashlib
+import importlib
 import importlib.util
+import os
+import signal
 import subprocess
-import sys
-import textwrap
 from pathlib import Path
 
+import forked
 import pytest
 from builders import clean_tabs, set_cell, write_workbook
 from click.testing import CliRunner
@@ -34,7 +36,7 @@ def digest(path: Path) -> str:
 
 
 def run(*args: str) -> subprocess.CompletedProcess:
-    return ipsxl(*args)  # in this process: the killed runs and the runs at once are real
+    return ipsxl(*args)  # in this process: the killed runs and the runs at once are real (forked)
 
 
 @pytest.fixture()
@@ -80,39 +82,36 @@ def test_check_in_place_keeps_the_original_as_the_backup(book):
     assert digest(book) != before and {"Fidelity", "Flags"} <= set(sheet_names(book))
 
 
-# A check that is killed (SIGKILL: no cleanup can run) at the n-th call of a function it uses
-# to write: while the zip is being written, or just before the finished file is renamed.
-KILL = textwrap.dedent("""
-    import os, signal, sys
-    import {module} as target
-    real, calls = target.{name}, [0]
-    def hook(*args, **kwargs):
-        calls[0] += 1
-        if calls[0] == {nth}:
-            os.kill(os.getpid(), signal.SIGKILL)
-        return real(*args, **kwargs)
-    {patch}
-    from ipsxl.cli import main
-    main({args!r})
-""")
-
+# Where a check is killed (SIGKILL: no cleanup can run): at the n-th call of a function it uses
+# to write, while the zip is being written or just before the finished file is renamed.
 KILL_POINTS = {
     # every zip entry goes through write_entry: deflated anew, or copied from the source as is
     "writing the zip": ("ipsxl.writeback.package", "write_entry", 4),
-    "about to rename": ("os", "replace", 1),
+    "about to rename": ("os", "replace", 1),  # in place, the backup is linked, not renamed
 }
 
 
-def run_killed(point: str, args: list[str], in_place: bool) -> subprocess.CompletedProcess:
-    module, name, nth = KILL_POINTS[point]  # in place, the backup is linked, not renamed
-    if "." in name:
-        owner, attr = name.split(".")
-        patch = f"setattr(target.{owner}, {attr!r}, hook)"
-        name = f"{owner}.{attr}"
-    else:
-        patch = f"target.{name} = hook"
-    code = KILL.format(module=module, name=name, nth=nth, patch=patch, args=args)
-    return subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300)
+def killed_at(module: str, name: str, nth: int):
+    """A patch for the forked run: its process kills itself at the ``nth`` call of
+    ``module.name``."""
+
+    def patch() -> None:
+        target = importlib.import_module(module)
+        real, calls = getattr(target, name), [0]
+
+        def hook(*args, **kwargs):
+            calls[0] += 1
+            if calls[0] == nth:
+                os.kill(os.getpid(), signal.SIGKILL)
+            return real(*args, **kwargs)
+
+        setattr(target, name, hook)
+
+    return patch
+
+
+def run_killed(point: str, args: list[str]) -> subprocess.CompletedProcess:
+    return forked.run(*args, before=killed_at(*KILL_POINTS[point]))
 
 
 @needs_writeback
@@ -121,7 +120,7 @@ def run_killed(point: str, args: list[str], in_place: bool) -> subprocess.Comple
 def test_a_killed_check_leaves_the_original_and_no_half_written_file(book, point, in_place):
     before = digest(book)
     args = ["check", str(book)] + (["--in-place"] if in_place else [])
-    proc = run_killed(point, args, in_place)
+    proc = run_killed(point, args)
     assert proc.returncode == -9, f"the kill point was never reached: {proc.stderr[-2000:]}"
     assert digest(book) == before  # the original, byte for byte
     assert not book.with_name("agency.checked.xlsx").exists()
@@ -140,15 +139,11 @@ def test_a_killed_check_leaves_the_original_and_no_half_written_file(book, point
 @pytest.mark.parametrize("in_place", [False, True], ids=["copy", "in-place"])
 def test_two_checks_of_one_file_at_once_leave_a_sound_workbook(book, in_place):
     before = digest(book)
-    args = [sys.executable, "-m", "ipsxl", "check", str(book)] + (
-        ["--in-place"] if in_place else []
-    )
-    procs = [
-        subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-        for _ in range(2)
-    ]
-    outcomes = [p.communicate(timeout=300) for p in procs]
-    codes = [p.returncode for p in procs]
+    args = ["check", str(book)] + (["--in-place"] if in_place else [])
+    procs = [forked.Forked(args) for _ in range(2)]  # two processes, started together
+    done = [p.wait() for p in procs]
+    outcomes = [(d.stdout, d.stderr) for d in done]
+    codes = [d.returncode for d in done]
     if in_place:  # one after the other, or the second refuses while the first writes
         assert sorted(codes) in ([1, 1], [1, 2]), outcomes
         for code, (_, err) in zip(codes, outcomes, strict=True):

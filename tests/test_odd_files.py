@@ -1,7 +1,8 @@
 """Files that are not workbooks, names that are not plain text, and paths that are not there:
 each is one line about that file, and nothing hangs, crashes or disappears from the report.
 
-Run as a real ``ipsxl`` process where the point is a hang or what reaches a terminal."""
+Run as a real ``ipsxl`` process where the point is what reaches a terminal, and as a process
+forked from this one (``forked.py``) where it is a hang; in this process otherwise."""
 
 from __future__ import annotations
 
@@ -12,9 +13,11 @@ import sys
 import zipfile
 from pathlib import Path
 
+import forked
 import pytest
 from builders import clean_tabs, write_workbook
 from click.testing import CliRunner
+from commands import ipsxl
 from hostile import ole_file
 
 from ipsxl.batch import find_workbooks
@@ -140,7 +143,7 @@ def test_a_named_pipe_is_refused_not_waited_on(tmp_path, command):
     pipe = tmp_path / "agency.xlsx"
     os.mkfifo(pipe)
     extra = ["--format", "json"] if command == "summary" else []
-    proc = run(command, pipe, *extra, timeout=60)
+    proc = forked.run(command, str(pipe), *extra, timeout=60)
     assert proc.returncode == 2
     assert "not a file (a folder, device or pipe)" in proc.stdout + proc.stderr
     assert "Traceback" not in proc.stderr
@@ -150,7 +153,7 @@ def test_a_named_pipe_is_refused_not_waited_on(tmp_path, command):
 def test_a_named_pipe_in_a_folder_is_listed_not_skipped(tmp_path):
     write_workbook(tmp_path / "a.xlsx", clean_tabs())
     os.mkfifo(tmp_path / "b.xlsx")
-    proc = run("validate", tmp_path, "--format", "json", "--jobs", "2", timeout=60)
+    proc = forked.run("validate", str(tmp_path), "--format", "json", "--jobs", "2", timeout=60)
     assert proc.returncode == 2
     books = json.loads(proc.stdout)["workbooks"]
     assert [b["readable"] for b in books] == [True, False]
@@ -173,13 +176,13 @@ def test_a_missing_folder_is_called_a_folder(tmp_path):
     assert proc.returncode == 2
     assert proc.stdout.count("submissions") == 1
     assert "no such file or folder" in proc.stdout
-    proc = run("summary", tmp_path / "submissions", "--format", "json")
+    proc = ipsxl("summary", str(tmp_path / "submissions"), "--format", "json")
     assert proc.returncode == 2
     assert "no such file or folder" in proc.stderr
 
 
 def test_check_on_a_missing_file_is_one_line(tmp_path):
-    proc = run("check", tmp_path / "nope.xlsx")
+    proc = ipsxl("check", str(tmp_path / "nope.xlsx"))
     assert proc.returncode == 2
     assert proc.stdout == ""
     assert proc.stderr.strip() == f"ipsxl: {tmp_path / 'nope.xlsx'}: no such file"

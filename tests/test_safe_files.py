@@ -19,10 +19,10 @@ import signal
 import stat
 import subprocess
 import sys
-import textwrap
 import time
 from pathlib import Path
 
+import forked
 import office
 import openpyxl
 import pytest
@@ -246,41 +246,42 @@ def test_in_place_refuses_a_read_only_file_unless_forced(book):
 
 # --- two runs at once ---------------------------------------------------------------------------
 
-# A check --in-place that stops once it has read the workbook (so holds whatever it holds while
-# writing) until the test lets it go on.
-HELD = textwrap.dedent("""
-    import sys, time
-    from pathlib import Path
-    import ipsxl.checked_copy as checked
-    real = checked.prepare
-    def held(*args, **kwargs):
-        Path({holding!r}).touch()
-        while not Path({go!r}).exists():
-            time.sleep(0.05)
-        return real(*args, **kwargs)
-    checked.prepare = held
-    from ipsxl.cli import main
-    main(["check", {book!r}, "--in-place"])
-""")
+
+def held_once_read(holding: Path, go: Path):
+    """A patch for a forked check: once it has read the workbook (so holds whatever it holds
+    while writing) it says so (``holding``), and waits until the test lets it go on (``go``)."""
+
+    def patch() -> None:
+        import ipsxl.checked_copy as checked
+
+        real = checked.prepare
+
+        def held(*args, **kwargs):
+            holding.touch()
+            while not go.exists():
+                time.sleep(0.05)
+            return real(*args, **kwargs)
+
+        checked.prepare = held
+
+    return patch
 
 
-def _wait_for(path: Path, proc: subprocess.Popen, seconds: float = 120) -> None:
+def _wait_for(path: Path, proc: forked.Forked, seconds: float = 120) -> None:
     deadline = time.monotonic() + seconds
     while not path.exists():
-        assert proc.poll() is None, proc.communicate()
+        assert proc.running(), "the first run ended before it had read the workbook"
         assert time.monotonic() < deadline, "the first run never got going"
         time.sleep(0.05)
 
 
 def test_a_second_in_place_check_of_a_file_being_written_refuses(book, tmp_path):
-    """The first run is a process of its own, held once it has read the workbook; the runs
-    made meanwhile are made in this process, another process than the one holding the lock."""
+    """The first run is a process of its own (forked), held once it has read the workbook; the
+    runs made meanwhile are made in this process, another process than the one holding the
+    lock."""
     original = digest(book)
     holding, go = tmp_path / "holding", tmp_path / "go"
-    code = HELD.format(holding=str(holding), go=str(go), book=str(book))
-    first = subprocess.Popen(
-        [sys.executable, "-c", code], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
-    )
+    first = forked.Forked(["check", str(book), "--in-place"], before=held_once_read(holding, go))
     try:
         _wait_for(holding, first)
         second = run("check", str(book), "--in-place")
@@ -293,8 +294,8 @@ def test_a_second_in_place_check_of_a_file_being_written_refuses(book, tmp_path)
         assert third.returncode == 2 and "another ipsxl" in third.stderr, third.stderr
     finally:
         go.touch()
-        out, err = first.communicate(timeout=300)
-    assert first.returncode == 1, err
+        done = first.wait()
+    assert done.returncode == 1, done.stderr
     assert digest(book.with_name("agency.bak.xlsx")) == original
     assert names_in(book.parent) == ["agency.bak.xlsx", "agency.checked.xlsx", "agency.xlsx"]
     assert "Flags" in read_workbook(book).sheets
@@ -302,28 +303,27 @@ def test_a_second_in_place_check_of_a_file_being_written_refuses(book, tmp_path)
 
 # --- a killed run -------------------------------------------------------------------------------
 
-# A check killed (SIGKILL: nothing of its own can clean up) while it writes the checked copy.
-KILLED = textwrap.dedent("""
-    import os, signal
+
+def killed_while_writing() -> None:
+    """A patch for a forked check: killed (SIGKILL: nothing of its own can clean up) while it
+    writes the checked copy."""
     import ipsxl.writeback.package as package
+
     real, calls = package.write_entry, [0]
+
     def hook(*args, **kwargs):
         calls[0] += 1
         if calls[0] == 3:
             os.kill(os.getpid(), signal.SIGKILL)
         return real(*args, **kwargs)
+
     package.write_entry = hook
-    from ipsxl.cli import main
-    main({args!r})
-""")
 
 
 @pytest.mark.parametrize("in_place", [False, True], ids=["copy", "in-place"])
 def test_the_next_run_removes_what_a_killed_run_left(book, in_place):
     args = ["check", str(book)] + (["--in-place"] if in_place else [])
-    proc = subprocess.run(
-        [sys.executable, "-c", KILLED.format(args=args)], capture_output=True, timeout=300
-    )
+    proc = forked.run(*args, before=killed_while_writing)
     assert proc.returncode == -signal.SIGKILL, proc.stderr
     left = [n for n in names_in(book.parent) if n.startswith(".")]
     assert left, "the killed run left nothing: the kill came too late to test anything"
