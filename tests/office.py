@@ -3,7 +3,7 @@ save it as LibreOffice saves it, or print a sheet to PDF; and typing into a writ
 cells as a person would (the XML of the cell changes, nothing else).
 
 The shipped example as ``ipsxl check`` writes it, and printed by LibreOffice, is read by several
-test modules: it is made once per test session (``example_printed``).
+test modules: each is made once per test session (``example_checked``, ``example_printed``).
 """
 
 from __future__ import annotations
@@ -103,24 +103,34 @@ def checked_copy(source: Path, folder: Path) -> Path:
     return out
 
 
-def _check_and_print_example(folder: Path) -> None:
+def _check_example(folder: Path) -> None:
     source = folder / "source" / EXAMPLE.name
     source.parent.mkdir()
     shutil.copy(EXAMPLE, source)
     done = CliRunner().invoke(main, ["check", str(source)])
     assert done.exit_code == 1, done.output  # the example's planted errors
-    checked = Path(shutil.move(source.with_name("example.checked.xlsx"), folder))
-    if SOFFICE is not None:
-        fidelity = only_sheet(checked, folder / "source" / "fidelity.xlsx", FIDELITY_SHEET)
-        for pdf in convert_all([checked, fidelity], folder / "source", to="pdf"):
-            shutil.move(pdf, folder)
-    shutil.rmtree(folder / "source")
+    shutil.move(source.with_name("example.checked.xlsx"), folder)
+    shutil.rmtree(source.parent)
+
+
+def example_checked(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The shipped example as ``ipsxl check`` writes it, made once per test session. Tests read
+    it and never change it (copy it to change it)."""
+    return built_once(tmp_path_factory, "example-checked", _check_example) / "example.checked.xlsx"
 
 
 def example_printed(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A folder made once per test session: ``example.checked.xlsx`` (the shipped example as
-    ``ipsxl check`` writes it) and, where LibreOffice is installed, ``example.checked.pdf`` (that
-    workbook printed to PDF by LibreOffice) and ``fidelity.pdf`` (its Fidelity sheet printed
-    alone): one start of LibreOffice for both. Tests read these files and never change them
-    (copy one to change it)."""
-    return built_once(tmp_path_factory, "example", _check_and_print_example)
+    """A folder made once per test session: ``example.checked.pdf`` (``example_checked`` printed
+    to PDF by LibreOffice) and ``fidelity.pdf`` (its Fidelity sheet printed alone), both from one
+    start of LibreOffice. Tests read them and never change them."""
+    checked = example_checked(tmp_path_factory)
+
+    def print_example(folder: Path) -> None:
+        work = folder / "work"
+        work.mkdir()
+        fidelity = only_sheet(checked, work / "fidelity.xlsx", FIDELITY_SHEET)
+        for pdf in convert_all([checked, fidelity], work, to="pdf"):
+            shutil.move(pdf, folder)
+        shutil.rmtree(work)
+
+    return built_once(tmp_path_factory, "example-printed", print_example)

@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import json
 import subprocess
-import sys
 
+import forked
 import openpyxl
 import pytest
 from builders import clean_tabs, column, write_workbook
@@ -83,17 +83,13 @@ def submissions(tmp_path_factory) -> list:
 
 @pytest.fixture(scope="module")
 def validated(submissions) -> subprocess.CompletedProcess:
-    """``ipsxl validate`` over the folder of every case, as a state office runs it: a real
-    process with two workers, each workbook's report in the order of CASES. One report per
-    workbook is what a case asserts on, and a report does not depend on the files validated
-    beside it (see test_batch.py), so every case reads its own from this one run."""
-    return subprocess.run(
-        [sys.executable, "-m", "ipsxl", "validate", str(submissions[0].parent), "--format", "json"]
-        + ["--jobs", "2"],
-        capture_output=True,
-        text=True,
-        timeout=600,
-    )
+    """``ipsxl validate`` over the folder of every case, as a state office runs it: a process
+    of its own (forked from this one, see tests/forked.py) with two workers, each workbook's
+    report in the order of CASES. One report per workbook is what a case asserts on, and a
+    report does not depend on the files validated beside it (see test_batch.py), so every case
+    reads its own from this one run."""
+    folder = str(submissions[0].parent)
+    return forked.run("validate", folder, "--format", "json", "--jobs", "2", timeout=600)
 
 
 def _reports(validated: subprocess.CompletedProcess) -> list[dict]:

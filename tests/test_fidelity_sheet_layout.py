@@ -12,7 +12,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 from commands import ipsxl
-from office import example_printed
+from office import example_checked
 from wb_fixtures import make_report
 
 from ipsxl.core import scale
@@ -29,7 +29,7 @@ WHEN = dt.datetime(2026, 10, 1, 9, 30)
 @pytest.fixture(scope="module")
 def checked(tmp_path_factory) -> Path:
     """The example as ``ipsxl check`` writes it, made once per session (office.py): read only."""
-    return example_printed(tmp_path_factory) / "example.checked.xlsx"
+    return example_checked(tmp_path_factory)
 
 
 @pytest.fixture(scope="module")

@@ -17,6 +17,7 @@ from office import (
     SOFFICE,
     checked_copy,
     convert_all,
+    example_checked,
     example_printed,
     pdf_pages,
     type_into,
@@ -50,7 +51,7 @@ def layout(report) -> sheets.SheetLayout:
 @pytest.fixture(scope="module")
 def checked(tmp_path_factory) -> Path:
     """The example as ``ipsxl check`` writes it, run as a user runs it (read, never changed)."""
-    return example_printed(tmp_path_factory) / "example.checked.xlsx"
+    return example_checked(tmp_path_factory)
 
 
 def _check(path: Path) -> Path:

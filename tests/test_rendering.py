@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from office import SOFFICE, convert_all, example_printed
+from office import SOFFICE, convert_all, example_checked, example_printed
 
 from ipsxl.core import standard
 from ipsxl.make import template
@@ -117,7 +117,7 @@ def printed(tmp_path_factory: pytest.TempPathFactory) -> dict:
         "checked": read_pdf(example / "example.checked.pdf"),
         "summary": read_pdf(summary_pdf),
         "template": read_pdf(template_pdf),
-        "report": check_file(example / "example.checked.xlsx"),
+        "report": check_file(example_checked(tmp_path_factory)),
         "files": sorted(p.name for p in subs.glob("*.xlsx")),
         "result": summary,
     }

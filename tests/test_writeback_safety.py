@@ -22,6 +22,7 @@ from builders import clean_tabs, set_cell, write_workbook
 from commands import ipsxl
 from hostile import Raw, sheets_of, write_xlsx
 from lxml import etree
+from office import example_checked as checked_once
 from office import example_printed
 
 from ipsxl import sheets
@@ -70,15 +71,9 @@ def strict_errors(path: Path) -> dict[str, str]:
 
 
 @pytest.fixture(scope="module")
-def example(tmp_path_factory) -> Path:
-    """The example checked (``example.checked.xlsx``) and printed by LibreOffice
-    (``example.checked.pdf``), made once per session (office.py): read, never changed."""
-    return example_printed(tmp_path_factory)
-
-
-@pytest.fixture(scope="module")
-def example_checked(example) -> Path:
-    return example / "example.checked.xlsx"
+def example_checked(tmp_path_factory) -> Path:
+    """The example as ``ipsxl check`` writes it, made once per session (office.py): read only."""
+    return checked_once(tmp_path_factory)
 
 
 def _template_with_mistakes(folder: Path) -> Path:
@@ -119,9 +114,9 @@ def test_a_workbook_without_notes_checks_into_well_formed_parts(tmp_path):
 
 
 @pytest.mark.skipif(SOFFICE is None or PDFTOTEXT is None, reason="needs soffice and pdftotext")
-def test_libreoffice_keeps_ipsxl_notes_hidden_until_hovered(example):
+def test_libreoffice_keeps_ipsxl_notes_hidden_until_hovered(tmp_path_factory):
     """A note shown open prints its text over the data; a hidden one does not print."""
-    pdf = example / "example.checked.pdf"  # the checked example printed by LibreOffice
+    pdf = example_printed(tmp_path_factory) / "example.checked.pdf"  # printed by LibreOffice
     text = subprocess.run(
         [PDFTOTEXT, str(pdf), "-"], check=True, capture_output=True, text=True
     ).stdout

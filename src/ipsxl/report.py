@@ -273,10 +273,16 @@ def to_text(report: Report, full_report: str | None = None) -> str:
 
 
 def _flag_lines(report: Report) -> list[str]:
+    """The flags per tab, tabs in the order their first flag comes (a flag without a tab is not
+    listed here, as pandas' groupby leaves it out), the first few of each in full."""
+    by_sheet: dict[object, list[dict[str, object]]] = {}
+    for rec in report.flags.to_dict("records"):
+        if _clean(rec["sheet"]) is not None:
+            by_sheet.setdefault(rec["sheet"], []).append(rec)
     lines = []
-    for sheet, group in report.flags.groupby("sheet", sort=False):
+    for sheet, group in by_sheet.items():
         lines.append(f"  {shown(sheet)}: {len(group)} flags")
-        for rec in group.head(TEXT_FLAGS_PER_TAB).to_dict("records"):
+        for rec in group[:TEXT_FLAGS_PER_TAB]:
             where = f"row {int(rec['row'])}" if _clean(rec["row"]) is not None else "tab"
             column = f", {rec['column']}" if _clean(rec["column"]) else ""
             lines.append(

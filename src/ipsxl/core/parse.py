@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping
 
+import numpy as np
 import pandas as pd
 
 from ipsxl.core import standard as std
@@ -24,20 +25,24 @@ def parse_table(tab: std.Tab, table: Table | None) -> ParsedTab:
     index = table.frame.index if table is not None else pd.Index([], name=ROW, dtype="int64")
     found = table.frame if table is not None else pd.DataFrame(index=index)
     # built column by column into dicts and framed once, without copying the columns (pandas
-    # copies on write): assigning a frame's columns one by one costs more than parsing them
-    typed, raw, bad = {}, {}, {}
-    for col in tab.columns:
+    # copies on write): assigning a frame's columns one by one costs more than parsing them;
+    # the bad-cell mask is one array, a column per standard column
+    typed, raw = {}, {}
+    bad = np.zeros((len(index), len(tab.columns)), dtype=bool)
+    for at, col in enumerate(tab.columns):
         if col.name in found:
             raw[col.name] = found[col.name]
-            typed[col.name], bad[col.name] = values.parse(raw[col.name], col)
+            values_read, bad[:, at] = values.parse_arrays(raw[col.name], col)
+            typed[col.name] = pd.Series(
+                values_read, index=index, dtype=values_read.dtype, copy=False
+            )
         else:
             raw[col.name] = pd.Series(None, index=index, dtype=object)
             typed[col.name] = pd.Series(index=index, dtype=values.EMPTY_DTYPES[col.type])
-            bad[col.name] = pd.Series(False, index=index)
     return (
         pd.DataFrame(typed, index=index, copy=False),
         pd.DataFrame(raw, index=index, copy=False),
-        pd.DataFrame(bad, index=index, copy=False),
+        pd.DataFrame(bad, index=index, columns=[col.name for col in tab.columns], copy=False),
     )
 
 

@@ -228,18 +228,24 @@ def _by_distinct_value(
     copying by position is far cheaper than any loop over the cells. A short column (a small
     team's tab, a Staff list) is read cell by cell: finding its distinct values would cost more
     than reading them all, and the result is the same either way."""
-    cells = raw.to_numpy(dtype=object)
-    if len(cells) > READ_EACH:
-        distinct, codes = _distinct(cells)
-        typed, bad = read(distinct, col)
-        typed, bad = typed.take(codes), bad.take(codes)
-    else:
-        typed, bad = read(cells, col)
+    typed, bad = _read_column(raw, col, read)
     name = raw.name if named else None
     return (  # the arrays are new: no copy (pandas would copy a numpy array by default)
         pd.Series(typed, index=raw.index, name=name, dtype=typed.dtype, copy=False),
         pd.Series(bad, index=raw.index, copy=False),
     )
+
+
+def _read_column(
+    raw: pd.Series, col: Column | None, read: Callable[[np.ndarray, Column | None], Read]
+) -> Read:
+    """``_by_distinct_value``'s typed values and bad mask as arrays."""
+    cells = raw.to_numpy(dtype=object)
+    if len(cells) > READ_EACH:
+        distinct, codes = _distinct(cells)
+        typed, bad = read(distinct, col)
+        return typed.take(codes), bad.take(codes)
+    return read(cells, col)
 
 
 def parse_text(raw: pd.Series, col: Column | None = None) -> ParsedColumn:
@@ -490,6 +496,22 @@ EMPTY_DTYPES = {
 def parse(raw: pd.Series, col: Column) -> ParsedColumn:
     """Parse one column by its standard type."""
     return PARSERS[col.type](raw, col)
+
+
+READERS: dict[str, Callable[[np.ndarray, Column | None], Read]] = {
+    std.TEXT: _read_text,
+    std.DATE: _read_date,
+    std.NUMBER: _read_number,
+    std.PERCENT: _read_percent,
+    std.YESNO: _read_yesno,
+    std.CHOICE: _read_choice,
+}
+
+
+def parse_arrays(raw: pd.Series, col: Column) -> Read:
+    """``parse`` as arrays (the typed values, the bad mask), for a caller that builds a frame
+    of many columns at once and would only take the arrays out of the Series again."""
+    return _read_column(raw, col, READERS[col.type])
 
 
 def display(value: object) -> str:

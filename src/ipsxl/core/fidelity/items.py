@@ -331,8 +331,16 @@ def _distinct_share(iid: str, column: str, frames: Frames, period: Period) -> It
     counted = recorded.to_numpy(bool) & owned
     if not counted.any():
         return null_item(iid, "no job held in the period belongs to a specialist's client")
-    by_specialist = pd.DataFrame({"owner": owner[counted], "key": keys[counted]})
-    shares = by_specialist.groupby("owner")["key"].agg(lambda k: percent(k.nunique(), len(k)))
+    # per specialist (in name order), the distinct values among their jobs: a few dozen
+    # specialists, where grouping with pandas costs more than counting
+    values: dict[object, list[object]] = {}
+    for who, key in zip(
+        owner.to_numpy(object)[counted], keys.to_numpy(object)[counted], strict=True
+    ):
+        values.setdefault(who, []).append(key)
+    shares = pd.Series(
+        [percent(len(set(values[who])), len(values[who])) for who in sorted(values)], dtype=float
+    )
     n = int(counted.sum())
     blanks = blank_note(
         int((~recorded).sum()), column, plural(len(held), "job") + " held", "not counted"

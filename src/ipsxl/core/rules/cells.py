@@ -4,6 +4,7 @@ whose formula was never computed."""
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 from ipsxl.core import codes, values
@@ -25,22 +26,24 @@ BAD_CODE = {
 UNCOMPUTED = "formula without a computed value: open and save the workbook in Excel"
 
 
-def _quoted(raw: pd.Series) -> pd.Series:
-    return "'" + raw.map(values.display) + "'"
-
-
 def bad_message(col: std.Column, raw: pd.Series) -> pd.Series:
     """Why each value is refused, in the words a supervisor would use."""
-    quoted = _quoted(raw)
+    return pd.Series(bad_texts(col, raw.tolist()), index=raw.index, dtype=object)
+
+
+def bad_texts(col: std.Column, cells: list[object]) -> list[str]:
+    """``bad_message`` for a list of cell values."""
     if col.type == std.DATE:
-        return quoted + " is not a date (use a real date, 2026-07-01 or 7/1/2026)"
-    if col.type in (std.NUMBER, std.PERCENT):
+        why = " is not a date (use a real date, 2026-07-01 or 7/1/2026)"
+    elif col.type in (std.NUMBER, std.PERCENT):
         low = "" if col.minimum is None else f"{col.minimum:g}"
         high = "" if col.maximum is None else f"{col.maximum:g}"
-        return quoted + f" is not a number in the range {low}..{high}".replace(" ..", " up to ")
-    if col.type == std.YESNO:
-        return quoted + " is not yes or no (Y/N, Yes/No, True/False, 1/0)"
-    return quoted + " is not one of: " + ", ".join(col.choices)
+        why = f" is not a number in the range {low}..{high}".replace(" ..", " up to ")
+    elif col.type == std.YESNO:
+        why = " is not yes or no (Y/N, Yes/No, True/False, 1/0)"
+    else:
+        why = " is not one of: " + ", ".join(col.choices)
+    return [f"'{values.display(value)}'{why}" for value in cells]
 
 
 def _required_blank(ctx: Parsed, tab: std.Tab, col: std.Column) -> pd.Series | None:
@@ -74,6 +77,27 @@ def _may_flag(ctx: Parsed, tab: std.Tab, columns: list[std.Column]) -> tuple[set
     return with_bad, with_blank
 
 
+def _bad_flags(ctx: Parsed, tab: std.Tab, col: std.Column) -> list[pd.DataFrame]:
+    """A column's bad cells: a formula never computed is bad-value, anything else the column's
+    bad-* code. Worked out for the few bad cells only, in plain Python."""
+    bad = ctx.bad[tab.name][col.name].to_numpy()
+    raw = ctx.raw[tab.name][col.name]
+    cells = raw.to_numpy(dtype=object)
+    uncomputed = np.zeros(len(cells), dtype=bool)
+    for at in np.flatnonzero(bad):
+        uncomputed[at] = type(cells[at]) is values.Uncomputed
+    wrong = bad & ~uncomputed
+    found = []
+    if uncomputed.any():
+        mask = pd.Series(uncomputed, index=raw.index)
+        found.append(flags.cells(ctx, tab.name, mask, col.name, codes.BAD_VALUE, UNCOMPUTED))
+    if col.type in BAD_CODE and wrong.any():
+        message = bad_texts(col, cells[wrong].tolist())
+        mask = pd.Series(wrong, index=raw.index)
+        found.append(flags.cells(ctx, tab.name, mask, col.name, BAD_CODE[col.type], message))
+    return found
+
+
 def _table_flags(ctx: Parsed, tab: std.Tab) -> list[pd.DataFrame]:
     table = ctx.tables[tab.name]
     found = []
@@ -82,19 +106,7 @@ def _table_flags(ctx: Parsed, tab: std.Tab) -> list[pd.DataFrame]:
     with_bad, with_blank = _may_flag(ctx, tab, present)
     for col in present:
         if col.name in with_bad:
-            bad = ctx.bad[tab.name][col.name]
-            raw = ctx.raw[tab.name][col.name][bad]  # the few bad cells, by Excel row
-            uncomputed = raw.map(type) == values.Uncomputed
-            if uncomputed.any():
-                found.append(
-                    flags.cells(ctx, tab.name, uncomputed, col.name, codes.BAD_VALUE, UNCOMPUTED)
-                )
-            if col.type in BAD_CODE and not uncomputed.all():
-                wrong = ~uncomputed
-                message = bad_message(col, raw[wrong])
-                found.append(
-                    flags.cells(ctx, tab.name, wrong, col.name, BAD_CODE[col.type], message)
-                )
+            found += _bad_flags(ctx, tab, col)
         blank = _required_blank(ctx, tab, col) if col.name in with_blank else None
         if blank is not None and blank.any():
             why = " (the case is Closed)" if not col.required else ""

@@ -142,13 +142,9 @@ def concat(parts: list[pd.DataFrame]) -> pd.DataFrame:
     parts = [p for p in parts if len(p)]
     if not parts:
         return empty()
-    if all(_built_here(p) for p in parts):  # one array, as pd.concat would give it
+    if all(list(p.columns) == FLAG_COLUMNS for p in parts):
+        # every flags frame is built here, all of object dtype (``_frame``, ``empty``): they
+        # join as one array, as pd.concat would join them, without its per-column work
         grid = np.concatenate([p.to_numpy() for p in parts])
         return pd.DataFrame(grid, columns=FLAG_COLUMNS, dtype=object)
     return pd.concat(parts, ignore_index=True)[FLAG_COLUMNS]
-
-
-def _built_here(part: pd.DataFrame) -> bool:
-    """Whether a flags frame has the flag columns in order, all of object dtype, as every
-    builder here makes them: such frames join as one array, without pandas' per-column work."""
-    return list(part.columns) == FLAG_COLUMNS and all(d == np.dtype(object) for d in part.dtypes)
