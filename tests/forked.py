@@ -61,7 +61,10 @@ class Forked:
             os._exit(code)
 
     def running(self) -> bool:
-        """Whether it has not ended yet (asked without collecting its status)."""
+        """Whether it has not ended yet (asked without collecting its status; where that cannot
+        be asked, macOS, an ended child not yet collected counts as running)."""
+        if not hasattr(os, "waitid"):
+            return True
         flags = os.WEXITED | os.WNOHANG | os.WNOWAIT
         return os.waitid(os.P_PID, self.pid, flags) is None
 
@@ -85,7 +88,17 @@ class Forked:
 def run(
     *args: str, before: Callable[[], None] | None = None, timeout: float = 300
 ) -> subprocess.CompletedProcess:
-    """``ipsxl ARGS`` in a forked process, waited for."""
+    """``ipsxl ARGS`` in a forked process, waited for; where there is no fork (Windows), a run
+    with nothing to patch is started afresh."""
+    if not hasattr(os, "fork") and before is None:
+        return subprocess.run(
+            [sys.executable, "-m", "ipsxl", *args],
+            capture_output=True,
+            text=True,
+            encoding="utf-8",
+            errors="replace",
+            timeout=timeout,
+        )
     return Forked(list(args), before).wait(timeout)
 
 
