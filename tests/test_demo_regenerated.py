@@ -9,6 +9,7 @@ developers' map), and one that should not (moving code around) is caught here.
 
 from __future__ import annotations
 
+import zipfile
 from copy import copy
 from pathlib import Path
 
@@ -96,8 +97,17 @@ def test_ipsxl_demo_regenerates_the_shipped_example_cell_for_cell(tmp_path: Path
     ],
 )
 def test_the_same_arguments_write_the_same_workbook(tmp_path: Path, kwargs: dict) -> None:
-    """Other seeds and sizes, the stress log included: written twice, equal cell for cell."""
+    """Other seeds and sizes, the stress log included: written twice, the same bytes in every
+    part but the one that holds when the file was written."""
     first, second = tmp_path / "first.xlsx", tmp_path / "second.xlsx"
     write_demo(first, **kwargs)
     write_demo(second, **kwargs)
-    assert_same_workbook(second, first)
+    mine, theirs = parts(second), parts(first)
+    assert mine.keys() == theirs.keys()
+    assert [name for name in theirs if mine[name] != theirs[name]] == []
+
+
+def parts(path: Path) -> dict[str, bytes]:
+    """A workbook's parts, less its core properties (the time it was written)."""
+    with zipfile.ZipFile(path) as zf:
+        return {n: zf.read(n) for n in zf.namelist() if n != "docProps/core.xml"}

@@ -1,5 +1,5 @@
-"""The parsers read each distinct value of a column once and copy the result to its other cells
-(issue 5). A column must parse exactly as its cells do one by one: equal values of different
+"""The parsers read each distinct value of a long column once and copy the result to its other
+cells. A column must parse exactly as its cells do one by one: equal values of different
 types (True == 1 == 1.0, '#REF!' == CellError('#REF!'), None and NaN both missing) and equal
 values that read differently (0.0 and -0.0 in a number column, datetimes with time zones) must
 not share a result. A cell on its own is never grouped, so it is the reference.
@@ -130,7 +130,9 @@ any_value = st.one_of(
 )
 
 
-@settings(max_examples=150, deadline=None, derandomize=True)
+# Each example parses every cell alone too, so the examples are few and the columns short; the
+# pools still mix every kind of value above, and the order is fixed (``derandomize``).
+@settings(max_examples=60, deadline=None, derandomize=True)
 @given(
     st.sampled_from(ALL_COLUMNS),
     st.lists(st.sampled_from(range(6)), max_size=40),
@@ -141,11 +143,11 @@ def test_a_column_reads_as_its_cells_alone(col, picks, pool):
     assert_reads_as_cells_alone(raw, col)
 
 
-@settings(max_examples=100, deadline=None, derandomize=True)
+@settings(max_examples=40, deadline=None, derandomize=True)
 @given(
     st.sampled_from(ALL_COLUMNS),
     st.lists(
-        st.sampled_from(range(6)), min_size=values.READ_EACH + 1, max_size=3 * values.READ_EACH
+        st.sampled_from(range(6)), min_size=values.READ_EACH + 1, max_size=values.READ_EACH + 16
     ),
     st.lists(any_value, min_size=1, max_size=6),
 )

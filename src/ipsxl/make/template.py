@@ -22,6 +22,7 @@ from __future__ import annotations
 import datetime as dt
 import warnings
 from collections.abc import Iterable, Mapping, Sequence
+from copy import copy
 from pathlib import Path
 
 from openpyxl import Workbook
@@ -136,6 +137,15 @@ def _date_cell(ws, value: object, align: Alignment = DATE_ALIGN) -> WriteOnlyCel
 def _figure_cell(ws, value: object) -> WriteOnlyCell:
     cell = WriteOnlyCell(ws, value=value)
     cell.alignment = FIGURE_ALIGN
+    return cell
+
+
+def _styled_like(ws, value: object, like: WriteOnlyCell) -> WriteOnlyCell:
+    """A cell holding ``value`` in the style of ``like``. Its style indices are copied, as
+    openpyxl's own sheet copy does: setting the font, format and alignment on each of a
+    template's thousands of formatted cells would look each style up in the workbook again."""
+    cell = WriteOnlyCell(ws, value=value)
+    cell._style = copy(like._style)
     return cell
 
 
@@ -265,24 +275,25 @@ def write_table_sheet(
 
     dates = [i for i, c in enumerate(columns) if c.type == standard.DATE]
     figures = [i for i, c in enumerate(columns) if c.type in FIGURES]
+    a_date, a_figure = _date_cell(ws, None), _figure_cell(ws, None)
     last = header_row
     for row in rows:
         values = list(row)
         for i in dates:
             if isinstance(values[i], dt.date):
-                values[i] = _date_cell(ws, values[i])
+                values[i] = _styled_like(ws, values[i], a_date)
         for i in figures:
             if _is_figure(values[i]):
-                values[i] = _figure_cell(ws, values[i])
+                values[i] = _styled_like(ws, values[i], a_figure)
         ws.append(values)
         last += 1
     end = max(last, header_row + formatted_rows)
     for _ in range(last + 1, end + 1):
         blank: list[object] = [None] * len(columns)
         for i in dates:
-            blank[i] = _date_cell(ws, None)
+            blank[i] = _styled_like(ws, None, a_date)
         for i in figures:
-            blank[i] = _figure_cell(ws, None)
+            blank[i] = _styled_like(ws, None, a_figure)
         ws.append(blank)
 
     with warnings.catch_warnings():  # openpyxl warns of the columns _table has named
