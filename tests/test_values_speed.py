@@ -173,3 +173,16 @@ def test_a_short_column_is_read_cell_by_cell_and_a_long_one_by_value(monkeypatch
     long_typed, _ = values.parse_text(long)
     assert seen == [values.READ_EACH, 3]  # every cell; then C1, C2 and the blank
     assert short_typed.tolist() == long_typed.tolist()[: values.READ_EACH]
+
+
+def test_a_timestamp_beside_a_date_past_2262_reads_both_days():
+    """pandas' own timestamps end in 2262; a cell can hold any year Excel can (to 9999)."""
+    cells = [dt.date(2263, 1, 1), pd.Timestamp("2026-07-01 13:45"), dt.datetime(9999, 12, 31, 8)]
+    for raw in (pd.Series(cells, dtype=object), pd.Series(cells * 30, dtype=object)):
+        typed, bad = values.parse_date(raw)
+        assert [d.isoformat() for d in typed.dt.date[:3]] == [
+            "2263-01-01",
+            "2026-07-01",
+            "9999-12-31",
+        ]
+        assert not bad.any()

@@ -331,11 +331,9 @@ def _read_date(cells: np.ndarray, col: Column | None) -> Read:
 
 
 def _midnights(found: list[dt.date]) -> np.ndarray:
-    """Each date, or datetime without its time of day. By day number, which is what pandas'
-    to_datetime + normalize gives for Python's dates at a fraction of its cost; a pd.Timestamp
-    (which may carry nanoseconds and bounds of its own) goes through pandas."""
-    if pd.Timestamp in map(type, found):
-        return pd.to_datetime(found).normalize().to_numpy().astype(DATE_DTYPE)
+    """Each date, or datetime without its time of day (a pd.Timestamp is one), by its day
+    number: what pandas' to_datetime + normalize gives, at a fraction of its cost, and for any
+    year a cell can hold (pandas 2.1 refuses a year past 2262 beside a Timestamp)."""
     days = np.array([value.toordinal() for value in found], dtype=np.int64) - _EPOCH_DAY
     return days.astype("datetime64[D]").astype(DATE_DTYPE)
 
