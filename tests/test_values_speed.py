@@ -99,9 +99,10 @@ def test_minus_zero_keeps_its_sign_among_zeros():
     assert np.signbit(number.to_numpy()).tolist() == [False, True, False, True, False, False]
 
 
-def test_each_distinct_value_is_read_once(monkeypatch):
-    """50,000 cells of a few values: the per-value reader sees those few, not the cells."""
-    seen = []
+@pytest.fixture
+def text_reads(monkeypatch) -> list[int]:
+    """How many cells each call of the text reader is given, in order."""
+    seen: list[int] = []
     read = values._read_text
 
     def counting(cells, col):
@@ -109,9 +110,14 @@ def test_each_distinct_value_is_read_once(monkeypatch):
         return read(cells, col)
 
     monkeypatch.setattr(values, "_read_text", counting)
+    return seen
+
+
+def test_each_distinct_value_is_read_once(text_reads):
+    """50,000 cells of a few values: the per-value reader sees those few, not the cells."""
     raw = pd.Series([f"C{i % 7}" for i in range(50_000)] + [None] * 10, dtype=object)
     typed, bad = values.parse_text(raw)
-    assert seen == [8]  # seven IDs and the blank
+    assert text_reads == [8]  # seven IDs and the blank
     assert typed.iloc[:7].tolist() == [f"C{i}" for i in range(7)] and typed.iloc[-1] is None
     assert not bad.any()
 
@@ -158,20 +164,12 @@ def test_a_column_read_by_distinct_value_reads_as_its_cells_alone(col, picks, po
     assert_reads_as_cells_alone(raw, col)
 
 
-def test_a_short_column_is_read_cell_by_cell_and_a_long_one_by_value(monkeypatch):
-    seen = []
-    read = values._read_text
-
-    def counting(cells, col):
-        seen.append(len(cells))
-        return read(cells, col)
-
-    monkeypatch.setattr(values, "_read_text", counting)
+def test_a_short_column_is_read_cell_by_cell_and_a_long_one_by_value(text_reads):
     short = pd.Series(["C1", "C2", "C1", None] * (values.READ_EACH // 4), dtype=object)
     long = pd.Series(["C1", "C2", "C1", None] * (values.READ_EACH // 4 + 1), dtype=object)
     short_typed, _ = values.parse_text(short)
     long_typed, _ = values.parse_text(long)
-    assert seen == [values.READ_EACH, 3]  # every cell; then C1, C2 and the blank
+    assert text_reads == [values.READ_EACH, 3]  # every cell; then C1, C2 and the blank
     assert short_typed.tolist() == long_typed.tolist()[: values.READ_EACH]
 
 
