@@ -14,14 +14,12 @@ import hashlib
 import importlib.util
 import json
 import os
-import shutil
+import pickle
 import subprocess
 import sys
-import tempfile
 import time
 import zipfile
 from collections import Counter
-from collections.abc import Iterator
 from pathlib import Path
 
 import forked
@@ -41,6 +39,7 @@ from hostile import (
     sheets_of,
     write_xlsx,
 )
+from session import built_once
 from wb_fixtures import sheet_part
 
 from ipsxl.cli import main
@@ -70,28 +69,34 @@ def _digest(path: Path) -> str:
 _BUILT: dict[str, tuple[Path, list[Case]]] = {}
 
 
-def _build() -> tuple[Path, list[Case]]:
-    """The corpus, written once per test run (collection needs the case names already)."""
+def _build(config: pytest.Config) -> tuple[Path, list[Case]]:
+    """The corpus, written once per test session (collection needs the case names already,
+    and every xdist worker collects): under the session's temporary folder, which pytest
+    removes in its time, with the cases beside it for the workers that did not write it."""
     if "corpus" not in _BUILT:
-        root = Path(tempfile.mkdtemp(prefix="ipsxl-hostile-"))
-        secret = root / "private" / "secret.txt"
-        secret.parent.mkdir()
-        secret.write_text(SECRET)
-        _BUILT["corpus"] = root / "corpus", build_corpus(root / "corpus", secret)
+        root = built_once(config._tmp_path_factory, "hostile-corpus", _write_corpus)
+        cases = pickle.loads((root / "cases.pickle").read_bytes())
+        _BUILT["corpus"] = root / "corpus", cases
     return _BUILT["corpus"]
+
+
+def _write_corpus(root: Path) -> None:
+    secret = root / "private" / "secret.txt"
+    secret.parent.mkdir()
+    secret.write_text(SECRET)
+    cases = build_corpus(root / "corpus", secret)
+    (root / "cases.pickle").write_bytes(pickle.dumps(cases))
 
 
 def pytest_generate_tests(metafunc) -> None:
     if "case_name" in metafunc.fixturenames:
-        metafunc.parametrize("case_name", [c.name for c in _build()[1]])
+        metafunc.parametrize("case_name", [c.name for c in _build(metafunc.config)[1]])
 
 
 @pytest.fixture(scope="module")
-def corpus() -> Iterator[Corpus]:
-    folder, cases = _build()
-    yield Corpus(folder, cases, {c.name: _digest(folder / c.name) for c in cases})
-    shutil.rmtree(folder.parent, ignore_errors=True)
-    _BUILT.clear()
+def corpus(pytestconfig: pytest.Config) -> Corpus:
+    folder, cases = _build(pytestconfig)
+    return Corpus(folder, cases, {c.name: _digest(folder / c.name) for c in cases})
 
 
 def run(*args: str, timeout: float = 120) -> subprocess.CompletedProcess:
