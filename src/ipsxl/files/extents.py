@@ -10,7 +10,9 @@ results that are errors, formulas never computed, merged ranges.
 
 from __future__ import annotations
 
+import contextlib
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from ipsxl.files import xmlsafe
@@ -269,6 +271,19 @@ class ErrorScan:
         _find_marks(piece, self.extent, tail, self._prefixed)
 
 
+@contextlib.contextmanager
+def _well_formed() -> Iterator[None]:
+    """A sheet the pull parser finds malformed is a damaged workbook, said in one line."""
+    from lxml import etree
+
+    try:
+        yield
+    except (etree.XMLSyntaxError, ValueError) as exc:
+        raise UnreadableWorkbook(
+            f"damaged: a sheet is not well-formed ({first_line(exc)})"
+        ) from None
+
+
 class SlowScan:
     """The same as ``QuickScan`` with lxml's pull parser (hardened), for parts the quick scan
     cannot vouch for; it follows Excel's rules for cells and rows without references."""
@@ -281,26 +296,14 @@ class SlowScan:
         self._col = 0
 
     def feed(self, chunk: bytes) -> None:
-        from lxml import etree
-
-        try:
+        with _well_formed():
             self._parser.feed(chunk)
             self._events()
-        except (etree.XMLSyntaxError, ValueError) as exc:
-            raise UnreadableWorkbook(
-                f"damaged: a sheet is not well-formed ({first_line(exc)})"
-            ) from None
 
     def finish(self) -> None:
-        from lxml import etree
-
-        try:
+        with _well_formed():
             self._parser.close()
             self._events()
-        except (etree.XMLSyntaxError, ValueError) as exc:
-            raise UnreadableWorkbook(
-                f"damaged: a sheet is not well-formed ({first_line(exc)})"
-            ) from None
 
     def _events(self) -> None:
         ext = self.extent
