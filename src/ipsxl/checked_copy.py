@@ -23,7 +23,6 @@ from ipsxl.files.limits import UnreadableWorkbook
 from ipsxl.files.package_scan import check_package
 from ipsxl.files.snapshot import Snapshot
 from ipsxl.files.sniff import check_file
-from ipsxl.sheets.refs import BadReference
 from ipsxl.validate import DEFAULT_OPTIONS, Options, start_check
 from ipsxl.writeback import Prepared, WritebackError, prepare
 from ipsxl.writeback.deadline import NO_DEADLINE, Deadline
@@ -47,10 +46,7 @@ class Checked:
             raise self.problem
         if self.prepared is None:
             raise WritebackError(f"{self.report.file}: unreadable, nothing to write")
-        try:
-            return self.prepared.write(Path(target), self.report, generated_at, self.deadline)
-        except BadReference as exc:  # a cell the write-back reads is outside any worksheet
-            raise WritebackError(f"{self.report.file}: damaged: {exc}") from exc
+        return self.prepared.write(Path(target), self.report, generated_at, self.deadline)
 
 
 def check_for_writing(path: str | Path, options: Options = DEFAULT_OPTIONS) -> Checked:
@@ -74,8 +70,6 @@ def check_for_writing(path: str | Path, options: Options = DEFAULT_OPTIONS) -> C
         problem = WritebackError(f"{path}: {exc}")
     except WritebackError as exc:
         problem = exc
-    except BadReference as exc:
-        problem = WritebackError(f"{path}: damaged: {exc}")
     report = pending.result()
     if not report.readable:
         return Checked(report, None, snapshot=snapshot)

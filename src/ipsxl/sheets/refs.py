@@ -43,7 +43,7 @@ def column_number(letters: str) -> int:
     except ValueError:
         col = 0
     if not 1 <= col <= MAX_COLUMN:
-        raise BadReference(f"{letters!r} is no column of a worksheet (A to XFD)")
+        raise BadReference(f"damaged: {letters!r} is no column of a worksheet (A to XFD)")
     return col
 
 
@@ -65,7 +65,8 @@ def split_ref(ref: str) -> tuple[int, int]:
             raise BadReference
         return row, column_number(letters)
     except (cells.CellCoordinatesException, BadReference):
-        raise BadReference(f"{ref!r} is no cell of a worksheet (A1 to XFD1048576)") from None
+        reason = f"damaged: {ref!r} is no cell of a worksheet (A1 to XFD1048576)"
+        raise BadReference(reason) from None
 
 
 def sheet_target(sheet: str, row: int, col: int) -> str:

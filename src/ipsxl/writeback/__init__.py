@@ -28,6 +28,7 @@ from ipsxl.core.model import Report
 from ipsxl.files.snapshot import Snapshot
 from ipsxl.sheets.fidelity import Review
 from ipsxl.sheets.own import PreviousSheet
+from ipsxl.sheets.refs import BadReference
 from ipsxl.writeback import undo
 from ipsxl.writeback.deadline import NO_DEADLINE, Deadline
 from ipsxl.writeback.package import Package, PackageError
@@ -38,6 +39,10 @@ from ipsxl.writeback.xmlparse import BadPart
 
 class WritebackError(ValueError):
     """The workbook cannot be written into (not a package, damaged XML, Strict OOXML)."""
+
+
+# What a workbook's package can hold that stops the write-back: each is this file's one line.
+_DAMAGED = (PackageError, BadPart, BadReference, KeyError)
 
 
 @dataclass
@@ -76,7 +81,7 @@ class Prepared:
                 pkg, report, when, self.reviewer_scores, self.indexes, deadline, self.previous
             )
             pkg.save(Path(target), like=self.snapshot or self.source, deadline=deadline)
-        except (PackageError, BadPart, KeyError) as exc:
+        except _DAMAGED as exc:
             raise WritebackError(f"{self.source}: {exc}") from exc
         return said
 
@@ -97,7 +102,7 @@ def prepare(source: Path | Snapshot, deadline: Deadline = NO_DEADLINE) -> Prepar
         stripped = strip(pkg)
         indexes = SheetIndexes()
         indexes.warm(pkg, _worksheets(pkg), deadline)
-    except (PackageError, BadPart, KeyError) as exc:
+    except _DAMAGED as exc:
         raise WritebackError(f"{snapshot.path}: {exc}") from exc
     return Prepared(
         snapshot.path, pkg, stripped.reviews, indexes, previous=stripped.previous, snapshot=snapshot
@@ -110,7 +115,7 @@ def _worksheets(pkg: Package) -> list[str]:
     tabs = std.tab_lookup()
     try:
         found = worksheet_parts(pkg, undo.sheet_parts(pkg, pkg.workbook_part()))
-    except (PackageError, BadPart, KeyError):
+    except _DAMAGED:
         return []  # write meets the same error and raises it
     return [part for name, part in found.items() if std.fold(name) in tabs]
 
@@ -137,7 +142,7 @@ def clear(source: Path, target: Path) -> list[str]:
         stripped = strip(pkg)
         left = {role: bool(p.added()) for role, p in stripped.previous.items()}
         said = settle(pkg, stripped.previous, left, dt.datetime.now())
-    except (PackageError, BadPart, KeyError) as exc:
+    except _DAMAGED as exc:
         raise WritebackError(f"{source}: {exc}") from exc
     except OSError as exc:
         raise WritebackError(f"{source}: {exc.strerror or exc}") from exc
