@@ -14,7 +14,6 @@ import contextlib
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from itertools import compress
 
 from ipsxl.files import xmlsafe
 from ipsxl.files.limits import MB, UnreadableWorkbook, first_line
@@ -55,9 +54,10 @@ _VALUE_WIDE = re.compile(rb'<c r="([A-Z]{2,3})[0-9]{1,7}"[^>/]*>')
 _EMPTY_C = re.compile(rb'<c r="[A-Z]{1,3}[0-9]{1,7}"[^>/]*/>')
 _ODD = re.compile(rb"=\s*\"[^\"]*>|=\s*'[^']*>")
 # The same in one pass where no attribute value can hold a '>' (``_plainly_quoted``): each cell
-# tag gives its column, its row and "/" if it is empty, and one not written <c r="B12" gives
-# empty groups (every <c, <c> and <c/ matches once: a plain tag holds no '<').
-_CELL = re.compile(rb'<c(?: r="([A-Z]{1,3})([0-9]{1,7})"[^<>/]*(/?)>|[ >/])')
+# tag gives its column, its row and "/" if it is empty, and one not written <c r="B12" (spaces
+# included) gives empty groups: every <c followed by a space, '>' or '/' matches once, as a
+# plain tag holds no '<'.
+_CELL = re.compile(rb'<c(?: r="([A-Z]{1,3})([0-9]{1,7})"[^<>/]*(/?)>|[\s>/])')
 _NOT_QUOTING = bytes(sorted(set(range(256)) - set(b'"=>')))  # deleted by ``_plainly_quoted``
 _QUOTED_AFTER_EQ = re.compile(rb"'(?<=[=\s]')")  # a ' that may open an attribute value
 _ERROR_C = re.compile(
@@ -179,15 +179,19 @@ class QuickScan:
 def _reach(piece: bytes) -> tuple[int, int] | None:
     """The last row and column of the cells holding something in a piece (0, 0 if none), or
     None when the quick scan cannot vouch for the piece."""
-    if b":c" in piece and _PREFIXED_C.search(piece) or _SPACED_C.search(piece):
-        return None  # <x:c ...> or <c\n r=...>: valid, but for the slow scan
+    if b":c" in piece and _PREFIXED_C.search(piece):
+        return None  # <x:c ...>: valid, but for the slow scan
     if _plainly_quoted(piece):
-        cells = _CELL.findall(piece)
-        if not cells:
-            return 0, 0
-        cols, rows, empty = zip(*cells, strict=True)
+        cells = _CELL.findall(piece)  # (column, row, "/" if empty), all empty if not plain
+        cols = {col for col, _, empty in cells if not empty}
         if b"" not in cols:  # every cell tag plain: what the patterns below would find
-            return _farthest(cols, rows, empty)
+            if not cols:
+                return 0, 0
+            rows = {row for _, row, empty in cells if not empty}
+            widest = max(cols, key=lambda s: (len(s), s))
+            return max(map(int, rows)), col_number(widest.decode())
+    if _SPACED_C.search(piece):
+        return None  # <c\n r=...>: valid, but for the slow scan
     return _reach_by_patterns(piece)
 
 
@@ -198,20 +202,6 @@ def _plainly_quoted(piece: bytes) -> bool:
     pair; and no single quote follows '=' or a space, so no value is written '...'."""
     marks = piece.translate(None, _NOT_QUOTING)
     return 2 * marks.count(b'""') == marks.count(b'"') and not _QUOTED_AFTER_EQ.search(piece)
-
-
-def _farthest(
-    cols: tuple[bytes, ...], rows: tuple[bytes, ...], empty: tuple[bytes, ...]
-) -> tuple[int, int]:
-    """The last row and column of the cells that are not empty (``empty`` b"/"), from the
-    columns and rows of ``_CELL``'s matches; each distinct one converted once."""
-    if b"/" in empty:
-        holding = [not e for e in empty]
-        cols, rows = tuple(compress(cols, holding)), tuple(compress(rows, holding))
-        if not rows:
-            return 0, 0
-    widest = max(set(cols), key=lambda s: (len(s), s))
-    return max(map(int, set(rows))), col_number(widest.decode())
 
 
 def _reach_by_patterns(piece: bytes) -> tuple[int, int] | None:
