@@ -28,10 +28,11 @@ def parse_table(tab: std.Tab, table: Table | None) -> ParsedTab:
     index = table.frame.index if table is not None else pd.Index([], name=ROW, dtype="int64")
     names = _COLUMNS[tab.name]
     # the raw values and the bad-cell mask are one array each, a column per standard column
-    # (the raw one None where the sheet lacks the column); the typed columns are built into a
-    # dict and framed once, without copying (pandas copies on write): assigning a frame's
-    # columns one by one, or a Series per column, costs more than parsing them
-    raw = np.full((len(index), len(names)), None, dtype=object)
+    # (the raw one NaN where the sheet lacks the column, as a blank object Series holds); the
+    # typed columns are built into a dict and framed once, without copying (pandas copies on
+    # write): assigning a frame's columns one by one costs more than parsing them. Every dtype
+    # is given, so that pandas infers none (it would make text columns its string dtype)
+    raw = np.full((len(index), len(names)), np.nan, dtype=object)
     found = names.get_indexer(table.frame.columns) if table is not None else np.array([], int)
     if (found >= 0).any():
         raw[:, found[found >= 0]] = table.frame.to_numpy(dtype=object)[:, found >= 0]
@@ -40,12 +41,15 @@ def parse_table(tab: std.Tab, table: Table | None) -> ParsedTab:
     bad = np.zeros((len(index), len(names)), dtype=bool)
     for at, col in enumerate(tab.columns):
         if at in present:
-            typed[col.name], bad[:, at] = values.parse_arrays(raw[:, at], col)
+            values_read, bad[:, at] = values.parse_arrays(raw[:, at], col)
+            typed[col.name] = pd.Series(
+                values_read, index=index, dtype=values_read.dtype, copy=False
+            )
         else:
             typed[col.name] = pd.Series(index=index, dtype=values.EMPTY_DTYPES[col.type])
     return (
         pd.DataFrame(typed, index=index, copy=False),
-        pd.DataFrame(raw, index=index, columns=names, copy=False),
+        pd.DataFrame(raw, index=index, columns=names, dtype=object, copy=False),
         pd.DataFrame(bad, index=index, columns=names, copy=False),
     )
 
