@@ -208,8 +208,12 @@ def name_key(values: pd.Series) -> pd.Series:
 
 def yes(values: pd.Series) -> pd.Series:
     """A yes/no column as plain bools, blank counting as not yes (the items count 'says yes')."""
-    said = values.to_numpy(dtype=bool, na_value=False)
-    return pd.Series(said, index=values.index, name=values.name, copy=False)
+    return pd.Series(said_yes(values), index=values.index, name=values.name, copy=False)
+
+
+def said_yes(values: pd.Series) -> np.ndarray:
+    """``yes`` as a bool array, to pick the records that say yes from another column."""
+    return values.to_numpy(dtype=bool, na_value=False)
 
 
 def in_period(dates: pd.Series, period: Period) -> pd.Series:
@@ -391,7 +395,7 @@ def job_starts(jobs: pd.DataFrame, period: Period) -> pd.DataFrame:
 def employed(active: pd.DataFrame, jobs: pd.DataFrame, period: Period) -> pd.Series:
     """For each of the given (active) clients: holds a Competitive job on a day of the period."""
     held = jobs_held(jobs, period)
-    working = held.loc[yes(held["Competitive"]), CLIENT_ID].dropna()
+    working = held[CLIENT_ID][said_yes(held["Competitive"])].dropna()
     return active[CLIENT_ID].isin(set(working))
 
 

@@ -86,11 +86,11 @@ def _counts(frames: Frames, period: Period, keys: pd.Index) -> dict[str, np.ndar
         out["caseload"] = _credit(at_end[pop.ES], keys)
         out["active_clients"] = _credit(active[pop.ES], keys)
         if active["In Education"].notna().any():
-            educated = active[pop.yes(active["In Education"])]
-            out["in_education"] = _credit(educated[pop.ES], keys)
+            educated = pop.said_yes(active["In Education"])
+            out["in_education"] = _credit(active[pop.ES][educated], keys)
         if frames.jobs is not None:
-            working = active[pop.employed(active, frames.jobs, period)]
-            out["employed_clients"] = _credit(working[pop.ES], keys)
+            working = pop.employed(active, frames.jobs, period).to_numpy()
+            out["employed_clients"] = _credit(active[pop.ES][working], keys)
     if frames.log is not None:
         face = frames.log[pop.ES][pop.face_to_face_rows(frames.log, period)]
         out["face_to_face_contacts"] = _credit(face, keys)
