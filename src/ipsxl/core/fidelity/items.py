@@ -458,13 +458,11 @@ def work_incentives_planning(frames: Frames, period: Period) -> Item:
         return null_item(iid, "no job starts in the period")
     benefits = pop.receives_benefits(frames.caseload)
     on_benefits = benefits.reindex(starts[pop.CLIENT_ID].to_numpy()).fillna(False).to_numpy(bool)
-    starts = starts[on_benefits]
-    if starts.empty:
+    if not on_benefits.any():
         return null_item(iid, "no job starts in the period by clients who receive benefits")
-    planned = pop.referred_by_start(starts, frames.referrals)
-    return make_item(
-        iid, percent(planned.sum(), len(starts)), len(starts), few_records(len(starts), "job start")
-    )
+    planned = pop.referred_by_start(starts, frames.referrals).to_numpy()[on_benefits]
+    n = int(on_benefits.sum())
+    return make_item(iid, percent(planned.sum(), n), n, few_records(n, "job start"))
 
 
 # --- all items ----------------------------------------------------------------------------------

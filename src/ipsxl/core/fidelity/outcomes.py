@@ -141,9 +141,7 @@ def retention(jobs: pd.DataFrame, period: Period) -> float | None:
     days = scale.RETENTION_DAYS
     end = pop.bounds(period)[1]
     started = pop.days_of(jobs["Job Start Date"])
-    due = pop.said_yes(jobs["Competitive"]) & (
-        started <= (end - pd.Timedelta(days=days)).to_datetime64()
-    )
+    due = pop.said_yes(jobs["Competitive"]) & (started <= pop.day_of(end - pd.Timedelta(days=days)))
     if not due.any():
         return None
     ended = pop.days_of(jobs["Job End Date"])[due]

@@ -159,6 +159,19 @@ def days_of(dates: pd.Series) -> np.ndarray:
     return dates.to_numpy(dtype="datetime64[us]")
 
 
+def day_of(value: object) -> np.datetime64:
+    """A day (a date or Timestamp) as a datetime64 in the date columns' unit (microseconds):
+    compared with a finer one, numpy would cast the column to it, and a nanosecond column
+    cannot hold a mistyped year such as 0226 or 9999."""
+    return pd.Timestamp(value).as_unit("us").to_datetime64()
+
+
+def whole_days(deltas: np.ndarray) -> np.ndarray:
+    """Time between dates (a timedelta64 array) in whole days, NaN where a date is blank: the
+    values pandas' ``.dt.days`` gives."""
+    return np.floor(deltas / np.timedelta64(1, "D"))
+
+
 def rows(frame: pd.DataFrame, mask: np.ndarray) -> pd.DataFrame:
     """The rows of ``frame`` where ``mask`` (a bool array) holds, as a new frame, like a
     filter; when that is every row, as it is for most clients and jobs, a shallow copy (which
@@ -225,7 +238,7 @@ def in_period_mask(dates: pd.Series, period: Period) -> np.ndarray:
     """``in_period`` as a bool array."""
     start, end = bounds(period)
     days = days_of(dates)
-    return (days >= start.to_datetime64()) & (days <= end.to_datetime64())
+    return (days >= day_of(start)) & (days <= day_of(end))
 
 
 # --- clients ------------------------------------------------------------------------------------
@@ -247,8 +260,8 @@ def active_mask(caseload: pd.DataFrame, period: Period) -> pd.Series:
 def _active(caseload: pd.DataFrame, period: Period) -> np.ndarray:
     """``active_mask`` as a bool array."""
     start, end = bounds(period)
-    enrolled = days_of(caseload["Enrollment Date"]) <= end.to_datetime64()
-    closed_before = days_of(caseload["Closed Date"]) < start.to_datetime64()
+    enrolled = days_of(caseload["Enrollment Date"]) <= day_of(end)
+    closed_before = days_of(caseload["Closed Date"]) < day_of(start)
     return enrolled & ~closed_before
 
 
@@ -373,14 +386,14 @@ def jobs_held(jobs: pd.DataFrame, period: Period) -> pd.DataFrame:
     """Jobs held on at least one day of the period: started by its end, not ended before its
     start (a blank end date means still held)."""
     start, end = bounds(period)
-    began = days_of(jobs["Job Start Date"]) <= end.to_datetime64()
-    ended_before = days_of(jobs["Job End Date"]) < start.to_datetime64()
+    began = days_of(jobs["Job Start Date"]) <= day_of(end)
+    ended_before = days_of(jobs["Job End Date"]) < day_of(start)
     return rows(jobs, began & ~ended_before)
 
 
 def held_on(jobs: pd.DataFrame, day: pd.Timestamp) -> pd.DataFrame:
     """Jobs held on ``day``: started on or before it, not ended before it."""
-    day = pd.Timestamp(day).to_datetime64()
+    day = day_of(day)
     began = days_of(jobs["Job Start Date"]) <= day
     return rows(jobs, began & ~(days_of(jobs["Job End Date"]) < day))
 
@@ -418,35 +431,43 @@ def receives_benefits(caseload: pd.DataFrame) -> pd.Series:
     """Client ID -> whether the client's Caseload row says Receives Benefits = yes (a blank is
     not yes; a repeated Client ID speaks through its first row)."""
     people = clients(caseload)
-    people = people[people[CLIENT_ID].notna()]
-    return pd.Series(yes(people["Receives Benefits"]).to_numpy(), index=people[CLIENT_ID])
+    known = people[CLIENT_ID].notna().to_numpy()
+    return pd.Series(said_yes(people["Receives Benefits"])[known], index=people[CLIENT_ID][known])
 
 
 def referred_by_start(jobs: pd.DataFrame, referrals: pd.DataFrame) -> pd.Series:
     """Per job: its client has a Benefits Referrals row (any status) dated on or before the
     job's start."""
-    first = first_referral(jobs, referrals)
-    return (first <= jobs[std.JOB_START]).fillna(False).astype(bool)
+    first = days_of(first_referral(jobs, referrals))
+    return pd.Series(first <= days_of(jobs[std.JOB_START]), index=jobs.index, copy=False)
 
 
 @shared
 def first_referral(jobs: pd.DataFrame, referrals: pd.DataFrame) -> pd.Series:
     """Per job: its client's earliest Benefits Referral date (NaT for none)."""
-    dated = referrals.dropna(subset=[CLIENT_ID])
-    first = dated["Referral Date"].groupby(dated[CLIENT_ID], sort=False).min()
+    first = earliest_referrals(referrals)
     return pd.Series(first.reindex(jobs[CLIENT_ID].to_numpy()).to_numpy(), index=jobs.index)
+
+
+@shared
+def earliest_referrals(referrals: pd.DataFrame) -> pd.Series:
+    """Client ID -> the client's earliest Benefits Referral date, for the clients with one
+    (the rules ask it of every job, the work incentives item of the job starts)."""
+    ids = referrals[CLIENT_ID]
+    known = ids.notna().to_numpy()
+    return referrals["Referral Date"][known].groupby(ids[known], sort=False).min()
 
 
 def start_contacts_met(jobs: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
     """Per job: whether the Pre-Start Contact lies within 7 days before the start, and whether
     the Post-Start Contact lies within 3 days after (both 0..N days, the start day counting for
     either; a blank contact does not meet it)."""
-    start = jobs[std.JOB_START]
-    before = (start - jobs["Pre-Start Contact"]).dt.days
-    after = (jobs["Post-Start Contact"] - start).dt.days
+    start = days_of(jobs[std.JOB_START])
+    before = whole_days(start - days_of(jobs["Pre-Start Contact"]))
+    after = whole_days(days_of(jobs["Post-Start Contact"]) - start)
     return (
-        before.between(0, scale.PRE_START_DAYS).fillna(False).astype(bool),
-        after.between(0, scale.POST_START_DAYS).fillna(False).astype(bool),
+        pd.Series((before >= 0) & (before <= scale.PRE_START_DAYS), index=jobs.index),
+        pd.Series((after >= 0) & (after <= scale.POST_START_DAYS), index=jobs.index),
     )
 
 
@@ -454,8 +475,10 @@ def start_contacts_met(jobs: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
 def client_specialist(caseload: pd.DataFrame) -> pd.Series:
     """Client ID -> the folded name of the client's specialist, to credit jobs to specialists."""
     people = clients(caseload)
-    people = people[people[CLIENT_ID].notna()]
-    return pd.Series(name_key(people[ES]).to_numpy(), index=people[CLIENT_ID].to_numpy())
+    known = people[CLIENT_ID].notna().to_numpy()
+    return pd.Series(
+        name_key(people[ES]).to_numpy()[known], index=people[CLIENT_ID].to_numpy()[known]
+    )
 
 
 # --- employer contacts --------------------------------------------------------------------------
