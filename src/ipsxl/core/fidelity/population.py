@@ -321,35 +321,48 @@ def specialists(staff: pd.DataFrame | None, caseload: pd.DataFrame | None) -> pd
     Without: every distinct name in Caseload's Employment Specialist column at FTE 1.0, with no
     supervisor, community share or IPS Only answer, since nothing records them.
     """
+    # built from the columns' arrays at the rows kept, in one frame: a Staff tab lists a few
+    # people, where filtering and converting whole frames costs more than the figures
     if staff is not None:
-        rows = staff[(staff["Role"] == ES_ROLE) & staff["Name"].notna()]
-        frame = pd.DataFrame(
-            {
-                NAME: rows["Name"].astype(object),
-                FTE: rows["FTE"].fillna(DEFAULT_FTE).astype(float),
-                SUPERVISOR: name_key(rows["Supervisor"]),
-                COMMUNITY: rows["Community Hours %"].astype(float),
-                IPS_ONLY: rows["IPS Only"].astype("boolean"),
-                SERVICES: rows["Employment Services %"].astype(float),
-            }
-        )
-        frame.index = pd.Index(name_key(rows["Name"]), name="key")
+        keys = name_key(staff["Name"])
+        listed = staff["Role"].to_numpy(dtype=object) == ES_ROLE
+        at = _first_of_each(keys, listed & staff["Name"].notna().to_numpy())
+        fte = staff["FTE"].to_numpy(dtype=float)[at]
+        columns = {
+            NAME: staff["Name"].to_numpy(dtype=object)[at],
+            FTE: np.where(np.isnan(fte), DEFAULT_FTE, fte),
+            SUPERVISOR: name_key(staff["Supervisor"]).array[at],
+            COMMUNITY: staff["Community Hours %"].to_numpy(dtype=float)[at],
+            IPS_ONLY: staff["IPS Only"].astype("boolean").array[at],
+            SERVICES: staff["Employment Services %"].to_numpy(dtype=float)[at],
+        }
     else:
         names = caseload[ES] if caseload is not None else pd.Series([], dtype=object)
-        names = names[names.notna()]
-        frame = pd.DataFrame(
-            {
-                NAME: names.astype(object),
-                FTE: DEFAULT_FTE,
-                SUPERVISOR: pd.Series(pd.NA, index=names.index, dtype="string"),
-                COMMUNITY: float("nan"),
-                IPS_ONLY: pd.Series(pd.NA, index=names.index, dtype="boolean"),
-                SERVICES: float("nan"),
-            }
-        )
-        frame.index = pd.Index(name_key(names), name="key")
-    frame = frame[frame.index.notna()]
-    return frame[~frame.index.duplicated()]
+        keys = name_key(names)
+        at = _first_of_each(keys, names.notna().to_numpy())
+        columns = {
+            NAME: names.to_numpy(dtype=object)[at],
+            FTE: np.full(len(at), DEFAULT_FTE),
+            SUPERVISOR: pd.array([pd.NA] * len(at), dtype="string"),
+            COMMUNITY: np.full(len(at), np.nan),
+            IPS_ONLY: pd.array([pd.NA] * len(at), dtype="boolean"),
+            SERVICES: np.full(len(at), np.nan),
+        }
+    index = pd.Index(keys.array[at], name="key")
+    return pd.DataFrame(
+        {
+            name: pd.Series(values, index=index, dtype=values.dtype, copy=False)
+            for name, values in columns.items()
+        },
+        index=index,
+        copy=False,
+    )
+
+
+def _first_of_each(keys: pd.Series, rows: np.ndarray) -> np.ndarray:
+    """The positions of the ``rows`` (a bool array) with a key, the first row of each key."""
+    at = np.flatnonzero(rows & keys.notna().to_numpy())
+    return at[~pd.Index(keys.array[at]).duplicated()]
 
 
 def specialist_fte(staff: pd.DataFrame | None, caseload: pd.DataFrame | None) -> float:
