@@ -49,8 +49,9 @@ def _parse(tab: std.Tab, table: Table | None, index: pd.Index) -> ParsedTab:
     # the raw values and the bad-cell mask are one array each, a column per standard column
     # (the raw one NaN where the sheet lacks the column, as a blank object Series holds); the
     # typed columns are built into a dict and framed once, without copying (pandas copies on
-    # write): assigning a frame's columns one by one costs more than parsing them. Every dtype
-    # is given, so that pandas infers none (it would make text columns its string dtype)
+    # write): assigning a frame's columns one by one costs more than parsing them. Text columns
+    # go in as object Series, so that pandas infers nothing (it would make them its string
+    # dtype); the others as the arrays the parsers give
     raw = np.full((len(index), len(names)), np.nan, dtype=object)
     found = names.get_indexer(table.frame.columns) if table is not None else np.array([], int)
     if (found >= 0).any():
@@ -61,8 +62,10 @@ def _parse(tab: std.Tab, table: Table | None, index: pd.Index) -> ParsedTab:
     for at, col in enumerate(tab.columns):
         if at in present:
             values_read, bad[:, at] = values.parse_arrays(raw[:, at], col)
-            typed[col.name] = pd.Series(
-                values_read, index=index, dtype=values_read.dtype, copy=False
+            typed[col.name] = (
+                pd.Series(values_read, index=index, dtype=object, copy=False)
+                if values_read.dtype == object
+                else values_read
             )
         else:
             typed[col.name] = pd.Series(index=index, dtype=values.EMPTY_DTYPES[col.type])

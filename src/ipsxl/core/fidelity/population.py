@@ -36,7 +36,7 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
@@ -153,10 +153,14 @@ def bounds(period: Period) -> tuple[pd.Timestamp, pd.Timestamp]:
 # Series only where a caller needs one.
 
 
+_DAYS = np.dtype("datetime64[us]")
+
+
 def days_of(dates: pd.Series) -> np.ndarray:
     """A date column as a datetime64 array (NaT where blank), which compares with a day's
     ``np.datetime64`` as pandas compares them: NaT is before, after and equal to nothing."""
-    return dates.to_numpy(dtype="datetime64[us]")
+    days = dates.values  # (to_numpy costs several times more, for the same array)
+    return days if days.dtype == _DAYS else days.astype(_DAYS)
 
 
 def day_of(value: object) -> np.datetime64:
@@ -299,7 +303,25 @@ def active_counts(caseload: pd.DataFrame, period: Period, keys: pd.Index) -> pd.
 
 def per_specialist(names: pd.Series, keys: pd.Index) -> pd.Series:
     """How many of ``names`` (one per record) fold to each of ``keys``, 0 for none."""
-    return name_key(names).value_counts().reindex(keys, fill_value=0).astype(int)
+    codes, typed = distinct(names)
+    return _count_per_key(np.append(key_positions(keys, name_key(typed)), -1)[codes], keys)
+
+
+def _count_per_key(owners: np.ndarray, keys: pd.Index) -> pd.Series:
+    """How many records each of ``keys`` has, from each record's position in ``keys`` (-1 for
+    none), as a Series named count."""
+    counts = np.bincount(owners[owners >= 0], minlength=len(keys))
+    return pd.Series(counts, index=keys, name="count")
+
+
+def key_positions(keys: pd.Index, folded: Iterable[object]) -> np.ndarray:
+    """Where each of ``folded`` (``name_key`` values, NA for none) is in ``keys`` (distinct
+    folded names), -1 where it is not: ``keys.get_indexer`` in plain Python, since matching a
+    few names costs pandas far more than a dict."""
+    at = {key: i for i, key in enumerate(keys)}
+    return np.array(
+        [at.get(key, -1) if isinstance(key, str) else -1 for key in folded], dtype=np.intp
+    )
 
 
 def specialist_caseload(caseload: pd.DataFrame, period: Period, specialist: str) -> int:
@@ -522,7 +544,7 @@ def contacts_by_week(
     face = is_face_to_face(log)
     dates = log["Date"].to_numpy()[face]
     codes, names = distinct(log[ES][face])
-    spec = np.append(keys.get_indexer(name_key(names)), -1)[codes]  # -1: no specialist's
+    spec = np.append(key_positions(keys, name_key(names)), -1)[codes]  # -1: no specialist's
     dated = ~np.isnat(dates)
     week = np.full(len(dates), -1, dtype=np.int64)
     week[dated] = (dates[dated] - start.to_datetime64()) // np.timedelta64(1, "D") // 7
@@ -535,9 +557,7 @@ def contacts_by_week(
 def contact_counts(log: pd.DataFrame, period: Period, keys: pd.Index) -> pd.Series:
     """Face-to-face contacts in the period per specialist (by ``name_key``), 0 for none."""
     codes, names = distinct(log[ES][face_to_face_rows(log, period)])
-    per_name = pd.Series(np.bincount(codes[codes >= 0], minlength=len(names)))
-    counts = per_name.groupby(name_key(names).to_numpy()).sum()
-    return counts.reindex(keys, fill_value=0).astype(int).rename("count")
+    return _count_per_key(np.append(key_positions(keys, name_key(names)), -1)[codes], keys)
 
 
 def contact_rates(log: pd.DataFrame, period: Period, keys: pd.Index) -> pd.Series:

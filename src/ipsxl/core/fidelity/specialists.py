@@ -98,7 +98,7 @@ def _counts(frames: Frames, period: Period, keys: pd.Index) -> dict[str, np.ndar
         starts = pop.job_starts(frames.jobs, period)
         if frames.caseload is not None:
             owners = starts[pop.CLIENT_ID].map(pop.client_specialist(frames.caseload))
-            out["job_starts"] = _tally(keys.get_indexer(owners.to_numpy(dtype=object)), keys)
+            out["job_starts"] = _tally(pop.key_positions(keys, owners.to_numpy(dtype=object)), keys)
         else:
             out["job_starts"] = _tally(np.full(len(starts), -1), keys)
     return out
@@ -108,7 +108,7 @@ def _credit(names: pd.Series, keys: pd.Index) -> np.ndarray:
     """Records per specialist by the name they give (folded), the rest last: each distinct
     name is folded and looked up once."""
     codes, typed = pop.distinct(names)
-    found = np.append(keys.get_indexer(pop.name_key(typed).to_numpy(dtype=object)), -1)
+    found = np.append(pop.key_positions(keys, pop.name_key(typed).to_numpy(dtype=object)), -1)
     return _tally(found[codes], keys)
 
 

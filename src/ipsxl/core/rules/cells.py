@@ -71,7 +71,7 @@ def _may_flag(ctx: Parsed, tab: std.Tab, columns: list[std.Column]) -> tuple[set
         col.name
         for i, col in enumerate(columns)
         if (col.required or (tab is std.CASELOAD and col.name == "Closed Date"))
-        and (pd.isna(frame[col.name].to_numpy()) & ~bad[:, i]).any()
+        and (pd.isna(frame[col.name].array) & ~bad[:, i]).any()
     }
     return with_bad, with_blank
 
