@@ -1,15 +1,19 @@
 """openpyxl's write-only workbook, whose sheets take a row's ready-made cells as they are.
 
 A styled cell is appended to a write-only sheet as a ``Cell`` (a plain value cannot carry a
-style). openpyxl's ``append`` first tries each such cell as a value, which fails with an error
-naming the cell, caught, before it writes the cell as given. A template writes some 16,000
-styled cells (the dates and figures of the formatted rows below the data), and that failed
-try was a third of the time taken to write it. The sheets here write a ``Cell`` straight away
+style). openpyxl's ``append`` first tries each such cell as a value: the try fails with an
+error naming the cell, which is caught, and a fresh cell is made for the next value. A template
+holds some 16,000 styled cells (the dates and figures of the formatted rows below the data), so
+that detour is much of the cost of writing one. The sheets here write a ``Cell`` straight away
 and every other value as openpyxl does, so the workbook saved is byte for byte the same.
 
 openpyxl streams each row to the sheet's file as it is appended, so a row may hold the same
 cell object in several columns, and one cell may serve every row: its column and row are set
 as it is written.
+
+The shorter way replaces ``_values_to_row``, the step of openpyxl's write-only sheet that turns
+an appended row into cells; were a later openpyxl to rename it, the sheets would take openpyxl's
+own way again: slower, the same workbook (``tests/test_streaming.py`` compares the two).
 """
 
 from __future__ import annotations
