@@ -241,7 +241,7 @@ def rapid_job_search(frames: Frames, period: Period) -> Item:
     waiting = np.isnat(first)
     # still waiting: the days so far, to the period's end (or to the closure, if closed)
     contacted = pop.whole_days(first - enrolled[recent])
-    waited = pop.days_waiting(people, end).to_numpy()[recent]
+    waited = pop.days_waiting(people, end)[recent]
     days = pd.Series(np.where(waiting, waited, contacted)).clip(lower=0)
     note = (
         ""

@@ -283,12 +283,15 @@ def clients_at_end(caseload: pd.DataFrame, period: Period) -> pd.DataFrame:
     return active_clients(caseload, Period(period.end, period.end))
 
 
-def days_waiting(caseload: pd.DataFrame, until: pd.Timestamp) -> pd.Series:
-    """Per Caseload row: the days from enrollment to ``until``, or to the closure when the
-    client closed before it. How long a client without a First Employer Contact has waited
-    so far (rapid job search counts it; the slow-job-search warning judges it)."""
-    closed = caseload["Closed Date"]
-    return (closed.where(closed < until, until) - caseload["Enrollment Date"]).dt.days
+def days_waiting(caseload: pd.DataFrame, until: pd.Timestamp) -> np.ndarray:
+    """Per Caseload row (an array): the days from enrollment to ``until``, or to the closure
+    when the client closed before it (NaN without an Enrollment Date). How long a client
+    without a First Employer Contact has waited so far (rapid job search counts it; the
+    slow-job-search warning judges it)."""
+    until = day_of(until)
+    closed = days_of(caseload["Closed Date"])
+    stop = np.where(closed < until, closed, until)
+    return whole_days(stop - days_of(caseload["Enrollment Date"]))
 
 
 def caseload_counts(caseload: pd.DataFrame, period: Period, keys: pd.Index) -> pd.Series:
@@ -408,9 +411,10 @@ def services_share(specs: pd.DataFrame) -> pd.Series:
     """Per specialist, the share (0..100) of working time on employment services: Employment
     Services % where given, else 100 for IPS Only = yes; NaN where neither says (IPS Only = no
     tells that some time goes elsewhere, not how much)."""
-    only = specs[IPS_ONLY].astype("boolean")
-    fallback = pd.Series(np.where(only.fillna(False).to_numpy(bool), 100.0, np.nan), specs.index)
-    return specs[SERVICES].astype(float).fillna(fallback)
+    given = specs[SERVICES].to_numpy(dtype=float)
+    fallback = np.where(said_yes(specs[IPS_ONLY]), 100.0, np.nan)
+    share = np.where(np.isnan(given), fallback, given)
+    return pd.Series(share, index=specs.index, name=SERVICES)
 
 
 # --- jobs ---------------------------------------------------------------------------------------

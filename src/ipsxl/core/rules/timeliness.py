@@ -67,7 +67,7 @@ def _slow_job_search(ctx: Parsed) -> pd.DataFrame:
     judged = active(ctx).to_numpy()
     slow = judged & (days > FIRST_CONTACT_DAYS)
     # a blank first contact is late once the 30 days are over by the last day we can judge
-    waited = pop.days_waiting(caseload, day(min(ctx.period.end, ctx.today))).to_numpy()
+    waited = pop.days_waiting(caseload, day(min(ctx.period.end, ctx.today)))
     none_yet = (
         judged
         & np.isnat(first)
