@@ -329,7 +329,7 @@ def _distinct_share(iid: str, column: str, frames: Frames, period: Period) -> It
     if not recorded.any():
         return null_item(iid, f"{column} is blank for every job held in the period")
     specs = pop.specialists(frames.staff, frames.caseload)
-    owner = held[pop.CLIENT_ID].map(pop.client_specialist(frames.caseload))
+    owner = pop.job_owners(held, frames.caseload)
     owned = owner.isin(set(specs.index)).to_numpy(bool)
     counted = recorded.to_numpy(bool) & owned
     if not counted.any():

@@ -511,6 +511,13 @@ def start_contacts_met(jobs: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
 
 
 @shared
+def job_owners(jobs: pd.DataFrame, caseload: pd.DataFrame) -> pd.Series:
+    """Per job: the folded name of its client's specialist (NaN for a client missing from
+    Caseload), to credit jobs to specialists (both diversity items ask it of the same jobs)."""
+    return jobs[CLIENT_ID].map(client_specialist(caseload))
+
+
+@shared
 def client_specialist(caseload: pd.DataFrame) -> pd.Series:
     """Client ID -> the folded name of the client's specialist, to credit jobs to specialists."""
     people = clients(caseload)

@@ -97,7 +97,7 @@ def _counts(frames: Frames, period: Period, keys: pd.Index) -> dict[str, np.ndar
     if frames.jobs is not None:
         starts = pop.job_starts(frames.jobs, period)
         if frames.caseload is not None:
-            owners = starts[pop.CLIENT_ID].map(pop.client_specialist(frames.caseload))
+            owners = pop.job_owners(starts, frames.caseload)
             out["job_starts"] = _tally(pop.key_positions(keys, owners.to_numpy(dtype=object)), keys)
         else:
             out["job_starts"] = _tally(np.full(len(starts), -1), keys)
