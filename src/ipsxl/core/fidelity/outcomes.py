@@ -145,6 +145,6 @@ def retention(jobs: pd.DataFrame, period: Period) -> float | None:
     if not due.any():
         return None
     ended = pop.days_of(jobs["Job End Date"])[due]
-    # whole days apart: the dates are days, so "at least 90 days" compares the difference
+    # the dates are whole days, so lasting 90 days or more is a difference of 90 days or more
     kept = np.isnat(ended) | (ended - started[due] >= np.timedelta64(days, "D"))
     return rate(int(kept.sum()), int(due.sum()))
