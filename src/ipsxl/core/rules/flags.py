@@ -19,6 +19,9 @@ from ipsxl.core.codes import Code
 from ipsxl.core.model import FLAG_COLUMNS, Parsed, Table, empty_flags
 
 _COLUMN = {name: i for i, name in enumerate(FLAG_COLUMNS)}
+# the columns of every flags frame built here, as one Index: pandas would build one from the
+# list for each frame, and that costs more than the frame's few rows
+_COLUMNS = pd.Index(FLAG_COLUMNS)
 _EMPTY = empty_flags()
 
 
@@ -33,7 +36,7 @@ def _frame(columns: dict[str, object], count: int) -> pd.DataFrame:
     grid = np.empty((count, len(FLAG_COLUMNS)), dtype=object)
     for name, value in columns.items():
         grid[:, _COLUMN[name]] = value
-    return pd.DataFrame(grid, columns=FLAG_COLUMNS, dtype=object)
+    return pd.DataFrame(grid, columns=_COLUMNS, dtype=object)
 
 
 def _position(table: Table | None, column: str | None) -> int | None:
@@ -58,6 +61,15 @@ def _at(series: pd.Series, index: pd.Index, where: np.ndarray) -> np.ndarray:
     return series.reindex(index[where]).to_numpy()
 
 
+def _raw_at(raw: pd.DataFrame, column: str, index: pd.Index, where: np.ndarray) -> np.ndarray:
+    """``_at`` of the raw values of ``column``: read from the raw frame's values (one object
+    array, as ``parse`` builds it: no Series built for a column) when it is aligned with the
+    mask, as it usually is."""
+    if raw.index.equals(index):
+        return raw.to_numpy()[where, raw.columns.get_loc(column)]
+    return _at(raw[column], index, where)
+
+
 def cells(
     ctx: Parsed,
     tab: str,
@@ -78,7 +90,7 @@ def cells(
     rows = mask.index[where]
     table = ctx.tables.get(tab)
     sheet = table.sheet if table is not None else tab
-    typed = _at(ctx.raw[tab][column], mask.index, where) if column else [None] * len(rows)
+    typed = _raw_at(ctx.raw[tab], column, mask.index, where) if column else [None] * len(rows)
     text = _at(message, mask.index, where) if isinstance(message, pd.Series) else message
     if isinstance(text, list) and len(text) != len(rows):
         raise ValueError(f"{len(text)} messages for {len(rows)} flags")
@@ -146,5 +158,5 @@ def concat(parts: list[pd.DataFrame]) -> pd.DataFrame:
         # every flags frame is built here, all of object dtype (``_frame``, ``empty``): they
         # join as one array, as pd.concat would join them, without its per-column work
         grid = np.concatenate([p.to_numpy() for p in parts])
-        return pd.DataFrame(grid, columns=FLAG_COLUMNS, dtype=object)
+        return pd.DataFrame(grid, columns=_COLUMNS, dtype=object)
     return pd.concat(parts, ignore_index=True)[FLAG_COLUMNS]
