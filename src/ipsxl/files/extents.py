@@ -201,7 +201,9 @@ def _plainly_quoted(piece: bytes) -> bool:
     with fourth...) with no '=' or '>' inside a pair, so a '>' after '="' would be inside a
     pair; and no single quote follows '=' or a space, so no value is written '...'."""
     marks = piece.translate(None, _NOT_QUOTING)
-    return 2 * marks.count(b'""') == marks.count(b'"') and not _QUOTED_AFTER_EQ.search(piece)
+    if 2 * marks.count(b'""') != marks.count(b'"'):
+        return False
+    return b"'" not in piece or not _QUOTED_AFTER_EQ.search(piece)
 
 
 def _reach_by_patterns(piece: bytes) -> tuple[int, int] | None:
