@@ -19,30 +19,38 @@ from ipsxl.core.model import ROW, Parsed, Period, RawWorkbook, Table
 # what parse_table gives for one tab: typed frame, raw frame, bad-cell mask
 ParsedTab = tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]
 
+# each tab's standard column names, as the one Index its frames share (an Index is immutable)
+_COLUMNS = {tab.name: pd.Index([col.name for col in tab.columns]) for tab in std.TABS}
+
 
 def parse_table(tab: std.Tab, table: Table | None) -> ParsedTab:
     """Typed frame, raw frame and bad-cell mask of one tab (all three with every column)."""
     index = table.frame.index if table is not None else pd.Index([], name=ROW, dtype="int64")
-    found = table.frame if table is not None else pd.DataFrame(index=index)
-    # built column by column into dicts and framed once, without copying the columns (pandas
-    # copies on write): assigning a frame's columns one by one costs more than parsing them;
-    # the bad-cell mask is one array, a column per standard column
-    typed, raw = {}, {}
-    bad = np.zeros((len(index), len(tab.columns)), dtype=bool)
+    names = _COLUMNS[tab.name]
+    # the raw values and the bad-cell mask are one array each, a column per standard column
+    # (the raw one NaN where the sheet lacks the column, as a blank object Series holds); the
+    # typed columns are built into a dict and framed once, without copying (pandas copies on
+    # write): assigning a frame's columns one by one costs more than parsing them. Every dtype
+    # is given, so that pandas infers none (it would make text columns its string dtype)
+    raw = np.full((len(index), len(names)), np.nan, dtype=object)
+    found = names.get_indexer(table.frame.columns) if table is not None else np.array([], int)
+    if (found >= 0).any():
+        raw[:, found[found >= 0]] = table.frame.to_numpy(dtype=object)[:, found >= 0]
+    present = set(found[found >= 0].tolist())
+    typed = {}
+    bad = np.zeros((len(index), len(names)), dtype=bool)
     for at, col in enumerate(tab.columns):
-        if col.name in found:
-            raw[col.name] = found[col.name]
-            values_read, bad[:, at] = values.parse_arrays(raw[col.name], col)
+        if at in present:
+            values_read, bad[:, at] = values.parse_arrays(raw[:, at], col)
             typed[col.name] = pd.Series(
                 values_read, index=index, dtype=values_read.dtype, copy=False
             )
         else:
-            raw[col.name] = pd.Series(None, index=index, dtype=object)
             typed[col.name] = pd.Series(index=index, dtype=values.EMPTY_DTYPES[col.type])
     return (
         pd.DataFrame(typed, index=index, copy=False),
-        pd.DataFrame(raw, index=index, copy=False),
-        pd.DataFrame(bad, index=index, columns=[col.name for col in tab.columns], copy=False),
+        pd.DataFrame(raw, index=index, columns=names, dtype=object, copy=False),
+        pd.DataFrame(bad, index=index, columns=names, copy=False),
     )
 
 

@@ -228,7 +228,7 @@ def _by_distinct_value(
     copying by position is far cheaper than any loop over the cells. A short column (a small
     team's tab, a Staff list) is read cell by cell: finding its distinct values would cost more
     than reading them all, and the result is the same either way."""
-    typed, bad = _read_column(raw, col, read)
+    typed, bad = _read_cells(raw.to_numpy(dtype=object), col, read)
     name = raw.name if named else None
     return (  # the arrays are new: no copy (pandas would copy a numpy array by default)
         pd.Series(typed, index=raw.index, name=name, dtype=typed.dtype, copy=False),
@@ -236,11 +236,10 @@ def _by_distinct_value(
     )
 
 
-def _read_column(
-    raw: pd.Series, col: Column | None, read: Callable[[np.ndarray, Column | None], Read]
+def _read_cells(
+    cells: np.ndarray, col: Column | None, read: Callable[[np.ndarray, Column | None], Read]
 ) -> Read:
-    """``_by_distinct_value``'s typed values and bad mask as arrays."""
-    cells = raw.to_numpy(dtype=object)
+    """``_by_distinct_value``'s typed values and bad mask as arrays, from an object array."""
     if len(cells) > READ_EACH:
         distinct, codes = _distinct(cells)
         typed, bad = read(distinct, col)
@@ -506,10 +505,11 @@ READERS: dict[str, Callable[[np.ndarray, Column | None], Read]] = {
 }
 
 
-def parse_arrays(raw: pd.Series, col: Column) -> Read:
-    """``parse`` as arrays (the typed values, the bad mask), for a caller that builds a frame
-    of many columns at once and would only take the arrays out of the Series again."""
-    return _read_column(raw, col, READERS[col.type])
+def parse_arrays(cells: np.ndarray, col: Column) -> Read:
+    """``parse`` of a column's cells (an object array) as arrays (the typed values, the bad
+    mask), for a caller that builds a frame of many columns at once and would only take the
+    arrays out of Series again."""
+    return _read_cells(cells, col, READERS[col.type])
 
 
 def display(value: object) -> str:

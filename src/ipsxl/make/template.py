@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import datetime as dt
 import warnings
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from copy import copy
 from pathlib import Path
 
@@ -37,6 +37,7 @@ from openpyxl.worksheet.table import Table, TableColumn, TableStyleInfo
 from ipsxl.core import standard
 from ipsxl.core.standard import Column, Tab
 from ipsxl.files.safefiles import save_atomically
+from ipsxl.make.streaming import CellRowsWorkbook
 from ipsxl.sheets.layout import LINE_POINTS, wrapped_lines
 
 # The words a yes/no drop-down offers; the reader accepts these and the other YES/NO_WORDS.
@@ -107,7 +108,7 @@ def table_name(tab: Tab) -> str:
 
 def new_workbook() -> Workbook:
     """A streaming (write-only) workbook; add sheets with the ``write_*_sheet`` functions."""
-    return Workbook(write_only=True)
+    return CellRowsWorkbook()
 
 
 def _header_cell(ws, text: str, col: Column | None) -> WriteOnlyCell:
@@ -142,11 +143,44 @@ def _figure_cell(ws, value: object) -> WriteOnlyCell:
 
 def _styled_like(ws, value: object, like: WriteOnlyCell) -> WriteOnlyCell:
     """A cell holding ``value`` in the style of ``like``. Its style indices are copied, as
-    openpyxl's own sheet copy does: setting the font, format and alignment on each of a
-    template's thousands of formatted cells would look each style up in the workbook again."""
+    openpyxl's own sheet copy does, rather than each style looked up in the workbook again."""
     cell = WriteOnlyCell(ws, value=value)
     cell._style = copy(like._style)
     return cell
+
+
+def _column_looks(ws, columns: Sequence[Column]) -> dict[int, WriteOnlyCell]:
+    """An empty cell in the look of each date and figure column, by the column's index.
+
+    The formatted rows below the data are these cells, the same objects on every row (some
+    16,000 styled cells in a template): openpyxl writes a row's cells as the row is appended,
+    setting each cell's column and row as it goes, so one cell can stand in any number of rows.
+    """
+    a_date, a_figure = _date_cell(ws, None), _figure_cell(ws, None)
+    return {
+        i: a_date if col.type == standard.DATE else a_figure
+        for i, col in enumerate(columns)
+        if col.type == standard.DATE or col.type in FIGURES
+    }
+
+
+def _styled_rows(
+    ws, columns: Sequence[Column], rows: Iterable[Sequence[object]], looks: dict[int, WriteOnlyCell]
+) -> Iterator[list[object]]:
+    """``rows`` as lists to append, a date in a date column or a number in a figure column put
+    in a cell of its column's look (anything else stays as given: text typed in a date column
+    reads as typed). One cell per column holds that column's value in every row, refilled once
+    the row before it has been appended."""
+    cells = {i: _styled_like(ws, None, like) for i, like in looks.items()}
+    dates = {i for i, col in enumerate(columns) if col.type == standard.DATE}
+    for row in rows:
+        values = list(row)
+        for i, cell in cells.items():
+            value = values[i]
+            if isinstance(value, dt.date) if i in dates else _is_figure(value):
+                cell.value = value
+                values[i] = cell
+        yield values
 
 
 def _is_figure(value: object) -> bool:
@@ -273,27 +307,14 @@ def write_table_sheet(
         ws.append([title_cell])
     ws.append([_header_cell(ws, h, c) for h, c in zip(headers, columns, strict=True)])
 
-    dates = [i for i, c in enumerate(columns) if c.type == standard.DATE]
-    figures = [i for i, c in enumerate(columns) if c.type in FIGURES]
-    a_date, a_figure = _date_cell(ws, None), _figure_cell(ws, None)
+    looks = _column_looks(ws, columns)
     last = header_row
-    for row in rows:
-        values = list(row)
-        for i in dates:
-            if isinstance(values[i], dt.date):
-                values[i] = _styled_like(ws, values[i], a_date)
-        for i in figures:
-            if _is_figure(values[i]):
-                values[i] = _styled_like(ws, values[i], a_figure)
+    for values in _styled_rows(ws, columns, rows, looks):
         ws.append(values)
         last += 1
     end = max(last, header_row + formatted_rows)
+    blank = [looks.get(i) for i in range(len(columns))]  # the same empty cells on every row
     for _ in range(last + 1, end + 1):
-        blank: list[object] = [None] * len(columns)
-        for i in dates:
-            blank[i] = _styled_like(ws, None, a_date)
-        for i in figures:
-            blank[i] = _styled_like(ws, None, a_figure)
         ws.append(blank)
 
     with warnings.catch_warnings():  # openpyxl warns of the columns _table has named

@@ -148,6 +148,24 @@ def bounds(period: Period) -> tuple[pd.Timestamp, pd.Timestamp]:
     return pd.Timestamp(period.start), pd.Timestamp(period.end)
 
 
+# A workbook's tabs hold a few dozen rows, where a pandas comparison or filter costs far more
+# than the work it does; so the masks below are numpy arrays of a column's values, wrapped in a
+# Series only where a caller needs one.
+
+
+def days_of(dates: pd.Series) -> np.ndarray:
+    """A date column as a datetime64 array (NaT where blank), which compares with a day's
+    ``np.datetime64`` as pandas compares them: NaT is before, after and equal to nothing."""
+    return dates.to_numpy(dtype="datetime64[us]")
+
+
+def rows(frame: pd.DataFrame, mask: np.ndarray) -> pd.DataFrame:
+    """The rows of ``frame`` where ``mask`` (a bool array) holds, as a new frame, like a
+    filter; when that is every row, as it is for most clients and jobs, a shallow copy (which
+    pandas copies on write), far cheaper than a filter."""
+    return frame.copy(deep=False) if mask.all() else frame[mask]
+
+
 _SPACES = re.compile(r"\s+")
 
 
@@ -190,13 +208,20 @@ def name_key(values: pd.Series) -> pd.Series:
 
 def yes(values: pd.Series) -> pd.Series:
     """A yes/no column as plain bools, blank counting as not yes (the items count 'says yes')."""
-    return values.fillna(False).astype(bool)
+    said = values.to_numpy(dtype=bool, na_value=False)
+    return pd.Series(said, index=values.index, name=values.name, copy=False)
 
 
 def in_period(dates: pd.Series, period: Period) -> pd.Series:
     """Dates within the period, both ends included; blank dates are not."""
+    return pd.Series(in_period_mask(dates, period), index=dates.index, name=dates.name, copy=False)
+
+
+def in_period_mask(dates: pd.Series, period: Period) -> np.ndarray:
+    """``in_period`` as a bool array."""
     start, end = bounds(period)
-    return dates.between(start, end)
+    days = days_of(dates)
+    return (days >= start.to_datetime64()) & (days <= end.to_datetime64())
 
 
 # --- clients ------------------------------------------------------------------------------------
@@ -206,23 +231,28 @@ def in_period(dates: pd.Series, period: Period) -> pd.Series:
 def clients(caseload: pd.DataFrame) -> pd.DataFrame:
     """One row per client: a repeated Client ID keeps its first row (the rest are flagged)."""
     ids = caseload[CLIENT_ID]
-    return caseload[~(ids.duplicated() & ids.notna())]
+    return rows(caseload, ~(ids.duplicated().to_numpy() & ids.notna().to_numpy()))
 
 
 def active_mask(caseload: pd.DataFrame, period: Period) -> pd.Series:
     """Per Caseload row: active in the period (enrolled on or before its end, not closed before
     its start). The rules judge rows with it, the figures clients."""
+    return pd.Series(_active(caseload, period), index=caseload.index, copy=False)
+
+
+def _active(caseload: pd.DataFrame, period: Period) -> np.ndarray:
+    """``active_mask`` as a bool array."""
     start, end = bounds(period)
-    enrolled = caseload["Enrollment Date"] <= end
-    closed_before = caseload["Closed Date"] < start
-    return enrolled.fillna(False) & ~closed_before.fillna(False)
+    enrolled = days_of(caseload["Enrollment Date"]) <= end.to_datetime64()
+    closed_before = days_of(caseload["Closed Date"]) < start.to_datetime64()
+    return enrolled & ~closed_before
 
 
 @shared
 def active_clients(caseload: pd.DataFrame, period: Period) -> pd.DataFrame:
     """Clients enrolled on or before the period's end and not closed before its start."""
     people = clients(caseload)
-    return people[active_mask(people, period)]
+    return rows(people, _active(people, period))
 
 
 @shared
@@ -339,20 +369,22 @@ def jobs_held(jobs: pd.DataFrame, period: Period) -> pd.DataFrame:
     """Jobs held on at least one day of the period: started by its end, not ended before its
     start (a blank end date means still held)."""
     start, end = bounds(period)
-    began = jobs["Job Start Date"] <= end
-    ended_before = jobs["Job End Date"] < start
-    return jobs[began & ~ended_before]
+    began = days_of(jobs["Job Start Date"]) <= end.to_datetime64()
+    ended_before = days_of(jobs["Job End Date"]) < start.to_datetime64()
+    return rows(jobs, began & ~ended_before)
 
 
 def held_on(jobs: pd.DataFrame, day: pd.Timestamp) -> pd.DataFrame:
     """Jobs held on ``day``: started on or before it, not ended before it."""
-    return jobs[(jobs["Job Start Date"] <= day) & ~(jobs["Job End Date"] < day)]
+    day = pd.Timestamp(day).to_datetime64()
+    began = days_of(jobs["Job Start Date"]) <= day
+    return rows(jobs, began & ~(days_of(jobs["Job End Date"]) < day))
 
 
 @shared
 def job_starts(jobs: pd.DataFrame, period: Period) -> pd.DataFrame:
     """Jobs whose Job Start Date falls in the period."""
-    return jobs[in_period(jobs["Job Start Date"], period)]
+    return rows(jobs, in_period_mask(jobs["Job Start Date"], period))
 
 
 @shared
@@ -439,7 +471,7 @@ def is_face_to_face(log: pd.DataFrame) -> np.ndarray:
 def face_to_face_rows(log: pd.DataFrame, period: Period) -> np.ndarray:
     """Which Employer Log rows are Face-to-Face contacts dated in the period (a bool array:
     counting needs one column of them, and taking every column of 50,000 rows is slow)."""
-    return is_face_to_face(log) & in_period(log["Date"], period).to_numpy()
+    return is_face_to_face(log) & in_period_mask(log["Date"], period)
 
 
 def contacts_by_week(

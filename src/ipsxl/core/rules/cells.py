@@ -62,17 +62,15 @@ def _may_flag(ctx: Parsed, tab: std.Tab, columns: list[std.Column]) -> tuple[set
     must be filled may be blank; asked of the whole tab at once, since most columns of most
     workbooks have neither and asking column by column costs more than the rules."""
     found = [col.name for col in columns]
-    bad = ctx.bad[tab.name][found].to_numpy(dtype=bool)
+    mask = ctx.bad[tab.name]  # one bool array: taken whole, its columns picked by position
+    bad = mask.to_numpy(dtype=bool)[:, mask.columns.get_indexer(found)]
     with_bad = {name for name, any_bad in zip(found, bad.any(axis=0), strict=True) if any_bad}
-    must = [
-        i
-        for i, col in enumerate(columns)
-        if col.required or (tab is std.CASELOAD and col.name == "Closed Date")
-    ]
-    blank = ctx.frames[tab.name][[found[i] for i in must]].isna().to_numpy(dtype=bool)
-    blank = blank & ~bad[:, must]
+    frame = ctx.frames[tab.name]
     with_blank = {
-        found[i] for i, any_blank in zip(must, blank.any(axis=0), strict=True) if any_blank
+        col.name
+        for i, col in enumerate(columns)
+        if (col.required or (tab is std.CASELOAD and col.name == "Closed Date"))
+        and (pd.isna(frame[col.name].to_numpy()) & ~bad[:, i]).any()
     }
     return with_bad, with_blank
 
@@ -99,6 +97,8 @@ def _bad_flags(ctx: Parsed, tab: std.Tab, col: std.Column) -> list[pd.DataFrame]
 
 
 def _table_flags(ctx: Parsed, tab: std.Tab) -> list[pd.DataFrame]:
+    if len(ctx.frames[tab.name]) == 0:
+        return []  # no rows, no cells (a missing column is structure's flag)
     table = ctx.tables[tab.name]
     found = []
     # a missing column is one missing-column flag, not one per row

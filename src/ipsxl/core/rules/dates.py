@@ -31,7 +31,7 @@ from ipsxl.core import codes
 from ipsxl.core import standard as std
 from ipsxl.core.model import Parsed
 from ipsxl.core.rules import flags
-from ipsxl.core.rules.identity import has_columns
+from ipsxl.core.rules.identity import has_rows
 
 CODES = codes.family("dates")
 
@@ -84,7 +84,7 @@ def day(value: dt.date) -> pd.Timestamp:
 def _order(ctx: Parsed) -> list[pd.DataFrame]:
     found = []
     for tab, earlier, later in ORDER:
-        if not has_columns(ctx, tab, earlier, later):
+        if not has_rows(ctx, tab, earlier, later):
             continue
         frame = ctx.frames[tab]
         wrong = frame[later] < frame[earlier]
@@ -100,7 +100,7 @@ def _order(ctx: Parsed) -> list[pd.DataFrame]:
         )
         found.append(flags.cells(ctx, tab, wrong, later, codes.DATE_ORDER, message))
     for tab, column, limit in NOT_AFTER:
-        if not has_columns(ctx, tab, column, limit):
+        if not has_rows(ctx, tab, column, limit):
             continue
         frame = ctx.frames[tab]
         wrong = frame[column] > frame[limit]
@@ -148,7 +148,7 @@ def _future(ctx: Parsed) -> list[pd.DataFrame]:
     found = []
     for tab in DATE_TABS:
         for col in tab.columns:
-            if col.type != std.DATE or not has_columns(ctx, tab.name, col.name):
+            if col.type != std.DATE or not has_rows(ctx, tab.name, col.name):
                 continue
             dates = ctx.frames[tab.name][col.name]
             future = dates > today
@@ -178,7 +178,7 @@ def _out_of_period(ctx: Parsed) -> list[pd.DataFrame]:
     start, end, today = day(ctx.period.start), day(ctx.period.end), day(ctx.today)
     found = []
     for tab, column in LOG_DATES:
-        if not has_columns(ctx, tab, column):
+        if not has_rows(ctx, tab, column):
             continue
         dates = ctx.frames[tab][column]
         outside = ((dates < start) | (dates > end)) & ~(dates > today)

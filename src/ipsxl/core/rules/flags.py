@@ -19,6 +19,9 @@ from ipsxl.core.codes import Code
 from ipsxl.core.model import FLAG_COLUMNS, Parsed, Table, empty_flags
 
 _COLUMN = {name: i for i, name in enumerate(FLAG_COLUMNS)}
+# the columns of every flags frame built here, as one Index: pandas would build one from the
+# list for each frame, and that costs more than the frame's few rows
+_COLUMNS = pd.Index(FLAG_COLUMNS)
 _EMPTY = empty_flags()
 
 
@@ -33,7 +36,7 @@ def _frame(columns: dict[str, object], count: int) -> pd.DataFrame:
     grid = np.empty((count, len(FLAG_COLUMNS)), dtype=object)
     for name, value in columns.items():
         grid[:, _COLUMN[name]] = value
-    return pd.DataFrame(grid, columns=FLAG_COLUMNS, dtype=object)
+    return pd.DataFrame(grid, columns=_COLUMNS, dtype=object)
 
 
 def _position(table: Table | None, column: str | None) -> int | None:
@@ -146,5 +149,5 @@ def concat(parts: list[pd.DataFrame]) -> pd.DataFrame:
         # every flags frame is built here, all of object dtype (``_frame``, ``empty``): they
         # join as one array, as pd.concat would join them, without its per-column work
         grid = np.concatenate([p.to_numpy() for p in parts])
-        return pd.DataFrame(grid, columns=FLAG_COLUMNS, dtype=object)
+        return pd.DataFrame(grid, columns=_COLUMNS, dtype=object)
     return pd.concat(parts, ignore_index=True)[FLAG_COLUMNS]

@@ -61,6 +61,12 @@ def has_columns(ctx: Parsed, tab: str, *columns: str) -> bool:
     return table is not None and all(c in table.positions for c in columns)
 
 
+def has_rows(ctx: Parsed, tab: str, *columns: str) -> bool:
+    """``has_columns``, and the tab has a row: a rule that flags rows of a tab has nothing to
+    flag in one without any (the template's tabs have none), so it can skip the work."""
+    return has_columns(ctx, tab, *columns) and len(ctx.frames[tab]) > 0
+
+
 def unknown_rows(
     values: pd.Series, key: Callable[[pd.Series], pd.Series], known: set[str]
 ) -> pd.Series:
@@ -84,7 +90,7 @@ def _duplicates(ctx: Parsed, tab: str, column: str) -> pd.DataFrame:
 
     The first row is left alone so the supervisor fixes the copies, not the original.
     """
-    if not has_columns(ctx, tab, column):
+    if not has_rows(ctx, tab, column):
         return flags.concat([])
     frame = ctx.frames[tab]
     key = _key_for(column)(frame[column])
@@ -124,7 +130,7 @@ def _unknown_clients(ctx: Parsed) -> pd.DataFrame:
     known = set(client_key(ctx.frames[caseload][CLIENT_ID]).dropna())
     found = []
     for tab in CLIENT_TABS:
-        if not has_columns(ctx, tab, CLIENT_ID):
+        if not has_rows(ctx, tab, CLIENT_ID):
             continue
         ids = ctx.frames[tab][CLIENT_ID]
         unknown = unknown_rows(ids, client_key, known)
@@ -228,7 +234,7 @@ def _unknown_specialists(ctx: Parsed) -> pd.DataFrame:
     known = set(name_key(names))
     found = []
     for tab in SPECIALIST_TABS:
-        if not has_columns(ctx, tab, SPECIALIST):
+        if not has_rows(ctx, tab, SPECIALIST):
             continue
         column = ctx.frames[tab][SPECIALIST]
         unknown = unknown_rows(column, name_key, known)
@@ -252,7 +258,7 @@ def _unknown_supervisors(ctx: Parsed) -> pd.DataFrame:
     roled supervisor breaks the team apart. The message says which of the two it is.
     """
     tab = std.STAFF.name
-    if not has_columns(ctx, tab, "Name", "Role", "Supervisor"):
+    if not has_rows(ctx, tab, "Name", "Role", "Supervisor"):
         return flags.concat([])
     staff = ctx.frames[tab]
     names = staff["Name"].dropna()

@@ -36,7 +36,7 @@ from ipsxl.core.fidelity import population as pop
 from ipsxl.core.model import Parsed
 from ipsxl.core.rules import flags
 from ipsxl.core.rules.dates import day, iso_texts
-from ipsxl.core.rules.identity import has_columns
+from ipsxl.core.rules.identity import has_columns, has_rows
 
 CODES = codes.family("timeliness")
 
@@ -57,7 +57,7 @@ def active(ctx: Parsed) -> pd.Series:
 
 def _slow_job_search(ctx: Parsed) -> pd.DataFrame:
     tab = std.CASELOAD.name
-    if not has_columns(ctx, tab, "Enrollment Date", "First Employer Contact"):
+    if not has_rows(ctx, tab, "Enrollment Date", "First Employer Contact"):
         return flags.concat([])
     caseload = ctx.frames[tab]
     enrolled, first = caseload["Enrollment Date"], caseload["First Employer Contact"]
@@ -117,7 +117,7 @@ def _late_contacts(ctx: Parsed) -> pd.DataFrame:
         ("Pre-Start Contact", True, PRE_START_DAYS, starts),
         ("Post-Start Contact", False, POST_START_DAYS, starts + pd.Timedelta(days=POST_START_DAYS)),
     ):
-        if not has_columns(ctx, tab, START, column):
+        if not has_rows(ctx, tab, START, column):
             continue
         contact = jobs[column]
         gap = ((starts - contact) if before else (contact - starts)).dt.days
@@ -155,7 +155,7 @@ def _no_benefits_planning(ctx: Parsed) -> pd.DataFrame:
         std.BENEFITS_REFERRALS.name,
     )
     if not (
-        has_columns(ctx, jobs_tab, CLIENT_ID, START)
+        has_rows(ctx, jobs_tab, CLIENT_ID, START)
         and has_columns(ctx, caseload_tab, CLIENT_ID, "Receives Benefits")
         and has_columns(ctx, referrals_tab, CLIENT_ID, "Referral Date")
     ):
