@@ -21,17 +21,37 @@ ParsedTab = tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]
 
 # each tab's standard column names, as the one Index its frames share (an Index is immutable)
 _COLUMNS = {tab.name: pd.Index([col.name for col in tab.columns]) for tab in std.TABS}
+# parse_table of each tab without rows, by tab name (see ``_empty``)
+_EMPTY: dict[str, ParsedTab] = {}
 
 
 def parse_table(tab: std.Tab, table: Table | None) -> ParsedTab:
     """Typed frame, raw frame and bad-cell mask of one tab (all three with every column)."""
     index = table.frame.index if table is not None else pd.Index([], name=ROW, dtype="int64")
+    if len(index) == 0:
+        return _empty(tab, index)
+    return _parse(tab, table, index)
+
+
+def _empty(tab: std.Tab, index: pd.Index) -> ParsedTab:
+    """``parse_table`` of a tab without rows (an empty template's, a missing tab): the same
+    three empty frames whichever columns the sheet has, so built once per tab and handed out
+    as shallow copies (pandas copies on write) on the table's own index."""
+    if tab.name not in _EMPTY:
+        _EMPTY[tab.name] = _parse(tab, None, pd.Index([], name=ROW, dtype="int64"))
+    typed, raw, bad = (frame.copy(deep=False) for frame in _EMPTY[tab.name])
+    typed.index = raw.index = bad.index = index
+    return typed, raw, bad
+
+
+def _parse(tab: std.Tab, table: Table | None, index: pd.Index) -> ParsedTab:
     names = _COLUMNS[tab.name]
     # the raw values and the bad-cell mask are one array each, a column per standard column
     # (the raw one NaN where the sheet lacks the column, as a blank object Series holds); the
     # typed columns are built into a dict and framed once, without copying (pandas copies on
-    # write): assigning a frame's columns one by one costs more than parsing them. Every dtype
-    # is given, so that pandas infers none (it would make text columns its string dtype)
+    # write): assigning a frame's columns one by one costs more than parsing them. Text columns
+    # go in as object Series, so that pandas infers nothing (it would make them its string
+    # dtype); the others as the arrays the parsers give
     raw = np.full((len(index), len(names)), np.nan, dtype=object)
     found = names.get_indexer(table.frame.columns) if table is not None else np.array([], int)
     if (found >= 0).any():
@@ -42,8 +62,10 @@ def parse_table(tab: std.Tab, table: Table | None) -> ParsedTab:
     for at, col in enumerate(tab.columns):
         if at in present:
             values_read, bad[:, at] = values.parse_arrays(raw[:, at], col)
-            typed[col.name] = pd.Series(
-                values_read, index=index, dtype=values_read.dtype, copy=False
+            typed[col.name] = (
+                pd.Series(values_read, index=index, dtype=object, copy=False)
+                if values_read.dtype == object
+                else values_read
             )
         else:
             typed[col.name] = pd.Series(index=index, dtype=values.EMPTY_DTYPES[col.type])
@@ -72,10 +94,14 @@ def _program(table: Table | None) -> tuple[dict[str, object], pd.DataFrame]:
     record: dict[str, object] = {}
     bad = []
     for f, value in zip(fields, raw, strict=True):
-        typed, is_bad = values.parse(pd.Series([value], dtype=object), f)
-        parsed = typed.iloc[0]
+        cell = np.empty(1, dtype=object)
+        cell[0] = value
+        typed, is_bad = values.parse_arrays(cell, f)
+        parsed = typed[0]
+        if isinstance(parsed, np.datetime64):
+            parsed = pd.Timestamp(parsed)  # a date as a Series gives it
         record[f.name] = None if pd.isna(parsed) else parsed
-        bad.append(bool(is_bad.iloc[0]))
+        bad.append(bool(is_bad[0]))
     index = pd.Index(names)
     frame = pd.DataFrame(
         {

@@ -53,6 +53,13 @@ _VALUE_ROW = re.compile(rb'<c r="[A-Z]{1,3}([0-9]{1,7})"[^>/]*>')
 _VALUE_WIDE = re.compile(rb'<c r="([A-Z]{2,3})[0-9]{1,7}"[^>/]*>')
 _EMPTY_C = re.compile(rb'<c r="[A-Z]{1,3}[0-9]{1,7}"[^>/]*/>')
 _ODD = re.compile(rb"=\s*\"[^\"]*>|=\s*'[^']*>")
+# The same in one pass where no attribute value can hold a '>' (``_plainly_quoted``): each cell
+# tag gives its column, its row and "/" if it is empty, and one not written <c r="B12" (spaces
+# included) gives empty groups: every <c followed by a space, '>' or '/' matches once, as a
+# plain tag holds no '<'.
+_CELL = re.compile(rb'<c(?: r="([A-Z]{1,3})([0-9]{1,7})"[^<>/]*(/?)>|[\s>/])')
+_NOT_QUOTING = bytes(sorted(set(range(256)) - set(b'"=>')))  # deleted by ``_plainly_quoted``
+_QUOTED_AFTER_EQ = re.compile(rb"'(?<=[=\s]')")  # a ' that may open an attribute value
 _ERROR_C = re.compile(
     rb"<" + _C + rb"\s[^>]*?(?<=\s)t\s*=\s*\"e\"[^>]*(?<!/)>(.*?)</" + _C + rb">", re.S
 )
@@ -160,22 +167,55 @@ class QuickScan:
         self._pending = b""
 
     def _piece(self, piece: bytes, tail: bool = False) -> None:
-        if _ODD.search(piece):
+        reach = _reach(piece)
+        if reach is None:
             self.ok = False
             return
-        if b":c" in piece and _PREFIXED_C.search(piece) or _SPACED_C.search(piece):
-            self.ok = False  # <x:c ...> or <c\n r=...>: valid, but for the slow scan
-            return
-        rows = _VALUE_ROW.findall(piece)
-        empty = len(_EMPTY_C.findall(piece))
-        if piece.count(b"<c ") + piece.count(b"<c>") + piece.count(b"<c/") != len(rows) + empty:
-            self.ok = False  # a cell without a plain r="A1" first: the slow scan decides
-            return
-        if rows:
-            ext = self.extent
-            ext.rows = max(ext.rows, max(map(int, rows)))
-            ext.cols = max(ext.cols, _widest_column(piece))
+        ext = self.extent
+        ext.rows, ext.cols = max(ext.rows, reach[0]), max(ext.cols, reach[1])
         _find_marks(piece, self.extent, tail)
+
+
+def _reach(piece: bytes) -> tuple[int, int] | None:
+    """The last row and column of the cells holding something in a piece (0, 0 if none), or
+    None when the quick scan cannot vouch for the piece."""
+    if b":c" in piece and _PREFIXED_C.search(piece):
+        return None  # <x:c ...>: valid, but for the slow scan
+    if _plainly_quoted(piece):
+        cells = _CELL.findall(piece)  # (column, row, "/" if empty), all empty if not plain
+        cols = {col for col, _, empty in cells if not empty}
+        if b"" not in cols:  # every cell tag plain: what the patterns below would find
+            if not cols:
+                return 0, 0
+            rows = {row for _, row, empty in cells if not empty}
+            widest = max(cols, key=lambda s: (len(s), s))
+            return max(map(int, rows)), col_number(widest.decode())
+    if _SPACED_C.search(piece):
+        return None  # <c\n r=...>: valid, but for the slow scan
+    return _reach_by_patterns(piece)
+
+
+def _plainly_quoted(piece: bytes) -> bool:
+    """Whether no attribute value in the piece can hold a '>', as ``_ODD`` asks, told without
+    a regex hit per attribute: the double quotes pair off in order (first with second, third
+    with fourth...) with no '=' or '>' inside a pair, so a '>' after '="' would be inside a
+    pair; and no single quote follows '=' or a space, so no value is written '...'."""
+    marks = piece.translate(None, _NOT_QUOTING)
+    return 2 * marks.count(b'""') == marks.count(b'"') and not _QUOTED_AFTER_EQ.search(piece)
+
+
+def _reach_by_patterns(piece: bytes) -> tuple[int, int] | None:
+    """``_reach`` by patterns that allow any quoting (a '>' in a value makes it None): each
+    cell tag must be a plain one, holding something or empty."""
+    if _ODD.search(piece):
+        return None
+    rows = _VALUE_ROW.findall(piece)
+    empty = len(_EMPTY_C.findall(piece))
+    if piece.count(b"<c ") + piece.count(b"<c>") + piece.count(b"<c/") != len(rows) + empty:
+        return None  # a cell without a plain r="A1" first: the slow scan decides
+    if not rows:
+        return 0, 0
+    return max(map(int, rows)), _widest_column(piece)
 
 
 def _find_marks(piece: bytes, extent: Extent, tail: bool = False, prefixed: bool = False) -> None:

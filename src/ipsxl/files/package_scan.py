@@ -34,10 +34,13 @@ _STRICT_REL_NS = "http://purl.oclc.org/ooxml/officeDocument/relationships"
 
 @dataclass
 class _Package:
-    """What the package scan learnt: each standard sheet's extent, by sheet name."""
+    """What the package scan learnt: each standard sheet's extent, by sheet name, and the
+    sizes ``part_sizes`` tells, from the same look at the package."""
 
     extents: dict[str, Extent]
     largest: Extent  # of every sheet scanned, for a sheet name calamine spells differently
+    sizes: dict[str, int]
+    shared_strings: int
 
 
 def check_package(source: Path | Snapshot, limits: Limits, extents: bool = True) -> _Package:
@@ -141,7 +144,7 @@ def _scan_zip(zf: zipfile.ZipFile, limits: Limits, extents: bool) -> _Package:
     for name, target in sheet_parts.items():
         if name in found:
             found[name].totals = _totals_rows(target, kept)
-    return _Package(found, largest)
+    return _Package(found, largest, *_sizes(by_name, sheet_parts))
 
 
 # Relationship and table parts are a few hundred bytes; a larger one is not read for totals rows.
@@ -310,6 +313,13 @@ def part_sizes(source: Path | Snapshot, limits: Limits) -> tuple[dict[str, int],
             parts, _ = _standard_sheet_parts(zf, by_name, _Budget(limits.max_uncompressed))
     except Exception:  # noqa: BLE001 - a hint only, see above
         return {}, 0
+    return _sizes(by_name, parts)
+
+
+def _sizes(
+    by_name: Mapping[str, zipfile.ZipInfo], parts: Mapping[str, str]
+) -> tuple[dict[str, int], int]:
+    """``part_sizes`` from the parts by (lower-case) name and the standard sheets' parts."""
     shared = sum(i.file_size for n, i in by_name.items() if n.endswith("sharedstrings.xml"))
     sizes = {name: by_name[part].file_size for name, part in parts.items() if part in by_name}
     return sizes, shared

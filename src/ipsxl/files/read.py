@@ -244,7 +244,9 @@ def _read_grids(
     if package is not None:
         for name in wanted:
             _check_extent(name, package.extents.get(name, package.largest), limits)
-    sizes, shared_strings = part_sizes(snapshot, limits)
+        sizes, shared_strings = package.sizes, package.shared_strings  # read by the scan
+    else:
+        sizes, shared_strings = part_sizes(snapshot, limits)
     largest = max(wanted, key=lambda name: sizes.get(name, 0), default=None)
     # a second book for the thread parses the shared strings again: worth it for the time the
     # other sheets save by being parsed meanwhile, unless there are many strings

@@ -39,8 +39,10 @@ Decisions where fidelity.md is silent:
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable
 
+import numpy as np
 import pandas as pd
 
 from ipsxl.core import scale
@@ -206,7 +208,8 @@ def supervisor_ratio(frames: Frames, period: Period) -> Item:
     named = specs[pop.SUPERVISOR].notna()
     if not named.any():
         return null_item(iid, "no specialist's Staff row names a supervisor")
-    largest = int(specs.loc[named, pop.SUPERVISOR].value_counts().max())
+    teams = Counter(specs[pop.SUPERVISOR].to_numpy(dtype=object)[named.to_numpy()])
+    largest = max(teams.values())
     unsupervised = int((~named).sum())
     note = (
         ""
@@ -230,23 +233,25 @@ def rapid_job_search(frames: Frames, period: Period) -> Item:
     months = scale.RAPID_SEARCH_MONTHS
     since = min(start, end - pd.DateOffset(months=months) + pd.Timedelta(days=1))
     people = pop.clients(frames.caseload)
-    recent = people[people["Enrollment Date"].between(since, end)]
-    if recent.empty:
+    enrolled = pop.days_of(people["Enrollment Date"])
+    recent = (enrolled >= pop.day_of(since)) & (enrolled <= pop.day_of(end))
+    if not recent.any():
         return null_item(
             iid, f"no client enrolled in the period or the {months} months before its end"
         )
-    first = recent["First Employer Contact"]
-    waiting = first.isna()
+    first = pop.days_of(people["First Employer Contact"])[recent]
+    waiting = np.isnat(first)
     # still waiting: the days so far, to the period's end (or to the closure, if closed)
-    contacted = (first - recent["Enrollment Date"]).dt.days
-    days = contacted.where(~waiting, pop.days_waiting(recent, end)).clip(lower=0)
+    contacted = pop.whole_days(first - enrolled[recent])
+    waited = pop.days_waiting(people, end)[recent]
+    days = pd.Series(np.where(waiting, waited, contacted)).clip(lower=0)
     note = (
         ""
         if not waiting.any()
         else f"{plural(int(waiting.sum()), 'client')} still waiting for a first employer"
         f" contact, counted with the days waited by {period.end.isoformat()} (or closure)"
     )
-    return make_item(iid, float(days.mean()), len(recent), note)
+    return make_item(iid, float(days.mean()), int(recent.sum()), note)
 
 
 def individualized_job_search(frames: Frames, period: Period) -> Item:
@@ -256,22 +261,22 @@ def individualized_job_search(frames: Frames, period: Period) -> Item:
     if frames.log is None:
         return null_item(iid, "no Employer Log tab")
     log = frames.log
-    about = log[pop.in_period(log["Date"], period) & log[pop.CLIENT_ID].notna()]
-    if about.empty:
+    about = pop.in_period_mask(log["Date"], period) & log[pop.CLIENT_ID].notna().to_numpy()
+    n = int(about.sum())
+    if n == 0:
         return null_item(iid, "no Employer Log contact in the period names a client")
-    answered = about["Client Preference"].notna()
+    preference = log["Client Preference"][about]
+    answered = preference.notna()
     if not answered.any():
-        return null_item(
-            iid, "Client Preference is blank for every client-specific contact", len(about)
-        )
-    value = percent(pop.yes(about["Client Preference"]).sum(), len(about))
+        return null_item(iid, "Client Preference is blank for every client-specific contact", n)
+    value = percent(pop.said_yes(preference).sum(), n)
     blanks = blank_note(
         int((~answered).sum()),
         "Client Preference",
-        plural(len(about), "contact"),
+        plural(n, "contact"),
         "counted as not preferred",
     )
-    return make_item(iid, value, len(about), blanks)
+    return make_item(iid, value, n, blanks)
 
 
 def employer_contacts(frames: Frames, period: Period) -> Item:
@@ -326,7 +331,7 @@ def _distinct_share(iid: str, column: str, frames: Frames, period: Period) -> It
     if not recorded.any():
         return null_item(iid, f"{column} is blank for every job held in the period")
     specs = pop.specialists(frames.staff, frames.caseload)
-    owner = held[pop.CLIENT_ID].map(pop.client_specialist(frames.caseload))
+    owner = pop.job_owners(held, frames.caseload)
     owned = owner.isin(set(specs.index)).to_numpy(bool)
     counted = recorded.to_numpy(bool) & owned
     if not counted.any():
@@ -458,13 +463,11 @@ def work_incentives_planning(frames: Frames, period: Period) -> Item:
         return null_item(iid, "no job starts in the period")
     benefits = pop.receives_benefits(frames.caseload)
     on_benefits = benefits.reindex(starts[pop.CLIENT_ID].to_numpy()).fillna(False).to_numpy(bool)
-    starts = starts[on_benefits]
-    if starts.empty:
+    if not on_benefits.any():
         return null_item(iid, "no job starts in the period by clients who receive benefits")
-    planned = pop.referred_by_start(starts, frames.referrals)
-    return make_item(
-        iid, percent(planned.sum(), len(starts)), len(starts), few_records(len(starts), "job start")
-    )
+    planned = pop.referred_by_start(starts, frames.referrals).to_numpy()[on_benefits]
+    n = int(on_benefits.sum())
+    return make_item(iid, percent(planned.sum(), n), n, few_records(n, "job start"))
 
 
 # --- all items ----------------------------------------------------------------------------------

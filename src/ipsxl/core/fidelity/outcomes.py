@@ -14,6 +14,7 @@ an ending is support the client may need either way.
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 from ipsxl.core import scale
@@ -55,7 +56,8 @@ def count_yes(values: pd.Series) -> int | None:
 def by_reason(reasons: pd.Series, order: tuple[str, ...] = ()) -> dict[str, int]:
     """Counts per reason: the listed reasons first in their order, then others by count; a
     blank reason counts under ``NOT_RECORDED``."""
-    counts = reasons.astype(object).where(reasons.notna(), NOT_RECORDED).value_counts()
+    cells = reasons.to_numpy(dtype=object)
+    counts = pd.Series(np.where(pd.isna(cells), NOT_RECORDED, cells), dtype=object).value_counts()
     listed = [r for r in order if r in counts.index]
     others = [r for r in counts.index if r not in order]
     return {str(r): int(counts[r]) for r in [*listed, *others]}
@@ -85,22 +87,25 @@ def outcomes(frames: Frames, period: Period | None) -> Outcomes:
         active = pop.active_clients(frames.caseload, period)
         figures["active_clients"] = len(active)
         figures["in_education"] = count_yes(active["In Education"])
-        figures["new_enrollments"] = int(pop.in_period(people["Enrollment Date"], period).sum())
-        closed = people[pop.in_period(people["Closed Date"], period)]
-        figures["closures"] = by_reason(closed["Closure Reason"])
+        enrolled = pop.in_period_mask(people["Enrollment Date"], period)
+        figures["new_enrollments"] = int(enrolled.sum())
+        closed = pop.in_period_mask(people["Closed Date"], period)
+        figures["closures"] = by_reason(people["Closure Reason"][closed])
     if frames.jobs is not None:
+        # each figure reads a column or two of the jobs it counts, so those are picked by a
+        # mask from the column rather than by filtering every column of the jobs
         jobs = frames.jobs
         starts = pop.job_starts(jobs, period)
         figures["job_starts"] = len(starts)
-        competitive_starts = starts[pop.yes(starts["Competitive"])]
-        figures["clients_with_job_start"] = int(competitive_starts[pop.CLIENT_ID].nunique())
+        competitive_starts = pop.said_yes(starts["Competitive"])
+        figures["clients_with_job_start"] = int(starts[pop.CLIENT_ID][competitive_starts].nunique())
         held = pop.jobs_held(jobs, period)
-        competitive = held[pop.yes(held["Competitive"])]
-        figures["mean_hours"] = mean_of(competitive["Hours Per Week"], 1)
-        figures["mean_wage"] = mean_of(competitive["Hourly Wage"], 2)
-        figures["median_wage"] = median_of(competitive["Hourly Wage"], 2)
-        ended = jobs[pop.in_period(jobs["Job End Date"], period)]
-        figures["job_endings"] = by_reason(ended["End Reason"], _END_REASONS)
+        competitive = pop.said_yes(held["Competitive"])
+        figures["mean_hours"] = mean_of(held["Hours Per Week"][competitive], 1)
+        figures["mean_wage"] = mean_of(held["Hourly Wage"][competitive], 2)
+        figures["median_wage"] = median_of(held["Hourly Wage"][competitive], 2)
+        ended = pop.in_period_mask(jobs["Job End Date"], period)
+        figures["job_endings"] = by_reason(jobs["End Reason"][ended], _END_REASONS)
         figures["retention_90"] = retention(jobs, period)
         if active is not None:
             figures["employed_clients"] = int(pop.employed(active, jobs, period).sum())
@@ -117,11 +122,16 @@ def first_jobs(caseload: pd.DataFrame, jobs: pd.DataFrame, period: Period) -> pd
     period: the days from enrollment to it (NaN without an Enrollment Date; 0 for a start
     before it)."""
     people = pop.clients(caseload)
-    enrolled = people.loc[people[pop.CLIENT_ID].notna()].set_index(pop.CLIENT_ID)
-    competitive = jobs[pop.yes(jobs["Competitive"]) & jobs[pop.CLIENT_ID].isin(enrolled.index)]
-    first = competitive.groupby(pop.CLIENT_ID)[std.JOB_START].min()
-    first = first[pop.in_period(first, period)]
-    days = (first - enrolled["Enrollment Date"].reindex(first.index)).dt.days.clip(lower=0)
+    known = people[pop.CLIENT_ID].notna().to_numpy()
+    enrolled = pd.Series(  # Client ID -> Enrollment Date
+        people["Enrollment Date"].to_numpy()[known],
+        index=people[pop.CLIENT_ID].to_numpy()[known],
+    )
+    ids = jobs[pop.CLIENT_ID]
+    competitive = pop.said_yes(jobs["Competitive"]) & ids.isin(enrolled.index).to_numpy()
+    first = jobs[std.JOB_START][competitive].groupby(ids[competitive]).min()
+    first = first[pop.in_period_mask(first, period)]
+    days = (first - enrolled.reindex(first.index)).dt.days.clip(lower=0)
     return days.astype(float)
 
 
@@ -130,11 +140,11 @@ def retention(jobs: pd.DataFrame, period: Period) -> float | None:
     held at least 90 days (still held, or ended 90 or more days after the start)."""
     days = scale.RETENTION_DAYS
     end = pop.bounds(period)[1]
-    competitive = jobs[pop.yes(jobs["Competitive"])]
-    started = competitive["Job Start Date"]
-    due = competitive[started <= end - pd.Timedelta(days=days)]
-    if due.empty:
+    started = pop.days_of(jobs["Job Start Date"])
+    due = pop.said_yes(jobs["Competitive"]) & (started <= pop.day_of(end - pd.Timedelta(days=days)))
+    if not due.any():
         return None
-    lasted = (due["Job End Date"] - due["Job Start Date"]).dt.days
-    kept = due["Job End Date"].isna() | (lasted >= days)
-    return rate(int(kept.sum()), len(due))
+    ended = pop.days_of(jobs["Job End Date"])[due]
+    # the dates are whole days, so lasting 90 days or more is a difference of 90 days or more
+    kept = np.isnat(ended) | (ended - started[due] >= np.timedelta64(days, "D"))
+    return rate(int(kept.sum()), int(due.sum()))

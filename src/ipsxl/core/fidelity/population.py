@@ -36,7 +36,7 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
@@ -153,10 +153,27 @@ def bounds(period: Period) -> tuple[pd.Timestamp, pd.Timestamp]:
 # Series only where a caller needs one.
 
 
+_DAYS = np.dtype("datetime64[us]")
+
+
 def days_of(dates: pd.Series) -> np.ndarray:
     """A date column as a datetime64 array (NaT where blank), which compares with a day's
     ``np.datetime64`` as pandas compares them: NaT is before, after and equal to nothing."""
-    return dates.to_numpy(dtype="datetime64[us]")
+    days = dates.values  # (to_numpy costs several times more, for the same array)
+    return days if days.dtype == _DAYS else days.astype(_DAYS)
+
+
+def day_of(value: object) -> np.datetime64:
+    """A day (a date or Timestamp) as a datetime64 in the date columns' unit (microseconds):
+    compared with a finer one, numpy would cast the column to it, and a nanosecond column
+    cannot hold a mistyped year such as 0226 or 9999."""
+    return pd.Timestamp(value).as_unit("us").to_datetime64()
+
+
+def whole_days(deltas: np.ndarray) -> np.ndarray:
+    """Time between dates (a timedelta64 array) in whole days, NaN where a date is blank: the
+    values pandas' ``.dt.days`` gives."""
+    return np.floor(deltas / np.timedelta64(1, "D"))
 
 
 def rows(frame: pd.DataFrame, mask: np.ndarray) -> pd.DataFrame:
@@ -208,8 +225,12 @@ def name_key(values: pd.Series) -> pd.Series:
 
 def yes(values: pd.Series) -> pd.Series:
     """A yes/no column as plain bools, blank counting as not yes (the items count 'says yes')."""
-    said = values.to_numpy(dtype=bool, na_value=False)
-    return pd.Series(said, index=values.index, name=values.name, copy=False)
+    return pd.Series(said_yes(values), index=values.index, name=values.name, copy=False)
+
+
+def said_yes(values: pd.Series) -> np.ndarray:
+    """``yes`` as a bool array, to pick the records that say yes from another column."""
+    return values.to_numpy(dtype=bool, na_value=False)
 
 
 def in_period(dates: pd.Series, period: Period) -> pd.Series:
@@ -221,7 +242,7 @@ def in_period_mask(dates: pd.Series, period: Period) -> np.ndarray:
     """``in_period`` as a bool array."""
     start, end = bounds(period)
     days = days_of(dates)
-    return (days >= start.to_datetime64()) & (days <= end.to_datetime64())
+    return (days >= day_of(start)) & (days <= day_of(end))
 
 
 # --- clients ------------------------------------------------------------------------------------
@@ -243,8 +264,8 @@ def active_mask(caseload: pd.DataFrame, period: Period) -> pd.Series:
 def _active(caseload: pd.DataFrame, period: Period) -> np.ndarray:
     """``active_mask`` as a bool array."""
     start, end = bounds(period)
-    enrolled = days_of(caseload["Enrollment Date"]) <= end.to_datetime64()
-    closed_before = days_of(caseload["Closed Date"]) < start.to_datetime64()
+    enrolled = days_of(caseload["Enrollment Date"]) <= day_of(end)
+    closed_before = days_of(caseload["Closed Date"]) < day_of(start)
     return enrolled & ~closed_before
 
 
@@ -262,12 +283,15 @@ def clients_at_end(caseload: pd.DataFrame, period: Period) -> pd.DataFrame:
     return active_clients(caseload, Period(period.end, period.end))
 
 
-def days_waiting(caseload: pd.DataFrame, until: pd.Timestamp) -> pd.Series:
-    """Per Caseload row: the days from enrollment to ``until``, or to the closure when the
-    client closed before it. How long a client without a First Employer Contact has waited
-    so far (rapid job search counts it; the slow-job-search warning judges it)."""
-    closed = caseload["Closed Date"]
-    return (closed.where(closed < until, until) - caseload["Enrollment Date"]).dt.days
+def days_waiting(caseload: pd.DataFrame, until: pd.Timestamp) -> np.ndarray:
+    """Per Caseload row (an array): the days from enrollment to ``until``, or to the closure
+    when the client closed before it (NaN without an Enrollment Date). How long a client
+    without a First Employer Contact has waited so far (rapid job search counts it; the
+    slow-job-search warning judges it)."""
+    until = day_of(until)
+    closed = days_of(caseload["Closed Date"])
+    stop = np.where(closed < until, closed, until)
+    return whole_days(stop - days_of(caseload["Enrollment Date"]))
 
 
 def caseload_counts(caseload: pd.DataFrame, period: Period, keys: pd.Index) -> pd.Series:
@@ -282,7 +306,25 @@ def active_counts(caseload: pd.DataFrame, period: Period, keys: pd.Index) -> pd.
 
 def per_specialist(names: pd.Series, keys: pd.Index) -> pd.Series:
     """How many of ``names`` (one per record) fold to each of ``keys``, 0 for none."""
-    return name_key(names).value_counts().reindex(keys, fill_value=0).astype(int)
+    codes, typed = distinct(names)
+    return _count_per_key(np.append(key_positions(keys, name_key(typed)), -1)[codes], keys)
+
+
+def _count_per_key(owners: np.ndarray, keys: pd.Index) -> pd.Series:
+    """How many records each of ``keys`` has, from each record's position in ``keys`` (-1 for
+    none), as a Series named count."""
+    counts = np.bincount(owners[owners >= 0], minlength=len(keys))
+    return pd.Series(counts, index=keys, name="count")
+
+
+def key_positions(keys: pd.Index, folded: Iterable[object]) -> np.ndarray:
+    """Where each of ``folded`` (``name_key`` values, NA for none) is in ``keys`` (distinct
+    folded names), -1 where it is not: ``keys.get_indexer`` in plain Python, since matching a
+    few names costs pandas far more than a dict."""
+    at = {key: i for i, key in enumerate(keys)}
+    return np.array(
+        [at.get(key, -1) if isinstance(key, str) else -1 for key in folded], dtype=np.intp
+    )
 
 
 def specialist_caseload(caseload: pd.DataFrame, period: Period, specialist: str) -> int:
@@ -304,35 +346,48 @@ def specialists(staff: pd.DataFrame | None, caseload: pd.DataFrame | None) -> pd
     Without: every distinct name in Caseload's Employment Specialist column at FTE 1.0, with no
     supervisor, community share or IPS Only answer, since nothing records them.
     """
+    # built from the columns' arrays at the rows kept, in one frame: a Staff tab lists a few
+    # people, where filtering and converting whole frames costs more than the figures
     if staff is not None:
-        rows = staff[(staff["Role"] == ES_ROLE) & staff["Name"].notna()]
-        frame = pd.DataFrame(
-            {
-                NAME: rows["Name"].astype(object),
-                FTE: rows["FTE"].fillna(DEFAULT_FTE).astype(float),
-                SUPERVISOR: name_key(rows["Supervisor"]),
-                COMMUNITY: rows["Community Hours %"].astype(float),
-                IPS_ONLY: rows["IPS Only"].astype("boolean"),
-                SERVICES: rows["Employment Services %"].astype(float),
-            }
-        )
-        frame.index = pd.Index(name_key(rows["Name"]), name="key")
+        keys = name_key(staff["Name"])
+        listed = staff["Role"].to_numpy(dtype=object) == ES_ROLE
+        at = _first_of_each(keys, listed & staff["Name"].notna().to_numpy())
+        fte = staff["FTE"].to_numpy(dtype=float)[at]
+        columns = {
+            NAME: staff["Name"].to_numpy(dtype=object)[at],
+            FTE: np.where(np.isnan(fte), DEFAULT_FTE, fte),
+            SUPERVISOR: name_key(staff["Supervisor"]).array[at],
+            COMMUNITY: staff["Community Hours %"].to_numpy(dtype=float)[at],
+            IPS_ONLY: staff["IPS Only"].astype("boolean").array[at],
+            SERVICES: staff["Employment Services %"].to_numpy(dtype=float)[at],
+        }
     else:
         names = caseload[ES] if caseload is not None else pd.Series([], dtype=object)
-        names = names[names.notna()]
-        frame = pd.DataFrame(
-            {
-                NAME: names.astype(object),
-                FTE: DEFAULT_FTE,
-                SUPERVISOR: pd.Series(pd.NA, index=names.index, dtype="string"),
-                COMMUNITY: float("nan"),
-                IPS_ONLY: pd.Series(pd.NA, index=names.index, dtype="boolean"),
-                SERVICES: float("nan"),
-            }
-        )
-        frame.index = pd.Index(name_key(names), name="key")
-    frame = frame[frame.index.notna()]
-    return frame[~frame.index.duplicated()]
+        keys = name_key(names)
+        at = _first_of_each(keys, names.notna().to_numpy())
+        columns = {
+            NAME: names.to_numpy(dtype=object)[at],
+            FTE: np.full(len(at), DEFAULT_FTE),
+            SUPERVISOR: pd.array([pd.NA] * len(at), dtype="string"),
+            COMMUNITY: np.full(len(at), np.nan),
+            IPS_ONLY: pd.array([pd.NA] * len(at), dtype="boolean"),
+            SERVICES: np.full(len(at), np.nan),
+        }
+    index = pd.Index(keys.array[at], name="key")
+    return pd.DataFrame(
+        {
+            name: pd.Series(values, index=index, dtype=values.dtype, copy=False)
+            for name, values in columns.items()
+        },
+        index=index,
+        copy=False,
+    )
+
+
+def _first_of_each(keys: pd.Series, rows: np.ndarray) -> np.ndarray:
+    """The positions of the ``rows`` (a bool array) with a key, the first row of each key."""
+    at = np.flatnonzero(rows & keys.notna().to_numpy())
+    return at[~pd.Index(keys.array[at]).duplicated()]
 
 
 def specialist_fte(staff: pd.DataFrame | None, caseload: pd.DataFrame | None) -> float:
@@ -356,9 +411,10 @@ def services_share(specs: pd.DataFrame) -> pd.Series:
     """Per specialist, the share (0..100) of working time on employment services: Employment
     Services % where given, else 100 for IPS Only = yes; NaN where neither says (IPS Only = no
     tells that some time goes elsewhere, not how much)."""
-    only = specs[IPS_ONLY].astype("boolean")
-    fallback = pd.Series(np.where(only.fillna(False).to_numpy(bool), 100.0, np.nan), specs.index)
-    return specs[SERVICES].astype(float).fillna(fallback)
+    given = specs[SERVICES].to_numpy(dtype=float)
+    fallback = np.where(said_yes(specs[IPS_ONLY]), 100.0, np.nan)
+    share = np.where(np.isnan(given), fallback, given)
+    return pd.Series(share, index=specs.index, name=SERVICES)
 
 
 # --- jobs ---------------------------------------------------------------------------------------
@@ -369,14 +425,14 @@ def jobs_held(jobs: pd.DataFrame, period: Period) -> pd.DataFrame:
     """Jobs held on at least one day of the period: started by its end, not ended before its
     start (a blank end date means still held)."""
     start, end = bounds(period)
-    began = days_of(jobs["Job Start Date"]) <= end.to_datetime64()
-    ended_before = days_of(jobs["Job End Date"]) < start.to_datetime64()
+    began = days_of(jobs["Job Start Date"]) <= day_of(end)
+    ended_before = days_of(jobs["Job End Date"]) < day_of(start)
     return rows(jobs, began & ~ended_before)
 
 
 def held_on(jobs: pd.DataFrame, day: pd.Timestamp) -> pd.DataFrame:
     """Jobs held on ``day``: started on or before it, not ended before it."""
-    day = pd.Timestamp(day).to_datetime64()
+    day = day_of(day)
     began = days_of(jobs["Job Start Date"]) <= day
     return rows(jobs, began & ~(days_of(jobs["Job End Date"]) < day))
 
@@ -391,7 +447,7 @@ def job_starts(jobs: pd.DataFrame, period: Period) -> pd.DataFrame:
 def employed(active: pd.DataFrame, jobs: pd.DataFrame, period: Period) -> pd.Series:
     """For each of the given (active) clients: holds a Competitive job on a day of the period."""
     held = jobs_held(jobs, period)
-    working = held.loc[yes(held["Competitive"]), CLIENT_ID].dropna()
+    working = held[CLIENT_ID][said_yes(held["Competitive"])].dropna()
     return active[CLIENT_ID].isin(set(working))
 
 
@@ -414,44 +470,61 @@ def receives_benefits(caseload: pd.DataFrame) -> pd.Series:
     """Client ID -> whether the client's Caseload row says Receives Benefits = yes (a blank is
     not yes; a repeated Client ID speaks through its first row)."""
     people = clients(caseload)
-    people = people[people[CLIENT_ID].notna()]
-    return pd.Series(yes(people["Receives Benefits"]).to_numpy(), index=people[CLIENT_ID])
+    known = people[CLIENT_ID].notna().to_numpy()
+    return pd.Series(said_yes(people["Receives Benefits"])[known], index=people[CLIENT_ID][known])
 
 
 def referred_by_start(jobs: pd.DataFrame, referrals: pd.DataFrame) -> pd.Series:
     """Per job: its client has a Benefits Referrals row (any status) dated on or before the
     job's start."""
-    first = first_referral(jobs, referrals)
-    return (first <= jobs[std.JOB_START]).fillna(False).astype(bool)
+    first = days_of(first_referral(jobs, referrals))
+    return pd.Series(first <= days_of(jobs[std.JOB_START]), index=jobs.index, copy=False)
 
 
 @shared
 def first_referral(jobs: pd.DataFrame, referrals: pd.DataFrame) -> pd.Series:
     """Per job: its client's earliest Benefits Referral date (NaT for none)."""
-    dated = referrals.dropna(subset=[CLIENT_ID])
-    first = dated["Referral Date"].groupby(dated[CLIENT_ID], sort=False).min()
+    first = earliest_referrals(referrals)
     return pd.Series(first.reindex(jobs[CLIENT_ID].to_numpy()).to_numpy(), index=jobs.index)
+
+
+@shared
+def earliest_referrals(referrals: pd.DataFrame) -> pd.Series:
+    """Client ID -> the client's earliest Benefits Referral date, for the clients with one
+    (the rules ask it of every job, the work incentives item of the job starts)."""
+    ids = referrals[CLIENT_ID]
+    known = ids.notna().to_numpy()
+    return referrals["Referral Date"][known].groupby(ids[known], sort=False).min()
 
 
 def start_contacts_met(jobs: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
     """Per job: whether the Pre-Start Contact lies within 7 days before the start, and whether
     the Post-Start Contact lies within 3 days after (both 0..N days, the start day counting for
     either; a blank contact does not meet it)."""
-    start = jobs[std.JOB_START]
-    before = (start - jobs["Pre-Start Contact"]).dt.days
-    after = (jobs["Post-Start Contact"] - start).dt.days
+    start = days_of(jobs[std.JOB_START])
+    before = whole_days(start - days_of(jobs["Pre-Start Contact"]))
+    after = whole_days(days_of(jobs["Post-Start Contact"]) - start)
     return (
-        before.between(0, scale.PRE_START_DAYS).fillna(False).astype(bool),
-        after.between(0, scale.POST_START_DAYS).fillna(False).astype(bool),
+        pd.Series((before >= 0) & (before <= scale.PRE_START_DAYS), index=jobs.index),
+        pd.Series((after >= 0) & (after <= scale.POST_START_DAYS), index=jobs.index),
     )
+
+
+@shared
+def job_owners(jobs: pd.DataFrame, caseload: pd.DataFrame) -> pd.Series:
+    """Per job: the folded name of its client's specialist (NaN for a client missing from
+    Caseload), to credit jobs to specialists (both diversity items ask it of the same jobs)."""
+    return jobs[CLIENT_ID].map(client_specialist(caseload))
 
 
 @shared
 def client_specialist(caseload: pd.DataFrame) -> pd.Series:
     """Client ID -> the folded name of the client's specialist, to credit jobs to specialists."""
     people = clients(caseload)
-    people = people[people[CLIENT_ID].notna()]
-    return pd.Series(name_key(people[ES]).to_numpy(), index=people[CLIENT_ID].to_numpy())
+    known = people[CLIENT_ID].notna().to_numpy()
+    return pd.Series(
+        name_key(people[ES]).to_numpy()[known], index=people[CLIENT_ID].to_numpy()[known]
+    )
 
 
 # --- employer contacts --------------------------------------------------------------------------
@@ -475,14 +548,19 @@ def face_to_face_rows(log: pd.DataFrame, period: Period) -> np.ndarray:
 
 
 def contacts_by_week(
-    log: pd.DataFrame, keys: pd.Index, start: pd.Timestamp, weeks: int
+    log: pd.DataFrame,
+    keys: pd.Index,
+    start: pd.Timestamp,
+    weeks: int,
+    rows: np.ndarray | None = None,
 ) -> np.ndarray:
     """Face-to-face contacts per specialist (rows: ``keys``, folded names) and 7-day week from
-    ``start`` (columns: weeks 0 .. ``weeks`` - 1), counted over the log's rows in one pass."""
-    face = is_face_to_face(log)
+    ``start`` (columns: weeks 0 .. ``weeks`` - 1), counted over the log's rows in one pass;
+    ``rows`` (a bool array of face-to-face rows) narrows them, as to those dated in a period."""
+    face = is_face_to_face(log) if rows is None else rows
     dates = log["Date"].to_numpy()[face]
     codes, names = distinct(log[ES][face])
-    spec = np.append(keys.get_indexer(name_key(names)), -1)[codes]  # -1: no specialist's
+    spec = np.append(key_positions(keys, name_key(names)), -1)[codes]  # -1: no specialist's
     dated = ~np.isnat(dates)
     week = np.full(len(dates), -1, dtype=np.int64)
     week[dated] = (dates[dated] - start.to_datetime64()) // np.timedelta64(1, "D") // 7
@@ -495,9 +573,7 @@ def contacts_by_week(
 def contact_counts(log: pd.DataFrame, period: Period, keys: pd.Index) -> pd.Series:
     """Face-to-face contacts in the period per specialist (by ``name_key``), 0 for none."""
     codes, names = distinct(log[ES][face_to_face_rows(log, period)])
-    per_name = pd.Series(np.bincount(codes[codes >= 0], minlength=len(names)))
-    counts = per_name.groupby(name_key(names).to_numpy()).sum()
-    return counts.reindex(keys, fill_value=0).astype(int).rename("count")
+    return _count_per_key(np.append(key_positions(keys, name_key(names)), -1)[codes], keys)
 
 
 def contact_rates(log: pd.DataFrame, period: Period, keys: pd.Index) -> pd.Series:

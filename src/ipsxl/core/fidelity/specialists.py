@@ -86,19 +86,19 @@ def _counts(frames: Frames, period: Period, keys: pd.Index) -> dict[str, np.ndar
         out["caseload"] = _credit(at_end[pop.ES], keys)
         out["active_clients"] = _credit(active[pop.ES], keys)
         if active["In Education"].notna().any():
-            educated = active[pop.yes(active["In Education"])]
-            out["in_education"] = _credit(educated[pop.ES], keys)
+            educated = pop.said_yes(active["In Education"])
+            out["in_education"] = _credit(active[pop.ES][educated], keys)
         if frames.jobs is not None:
-            working = active[pop.employed(active, frames.jobs, period)]
-            out["employed_clients"] = _credit(working[pop.ES], keys)
+            working = pop.employed(active, frames.jobs, period).to_numpy()
+            out["employed_clients"] = _credit(active[pop.ES][working], keys)
     if frames.log is not None:
         face = frames.log[pop.ES][pop.face_to_face_rows(frames.log, period)]
         out["face_to_face_contacts"] = _credit(face, keys)
     if frames.jobs is not None:
         starts = pop.job_starts(frames.jobs, period)
         if frames.caseload is not None:
-            owners = starts[pop.CLIENT_ID].map(pop.client_specialist(frames.caseload))
-            out["job_starts"] = _tally(keys.get_indexer(owners.to_numpy(dtype=object)), keys)
+            owners = pop.job_owners(starts, frames.caseload)
+            out["job_starts"] = _tally(pop.key_positions(keys, owners.to_numpy(dtype=object)), keys)
         else:
             out["job_starts"] = _tally(np.full(len(starts), -1), keys)
     return out
@@ -108,7 +108,7 @@ def _credit(names: pd.Series, keys: pd.Index) -> np.ndarray:
     """Records per specialist by the name they give (folded), the rest last: each distinct
     name is folded and looked up once."""
     codes, typed = pop.distinct(names)
-    found = np.append(keys.get_indexer(pop.name_key(typed).to_numpy(dtype=object)), -1)
+    found = np.append(pop.key_positions(keys, pop.name_key(typed).to_numpy(dtype=object)), -1)
     return _tally(found[codes], keys)
 
 

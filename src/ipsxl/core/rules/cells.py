@@ -63,14 +63,15 @@ def _may_flag(ctx: Parsed, tab: std.Tab, columns: list[std.Column]) -> tuple[set
     workbooks have neither and asking column by column costs more than the rules."""
     found = [col.name for col in columns]
     mask = ctx.bad[tab.name]  # one bool array: taken whole, its columns picked by position
-    bad = mask.to_numpy(dtype=bool)[:, mask.columns.get_indexer(found)]
+    at = {name: i for i, name in enumerate(mask.columns)}
+    bad = mask.to_numpy(dtype=bool)[:, [at[name] for name in found]]
     with_bad = {name for name, any_bad in zip(found, bad.any(axis=0), strict=True) if any_bad}
     frame = ctx.frames[tab.name]
     with_blank = {
         col.name
         for i, col in enumerate(columns)
         if (col.required or (tab is std.CASELOAD and col.name == "Closed Date"))
-        and (pd.isna(frame[col.name].to_numpy()) & ~bad[:, i]).any()
+        and (pd.isna(frame[col.name].array) & ~bad[:, i]).any()
     }
     return with_bad, with_blank
 

@@ -61,6 +61,15 @@ def _at(series: pd.Series, index: pd.Index, where: np.ndarray) -> np.ndarray:
     return series.reindex(index[where]).to_numpy()
 
 
+def _raw_at(raw: pd.DataFrame, column: str, index: pd.Index, where: np.ndarray) -> np.ndarray:
+    """``_at`` of the raw values of ``column``: read from the raw frame's values (one object
+    array, as ``parse`` builds it: no Series built for a column) when it is aligned with the
+    mask, as it usually is."""
+    if raw.index.equals(index):
+        return raw.to_numpy()[where, raw.columns.get_loc(column)]
+    return _at(raw[column], index, where)
+
+
 def cells(
     ctx: Parsed,
     tab: str,
@@ -81,7 +90,7 @@ def cells(
     rows = mask.index[where]
     table = ctx.tables.get(tab)
     sheet = table.sheet if table is not None else tab
-    typed = _at(ctx.raw[tab][column], mask.index, where) if column else [None] * len(rows)
+    typed = _raw_at(ctx.raw[tab], column, mask.index, where) if column else [None] * len(rows)
     text = _at(message, mask.index, where) if isinstance(message, pd.Series) else message
     if isinstance(text, list) and len(text) != len(rows):
         raise ValueError(f"{len(text)} messages for {len(rows)} flags")

@@ -261,15 +261,16 @@ def _unknown_supervisors(ctx: Parsed) -> pd.DataFrame:
     if not has_rows(ctx, tab, "Name", "Role", "Supervisor"):
         return flags.concat([])
     staff = ctx.frames[tab]
-    names = staff["Name"].dropna()
     name_keys = name_key(staff["Name"])
-    role_by_key = staff["Role"].groupby(name_keys).first()
     supervisors = set(name_keys[staff["Role"] == std.SUPERVISOR_ROLE].dropna())
     typed = staff["Supervisor"]
     key = name_key(typed)
     wrong = key.notna() & ~key.isin(supervisors)
     if not wrong.any():
         return flags.concat([])
+    # what the message says of each wrong name, worked out only when there is one
+    names = staff["Name"].dropna()
+    role_by_key = staff["Role"].groupby(name_keys).first()
     role = key.map(role_by_key).astype(object)
     on_staff = key.isin(set(name_keys.dropna()))
     # named on Staff with a blank or unreadable Role: that Role cell is already an error

@@ -60,23 +60,25 @@ def _slow_job_search(ctx: Parsed) -> pd.DataFrame:
     if not has_rows(ctx, tab, "Enrollment Date", "First Employer Contact"):
         return flags.concat([])
     caseload = ctx.frames[tab]
-    enrolled, first = caseload["Enrollment Date"], caseload["First Employer Contact"]
-    days = (first - enrolled).dt.days
-    judged = active(ctx)
+    # the masks on arrays: a few dozen clients, where each pandas operation costs more
+    enrolled = pop.days_of(caseload["Enrollment Date"])
+    first = pop.days_of(caseload["First Employer Contact"])
+    days = pop.whole_days(first - enrolled)
+    judged = active(ctx).to_numpy()
     slow = judged & (days > FIRST_CONTACT_DAYS)
     # a blank first contact is late once the 30 days are over by the last day we can judge
     waited = pop.days_waiting(caseload, day(min(ctx.period.end, ctx.today)))
     none_yet = (
         judged
-        & first.isna()
-        & ~ctx.bad[tab]["First Employer Contact"]
+        & np.isnat(first)
+        & ~ctx.bad[tab]["First Employer Contact"].to_numpy()
         & (waited > FIRST_CONTACT_DAYS)
     )
     flagged = slow | none_yet
     if not flagged.any():
         return flags.empty()
     # texts for the flagged rows only (the two kinds never meet: one has a date, one has none)
-    where = np.flatnonzero(flagged.to_numpy())
+    where = np.flatnonzero(flagged)
     message = [
         f"First Employer Contact {contact} came {int(took)} days after enrollment {began}"
         f" (target: within {FIRST_CONTACT_DAYS} days): start the job search sooner; meet"
@@ -86,20 +88,21 @@ def _slow_job_search(ctx: Parsed) -> pd.DataFrame:
         f" (target: within {FIRST_CONTACT_DAYS} days): contact employers for this client now,"
         " or record the date of the first contact"
         for is_slow, contact, took, waiting, began in zip(
-            slow.to_numpy()[where],
+            slow[where],
             _iso_at(first, where),
-            days.to_numpy()[where],
-            waited.to_numpy()[where],
+            days[where],
+            waited[where],
             _iso_at(enrolled, where),
             strict=True,
         )
     ]
+    flagged = pd.Series(flagged, index=caseload.index)
     return flags.cells(ctx, tab, flagged, "First Employer Contact", codes.SLOW_JOB_SEARCH, message)
 
 
-def _iso_at(dates: pd.Series, where: np.ndarray) -> list[str]:
+def _iso_at(dates: pd.Series | np.ndarray, where: np.ndarray) -> list[str]:
     """The dates at the positions ``where`` as ISO text, for one message each."""
-    return iso_texts(dates.to_numpy()[where])
+    return iso_texts(np.asarray(dates)[where])
 
 
 def _starts_in_period(ctx: Parsed) -> pd.Series:
@@ -110,26 +113,32 @@ def _late_contacts(ctx: Parsed) -> pd.DataFrame:
     tab = std.JOBS.name
     found = []
     jobs = ctx.frames[tab]
-    starts = jobs[START]
-    today = day(ctx.today)
-    in_period = _starts_in_period(ctx)
+    # the masks on arrays: a few dozen jobs, where each pandas operation costs more
+    starts = pop.days_of(jobs[START])
+    today = pop.day_of(ctx.today)
+    in_period = _starts_in_period(ctx).to_numpy()
     for column, before, days, due in (
         ("Pre-Start Contact", True, PRE_START_DAYS, starts),
-        ("Post-Start Contact", False, POST_START_DAYS, starts + pd.Timedelta(days=POST_START_DAYS)),
+        (
+            "Post-Start Contact",
+            False,
+            POST_START_DAYS,
+            starts + np.timedelta64(POST_START_DAYS, "D"),
+        ),
     ):
         if not has_rows(ctx, tab, START, column):
             continue
-        contact = jobs[column]
-        gap = ((starts - contact) if before else (contact - starts)).dt.days
-        blank = contact.isna() & ~ctx.bad[tab][column]
-        late = (gap > days).fillna(False)
+        contact = pop.days_of(jobs[column])
+        gap = pop.whole_days((starts - contact) if before else (contact - starts))
+        blank = np.isnat(contact) & ~ctx.bad[tab][column].to_numpy()
+        late = gap > days
         judged = in_period & (due < today)  # the deadline has passed
         missed, overdue = judged & blank, judged & late & ~blank
         when = "before" if before else "after"
         flagged = missed | overdue
         if not flagged.any():
             continue
-        where = np.flatnonzero(flagged.to_numpy())
+        where = np.flatnonzero(flagged)
         message = [  # texts for the flagged rows only
             f"{column} {met} is {int(apart)} days {when} the job start {began} (target: within"
             f" {days} days): meet the client within {days} days {when} a job starts"
@@ -137,13 +146,14 @@ def _late_contacts(ctx: Parsed) -> pd.DataFrame:
             else f"{column} is blank for the job starting {began}: meet the client within"
             f" {days} days {when} a job starts, and record the date"
             for is_overdue, met, apart, began in zip(
-                overdue.to_numpy()[where],
+                overdue[where],
                 _iso_at(contact, where),
-                gap.to_numpy()[where],
+                gap[where],
                 _iso_at(starts, where),
                 strict=True,
             )
         ]
+        flagged = pd.Series(flagged, index=jobs.index)
         found.append(flags.cells(ctx, tab, flagged, column, codes.LATE_JOB_START_CONTACT, message))
     return flags.concat(found)
 
