@@ -338,7 +338,16 @@ def _midnights(found: list[dt.date]) -> np.ndarray:
 
 
 def _strptime(texts: list[str], form: str) -> np.ndarray:
-    """Dates read from ``texts`` by ``form``; NaT where a text names no such date (2/30)."""
+    """Dates read from ``texts`` by ``form``; NaT where a text names no such date (2/30).
+
+    A few texts (a date typed as text here and there) are read by Python, which for them
+    costs a fraction of pandas' call and reads every date it accepts as pandas does; when it
+    refuses one (2/30, or year 0, which pandas takes), pandas reads them all, as it does many."""
+    if len(texts) <= READ_EACH:
+        try:
+            return _midnights([dt.datetime.strptime(text, form) for text in texts])
+        except ValueError:
+            pass
     return pd.to_datetime(texts, format=form, errors="coerce").to_numpy().astype(DATE_DTYPE)
 
 

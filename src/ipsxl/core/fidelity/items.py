@@ -39,6 +39,7 @@ Decisions where fidelity.md is silent:
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable
 
 import numpy as np
@@ -207,7 +208,8 @@ def supervisor_ratio(frames: Frames, period: Period) -> Item:
     named = specs[pop.SUPERVISOR].notna()
     if not named.any():
         return null_item(iid, "no specialist's Staff row names a supervisor")
-    largest = int(specs.loc[named, pop.SUPERVISOR].value_counts().max())
+    teams = Counter(specs[pop.SUPERVISOR].to_numpy(dtype=object)[named.to_numpy()])
+    largest = max(teams.values())
     unsupervised = int((~named).sum())
     note = (
         ""

@@ -548,11 +548,16 @@ def face_to_face_rows(log: pd.DataFrame, period: Period) -> np.ndarray:
 
 
 def contacts_by_week(
-    log: pd.DataFrame, keys: pd.Index, start: pd.Timestamp, weeks: int
+    log: pd.DataFrame,
+    keys: pd.Index,
+    start: pd.Timestamp,
+    weeks: int,
+    rows: np.ndarray | None = None,
 ) -> np.ndarray:
     """Face-to-face contacts per specialist (rows: ``keys``, folded names) and 7-day week from
-    ``start`` (columns: weeks 0 .. ``weeks`` - 1), counted over the log's rows in one pass."""
-    face = is_face_to_face(log)
+    ``start`` (columns: weeks 0 .. ``weeks`` - 1), counted over the log's rows in one pass;
+    ``rows`` (a bool array of face-to-face rows) narrows them, as to those dated in a period."""
+    face = is_face_to_face(log) if rows is None else rows
     dates = log["Date"].to_numpy()[face]
     codes, names = distinct(log[ES][face])
     spec = np.append(key_positions(keys, name_key(names)), -1)[codes]  # -1: no specialist's

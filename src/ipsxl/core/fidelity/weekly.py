@@ -28,8 +28,9 @@ def weekly_contacts(frames: Frames, period: Period | None) -> Weekly:
     starts = [period.start + dt.timedelta(days=7 * k) for k in range(count)]
     days = [min(7, period.days - 7 * k) for k in range(count)]
     specs = pop.specialists(frames.staff, frames.caseload)
-    in_period = frames.log[pop.face_to_face_rows(frames.log, period)]
-    counted = pop.contacts_by_week(in_period, specs.index, pd.Timestamp(period.start), count)
+    in_period = pop.face_to_face_rows(frames.log, period)
+    start = pd.Timestamp(period.start)
+    counted = pop.contacts_by_week(frames.log, specs.index, start, count, rows=in_period)
     per_name = {
         str(name): [int(n) for n in weeks]
         for name, weeks in zip(specs[pop.NAME], counted, strict=True)
