@@ -101,11 +101,26 @@ def alive(pid: int) -> bool:
         return False
 
 
-def wait_for(condition, timeout: float = 60.0) -> None:
+def wait_for(condition, timeout: float = 60.0, said=lambda: "") -> None:
     deadline = time.monotonic() + timeout
     while not condition():
-        assert time.monotonic() < deadline, "timed out"
+        assert time.monotonic() < deadline, f"timed out {said()}"
         time.sleep(0.05)
+
+
+def _described(pids) -> str:
+    """The processes of ``pids`` still alive: pid, parent, state and what each runs."""
+    lines = []
+    for pid in sorted(p for p in pids if alive(p)):
+        try:
+            with open(f"/proc/{pid}/stat") as fh:
+                fields = fh.read().rsplit(")", 1)[1].split()
+            with open(f"/proc/{pid}/wchan") as fh:
+                wchan = fh.read()
+        except OSError:
+            continue
+        lines.append(f"pid {pid} parent {fields[1]} state {fields[0]} waiting in {wchan}")
+    return "; ".join(lines)
 
 
 def stop_and_check(proc: forked.Forked, signum: int, group: bool, code: int, line: str):
@@ -122,7 +137,11 @@ def stop_and_check(proc: forked.Forked, signum: int, group: bool, code: int, lin
         raise
     assert done.returncode == code, done.stderr
     assert done.stderr.splitlines() == [line]
-    wait_for(lambda: not any(alive(p) for p in workers), timeout=10)
+    wait_for(
+        lambda: not any(alive(p) for p in workers),
+        timeout=10,
+        said=lambda: f"{len(workers)} workers and children, alive: {_described(workers)}",
+    )
     return done.stdout
 
 
