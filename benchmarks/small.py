@@ -23,14 +23,13 @@ The workbooks: ``ipsxl demo --clients 40 --seed 7`` (the example workbook) and `
 
 from __future__ import annotations
 
-import argparse
 import dataclasses
-import resource
-import statistics
+import functools
 import tempfile
-import time
 from collections.abc import Callable
 from pathlib import Path
+
+from interleaved import Figures, cells, main, medians
 
 WORKBOOKS = ("example (40 clients)", "template (empty)")
 
@@ -81,12 +80,6 @@ ROWS: tuple[tuple[str, Callable[[Path], None]], ...] = (
 )
 
 
-def _cpu() -> float:
-    """CPU seconds of this process and of the children it waited for (the guard's child)."""
-    children = resource.getrusage(resource.RUSAGE_CHILDREN)
-    return time.process_time() + children.ru_utime + children.ru_stime
-
-
 def build(work: Path) -> list[Path]:
     from ipsxl.make.demo import write_demo
     from ipsxl.make.template import write_template
@@ -97,32 +90,19 @@ def build(work: Path) -> list[Path]:
     return [example, template]
 
 
-def run(copies: int) -> dict[tuple[str, str], dict[str, float]]:
+def run(copies: int) -> Figures:
     """Per workbook and row: median CPU and wall milliseconds per workbook over ``copies``."""
     with tempfile.TemporaryDirectory(prefix="ipsxl-small-") as tmp:
         paths = build(Path(tmp))
-        for path in paths:  # imports and first-call costs out of the figures
-            for _, func in ROWS:
-                func(path)
-        cpu: dict[tuple[str, str], list[float]] = {}
-        wall: dict[tuple[str, str], list[float]] = {}
-        for _ in range(copies):
-            for name, path in zip(WORKBOOKS, paths, strict=True):
-                for label, func in ROWS:
-                    start_wall, start_cpu = time.perf_counter(), _cpu()
-                    func(path)
-                    cpu.setdefault((name, label), []).append(_cpu() - start_cpu)
-                    wall.setdefault((name, label), []).append(time.perf_counter() - start_wall)
-    return {
-        key: {
-            "cpu_ms": 1000 * statistics.median(cpu[key]),
-            "wall_ms": 1000 * statistics.median(wall[key]),
-        }
-        for key in cpu
-    }
+        jobs = [
+            ((name, label), functools.partial(func, path))
+            for name, path in zip(WORKBOOKS, paths, strict=True)
+            for label, func in ROWS
+        ]
+        return medians(jobs, copies)
 
 
-def table(figures: dict[tuple[str, str], dict[str, float]]) -> str:
+def table(figures: Figures) -> str:
     lines = [
         "| workbook | measured | cpu ms | wall ms | cpu x floor |",
         "|---|---|---:|---:|---:|",
@@ -132,25 +112,9 @@ def table(figures: dict[tuple[str, str], dict[str, float]]) -> str:
         floor_cpu = figures[(name, baseline)]["cpu_ms"]
         for label, _ in ROWS:
             row = figures[(name, label)]
-            lines.append(
-                f"| {name} | {label} | {row['cpu_ms']:.1f} | {row['wall_ms']:.1f}"
-                f" | {row['cpu_ms'] / floor_cpu:.1f} |"
-            )
+            lines.append(f"| {name} | {label} | {cells(row, floor_cpu)} |")
     return "\n".join(lines)
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(
-        description=__doc__.split("\n\n")[0], formatter_class=argparse.RawDescriptionHelpFormatter
-    )
-    parser.add_argument(
-        "--copies", type=int, default=40, help="checks of each workbook per row (default 40)"
-    )
-    args = parser.parse_args(argv)
-    print(f"medians of {args.copies} checks of each workbook, per workbook")
-    print(table(run(args.copies)))
-    return 0
-
-
 if __name__ == "__main__":
-    raise SystemExit(main())
+    raise SystemExit(main(__doc__, 40, "checks of each workbook", run, table))

@@ -18,12 +18,11 @@ load from elsewhere hits every row alike, CPU and wall milliseconds per workbook
 
 from __future__ import annotations
 
-import argparse
-import statistics
 import tempfile
-import time
 from collections.abc import Callable
 from pathlib import Path
+
+from interleaved import Figures, cells, main, medians
 
 FLOOR = "floor: openpyxl write-only, the example's values only"
 
@@ -75,52 +74,19 @@ def jobs(work: Path) -> tuple[tuple[str, Callable[[], None]], ...]:
     )
 
 
-def run(copies: int) -> dict[str, dict[str, float]]:
+def run(copies: int) -> Figures:
     """Per row: median CPU and wall milliseconds per workbook over ``copies``."""
     with tempfile.TemporaryDirectory(prefix="ipsxl-writing-") as tmp:
-        rows = jobs(Path(tmp))
-        for _, func in rows:  # imports and first-call costs out of the figures
-            func()
-        cpu: dict[str, list[float]] = {}
-        wall: dict[str, list[float]] = {}
-        for _ in range(copies):
-            for label, func in rows:
-                start_wall, start_cpu = time.perf_counter(), time.process_time()
-                func()
-                cpu.setdefault(label, []).append(time.process_time() - start_cpu)
-                wall.setdefault(label, []).append(time.perf_counter() - start_wall)
-    return {
-        label: {
-            "cpu_ms": 1000 * statistics.median(cpu[label]),
-            "wall_ms": 1000 * statistics.median(wall[label]),
-        }
-        for label in cpu
-    }
+        return medians(jobs(Path(tmp)), copies)
 
 
-def table(figures: dict[str, dict[str, float]]) -> str:
+def table(figures: Figures) -> str:
     lines = ["| measured | cpu ms | wall ms | cpu x floor |", "|---|---:|---:|---:|"]
     floor_cpu = figures[FLOOR]["cpu_ms"]
     for label, row in figures.items():
-        lines.append(
-            f"| {label} | {row['cpu_ms']:.1f} | {row['wall_ms']:.1f}"
-            f" | {row['cpu_ms'] / floor_cpu:.1f} |"
-        )
+        lines.append(f"| {label} | {cells(row, floor_cpu)} |")
     return "\n".join(lines)
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(
-        description=__doc__.split("\n\n")[0], formatter_class=argparse.RawDescriptionHelpFormatter
-    )
-    parser.add_argument(
-        "--copies", type=int, default=20, help="workbooks written per row (default 20)"
-    )
-    args = parser.parse_args(argv)
-    print(f"medians of {args.copies} workbooks written per row")
-    print(table(run(args.copies)))
-    return 0
-
-
 if __name__ == "__main__":
-    raise SystemExit(main())
+    raise SystemExit(main(__doc__, 20, "workbooks written", run, table))
