@@ -4,6 +4,7 @@ kept even when the caller was busy past the time limit."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import select
 import time
@@ -94,3 +95,46 @@ def test_an_unreadable_file_is_a_report_saying_why_without_starting_anything(tmp
     missing = tmp_path / "nope.xlsx"
     got = validate.start_check(missing).result()
     assert not got.readable and got.error == "no such file"
+
+
+class _Stopped(BaseException):
+    """What a stop signal raises in a batch worker (``stop.Stopped`` in the command)."""
+
+
+@needs_fork
+def test_a_stop_arriving_as_the_child_starts_still_finds_the_child_to_end(tmp_path, monkeypatch):
+    """A batch worker told to stop ends the reading child it started (``kill_children``), even
+    when the signal comes the moment the child is forked, before the worker has noted it: else
+    the child would read on, unseen, until its time limit."""
+    import signal
+
+    def slow(path, limits, capped=False):
+        time.sleep(30)
+
+    forked: list[int] = []
+    real_fork = os.fork
+
+    def fork_then_stop() -> int:
+        pid = real_fork()
+        if pid:
+            forked.append(pid)
+            os.kill(os.getpid(), signal.SIGTERM)  # the worker is stopped right now
+        return pid
+
+    def stopped(signum, frame):
+        raise _Stopped
+
+    monkeypatch.setattr(guard.os, "fork", fork_then_stop)
+    before = signal.signal(signal.SIGTERM, stopped)
+    try:
+        with pytest.raises(_Stopped):
+            guard.start(slow, tmp_path, Limits(max_seconds=60)).result()
+        guard.kill_children()  # what the worker does on its way out
+        (pid,) = forked
+        assert not Path(f"/proc/{pid}").exists(), "the reading child was left running"
+    finally:
+        signal.signal(signal.SIGTERM, before)
+        for pid in forked:
+            with contextlib.suppress(ProcessLookupError, ChildProcessError):
+                os.kill(pid, signal.SIGKILL)
+                os.waitpid(pid, 0)

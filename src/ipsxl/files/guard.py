@@ -84,7 +84,7 @@ def _in_child(
     # imported before the fork, never inside the child
     import pickle  # noqa: F401
     import selectors  # noqa: F401
-    import signal  # noqa: F401
+    import signal
 
     import lxml.etree  # noqa: F401
     import openpyxl.utils.cell  # noqa: F401 - the package scan's A1 columns
@@ -96,17 +96,22 @@ def _in_child(
     # writes to every object it visits, and in a forked child each write copies a page of the
     # parent's (pandas and numpy alone make ~100 MB); the collector is off in the child anyway.
     gc.freeze()
+    # Ctrl-C and SIGTERM wait until the child is noted in _CHILDREN: a worker stopped the moment
+    # after the fork would otherwise end without knowing of the child, which would read on.
+    unblocked = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT, signal.SIGTERM})
     try:
         pid = os.fork()
     except BaseException:
         gc.unfreeze()
+        signal.pthread_sigmask(signal.SIG_SETMASK, unblocked)
         raise
     if pid == 0:  # pragma: no cover - the child; its outcome is checked through the parent
         os.close(read_end)
-        _child(func, path, limits, kwargs, write_end)
+        _child(func, path, limits, kwargs, write_end, unblocked)
+    _CHILDREN.add(pid)
     gc.unfreeze()
     os.close(write_end)
-    _CHILDREN.add(pid)
+    signal.pthread_sigmask(signal.SIG_SETMASK, unblocked)  # a stop waiting now finds the child
     return Pending(lambda: _outcome(pid, read_end, deadline, limits))
 
 
@@ -171,7 +176,12 @@ def leave_for_exit(*objects: object) -> None:
 
 
 def _child(
-    func: Callable[..., Any], path: Path | Snapshot, limits: Limits, kwargs: dict[str, Any], fd: int
+    func: Callable[..., Any],
+    path: Path | Snapshot,
+    limits: Limits,
+    kwargs: dict[str, Any],
+    fd: int,
+    unblocked: set[int],
 ) -> None:
     """Run in the forked child: read, send the outcome pickled through ``fd``, and exit without
     running anything of the parent's (no atexit handlers, no buffered output flushed twice)."""
@@ -190,6 +200,7 @@ def _child(
         with contextlib.suppress(ValueError):  # Ctrl-C or SIGTERM end the child at once
             signal.signal(signal.SIGINT, signal.SIG_DFL)
             signal.signal(signal.SIGTERM, signal.SIG_DFL)
+        signal.pthread_sigmask(signal.SIG_SETMASK, unblocked)  # blocked for the fork
         capped = limits.max_memory is not None and _cap_memory(limits.max_memory)
         try:
             outcome: tuple[str, Any] = ("ok", func(path, limits, capped=capped, **kwargs))
