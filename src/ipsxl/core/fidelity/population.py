@@ -306,8 +306,15 @@ def active_counts(caseload: pd.DataFrame, period: Period, keys: pd.Index) -> pd.
 
 def per_specialist(names: pd.Series, keys: pd.Index) -> pd.Series:
     """How many of ``names`` (one per record) fold to each of ``keys``, 0 for none."""
+    return _count_per_key(owner_positions(names, keys), keys)
+
+
+def owner_positions(names: pd.Series, keys: pd.Index) -> np.ndarray:
+    """Each record's specialist, by the name it gives (``names``, one per record), as a
+    position in ``keys`` (distinct folded names), -1 for none: each distinct name is folded and
+    looked up once."""
     codes, typed = distinct(names)
-    return _count_per_key(np.append(key_positions(keys, name_key(typed)), -1)[codes], keys)
+    return np.append(key_positions(keys, name_key(typed)), -1)[codes]
 
 
 def _count_per_key(owners: np.ndarray, keys: pd.Index) -> pd.Series:
@@ -559,8 +566,7 @@ def contacts_by_week(
     ``rows`` (a bool array of face-to-face rows) narrows them, as to those dated in a period."""
     face = is_face_to_face(log) if rows is None else rows
     dates = log["Date"].to_numpy()[face]
-    codes, names = distinct(log[ES][face])
-    spec = np.append(key_positions(keys, name_key(names)), -1)[codes]  # -1: no specialist's
+    spec = owner_positions(log[ES][face], keys)
     dated = ~np.isnat(dates)
     week = np.full(len(dates), -1, dtype=np.int64)
     week[dated] = (dates[dated] - start.to_datetime64()) // np.timedelta64(1, "D") // 7
@@ -572,8 +578,7 @@ def contacts_by_week(
 @shared
 def contact_counts(log: pd.DataFrame, period: Period, keys: pd.Index) -> pd.Series:
     """Face-to-face contacts in the period per specialist (by ``name_key``), 0 for none."""
-    codes, names = distinct(log[ES][face_to_face_rows(log, period)])
-    return _count_per_key(np.append(key_positions(keys, name_key(names)), -1)[codes], keys)
+    return per_specialist(log[ES][face_to_face_rows(log, period)], keys)
 
 
 def contact_rates(log: pd.DataFrame, period: Period, keys: pd.Index) -> pd.Series:

@@ -107,9 +107,7 @@ def _counts(frames: Frames, period: Period, keys: pd.Index) -> dict[str, np.ndar
 def _credit(names: pd.Series, keys: pd.Index) -> np.ndarray:
     """Records per specialist by the name they give (folded), the rest last: each distinct
     name is folded and looked up once."""
-    codes, typed = pop.distinct(names)
-    found = np.append(pop.key_positions(keys, pop.name_key(typed).to_numpy(dtype=object)), -1)
-    return _tally(found[codes], keys)
+    return _tally(pop.owner_positions(names, keys), keys)
 
 
 def _tally(owners: np.ndarray, keys: pd.Index) -> np.ndarray:
